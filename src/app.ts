@@ -1,0 +1,135 @@
+/**
+ * createApp wires the layers: database → migrations → services → schema → Apollo → HTTP.
+ * The CLI (main.ts), the tests and embedders all start the product through it.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { pino, type Logger } from 'pino';
+import { openDatabase, type Database } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+import { seedDemoData } from './demo/seed.js';
+import { createTokenService } from './domain/auth/tokens.js';
+import { bearerToken, createContext, type Context } from './graphql/context.js';
+import { createErrorFormatter } from './graphql/errors.js';
+import { createHttpServer, listen } from './graphql/http-server.js';
+import { limitsPlugin, type QueryLimits } from './graphql/limits.js';
+import { buildSchema } from './graphql/schema.js';
+import { createServices, type Services } from './services.js';
+import { systemClock, type Clock } from './shared/clock.js';
+
+export interface AppOptions {
+  /** A real PostgreSQL; without it an embedded PGlite is used. */
+  databaseUrl?: string;
+  /** Where PGlite keeps its files; omitted → in memory (throw-away). */
+  dataDir?: string;
+  clock?: Clock;
+  /** Seed the demo users and records when the database has no users yet. */
+  seedDemo?: boolean;
+  logger?: Logger;
+  /** Required with databaseUrl; on PGlite it is generated and kept in the data directory. */
+  jwtSecret?: string;
+  jwtTtlSeconds?: number;
+  limits?: Partial<QueryLimits>;
+  maxBodyBytes?: number;
+}
+
+export interface GraphQLResult {
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface App {
+  readonly server: ApolloServer<Context>;
+  readonly schema: GraphQLSchema;
+  readonly database: Database;
+  readonly services: Services;
+  readonly logger: Logger;
+  /** Runs one operation as the bearer of `token` (tests and embedders). */
+  execute(query: string, variables?: Record<string, unknown>, options?: { token?: string }): Promise<GraphQLResult>;
+  /** Serves HTTP; resolves with the GraphQL URL. */
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The JWT secret: given, or (PGlite only) generated once and kept beside the database. */
+function resolveJwtSecret(options: AppOptions): string {
+  if (options.jwtSecret) return options.jwtSecret;
+  if (options.databaseUrl) {
+    throw new Error('JWT_SECRET is required with DATABASE_URL: every instance must verify the same tokens');
+  }
+  if (options.dataDir === undefined || options.dataDir.startsWith('memory://')) return randomBytes(32).toString('hex');
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = join(options.dataDir, 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+export async function createApp(options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const clock = options.clock ?? systemClock;
+  const jwtSecret = resolveJwtSecret(options);
+  const database = await openDatabase(
+    options.databaseUrl
+      ? { url: options.databaseUrl }
+      : { dataDir: options.dataDir === undefined || options.dataDir.startsWith('memory://') ? undefined : join(options.dataDir, 'pg') },
+  );
+  let httpServer: Server | undefined;
+  try {
+    await runMigrations(database, options.databaseUrl);
+    const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
+    const services = createServices({ database, tokens, clock, logger });
+    if (options.seedDemo) await seedDemoData(database, services, clock, logger);
+
+    const schema = await buildSchema();
+    const server = new ApolloServer<Context>({
+      schema,
+      introspection: true,
+      formatError: createErrorFormatter(logger),
+      plugins: [limitsPlugin({ maxDepth: options.limits?.maxDepth ?? 10, maxCost: options.limits?.maxCost ?? 10_000 })],
+      logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    });
+    await server.start();
+
+    const app: App = {
+      server,
+      schema,
+      database,
+      services,
+      logger,
+      async execute(query, variables = {}, { token } = {}) {
+        const contextValue = await createContext(services, token);
+        const response = await server.executeOperation({ query, variables }, { contextValue });
+        if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
+        return response.body.singleResult as GraphQLResult;
+      },
+      async listen(port, host = '127.0.0.1') {
+        httpServer = createHttpServer({
+          apollo: server,
+          context: (req) => createContext(services, bearerToken(req.headers.authorization)),
+          health: () => database.ping(),
+          maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
+          logger,
+        });
+        return listen(httpServer, port, host);
+      },
+      async close() {
+        if (httpServer) {
+          const s = httpServer;
+          await new Promise<void>((resolve) => s.close(() => resolve()));
+          s.closeAllConnections();
+        }
+        await server.stop();
+        await database.close();
+      },
+    };
+    return app;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+/** Forward keyset pagination shared by every list (Relay connections at the GraphQL edge). */
+import { sql, type SQL, type AnyColumn } from 'drizzle-orm';
+import { ValidationError } from '../errors.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  /** One opaque cursor per node. */
+  cursors: string[];
+  hasNextPage: boolean;
+  /** Counted only when a client asks for it. */
+  totalCount: () => Promise<number>;
+}
+
+export function pageSize(first: number | null | undefined, argName = 'first'): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw new ValidationError({ [argName]: `must be a whole number from 0 to ${MAX_PAGE_SIZE}` });
+  }
+  return first;
+}
+
+export function encodeCursor(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, length: number, argName = 'after'): unknown[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === length) return values;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError({ [argName]: 'is not a cursor this list gave out' });
+}
+
+/** One part of a keyset: a column (or expression with its SQL type) and the cursor's value. */
+export type KeyPart = readonly [AnyColumn, unknown] | readonly [SQL, unknown, string];
+
+/**
+ * `(a, b) > (x, y)` (or `<` for descending): rows after a keyset position. Each value is cast
+ * to its column's type (PostgreSQL cannot infer parameter types inside a row comparison).
+ * Every part of the key must be non-null (wrap nullable columns in coalesce).
+ */
+export function afterKey(parts: readonly KeyPart[], descending = false): SQL {
+  const cols = sql.join(parts.map((p) => sql`${p[0]}`), sql`, `);
+  const vals = sql.join(
+    parts.map((p) => {
+      const type = p.length === 3 ? p[2] : (p[0] as AnyColumn).getSQLType();
+      const value = p[1] instanceof Date ? p[1].toISOString() : p[1];
+      return sql`cast(${value} as ${sql.raw(type)})`;
+    }),
+    sql`, `,
+  );
+  return descending ? sql`(${cols}) < (${vals})` : sql`(${cols}) > (${vals})`;
+}
+
+/** Builds a page from `limit + 1` fetched rows. */
+export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[], totalCount: () => Promise<number>): Page<T> {
+  const nodes = rows.slice(0, limit);
+  return { nodes, cursors: nodes.map((n) => encodeCursor(key(n))), hasNextPage: rows.length > limit, totalCount };
+}

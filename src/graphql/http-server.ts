@@ -1,0 +1,134 @@
+/**
+ * The HTTP transport: GraphQL at /graphql (through Apollo's integration API) and /healthz.
+ * A small node:http server rather than express: we need only a body-size limit, a health
+ * check and header parsing.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from 'pino';
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage) => Promise<TContext>;
+  health: () => Promise<void>;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function badRequest(res: ServerResponse, status: number, message: string, fields: Record<string, string>): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT', fields } }] });
+}
+
+export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Server {
+  const { apollo, logger } = options;
+  return createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') {
+      try {
+        await options.health();
+        sendJson(res, 200, { status: 'ok' });
+      } catch (err) {
+        logger.warn({ err }, 'health check failed');
+        sendJson(res, 503, { status: 'unavailable', reason: 'database unreachable' });
+      }
+      return;
+    }
+    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+      sendJson(res, 404, { error: 'not found; GraphQL is at /graphql' });
+      return;
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      let raw: string;
+      try {
+        raw = await readBody(req, options.maxBodyBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLarge) {
+          badRequest(res, 413, `Request body exceeds ${options.maxBodyBytes} bytes`, { body: `at most ${options.maxBodyBytes} bytes` });
+          return;
+        }
+        throw err;
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (type.includes('application/json') && raw.length > 0) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          badRequest(res, 400, 'Request body is not valid JSON', { body: 'not valid JSON' });
+          return;
+        }
+      } else {
+        body = raw;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => options.context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shownHost}:${address.port}/graphql`;
+}

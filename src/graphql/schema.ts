@@ -1,0 +1,22 @@
+/** Builds the executable schema from the type-graphql resolvers (code first). */
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema as buildTypeGraphQLSchema } from 'type-graphql';
+import { authChecker } from './context.js';
+import { UserResolver } from './users/user.resolver.js';
+
+export async function buildSchema(): Promise<GraphQLSchema> {
+  return buildTypeGraphQLSchema({
+    resolvers: [UserResolver],
+    authChecker,
+    authMode: 'error',
+    validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+  });
+}
+
+/** The SDL committed as schema/schema.graphql (sorted, so diffs are stable). */
+export function printSdl(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

@@ -1,0 +1,56 @@
+/** The CLI: parse the environment, start the app, serve HTTP, stop cleanly on a signal. */
+import { createApp } from './app.js';
+import { ConfigError, parseConfig } from './config.js';
+import { DEMO_PASSWORD } from './demo/seed.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await createApp({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    seedDemo: config.seedDemo,
+    logger,
+    jwtSecret: config.jwtSecret,
+    jwtTtlSeconds: config.jwtTtlSeconds,
+    limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  const url = await app.listen(config.port, config.host);
+  logger.info(
+    {
+      url,
+      database: config.databaseUrl ? 'postgresql' : `pglite (${config.dataDir})`,
+      login: config.seedDemo ? `mutation { login(username: "sales1", password: "${DEMO_PASSWORD}") { token } }` : undefined,
+    },
+    `Custodian CRM serving GraphQL at ${url}` +
+      (config.seedDemo ? ` — demo users sales1, sales2, sales3, auditor1, aftersales1, manager1, designer1, admin; password "${DEMO_PASSWORD}"` : ''),
+  );
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Custodian failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

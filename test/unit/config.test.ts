@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.js';
+
+describe('config', () => {
+  describe('defaults', () => {
+    it('should serve on 4000 with PGlite under ./data and demo data', () => {
+      const c = parseConfig({});
+      expect(c).toMatchObject({ port: 4000, databaseUrl: undefined, dataDir: './data', seedDemo: true, logLevel: 'info', maxQueryDepth: 10, maxBodyBytes: 1_048_576, sweepIntervalMs: 30_000 });
+    });
+
+    it('should not seed demo data on PostgreSQL unless SEED_DEMO=true', () => {
+      const secret = 'x'.repeat(32);
+      expect(parseConfig({ DATABASE_URL: 'postgres://h/db', JWT_SECRET: secret }).seedDemo).toBe(false);
+      expect(parseConfig({ DATABASE_URL: 'postgres://h/db', JWT_SECRET: secret, SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    });
+  });
+
+  describe('errors', () => {
+    it('should refuse DATABASE_URL without JWT_SECRET with a clear message', () => {
+      expect(() => parseConfig({ DATABASE_URL: 'postgres://h/db' })).toThrow(/JWT_SECRET is required with DATABASE_URL/);
+    });
+
+    it('should report every bad value at once, by variable name', () => {
+      try {
+        parseConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', SEED_DEMO: 'maybe', JWT_SECRET: 'short', DATABASE_URL: 'mysql://x' });
+        expect.unreachable();
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        const problems = (err as ConfigError).problems.join('\n');
+        for (const name of ['PORT', 'LOG_LEVEL', 'SEED_DEMO', 'JWT_SECRET', 'DATABASE_URL']) expect(problems).toContain(name);
+      }
+    });
+
+    it('should refuse out-of-range numbers', () => {
+      expect(() => parseConfig({ PORT: '70000' })).toThrow(/PORT/);
+      expect(() => parseConfig({ MAX_QUERY_DEPTH: '1' })).toThrow(/MAX_QUERY_DEPTH/);
+    });
+  });
+});

@@ -1,0 +1,30 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects:
+ * - `unit`: pure code (no database), runs once;
+ * - `pglite`: every database-touching suite on an embedded PGlite (always);
+ * - `postgres`: the same suites on a real PostgreSQL, only when TEST_DATABASE_URL is set.
+ * Each integration test file gets its own database (see test/support/db.ts).
+ */
+const integration = {
+  include: ['test/integration/**/*.test.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
+export default defineConfig({
+  // Resolve graphql as Node does (CommonJS). Vite would otherwise load its ESM build for our
+  // code while Apollo and type-graphql get the CommonJS one: two GraphQLError classes.
+  resolve: { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] },
+  test: {
+    projects: [
+      { extends: true as const, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true as const, test: { name: 'pglite', ...integration, env: { TEST_DB: 'pglite' } } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ extends: true as const, test: { name: 'postgres', ...integration, env: { TEST_DB: 'postgres' } } }]
+        : []),
+    ],
+  },
+});
