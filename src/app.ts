@@ -21,6 +21,7 @@ import { limitsPlugin, type QueryLimits } from './graphql/limits.js';
 import { buildSchema } from './graphql/schema.js';
 import { createServices, type Services } from './services.js';
 import { systemClock, type Clock } from './shared/clock.js';
+import { DEFAULT_POLICY, type Policy } from './workflow/policy/policy.js';
 
 export interface AppOptions {
   /** A real PostgreSQL; without it an embedded PGlite is used. */
@@ -36,6 +37,10 @@ export interface AppOptions {
   jwtTtlSeconds?: number;
   limits?: Partial<QueryLimits>;
   maxBodyBytes?: number;
+  /** The policy document (terms, cool-downs, caps, calendar); defaults to the built-in one. */
+  policy?: Policy;
+  /** Deadline sweeper interval in ms; 0 disables it (default 30 s). */
+  sweepIntervalMs?: number;
 }
 
 export interface GraphQLResult {
@@ -82,7 +87,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   try {
     await runMigrations(database, options.databaseUrl);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
-    const services = createServices({ database, tokens, clock, logger });
+    const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY });
     if (options.seedDemo) await seedDemoData(database, services, clock, logger);
 
     const schema = await buildSchema();
@@ -94,6 +99,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     });
     await server.start();
+    services.sweeper.start(options.sweepIntervalMs ?? 30_000);
 
     const app: App = {
       server,
@@ -118,6 +124,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
         return listen(httpServer, port, host);
       },
       async close() {
+        await services.sweeper.stop();
         if (httpServer) {
           const s = httpServer;
           await new Promise<void>((resolve) => s.close(() => resolve()));

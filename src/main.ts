@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
 import { DEMO_PASSWORD } from './demo/seed.js';
 import { createLogger } from './logger.js';
+import { loadPolicyFile } from './workflow/policy/policy.js';
 
 async function main(): Promise<void> {
   let config;
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
     jwtTtlSeconds: config.jwtTtlSeconds,
     limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
     maxBodyBytes: config.maxBodyBytes,
+    policy: loadPolicyFile(config.policyFile),
+    sweepIntervalMs: config.sweepIntervalMs,
   });
   const url = await app.listen(config.port, config.host);
   logger.info(

@@ -2,19 +2,44 @@
 import type { Logger } from 'pino';
 import type { Database } from './db/client.js';
 import type { TokenService } from './domain/auth/tokens.js';
+import { ContactService } from './domain/customers/contact.service.js';
+import { CustomerService } from './domain/customers/customer.service.js';
+import { FollowUpService } from './domain/customers/follow-up.service.js';
 import { UserService } from './domain/users/user.service.js';
 import type { Clock } from './shared/clock.js';
+import { WorkflowEngine, type WorkflowDefinition, type WorkflowRow } from './workflow/engine.js';
+import { customerWorkflow } from './workflow/machines/customer.workflow.js';
+import type { Policy } from './workflow/policy/policy.js';
+import { Sweeper } from './workflow/sweeper.js';
 
 export interface ServiceDeps {
   database: Database;
   tokens: TokenService;
   clock: Clock;
   logger: Logger;
+  policy: Policy;
 }
 
 export function createServices(deps: ServiceDeps) {
+  const { database, clock, logger } = deps;
+  let policy = deps.policy;
+  const currentPolicy = () => policy;
+  const engine = new WorkflowEngine(database, clock, currentPolicy);
+  const workflows = { customer: customerWorkflow(clock, currentPolicy) };
+  const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
   return {
-    users: new UserService(deps.database, deps.tokens, deps.clock),
+    policy: currentPolicy,
+    /** Replaces the policy in force (new deadlines use it; running ones keep theirs). */
+    setPolicy(next: Policy) {
+      policy = next;
+    },
+    engine,
+    workflows,
+    sweeper: new Sweeper(database, engine, () => Object.values(workflows) as unknown as WorkflowDefinition<WorkflowRow, unknown>[], logger),
+    users: new UserService(database, deps.tokens, clock),
+    customers,
+    contacts: new ContactService(database, customers, clock),
+    followUps: new FollowUpService(database, customers, clock, currentPolicy),
   };
 }
 

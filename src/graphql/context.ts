@@ -2,7 +2,7 @@
 import type { AuthChecker } from 'type-graphql';
 import type { Viewer } from '../domain/auth/viewer.js';
 import { hasRole } from '../domain/auth/viewer.js';
-import { DomainError, ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
+import { DomainError, ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import type { Role } from '../db/schema.js';
 import type { Services } from '../services.js';
 import { createLoaders, type Loaders } from './loaders.js';

@@ -7,7 +7,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 export const CLIENT_ERROR_CODES = [
   'UNAUTHENTICATED',

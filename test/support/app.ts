@@ -50,6 +50,7 @@ export async function startTestApp(options: Partial<AppOptions> & { clock?: Test
   const app = await createApp({
     seedDemo: true,
     jwtSecret: TEST_JWT_SECRET,
+    sweepIntervalMs: 0,
     ...options,
     clock,
     ...(database ? { databaseUrl: database.url } : {}),

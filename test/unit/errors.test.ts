@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { ConflictError, ValidationError } from '../../src/domain/errors.js';
+import { ConflictError, ValidationError } from '../../src/shared/errors.js';
 import { createErrorFormatter } from '../../src/graphql/errors.js';
 
 describe('error mapping at the GraphQL edge', () => {

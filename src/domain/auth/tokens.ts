@@ -1,7 +1,7 @@
 /** Access tokens: JWT, HS256, signed with the configured secret (jose). */
 import { SignJWT, jwtVerify, errors } from 'jose';
 import type { Clock } from '../../shared/clock.js';
-import { UnauthenticatedError } from '../errors.js';
+import { UnauthenticatedError } from '../../shared/errors.js';
 
 const ISSUER = 'custodian-crm';
 

@@ -1,5 +1,5 @@
 import type { Role } from '../../db/schema.js';
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { ForbiddenError, UnauthenticatedError } from '../../shared/errors.js';
 
 /** The signed-in user a request acts as. */
 export interface Viewer {

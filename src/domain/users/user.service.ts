@@ -5,7 +5,7 @@ import { ROLES, users, type Role, type UserRow } from '../../db/schema.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../auth/password.js';
 import type { TokenService } from '../auth/tokens.js';
 import { requireRole, type Viewer } from '../auth/viewer.js';
-import { DuplicateError, FieldErrorCollector, NotFoundError, UnauthenticatedError } from '../errors.js';
+import { DuplicateError, FieldErrorCollector, NotFoundError, UnauthenticatedError } from '../../shared/errors.js';
 import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../shared/pagination.js';
 import type { Clock } from '../../shared/clock.js';
 

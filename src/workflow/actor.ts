@@ -1,0 +1,15 @@
+import type { Role } from '../db/schema.js';
+
+/**
+ * Who sends an event: a signed-in user or the system (the deadline sweeper). Every event a
+ * machine sees carries its actor, the facts its guards need and the time.
+ */
+export type Actor =
+  | { readonly kind: 'user'; readonly id: string; readonly roles: readonly Role[]; readonly displayName?: string }
+  | { readonly kind: 'system'; readonly id: null; readonly name: string };
+
+export const SYSTEM_SWEEPER: Actor = { kind: 'system', id: null, name: 'sweeper' };
+
+export function actorHasRole(actor: Actor, ...roles: Role[]): boolean {
+  return actor.kind === 'user' && roles.some((r) => actor.roles.includes(r));
+}

@@ -1,0 +1,390 @@
+/**
+ * The workflow engine: the only code that writes a workflow-governed row's state.
+ *
+ * `apply` runs in one transaction: lock the row, restore the snapshot, fire a deadline that is
+ * already due (so an overdue protection is treated as expired, even before the sweeper ran),
+ * load the facts guards need, ask the pure machine for the next state, then write the snapshot,
+ * state, version + 1, derived columns, deadline and one history row per transition.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { transition, initialTransition, type AnyStateMachine, type AnyMachineSnapshot, type StateNode } from 'xstate';
+import type { Database, Executor, Tx } from '../db/client.js';
+import { transitions } from '../db/schema.js';
+import type { Clock } from '../shared/clock.js';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  IllegalTransitionError,
+  NotFoundError,
+  ValidationError,
+} from '../shared/errors.js';
+import { SYSTEM_SWEEPER, type Actor } from './actor.js';
+import type { EventInfo, GuardRule, StateMeta } from './definition.js';
+import { addDuration } from './policy/duration.js';
+import type { Policy } from './policy/policy.js';
+import { deadlineFor } from './policy/terms.js';
+
+/** The columns every workflow table has (see `workflowColumns` in the db schema). */
+export interface WorkflowRow {
+  id: string;
+  state: string;
+  snapshot: Record<string, unknown>;
+  version: number;
+  machineVersion: number;
+  deadlineAt: Date | null;
+  deadlineEvent: string | null;
+}
+
+export interface WorkflowTable extends PgTable {
+  id: PgColumn;
+  version: PgColumn;
+  deadlineAt: PgColumn;
+}
+
+export interface EngineEvent {
+  type: string;
+  reason?: string | null;
+  [key: string]: unknown;
+}
+
+export interface EffectContext<TRow> {
+  tx: Tx;
+  row: TRow;
+  event: EngineEvent;
+  actor: Actor;
+  now: Date;
+  policy: Policy;
+  params: unknown;
+}
+
+export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFacts = unknown> {
+  /** Machine name, as recorded in history and shown to designers. */
+  name: string;
+  entityType: string;
+  version: number;
+  machine: AnyStateMachine;
+  table: WorkflowTable;
+  events: Record<string, EventInfo>;
+  guardRules: Record<string, GuardRule>;
+  /** The facts guards read, loaded inside the transaction after the row lock. */
+  facts(executor: Executor, row: TRow, actor: Actor, event: EngineEvent): Promise<TFacts>;
+  /** Facts with nothing loaded: used to project due deadlines on reads. */
+  noFacts: TFacts;
+  /** Columns derived from the machine's context and state (e.g. custodian, stage). */
+  derive(snapshot: AnyMachineSnapshot, state: string): Partial<TRow>;
+  /** Named actions the machine returns and the engine performs. */
+  effects?: Record<string, (ctx: EffectContext<TRow>) => Promise<void>>;
+}
+
+export interface ApplyOptions {
+  expectedVersion?: number | null;
+  /** Extra, client-safe facts for the history row. */
+  payload?: Record<string, unknown>;
+}
+
+export interface ApplyResult<TRow> {
+  row: TRow;
+  from: string;
+  to: string;
+}
+
+/** `{ prospect: 'protected' }` → `prospect.protected`. */
+export function statePath(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, child] = Object.entries(value)[0] ?? [];
+    if (key !== undefined) return child === undefined || (typeof child === 'object' && Object.keys(child as object).length === 0) ? key : `${key}.${statePath(child)}`;
+  }
+  throw new Error(`Unexpected state value ${JSON.stringify(value)}`);
+}
+
+/** The state nodes from the root's child down to the leaf for a path. */
+export function nodeChain(machine: AnyStateMachine, path: string): StateNode[] {
+  const chain: StateNode[] = [];
+  let node: StateNode = machine.root;
+  for (const key of path.split('.')) {
+    const next: StateNode | undefined = node.states[key];
+    if (!next) break;
+    chain.push(next);
+    node = next;
+  }
+  return chain;
+}
+
+/** The deadline a state declares, from its deepest node that has one. */
+export function stateDeadline(machine: AnyStateMachine, path: string): StateMeta['deadline'] | undefined {
+  for (const node of nodeChain(machine, path).reverse()) {
+    const meta = node.meta as StateMeta | undefined;
+    if (meta?.deadline) return meta.deadline;
+  }
+  return undefined;
+}
+
+type GuardLike = string | { type: string; params?: unknown } | ((...args: never[]) => unknown) & { guards?: GuardLike[] };
+
+/** The first named guard that fails for this event, walking `and(...)` guards. */
+function failingGuard(machine: AnyStateMachine, guard: GuardLike | undefined, snapshot: AnyMachineSnapshot, event: EngineEvent): string | null {
+  if (guard === undefined) return null;
+  if (typeof guard === 'function') {
+    for (const g of guard.guards ?? []) {
+      const failed = failingGuard(machine, g, snapshot, event);
+      if (failed) return failed;
+    }
+    return null;
+  }
+  const name = typeof guard === 'string' ? guard : guard.type;
+  const params = typeof guard === 'string' ? undefined : guard.params;
+  const impl = (machine.implementations.guards as Record<string, (args: { context: unknown; event: unknown }, params: unknown) => boolean>)[name];
+  if (!impl) return name;
+  return impl({ context: snapshot.context, event }, params) ? null : name;
+}
+
+export class WorkflowEngine {
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly policy: () => Policy,
+  ) {}
+
+  /** The initial snapshot and columns of a new instance; `record` writes its history row. */
+  initial<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, input: unknown) {
+    const [snapshot] = initialTransition(def.machine, input);
+    const state = statePath(snapshot.value);
+    const now = this.clock();
+    const deadline = stateDeadline(def.machine, state);
+    return {
+      values: {
+        state,
+        snapshot: def.machine.getPersistedSnapshot(snapshot) as Record<string, unknown>,
+        version: 1,
+        machineVersion: def.version,
+        deadlineAt: deadline ? deadlineFor(deadline.term, now, this.policy()) : null,
+        deadlineEvent: deadline?.event ?? null,
+        ...def.derive(snapshot, state),
+      },
+      record: async (tx: Executor, entityId: string, actor: Actor, reason?: string | null) => {
+        await tx.insert(transitions).values({
+          entityType: def.entityType,
+          entityId,
+          machine: def.name,
+          machineVersion: def.version,
+          event: 'CREATE',
+          fromState: null,
+          toState: state,
+          actorId: actor.id,
+          reason: reason ?? null,
+          payload: {},
+          createdAt: now,
+        });
+      },
+    };
+  }
+
+  /** Applies one event in its own transaction. */
+  async apply<TRow extends WorkflowRow>(
+    def: WorkflowDefinition<TRow>,
+    id: string,
+    event: EngineEvent,
+    actor: Actor,
+    options: ApplyOptions = {},
+  ): Promise<ApplyResult<TRow>> {
+    return this.database.db.transaction((tx) => this.applyIn(tx, def, id, event, actor, options));
+  }
+
+  /** Applies one event inside a transaction the caller owns (e.g. an audit decision, A4). */
+  async applyIn<TRow extends WorkflowRow>(
+    tx: Tx,
+    def: WorkflowDefinition<TRow>,
+    id: string,
+    event: EngineEvent,
+    actor: Actor,
+    options: ApplyOptions = {},
+  ): Promise<ApplyResult<TRow>> {
+    const [locked] = (await tx.select().from(def.table).where(eq(def.table.id, id)).for('update')) as TRow[];
+    if (!locked) throw new NotFoundError(def.entityType, id);
+    if (options.expectedVersion != null && options.expectedVersion !== locked.version) {
+      throw new ConflictError(`${def.entityType} ${id} has changed (version ${locked.version}, you had ${options.expectedVersion}); reload and retry`, {
+        currentVersion: locked.version,
+      });
+    }
+    const from = locked.state;
+    let row = locked;
+    const now = this.clock();
+    if (row.deadlineAt && row.deadlineEvent && row.deadlineAt <= now && event.type !== row.deadlineEvent) {
+      row = await this.step(tx, def, row, { type: row.deadlineEvent }, SYSTEM_SWEEPER, now, { payload: { dueAt: row.deadlineAt.toISOString(), firedBy: 'late' } });
+    }
+    row = await this.step(tx, def, row, event, actor, now, options);
+    return { row, from, to: row.state };
+  }
+
+  /**
+   * Fires the deadline of one row if it is still due (the sweeper's unit of work). Returns
+   * false when another process got there first or the deadline moved.
+   */
+  async fireDueDeadline<TRow extends WorkflowRow>(tx: Tx, def: WorkflowDefinition<TRow>, id: string): Promise<boolean> {
+    const [row] = (await tx.select().from(def.table).where(eq(def.table.id, id)).for('update', { skipLocked: true })) as TRow[];
+    const now = this.clock();
+    if (!row || !row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return false;
+    await this.step(tx, def, row, { type: row.deadlineEvent }, SYSTEM_SWEEPER, now, { payload: { dueAt: row.deadlineAt.toISOString() } });
+    return true;
+  }
+
+  private restore<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, row: TRow): AnyMachineSnapshot {
+    return def.machine.resolveState(row.snapshot as never);
+  }
+
+  private async step<TRow extends WorkflowRow>(
+    tx: Tx,
+    def: WorkflowDefinition<TRow>,
+    row: TRow,
+    event: EngineEvent,
+    actor: Actor,
+    now: Date,
+    options: ApplyOptions,
+  ): Promise<TRow> {
+    const snapshot = this.restore(def, row);
+    const facts = await def.facts(tx, row, actor, event);
+    const full = { ...event, actor, facts, at: now.toISOString() };
+    const [next, actions] = transition(def.machine, snapshot, full as never);
+    if (next === snapshot) throw this.refusal(def, snapshot, row, full, actor, facts);
+
+    const policy = this.policy();
+    const to = statePath(next.value);
+    let deadlineAt = row.deadlineAt;
+    let deadlineEvent = row.deadlineEvent;
+    if (to !== row.state) {
+      const deadline = stateDeadline(def.machine, to);
+      deadlineAt = deadline ? deadlineFor(deadline.term, now, policy) : null;
+      deadlineEvent = deadline?.event ?? null;
+    }
+    for (const action of actions) {
+      if ((action.type as string) === 'extendDeadline') {
+        const extension = typeof event.extension === 'string' ? event.extension : policy.customer.extensionTerm;
+        deadlineAt = addDuration(deadlineAt && deadlineAt > now ? deadlineAt : now, extension); // P3
+        continue;
+      }
+      const effect = def.effects?.[action.type];
+      if (effect) await effect({ tx, row, event, actor, now, policy, params: action.params });
+    }
+
+    const derived = def.derive(next, to);
+    const before = def.derive(snapshot, row.state);
+    // P10: custody (and any other derived column) changes are recorded as [before, after].
+    const changes = Object.fromEntries(
+      Object.entries(derived)
+        .filter(([k, v]) => (before as Record<string, unknown>)[k] !== v)
+        .map(([k, v]) => [k, [(before as Record<string, unknown>)[k] ?? null, v ?? null]]),
+    );
+    const values = {
+      state: to,
+      snapshot: def.machine.getPersistedSnapshot(next) as Record<string, unknown>,
+      version: row.version + 1,
+      deadlineAt,
+      deadlineEvent,
+      updatedAt: now,
+      ...derived,
+    };
+    const [updated] = (await tx
+      .update(def.table)
+      .set(values as never)
+      .where(and(eq(def.table.id, row.id), eq(def.table.version, row.version)))
+      .returning()) as TRow[];
+    if (!updated) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
+
+    const { type: _type, reason, ...params } = event;
+    await tx.insert(transitions).values({
+      entityType: def.entityType,
+      entityId: row.id,
+      machine: def.name,
+      machineVersion: row.machineVersion,
+      event: event.type,
+      fromState: row.state,
+      toState: to,
+      actorId: actor.id,
+      reason: typeof reason === 'string' ? reason.trim() : null,
+      payload: { ...params, ...options.payload, ...(Object.keys(changes).length > 0 && { changes }), ...(deadlineAt !== row.deadlineAt && { deadlineAt: deadlineAt?.toISOString() ?? null }) },
+      createdAt: now,
+    });
+    return updated;
+  }
+
+  /** Why an event was refused: the rule of the first failing guard, or not legal here at all. */
+  private refusal<TRow extends WorkflowRow>(
+    def: WorkflowDefinition<TRow>,
+    snapshot: AnyMachineSnapshot,
+    row: TRow,
+    event: EngineEvent,
+    actor: Actor,
+    facts: unknown,
+  ): DomainError {
+    const allowedEvents = this.allowedEvents(def, snapshot, actor, facts);
+    const candidates = nodeChain(def.machine, row.state)
+      .reverse()
+      .flatMap((node) => node.on[event.type] ?? []);
+    const details = { state: row.state, event: event.type, allowedEvents };
+    for (const candidate of candidates) {
+      const failed = failingGuard(def.machine, candidate.guard as GuardLike | undefined, snapshot, event);
+      const info = failed ? def.guardRules[failed] : undefined;
+      if (!info) continue;
+      if (info.code === 'FORBIDDEN') return new ForbiddenError(info.message, { ...details, rule: info.rule });
+      if (info.code === 'BAD_USER_INPUT') return new ValidationError({ [info.field ?? 'input']: info.message }, info.message, { ...details, rule: info.rule });
+      return new IllegalTransitionError(info.message, { ...details, rule: info.rule });
+    }
+    return new IllegalTransitionError(`${event.type} is not possible while the ${def.entityType} is ${row.state}`, details);
+  }
+
+  /**
+   * The user events this actor could send now, guards evaluated with these facts and the
+   * required inputs assumed given (what a front end should offer as buttons).
+   */
+  allowedEvents<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, snapshot: AnyMachineSnapshot, actor: Actor, facts: unknown): string[] {
+    return Object.entries(def.events)
+      .filter(([, info]) => !info.internal)
+      .filter(([type, info]) => {
+        const probe: Record<string, unknown> = { type, actor, facts: { ...(facts as object), targetEligible: true } };
+        for (const input of info.inputs) probe[input.name] = input.type === 'Int' ? 1 : 'probe-value';
+        return snapshot.can(probe as never);
+      })
+      .map(([type]) => type);
+  }
+
+  /** The events this actor may send to a row now (loads facts outside any lock). */
+  async available<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, row: TRow, actor: Actor): Promise<string[]> {
+    const effective = this.project(def, row);
+    const facts = await def.facts(this.database.db, effective, actor, { type: '(probe)' });
+    return this.allowedEvents(def, this.restore(def, effective), actor, facts);
+  }
+
+  /**
+   * The row as it is now: a deadline that is due is applied in memory (not written), so reads
+   * never show an expired protection as protected, even before the sweeper has run.
+   */
+  project<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, row: TRow): TRow {
+    const now = this.clock();
+    if (!row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return row;
+    const snapshot = this.restore(def, row);
+    const [next] = transition(def.machine, snapshot, { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() } as never);
+    if (next === snapshot) return row;
+    const to = statePath(next.value);
+    const deadline = stateDeadline(def.machine, to);
+    return {
+      ...row,
+      state: to,
+      snapshot: def.machine.getPersistedSnapshot(next) as Record<string, unknown>,
+      deadlineAt: deadline ? deadlineFor(deadline.term, row.deadlineAt, this.policy()) : null,
+      deadlineEvent: deadline?.event ?? null,
+      ...def.derive(next, to),
+    };
+  }
+
+  /** Ids of rows whose deadline is due, oldest first, skipping rows another process holds. */
+  async dueIds(tx: Tx, def: WorkflowDefinition, limit: number): Promise<string[]> {
+    const rows = await this.database.rows<{ id: string }>(
+      tx,
+      sql`select ${def.table.id} as id from ${def.table} where ${def.table.deadlineAt} <= ${this.clock().toISOString()}::timestamptz order by ${def.table.deadlineAt} limit ${limit} for update skip locked`,
+    );
+    return rows.map((r) => r.id);
+  }
+}

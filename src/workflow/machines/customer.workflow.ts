@@ -1,0 +1,95 @@
+/** The customer machine bound to its table, facts and effects: what the engine runs. */
+import { and, count, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { coolDowns, customers, transitions, users, type CustomerRow, type Stage } from '../../db/schema.js';
+import type { Clock } from '../../shared/clock.js';
+import type { Actor } from '../actor.js';
+import type { WorkflowDefinition } from '../engine.js';
+import { startOfLocalDay } from '../policy/calendar.js';
+import { addDuration } from '../policy/duration.js';
+import type { Policy } from '../policy/policy.js';
+import { customerEvents, customerGuardRules, customerMachine, NO_FACTS, type CustomerFacts } from './customer.machine.js';
+
+export const CUSTOMER_MACHINE_VERSION = 1;
+
+export function stageOf(state: string): Stage {
+  const top = state.split('.')[0];
+  switch (top) {
+    case 'pool':
+      return 'POOL';
+    case 'intent':
+      return 'INTENT';
+    case 'formal':
+      return 'FORMAL';
+    default:
+      return 'PROSPECT';
+  }
+}
+
+/** Stages that count as holding a customer (P7 cap). */
+export function holdingStages(policy: Policy): Stage[] {
+  return policy.customer.capCountsFormal ? ['PROSPECT', 'INTENT', 'FORMAL'] : ['PROSPECT', 'INTENT'];
+}
+
+export function customerWorkflow(clock: Clock, policy: () => Policy): WorkflowDefinition<CustomerRow, CustomerFacts> {
+  return {
+    name: 'customer',
+    entityType: 'customer',
+    version: CUSTOMER_MACHINE_VERSION,
+    machine: customerMachine,
+    table: customers,
+    events: customerEvents,
+    guardRules: customerGuardRules,
+    noFacts: NO_FACTS,
+    derive: (snapshot, state) => ({
+      custodianId: (snapshot.context as { custodianId: string | null }).custodianId,
+      stage: stageOf(state),
+    }),
+    async facts(executor: Executor, row: CustomerRow, actor: Actor, event) {
+      if (actor.kind !== 'user') return NO_FACTS;
+      const p = policy().customer;
+      const now = clock();
+      const [cool] = await executor
+        .select({ until: sql<string>`max(${coolDowns.until})` })
+        .from(coolDowns)
+        .where(and(eq(coolDowns.userId, actor.id), eq(coolDowns.customerId, row.id), gt(coolDowns.until, now)));
+      let holding = 0;
+      if (p.maxCustomersPerSales !== null) {
+        const [h] = await executor
+          .select({ n: count() })
+          .from(customers)
+          .where(and(eq(customers.custodianId, actor.id), inArray(customers.stage, holdingStages(policy()))));
+        holding = h?.n ?? 0;
+      }
+      let claimsToday = 0;
+      if (p.dailyClaimLimit !== null) {
+        const [c] = await executor
+          .select({ n: count() })
+          .from(transitions)
+          .where(and(eq(transitions.actorId, actor.id), eq(transitions.event, 'CLAIM'), gte(transitions.createdAt, startOfLocalDay(now, policy().calendar.timeZone))));
+        claimsToday = c?.n ?? 0;
+      }
+      let targetEligible = false;
+      if (event.type === 'TRANSFER' && typeof event.toUserId === 'string') {
+        const [target] = await executor.select().from(users).where(eq(users.id, event.toUserId));
+        const roles = target?.roles ?? [];
+        targetEligible = !!target?.active && (roles.includes('SALES') || (row.stage === 'FORMAL' && roles.includes('AFTER_SALES')));
+      }
+      return {
+        coolingDownUntil: cool?.until ? new Date(cool.until).toISOString() : null,
+        holding,
+        maxHolding: p.maxCustomersPerSales,
+        claimsToday,
+        dailyClaimLimit: p.dailyClaimLimit,
+        targetEligible,
+      };
+    },
+    effects: {
+      /** P5: the abandoner may not protect this customer again for the cool-down. */
+      async startCoolDown({ tx, row, actor, now, policy: pol }) {
+        if (actor.kind !== 'user') return;
+        await tx.insert(coolDowns).values({ userId: actor.id, customerId: row.id, until: addDuration(now, pol.customer.abandonCoolDown), createdAt: now });
+      },
+    },
+  };
+}
