@@ -111,7 +111,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
         const contextValue = await createContext(services, token);
         const response = await server.executeOperation({ query, variables }, { contextValue });
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
-        return response.body.singleResult as GraphQLResult;
+        // As a client would see it over HTTP (scalars serialised to JSON).
+        return JSON.parse(JSON.stringify(response.body.singleResult)) as GraphQLResult;
       },
       async listen(port, host = '127.0.0.1') {
         httpServer = createHttpServer({

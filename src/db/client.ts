@@ -25,6 +25,8 @@ export interface Database {
   readonly db: Db;
   /** Rows of a raw SQL statement (the drivers differ in what `execute` returns). */
   rows<T extends Record<string, unknown>>(executor: Executor, query: SQL): Promise<T[]>;
+  /** Calls `listener` with every SQL statement run through drizzle; returns an unsubscribe. */
+  onQuery(listener: (query: string) => void): () => void;
   /** Throws unless the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -38,15 +40,28 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return openPglite(target.dataDir);
 }
 
+function queryListeners() {
+  const listeners = new Set<(query: string) => void>();
+  return {
+    logger: { logQuery: (query: string) => listeners.forEach((l) => l(query)) },
+    onQuery(listener: (query: string) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const inMemory = dataDir === undefined || dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   // pg_trgm must be loaded on every open of the data directory, not only the first.
   const client = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { pg_trgm } });
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const queries = queryListeners();
+  const db = drizzlePglite({ client, schema, logger: queries.logger }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
+    onQuery: queries.onQuery,
     async rows<T extends Record<string, unknown>>(executor: Executor, query: SQL) {
       const result = (await executor.execute(query)) as unknown as { rows: T[] };
       return result.rows;
@@ -62,10 +77,12 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 
 async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, { max: 10, onnotice: () => undefined, connect_timeout: 10 });
-  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const queries = queryListeners();
+  const db = drizzlePostgres({ client, schema, logger: queries.logger }) as unknown as Db;
   return {
     kind: 'postgres',
     db,
+    onQuery: queries.onQuery,
     async rows<T extends Record<string, unknown>>(executor: Executor, query: SQL) {
       return (await executor.execute(query)) as unknown as T[];
     },

@@ -247,8 +247,10 @@ export class WorkflowEngine {
     const snapshot = this.restore(def, row);
     const facts = await def.facts(tx, row, actor, event);
     const full = { ...event, actor, facts, at: now.toISOString() };
+    // Legality from `can`: a targetless transition without assign returns the identical
+    // snapshot from `transition`, so identity alone would refuse it.
+    if (!snapshot.can(full as never)) throw this.refusal(def, snapshot, row, full, actor, facts);
     const [next, actions] = transition(def.machine, snapshot, full as never);
-    if (next === snapshot) throw this.refusal(def, snapshot, row, full, actor, facts);
 
     const policy = this.policy();
     const to = statePath(next.value);
@@ -365,8 +367,9 @@ export class WorkflowEngine {
     const now = this.clock();
     if (!row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return row;
     const snapshot = this.restore(def, row);
-    const [next] = transition(def.machine, snapshot, { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() } as never);
-    if (next === snapshot) return row;
+    const event = { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
+    if (!snapshot.can(event as never)) return row;
+    const [next] = transition(def.machine, snapshot, event as never);
     const to = statePath(next.value);
     const deadline = stateDeadline(def.machine, to);
     return {

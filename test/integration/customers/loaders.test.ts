@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support/app.js';
+
+const QUERY = (first: number) => `{ customers(first: ${first}) { edges { node { custodian { displayName } contacts { name } followUps(first: 5) { edges { node { notes author { displayName } } } } } } } }`;
+
+/**
+ * Every relation resolves through a per-request DataLoader: the statement count of a nested
+ * list query is bounded by its depth, not by its rows.
+ */
+describe('DataLoaders', () => {
+  let app: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    token = await app.login('sales1');
+    // 200 customers × 3 contacts × 10 follow-ups, all in sales1's custody (bulk SQL for speed).
+    const [u] = await app.database.rows<{ id: string }>(app.database.db, sql`select id from users where username = 'sales1'`);
+    const [a] = await app.database.rows<{ id: string }>(app.database.db, sql`select id from users where username = 'sales2'`);
+    await app.database.db.execute(sql`
+      insert into customers (name, trade_name, address, industry, phone, phone_key, introduction, state, snapshot, stage, custodian_id, created_by_id, created_at)
+      select '客户' || g || '有限公司', 'k' || g, '江苏省靖江市人民路' || g || '号', '机械', '0523-8' || lpad(g::text, 7, '0'), '05238' || lpad(g::text, 7, '0'),
+             '一家用于测试的客户企业。', 'prospect.protected', '{"status":"active","value":{"prospect":"protected"},"context":{"custodianId":null},"children":{},"historyValue":{}}'::jsonb,
+             'PROSPECT', ${u?.id}::uuid, ${u?.id}::uuid, now() - (g || ' minutes')::interval
+      from generate_series(1, 200) g`);
+    await app.database.db.execute(sql`
+      insert into contacts (customer_id, name, mobile, created_by_id)
+      select c.id, '联系人' || n, '13' || lpad((row_number() over ())::text, 9, '0'), ${u?.id}::uuid from customers c, generate_series(1, 3) n`);
+    await app.database.db.execute(sql`
+      insert into follow_ups (customer_id, author_id, channel, notes, created_at)
+      select c.id, case when n % 2 = 0 then ${u?.id}::uuid else ${a?.id}::uuid end, 'PHONE', '第' || n || '次跟进', now() - (n || ' hours')::interval
+      from customers c, generate_series(1, 10) n`);
+  });
+  afterAll(async () => app?.close());
+
+  const statements = async (query: string) => {
+    const seen: string[] = [];
+    const stop = app.database.onQuery((q) => seen.push(q));
+    try {
+      const result = await app.execute(query, {}, { token });
+      expect(result.errors).toBeUndefined();
+      return { seen, result };
+    } finally {
+      stop();
+    }
+  };
+
+  it('should run the same small number of statements for 10 and for 50 customers', async () => {
+    const ten = await statements(QUERY(10));
+    const fifty = await statements(QUERY(50));
+    const edges = (fifty.result.data as { customers: { edges: { node: { contacts: unknown[]; followUps: { edges: unknown[] } } }[] } }).customers.edges;
+    expect(edges).toHaveLength(50);
+    expect(edges.every((e) => e.node.contacts.length === 3 && e.node.followUps.edges.length === 5)).toBe(true);
+    console.log(`statements: first 10 → ${ten.seen.length}, first 50 → ${fifty.seen.length}`);
+    expect(fifty.seen.length).toBeLessThanOrEqual(6);
+    expect(fifty.seen.length).toBe(ten.seen.length);
+  });
+
+  it('should keep order and report missing keys as null in a batch', async () => {
+    const [first] = await app.database.rows<{ id: string }>(app.database.db, sql`select id from customers limit 1`);
+    const rows = await app.services.customers.byIds(['00000000-0000-4000-8000-000000000000', first?.id ?? '']);
+    expect(rows[0]).toBeNull();
+    expect(rows[1]?.id).toBe(first?.id);
+  });
+});
