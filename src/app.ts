@@ -31,6 +31,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Seed the demo users and records when the database has no users yet. */
   seedDemo?: boolean;
+  /** With seedDemo: also the demo customers (default true; tests seed users only). */
+  seedDemoCustomers?: boolean;
   logger?: Logger;
   /** Required with databaseUrl; on PGlite it is generated and kept in the data directory. */
   jwtSecret?: string;
@@ -88,7 +90,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     await runMigrations(database, options.databaseUrl);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
     const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY });
-    if (options.seedDemo) await seedDemoData(database, services, clock, logger);
+    if (options.seedDemo) await seedDemoData({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY }, options.seedDemoCustomers ?? true);
 
     const schema = await buildSchema();
     const server = new ApolloServer<Context>({

@@ -1,14 +1,26 @@
 /**
  * Demo data for a first look: seeded on an empty database when asked (the default on the
  * embedded database). Every demo user's password is `demo`.
+ *
+ * Customers are not inserted as rows: each one's life (entry, audit, claims, follow-ups,
+ * abandonment, expiry, signing) is replayed through the real services and engine with a clock
+ * set back to when it happened, so the history and deadlines are exactly what the product
+ * would have recorded.
  */
 import { count } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
-import { users, type Role } from '../db/schema.js';
+import { users, type FollowUpChannel, type Role } from '../db/schema.js';
 import { hashPassword } from '../domain/auth/password.js';
-import type { Services } from '../services.js';
+import type { TokenService } from '../domain/auth/tokens.js';
+import type { Viewer } from '../domain/auth/viewer.js';
+import { viewerActor } from '../domain/customers/customer.service.js';
+import { createServices, type Services } from '../services.js';
 import type { Clock } from '../shared/clock.js';
+import type { Actor } from '../workflow/actor.js';
+import { SYSTEM_SWEEPER } from '../workflow/actor.js';
+import type { Policy } from '../workflow/policy/policy.js';
+import demoCustomers from './customers.data.json' with { type: 'json' };
 
 export const DEMO_PASSWORD = 'demo';
 
@@ -23,15 +35,138 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
   { username: 'admin', displayName: 'Administrator', roles: ['ADMIN'] },
 ];
 
+type Scenario = 'pendingAudit' | 'rejected' | 'protected' | 'protectedExpiringSoon' | 'intent' | 'formal' | 'pool' | 'poolAbandoned';
+
+interface DemoCustomer {
+  name: string;
+  address: string;
+  industry: string;
+  phone: string;
+  introduction: string;
+  website?: string;
+  email?: string;
+  fax?: string;
+  country?: string;
+  region?: string;
+  source?: string;
+  level?: string;
+  custodian: string | null;
+  scenario: Scenario;
+  contacts: { name: string; title?: string; mobile?: string; landline?: string; email?: string; note?: string }[];
+  followUps: { daysAgo: number; channel: FollowUpChannel; notes: string; contact: number | null; nextContactInDays: number | null }[];
+}
+
+export interface SeedDeps {
+  database: Database;
+  tokens: TokenService;
+  clock: Clock;
+  logger: Logger;
+  policy: Policy;
+}
+
+const DAY = 86_400_000;
+
 /** Seeds only a database without users; returns whether it seeded. */
-export async function seedDemoData(database: Database, _services: Services, clock: Clock, logger: Logger): Promise<boolean> {
+export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promise<boolean> {
+  const { database, clock, logger } = deps;
   const [existing] = await database.db.select({ n: count() }).from(users);
   if ((existing?.n ?? 0) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = clock();
-  await database.db.transaction(async (tx) => {
-    await tx.insert(users).values(DEMO_USERS.map((u) => ({ ...u, passwordHash, createdAt: now, updatedAt: now })));
-  });
-  logger.info({ users: DEMO_USERS.map((u) => u.username) }, 'seeded demo data');
+  const rows = await database.db
+    .insert(users)
+    .values(DEMO_USERS.map((u) => ({ ...u, passwordHash, createdAt: new Date(now.getTime() - 90 * DAY), updatedAt: now })))
+    .returning();
+  const viewers = new Map<string, Viewer>(rows.map((r) => [r.username, { id: r.id, username: r.username, displayName: r.displayName, roles: r.roles }]));
+  const viewer = (username: string): Viewer => {
+    const v = viewers.get(username);
+    if (!v) throw new Error(`unknown demo user ${username}`);
+    return v;
+  };
+  // Services whose clock reads a moment in the past.
+  const at = (daysAgo: number): Services => createServices({ ...deps, clock: () => new Date(now.getTime() - daysAgo * DAY) });
+  const send = async (daysAgo: number, id: string, event: { type: string; [k: string]: unknown }, actor: Actor) => {
+    const s = at(daysAgo);
+    await s.engine.apply(s.workflows.customer, id, event, actor);
+  };
+  const auditor = viewerActor(viewer('auditor1'));
+  if (!withCustomers) return true;
+
+  for (const [i, demo] of (demoCustomers as DemoCustomer[]).entries()) {
+    const owner = demo.custodian ?? (['sales2', 'sales3'][i % 2] as string);
+    const oldest = Math.max(0, ...demo.followUps.map((f) => f.daysAgo));
+    const plan = timeline(demo.scenario, oldest);
+    const s = at(plan.created);
+    const { custodian: _c, scenario: _s, followUps: _f, contacts, ...fields } = demo;
+    const customer = await s.customers.create(viewer(owner), { ...fields, contacts });
+    const contactRows = await s.contacts.byCustomerIds([customer.id]);
+
+    const steps: { daysAgo: number; run: () => Promise<void> }[] = [];
+    const event = (daysAgo: number | undefined, e: { type: string; [k: string]: unknown }, actor: Actor) => {
+      if (daysAgo !== undefined) steps.push({ daysAgo, run: () => send(daysAgo, customer.id, e, actor) });
+    };
+    event(plan.approved, { type: 'PROTECTION_APPROVED', via: 'application' }, auditor);
+    event(plan.rejected, { type: 'PROTECTION_REJECTED', via: 'application', reason: '联系人电话无法接通，请核实后重新提交' }, auditor);
+    event(plan.intent, { type: 'INTENT_APPROVED', via: 'application', reason: '客户已确认采购预算' }, auditor);
+    event(plan.signed, { type: 'CONTRACT_SIGNED', via: 'contract', afterSalesUserId: viewer('aftersales1').id }, viewerActor(viewer(owner)));
+    event(plan.abandoned, { type: 'ABANDON', reason: '客户短期内无采购计划' }, viewerActor(viewer(owner)));
+    event(plan.expired, { type: 'TERM_EXPIRED' }, SYSTEM_SWEEPER);
+    for (const f of demo.followUps) {
+      const when = Math.min(Math.max(f.daysAgo, plan.custodyEnds), plan.created - 0.1);
+      const next = f.nextContactInDays === null ? null : new Date(now.getTime() + f.nextContactInDays * DAY);
+      const time = new Date(now.getTime() - when * DAY);
+      steps.push({
+        daysAgo: when,
+        run: async () => {
+          await at(when).followUps.add(viewer(owner), customer.id, {
+            channel: f.channel,
+            notes: f.notes,
+            nextContactAt: next && next > time ? next : new Date(time.getTime() + 7 * DAY),
+            contactId: f.contact === null ? null : (contactRows[0]?.[f.contact]?.id ?? null),
+          });
+        },
+      });
+    }
+    // Oldest first; on the same day, custody changes come after that day's follow-ups.
+    steps.sort((a, b) => b.daysAgo - a.daysAgo);
+    for (const step of steps) await step.run();
+  }
+  logger.info({ users: DEMO_USERS.map((u) => u.username), customers: (demoCustomers as DemoCustomer[]).length }, 'seeded demo data');
   return true;
+}
+
+/**
+ * When (days ago) each step of a scenario happened. Each protection term (30 days) must still
+ * be running when the next step happens, so the dates are capped rather than taken from the
+ * data's oldest follow-up; follow-ups are moved inside the custody window instead.
+ */
+function timeline(scenario: Scenario, oldest: number): Partial<Record<'approved' | 'rejected' | 'intent' | 'signed' | 'abandoned' | 'expired', number>> & {
+  created: number;
+  custodyEnds: number;
+} {
+  const within = (lo: number, hi: number) => Math.min(Math.max(oldest, lo), hi);
+  switch (scenario) {
+    case 'pendingAudit':
+      return { created: within(1, 5), custodyEnds: 0 };
+    case 'rejected':
+      return { created: within(2, 5) + 0.5, rejected: 1, custodyEnds: 0 };
+    case 'protected': {
+      const approved = within(10, 25);
+      return { created: approved + 1, approved, custodyEnds: 0 };
+    }
+    case 'protectedExpiringSoon':
+      return { created: 28.5, approved: 28, custodyEnds: 0 };
+    case 'intent':
+      return { created: 25, approved: 24, intent: 6, custodyEnds: 0 };
+    case 'formal':
+      return { created: 42, approved: 41, intent: 30, signed: 20, custodyEnds: 20.5 };
+    case 'pool': {
+      const approved = within(40, 80);
+      return { created: approved + 1, approved, expired: approved - 30, custodyEnds: approved - 30 + 0.5 };
+    }
+    case 'poolAbandoned': {
+      const approved = within(10, 25);
+      return { created: approved + 1, approved, abandoned: 5, custodyEnds: 5.5 };
+    }
+  }
 }

@@ -352,6 +352,12 @@ export class WorkflowEngine {
       .map(([type]) => type);
   }
 
+  /** Whether the machine would accept this event on the row as it is now (given facts, no I/O). */
+  accepts<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow, event: EngineEvent, actor: Actor, facts: TFacts = def.noFacts): boolean {
+    const snapshot = this.restore(def, this.project(def, row));
+    return snapshot.can({ ...event, actor, facts, at: this.clock().toISOString() } as never);
+  }
+
   /** The events this actor may send to a row now (loads facts outside any lock). */
   async available<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, row: TRow, actor: Actor): Promise<string[]> {
     const effective = this.project(def, row);

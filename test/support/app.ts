@@ -49,6 +49,7 @@ export async function startTestApp(options: Partial<AppOptions> & { clock?: Test
   const database = onPostgres ? await createTestDatabase() : undefined;
   const app = await createApp({
     seedDemo: true,
+    seedDemoCustomers: false,
     jwtSecret: TEST_JWT_SECRET,
     sweepIntervalMs: 0,
     ...options,

@@ -44,10 +44,36 @@ export async function sendCustomer(app: TestApp, id: string, event: Record<strin
   return (await app.services.engine.apply(app.services.workflows.customer, id, event, actor)).row;
 }
 
-/** A protected prospect (created, then approved by auditor1). */
+/** The customer's pending application of a kind (the one createCustomer opened, for PROTECTION). */
+export async function pendingApplication(app: TestApp, customerId: string, kind = 'PROTECTION') {
+  const page = await app.services.applications.list(await viewerFor(app, 'auditor1'), { customerId, kind: kind as never, status: 'PENDING' }, 'OLDEST_FIRST', { first: 1 });
+  const row = page.nodes[0];
+  if (!row) throw new Error(`no pending ${kind} application for ${customerId}`);
+  return row;
+}
+
+export async function viewerFor(app: TestApp, username: string) {
+  return app.services.users.viewerForToken(await app.login(username));
+}
+
+/** A protected prospect: created, then its PROTECTION application approved by auditor1 (A4). */
 export async function protectedCustomer(app: TestApp, username = 'sales1', overrides: Record<string, unknown> = {}): Promise<CustomerRow> {
   const c = await createCustomer(app, username, overrides);
-  return sendCustomer(app, c.id, { type: 'PROTECTION_APPROVED', via: 'application' }, await actorFor(app, 'auditor1'));
+  const application = await pendingApplication(app, c.id);
+  await app.services.applications.approve(await viewerFor(app, 'auditor1'), application.id, 'ok');
+  const [row] = await app.services.customers.byIds([c.id]);
+  if (!row) throw new Error('customer vanished');
+  return row;
+}
+
+/** A rejected prospect: its PROTECTION application rejected by auditor1 (P1). */
+export async function rejectedCustomer(app: TestApp, username = 'sales1', reason = '地址不完整，请补充门牌号'): Promise<CustomerRow> {
+  const c = await createCustomer(app, username);
+  const application = await pendingApplication(app, c.id);
+  await app.services.applications.reject(await viewerFor(app, 'auditor1'), application.id, reason);
+  const [row] = await app.services.customers.byIds([c.id]);
+  if (!row) throw new Error('customer vanished');
+  return row;
 }
 
 /** A pool customer (protected by `username`, then abandoned; the cool-down then applies to that user). */

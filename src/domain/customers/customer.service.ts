@@ -3,7 +3,7 @@
  * protection actions (P1–P9), which go through the workflow engine.
  */
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { Database, Executor } from '../../db/client.js';
+import type { Database, Executor, Tx } from '../../db/client.js';
 import { contacts, customers, transitions, users, type CustomerRow, type Stage, type TransitionRow } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { DuplicateError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError, ConflictError } from '../../shared/errors.js';
@@ -60,6 +60,12 @@ function uniqueViolation(err: unknown): string | null {
 }
 
 export class CustomerService {
+  /**
+   * Runs inside the creating transaction (the applications workflow opens the PROTECTION
+   * application here, P1/A1), so entry and application commit together.
+   */
+  afterCreate: ((tx: Tx, row: CustomerRow, viewer: Viewer, input: CreateCustomerInput) => Promise<void>) | null = null;
+
   constructor(
     private readonly database: Database,
     private readonly engine: WorkflowEngine,
@@ -202,6 +208,7 @@ export class CustomerService {
         if (contactRows.length > 0) {
           await tx.insert(contacts).values(contactRows.map((c) => ({ ...c, customerId: row.id, createdById: viewer.id, createdAt: now, updatedAt: now })));
         }
+        await this.afterCreate?.(tx, row, viewer, input);
         return row;
       });
     } catch (err) {
@@ -382,10 +389,6 @@ export class CustomerService {
 
   async transfer(viewer: Viewer, id: string, toUserId: string, reason: string, expectedVersion?: number | null): Promise<CustomerRow> {
     return (await this.engine.apply(this.workflow, id, { type: 'TRANSFER', toUserId, reason }, viewerActor(viewer), { expectedVersion })).row;
-  }
-
-  async resubmit(viewer: Viewer, id: string, expectedVersion?: number | null): Promise<CustomerRow> {
-    return (await this.engine.apply(this.workflow, id, { type: 'RESUBMIT' }, viewerActor(viewer), { expectedVersion })).row;
   }
 
   async availableEvents(viewer: Viewer, row: CustomerRow): Promise<string[]> {

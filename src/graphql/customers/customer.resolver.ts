@@ -138,7 +138,7 @@ export class CustomerResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
-    return ctx.services.customers.resubmit(viewerOf(ctx), id, expectedVersion);
+    return ctx.services.applications.resubmit(viewerOf(ctx), id, expectedVersion);
   }
 
   // ------------------------------------------------------------------ fields

@@ -4,7 +4,7 @@ import { transitions } from '../../../src/db/schema.js';
 import { createApp } from '../../../src/app.js';
 import { DAY, HOUR, SECOND, testClock } from '../../support/clock.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../../support/app.js';
-import { GET, actorFor, createCustomer, poolCustomer, protectedCustomer, sendCustomer } from '../../support/customers.js';
+import { GET, actorFor, createCustomer, poolCustomer, protectedCustomer, rejectedCustomer, sendCustomer } from '../../support/customers.js';
 import { policyWith } from '../../support/policy.js';
 
 const CLAIM = `mutation($id: ID!, $v: Int) { claimCustomer(id: $id, expectedVersion: $v) { id state stage version custodian { username } protectedUntil } }`;
@@ -35,11 +35,12 @@ describe('the protection machine', () => {
         ['CREATE', null, 'prospect.pendingAudit'],
         ['PROTECTION_APPROVED', 'prospect.pendingAudit', 'prospect.protected'],
       ]);
+      expect((await history(c.id)).at(-1)?.payload).toMatchObject({ via: 'application', applicationId: expect.any(String) });
     });
 
     it('should give a rejected customer 3 working days, then release it to the pool', async () => {
-      const c = await createCustomer(app, 'sales1');
-      const rejected = await sendCustomer(app, c.id, { type: 'PROTECTION_REJECTED', via: 'application', reason: '地址不完整' }, await actorFor(app, 'auditor1'));
+      const rejected = await rejectedCustomer(app, 'sales1');
+      const c = rejected;
       expect(rejected.state).toBe('prospect.rejected');
       // Monday 10:00 + 3 working days = Thursday 10:00 (Shanghai).
       expect(rejected.deadlineAt?.toISOString()).toBe('2026-11-26T02:00:00.000Z');
@@ -57,8 +58,7 @@ describe('the protection machine', () => {
     });
 
     it('should let only the custodian resubmit a rejected customer, cancelling the release', async () => {
-      const c = await createCustomer(app, 'sales1');
-      await sendCustomer(app, c.id, { type: 'PROTECTION_REJECTED', via: 'application', reason: '缺少联系人' }, await actorFor(app, 'auditor1'));
+      const c = await rejectedCustomer(app, 'sales1');
       const e = await app.fails(RESUBMIT, { id: c.id }, await token('sales2'));
       expect(e.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'P8' });
       const ok = await app.ok(RESUBMIT, { id: c.id }, await token('sales1'));
@@ -293,6 +293,7 @@ describe('the protection machine', () => {
       // Real time on a throw-away embedded database: the sweeper alone must release it.
       const fast = await createApp({
         seedDemo: true,
+        seedDemoCustomers: false,
         jwtSecret: TEST_JWT_SECRET,
         clock,
         sweepIntervalMs: 1000,
