@@ -1,6 +1,6 @@
 /** Per-request DataLoaders: one factory per relation, so nested lists cost one query per level. */
 import DataLoader from 'dataloader';
-import type { ContactRow, CustomerRow, FollowUpRow, UserRow } from '../db/schema.js';
+import type { ApplicationDecisionRow, ApplicationRow, ContactRow, CustomerRow, FollowUpRow, UserRow } from '../db/schema.js';
 import type { Page } from '../domain/shared/pagination.js';
 import type { Services } from '../services.js';
 
@@ -11,6 +11,8 @@ export function createLoaders(services: Services) {
     contactById: new DataLoader<string, ContactRow | null>((ids) => services.contacts.byIds(ids)),
     contactsByCustomerId: new DataLoader<string, ContactRow[]>((ids) => services.contacts.byCustomerIds(ids)),
     lastFollowUpByCustomerId: new DataLoader<string, FollowUpRow | null>((ids) => services.followUps.lastByCustomerIds(ids)),
+    applicationsByCustomerId: new DataLoader<string, ApplicationRow[]>((ids) => services.applications.byCustomerIds(ids)),
+    decisionsByApplicationId: new DataLoader<string, ApplicationDecisionRow[]>((ids) => services.applications.decisionsByApplicationIds(ids)),
     previousCustodiansByCustomerId: new DataLoader<string, string[]>((ids) => services.customers.previousCustodians(ids)),
     /** The first page of each customer's follow-ups; keys with the same page size batch together. */
     followUpFirstPage: new DataLoader<{ customerId: string; first: number }, Page<FollowUpRow>, string>(

@@ -4,13 +4,14 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema as buildTypeGraphQLSchema } from 'type-graphql';
 import { authChecker } from './context.js';
+import { ApplicationResolver, CustomerApplicationsResolver, DecisionResolver } from './applications/application.resolver.js';
 import { ContactResolver, FollowUpResolver, ReminderItemResolver, TransitionResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
 
 export async function buildSchema(): Promise<GraphQLSchema> {
   return buildTypeGraphQLSchema({
-    resolvers: [UserResolver, CustomerResolver, ContactResolver, FollowUpResolver, TransitionResolver, ReminderItemResolver],
+    resolvers: [UserResolver, CustomerResolver, ContactResolver, FollowUpResolver, TransitionResolver, ReminderItemResolver, ApplicationResolver, DecisionResolver, CustomerApplicationsResolver],
     authChecker,
     authMode: 'error',
     validate: false,
