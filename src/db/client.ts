@@ -32,6 +32,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Transaction-scoped advisory locks on named keys (sorted, so two transactions never wait on
+ * each other in opposite orders). For invariants no unique index can hold, such as "no phone
+ * number on two customers" across the customers and contacts tables.
+ */
+export async function lockKeys(tx: Tx, keys: readonly string[]): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  }
+}
+
 export type DatabaseTarget = { url: string } | { dataDir: string | undefined };
 
 /** `dataDir` undefined (or `memory://`) gives a throw-away in-memory PGlite. */

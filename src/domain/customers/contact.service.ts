@@ -1,11 +1,11 @@
 /** Contacts (F1, E5): added and corrected by whoever may change the customer; never deleted (E6). */
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import { lockKeys, type Database } from '../../db/client.js';
 import { contacts, customers, type ContactRow } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, FieldErrorCollector, NotFoundError } from '../../shared/errors.js';
 import type { Viewer } from '../auth/viewer.js';
-import type { CustomerService } from './customer.service.js';
+import { duplicateKeys, type CustomerService } from './customer.service.js';
 import { cleanContact, contactPhoneKeys, type ContactInput } from './customer.validation.js';
 import { DuplicateError } from '../../shared/errors.js';
 
@@ -63,6 +63,7 @@ export class ContactService {
   /** E4: a number that belongs to another customer means this is probably that company. */
   private async refuseForeignPhones(tx: Parameters<Parameters<Database['db']['transaction']>[0]>[0], keys: string[], customerId: string): Promise<void> {
     if (keys.length === 0) return;
+    await lockKeys(tx, duplicateKeys(null, keys));
     const matches = await this.customers.findDuplicates(tx, null, keys, customerId);
     if (matches.length > 0) {
       throw new DuplicateError(

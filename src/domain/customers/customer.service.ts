@@ -3,7 +3,7 @@
  * protection actions (P1–P9), which go through the workflow engine.
  */
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { Database, Executor, Tx } from '../../db/client.js';
+import { lockKeys, type Database, type Executor, type Tx } from '../../db/client.js';
 import { contacts, customers, transitions, users, type CustomerRow, type Stage, type TransitionRow } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { DuplicateError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError, ConflictError } from '../../shared/errors.js';
@@ -43,6 +43,11 @@ export interface CustomerFilter {
 export interface CustomerOrder {
   field: CustomerOrderField;
   direction: 'ASC' | 'DESC';
+}
+
+/** The advisory-lock names for the duplicate rule's keys (E4). */
+export function duplicateKeys(tradeName: string | null, phoneKeys: readonly string[]): string[] {
+  return [...(tradeName ? [`trade:${tradeName}`] : []), ...phoneKeys.map((k) => `phone:${k}`)];
 }
 
 export function viewerActor(viewer: Viewer): Actor {
@@ -173,6 +178,8 @@ export class CustomerService {
     const now = this.clock();
     try {
       return await this.db.transaction(async (tx) => {
+        // E4: simultaneous entries sharing a key wait for each other, then see each other.
+        await lockKeys(tx, duplicateKeys(tradeName, phoneKeys));
         const matches = await this.findDuplicates(tx, tradeName, phoneKeys);
         if (matches.length > 0) throw this.duplicate(matches);
         // E7: creator, custodian and time are set here, never by the client. P1: pending audit.
@@ -243,6 +250,7 @@ export class CustomerService {
         }
         const keys = fields.phoneKey && fields.phoneKey !== row.phoneKey ? [fields.phoneKey] : [];
         const trade = fields.tradeName && fields.tradeName !== row.tradeName ? fields.tradeName : null;
+        await lockKeys(tx, duplicateKeys(trade, keys));
         const matches = await this.findDuplicates(tx, trade, keys, id);
         if (matches.length > 0) throw this.duplicate(matches);
         const [updated] = await tx

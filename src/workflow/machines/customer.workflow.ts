@@ -53,12 +53,25 @@ export function customerWorkflow(clock: Clock, policy: () => Policy): WorkflowDe
         .select({ until: sql<string>`max(${coolDowns.until})` })
         .from(coolDowns)
         .where(and(eq(coolDowns.userId, actor.id), eq(coolDowns.customerId, row.id), gt(coolDowns.until, now)));
+      if ((p.maxCustomersPerSales !== null || p.dailyClaimLimit !== null) && (event.type === 'CLAIM' || event.type === 'TRANSFER')) {
+        // P7: serialise one person's claims, so simultaneous claims cannot all pass the cap.
+        // Locks only the claimer's user row: other people's claims are not affected.
+        const who = event.type === 'TRANSFER' && typeof event.toUserId === 'string' ? event.toUserId : actor.id;
+        await executor.select({ id: users.id }).from(users).where(eq(users.id, who)).for('update');
+      }
       let holding = 0;
       if (p.maxCustomersPerSales !== null) {
+        // Held now: a protection past its deadline no longer counts, even before the sweep.
         const [h] = await executor
           .select({ n: count() })
           .from(customers)
-          .where(and(eq(customers.custodianId, actor.id), inArray(customers.stage, holdingStages(policy()))));
+          .where(
+            and(
+              eq(customers.custodianId, actor.id),
+              inArray(customers.stage, holdingStages(policy())),
+              sql`not (${customers.deadlineAt} is not null and ${customers.deadlineAt} <= ${now.toISOString()}::timestamptz)`,
+            ),
+          );
         holding = h?.n ?? 0;
       }
       let claimsToday = 0;
