@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from './db/client.js';
 import type { TokenService } from './domain/auth/tokens.js';
 import { ApplicationService } from './domain/applications/application.service.js';
+import { ContractService } from './domain/contracts/contract.service.js';
 import { ContactService } from './domain/customers/contact.service.js';
 import { CustomerService } from './domain/customers/customer.service.js';
 import { FollowUpService } from './domain/customers/follow-up.service.js';
@@ -10,6 +11,7 @@ import { UserService } from './domain/users/user.service.js';
 import type { Clock } from './shared/clock.js';
 import { WorkflowEngine, type WorkflowDefinition, type WorkflowRow } from './workflow/engine.js';
 import { applicationWorkflow } from './workflow/machines/application.workflow.js';
+import { contractWorkflow } from './workflow/machines/contract.workflow.js';
 import { customerWorkflow } from './workflow/machines/customer.workflow.js';
 import type { Policy } from './workflow/policy/policy.js';
 import { Sweeper } from './workflow/sweeper.js';
@@ -29,6 +31,8 @@ export function createServices(deps: ServiceDeps) {
   const engine = new WorkflowEngine(database, clock, currentPolicy);
   const workflows = { customer: customerWorkflow(clock, currentPolicy), application: applicationWorkflow() };
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
+  const contractDef = contractWorkflow((row) => customers.project(row));
+  const contracts = new ContractService(database, engine, contractDef, workflows.customer, customers, clock, currentPolicy);
   const applications = new ApplicationService(database, engine, workflows.application, workflows.customer, customers, clock, currentPolicy);
   // P1/A1: every new customer goes to audit with a PROTECTION application, in the same transaction.
   customers.afterCreate = async (tx, row, viewer, input) => {
@@ -41,12 +45,13 @@ export function createServices(deps: ServiceDeps) {
       policy = next;
     },
     engine,
-    workflows,
+    workflows: { ...workflows, contract: contractDef },
     // Only machines with timed states need sweeping.
     sweeper: new Sweeper(database, engine, () => [workflows.customer] as unknown as WorkflowDefinition<WorkflowRow, unknown>[], logger),
     users: new UserService(database, deps.tokens, clock),
     customers,
     applications,
+    contracts,
     contacts: new ContactService(database, customers, clock),
     followUps: new FollowUpService(database, customers, clock, currentPolicy),
   };

@@ -1,6 +1,6 @@
 /** Per-request DataLoaders: one factory per relation, so nested lists cost one query per level. */
 import DataLoader from 'dataloader';
-import type { ApplicationDecisionRow, ApplicationRow, ContactRow, CustomerRow, FollowUpRow, UserRow } from '../db/schema.js';
+import type { ApplicationDecisionRow, ApplicationRow, ContactRow, ContractLineRow, ContractRow, CustomerRow, FollowUpRow, PaymentRow, ProductRow, UserRow } from '../db/schema.js';
 import type { Page } from '../domain/shared/pagination.js';
 import type { Services } from '../services.js';
 
@@ -13,6 +13,10 @@ export function createLoaders(services: Services) {
     lastFollowUpByCustomerId: new DataLoader<string, FollowUpRow | null>((ids) => services.followUps.lastByCustomerIds(ids)),
     applicationsByCustomerId: new DataLoader<string, ApplicationRow[]>((ids) => services.applications.byCustomerIds(ids)),
     decisionsByApplicationId: new DataLoader<string, ApplicationDecisionRow[]>((ids) => services.applications.decisionsByApplicationIds(ids)),
+    contractsByCustomerId: new DataLoader<string, ContractRow[]>((ids) => services.contracts.byCustomerIds(ids)),
+    linesByContractId: new DataLoader<string, ContractLineRow[]>((ids) => services.contracts.linesByContractIds(ids)),
+    paymentsByContractId: new DataLoader<string, PaymentRow[]>((ids) => services.contracts.paymentsByContractIds(ids)),
+    productById: new DataLoader<string, ProductRow | null>((ids) => services.contracts.productsByIds(ids)),
     previousCustodiansByCustomerId: new DataLoader<string, string[]>((ids) => services.customers.previousCustodians(ids)),
     /** The first page of each customer's follow-ups; keys with the same page size batch together. */
     followUpFirstPage: new DataLoader<{ customerId: string; first: number }, Page<FollowUpRow>, string>(

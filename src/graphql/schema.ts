@@ -5,13 +5,14 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema as buildTypeGraphQLSchema } from 'type-graphql';
 import { authChecker } from './context.js';
 import { ApplicationResolver, CustomerApplicationsResolver, DecisionResolver } from './applications/application.resolver.js';
+import { ContractLineResolver, ContractResolver, CustomerContractsResolver, PaymentResolver, ProductResolver } from './contracts/contract.resolver.js';
 import { ContactResolver, FollowUpResolver, ReminderItemResolver, TransitionResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
 
 export async function buildSchema(): Promise<GraphQLSchema> {
   return buildTypeGraphQLSchema({
-    resolvers: [UserResolver, CustomerResolver, ContactResolver, FollowUpResolver, TransitionResolver, ReminderItemResolver, ApplicationResolver, DecisionResolver, CustomerApplicationsResolver],
+    resolvers: [UserResolver, CustomerResolver, ContactResolver, FollowUpResolver, TransitionResolver, ReminderItemResolver, ApplicationResolver, DecisionResolver, CustomerApplicationsResolver, ContractResolver, PaymentResolver, ContractLineResolver, ProductResolver, CustomerContractsResolver],
     authChecker,
     authMode: 'error',
     validate: false,

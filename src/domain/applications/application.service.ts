@@ -187,10 +187,24 @@ export class ApplicationService {
     return this.decide(viewer, id, { type: 'REJECT', reason }, expectedVersion);
   }
 
+  /**
+   * A2: the applicant withdraws while pending. Withdrawing a PROTECTION application leaves the
+   * customer unaudited, so the customer is treated as rejected (P1): the custodian may correct
+   * and resubmit, or it goes to the pool after the release term. Otherwise a withdrawal would
+   * keep a customer in custody forever without audit.
+   */
   async withdraw(viewer: Viewer, id: string): Promise<ApplicationRow> {
     const now = this.clock();
+    const actor = viewerActor(viewer);
     return this.db.transaction(async (tx) => {
-      const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'WITHDRAW' }, viewerActor(viewer));
+      const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'WITHDRAW' }, actor);
+      if (row.kind === 'PROTECTION') {
+        const [current] = await tx.select().from(customers).where(eq(customers.id, row.customerId)).for('update');
+        if (!current) throw new NotFoundError('Customer', row.customerId);
+        const customer = this.customers.project(current);
+        const event = { type: 'PROTECTION_REJECTED', via: 'application', reason: 'Application withdrawn by the applicant', applicationId: id };
+        if (this.engine.accepts(this.customerWorkflow, customer, event, actor)) await this.engine.applyIn(tx, this.customerWorkflow, row.customerId, event, actor);
+      }
       const [closed] = await tx.update(applications).set({ decidedAt: now }).where(eq(applications.id, id)).returning();
       return closed ?? row;
     });

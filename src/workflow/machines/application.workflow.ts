@@ -1,5 +1,5 @@
 /** The application machine bound to its table and facts. */
-import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { and, count, eq, ne, notInArray, sql } from 'drizzle-orm';
 import { applications, users, type ApplicationRow } from '../../db/schema.js';
 import type { WorkflowDefinition } from '../engine.js';
 import { applicationEvents, applicationGuardRules, applicationMachine, NO_APPLICATION_FACTS, type ApplicationContext, type ApplicationFacts } from './application.machine.js';
@@ -24,7 +24,8 @@ export function applicationWorkflow(): WorkflowDefinition<ApplicationRow, Applic
       const [h] = await executor
         .select({ n: count() })
         .from(users)
-        .where(and(eq(users.active, true), ne(users.id, row.applicantId), sql`${step.role} = any(${users.roles})`));
+        // Holders who already decided an earlier step cannot decide again (A2): not counted.
+        .where(and(eq(users.active, true), ne(users.id, row.applicantId), sql`${step.role} = any(${users.roles})`, context.deciders.length ? notInArray(users.id, context.deciders) : undefined));
       return { holders: h?.n ?? 0 };
     },
   };

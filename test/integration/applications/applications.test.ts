@@ -237,3 +237,35 @@ describe('applications and audit', () => {
     });
   });
 });
+
+describe('applications: edge cases found by model-based testing', () => {
+  it('should treat a withdrawn PROTECTION application as a rejection the custodian can resubmit (P1)', async () => {
+    const app = await startTestApp();
+    try {
+      const c = await createCustomer(app, 'sales1');
+      const a = await pendingApplication(app, c.id);
+      await app.ok(`mutation($id: ID!) { withdrawApplication(id: $id) { status } }`, { id: a.id }, await app.login('sales1'));
+      const view = await app.ok(`query($id: ID!) { customer(id: $id) { state deadlineEvent availableActions { event } } }`, { id: c.id }, await app.login('sales1'));
+      expect(view.customer).toMatchObject({ state: 'prospect.rejected', deadlineEvent: 'REJECTION_LAPSED' });
+      expect(view.customer.availableActions.map((x: { event: string }) => x.event)).toContain('RESUBMIT');
+      await app.ok(`mutation($id: ID!) { resubmitProtection(id: $id) { state } }`, { id: c.id }, await app.login('sales1'));
+      expect((await pendingApplication(app, c.id)).id).not.toBe(a.id);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('should not wait for a holder who already decided an earlier step (ALL step after a shared role)', async () => {
+    const app = await startTestApp({ policy: policyWith({ application: { steps: { PROTECTION: [{ role: 'AUDITOR', mode: 'ANY' }, { role: 'MANAGER', mode: 'ALL' }] } } }) });
+    try {
+      await app.ok(`mutation { createUser(input: { username: "lead", displayName: "审核经理", password: "password-3", roles: [AUDITOR, MANAGER] }) { id } }`, {}, await app.login('admin'));
+      const c = await createCustomer(app, 'sales1');
+      const a = await pendingApplication(app, c.id);
+      await app.ok(APPROVE, { id: a.id }, await app.login('lead', 'password-3'));
+      const done = await app.ok(APPROVE, { id: a.id }, await app.login('manager1'));
+      expect(done.approveApplication).toMatchObject({ status: 'APPROVED', customer: { state: 'prospect.protected' } });
+    } finally {
+      await app.close();
+    }
+  });
+});
