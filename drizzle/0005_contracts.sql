@@ -1,5 +1,6 @@
 CREATE TABLE "contract_lines" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"position" bigserial NOT NULL,
 	"contract_id" uuid NOT NULL,
 	"product_id" uuid,
 	"description" text NOT NULL,
@@ -70,7 +71,7 @@ ALTER TABLE "contracts" ADD CONSTRAINT "contracts_created_by_id_users_id_fk" FOR
 ALTER TABLE "payments" ADD CONSTRAINT "payments_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payments" ADD CONSTRAINT "payments_handler_id_users_id_fk" FOREIGN KEY ("handler_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payments" ADD CONSTRAINT "payments_recorded_by_id_users_id_fk" FOREIGN KEY ("recorded_by_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "contract_lines_contract_idx" ON "contract_lines" USING btree ("contract_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "contract_lines_contract_idx" ON "contract_lines" USING btree ("contract_id","position");--> statement-breakpoint
 CREATE UNIQUE INDEX "contracts_number_key" ON "contracts" USING btree ("number");--> statement-breakpoint
 CREATE INDEX "contracts_customer_idx" ON "contracts" USING btree ("customer_id","created_at");--> statement-breakpoint
 CREATE INDEX "contracts_state_idx" ON "contracts" USING btree ("state","sign_date");--> statement-breakpoint

@@ -291,6 +291,8 @@ export const contractLines = pgTable(
   'contract_lines',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order, stable even for lines added in one statement. */
+    position: bigserial('position', { mode: 'number' }).notNull(),
     contractId: uuid('contract_id').notNull().references(() => contracts.id),
     productId: uuid('product_id').references(() => products.id),
     description: text('description').notNull(),
@@ -303,7 +305,7 @@ export const contractLines = pgTable(
     removedAt: ts('removed_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('contract_lines_contract_idx').on(t.contractId, t.createdAt, t.id)],
+  (t) => [index('contract_lines_contract_idx').on(t.contractId, t.position)],
 );
 export type ContractLineRow = typeof contractLines.$inferSelect;
 

@@ -15,6 +15,8 @@ export interface EventInput {
   name: string;
   type: 'String' | 'ID' | 'Int' | 'DateTime';
   required: boolean;
+  /** A value that passes the guards, used to decide whether to offer the action. */
+  example?: string;
 }
 
 export interface EventInfo {

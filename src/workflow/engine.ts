@@ -122,6 +122,16 @@ export function stateDeadline(machine: AnyStateMachine, path: string): StateMeta
   return undefined;
 }
 
+/**
+ * Whether an event is legal now: some transition for it is enabled (guards pass). Not
+ * `snapshot.can`, which is false for a targetless transition without actions (a legal event
+ * that changes only what the engine writes, such as UPDATE on a draft contract).
+ */
+export function isLegal(snapshot: AnyMachineSnapshot, event: unknown): boolean {
+  const data = (snapshot.machine as AnyStateMachine).getTransitionData(snapshot as never, event as never);
+  return Array.isArray(data) && data.length > 0;
+}
+
 type GuardLike = string | { type: string; params?: unknown } | ((...args: never[]) => unknown) & { guards?: GuardLike[] };
 
 /** The first named guard that fails for this event, walking `and(...)` guards. */
@@ -247,9 +257,9 @@ export class WorkflowEngine {
     const snapshot = this.restore(def, row);
     const facts = await def.facts(tx, row, actor, event);
     const full = { ...event, actor, facts, at: now.toISOString() };
-    // Legality from `can`: a targetless transition without assign returns the identical
-    // snapshot from `transition`, so identity alone would refuse it.
-    if (!snapshot.can(full as never)) throw this.refusal(def, snapshot, row, full, actor, facts);
+    // Legality from the enabled transitions: a targetless transition without assign returns the
+    // identical snapshot from `transition`, so identity alone would refuse it.
+    if (!isLegal(snapshot, full)) throw this.refusal(def, snapshot, row, full, actor, facts);
     const [next, actions] = transition(def.machine, snapshot, full as never);
 
     const policy = this.policy();
@@ -346,8 +356,8 @@ export class WorkflowEngine {
       .filter(([, info]) => !info.internal)
       .filter(([type, info]) => {
         const probe: Record<string, unknown> = { type, actor, facts: { ...(facts as object), targetEligible: true } };
-        for (const input of info.inputs) probe[input.name] = input.type === 'Int' ? 1 : 'probe-value';
-        return snapshot.can(probe as never);
+        for (const input of info.inputs) probe[input.name] = input.example ?? (input.type === 'Int' ? 1 : 'probe-value');
+        return isLegal(snapshot, probe);
       })
       .map(([type]) => type);
   }
@@ -355,7 +365,7 @@ export class WorkflowEngine {
   /** Whether the machine would accept this event on the row as it is now (given facts, no I/O). */
   accepts<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow, event: EngineEvent, actor: Actor, facts: TFacts = def.noFacts): boolean {
     const snapshot = this.restore(def, this.project(def, row));
-    return snapshot.can({ ...event, actor, facts, at: this.clock().toISOString() } as never);
+    return isLegal(snapshot, { ...event, actor, facts, at: this.clock().toISOString() });
   }
 
   /** The events this actor may send to a row now (loads facts outside any lock). */
@@ -374,7 +384,7 @@ export class WorkflowEngine {
     if (!row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return row;
     const snapshot = this.restore(def, row);
     const event = { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
-    if (!snapshot.can(event as never)) return row;
+    if (!isLegal(snapshot, event)) return row;
     const [next] = transition(def.machine, snapshot, event as never);
     const to = statePath(next.value);
     const deadline = stateDeadline(def.machine, to);

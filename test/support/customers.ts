@@ -81,3 +81,13 @@ export async function poolCustomer(app: TestApp, username = 'sales3'): Promise<C
   const c = await protectedCustomer(app, username);
   return sendCustomer(app, c.id, { type: 'ABANDON', reason: 'not interested any more' }, await actorFor(app, username));
 }
+
+/** An intent customer: protected, then an INTENT application approved by auditor1 (P4). */
+export async function intentCustomer(app: TestApp, username = 'sales1'): Promise<CustomerRow> {
+  const c = await protectedCustomer(app, username);
+  const application = await app.services.applications.applyForIntent(await viewerFor(app, username), c.id, '客户确认了采购预算和时间');
+  await app.services.applications.approve(await viewerFor(app, 'auditor1'), application.id, 'ok');
+  const [row] = await app.services.customers.byIds([c.id]);
+  if (!row) throw new Error('customer vanished');
+  return row;
+}

@@ -376,7 +376,7 @@ export class ContractService {
   }
 
   async linesByContractIds(ids: readonly string[]): Promise<ContractLineRow[][]> {
-    const rows = await this.db.select().from(contractLines).where(and(inArray(contractLines.contractId, [...ids]), isNull(contractLines.removedAt))).orderBy(asc(contractLines.createdAt), asc(contractLines.id));
+    const rows = await this.db.select().from(contractLines).where(and(inArray(contractLines.contractId, [...ids]), isNull(contractLines.removedAt))).orderBy(asc(contractLines.position));
     const map = new Map<string, ContractLineRow[]>();
     for (const r of rows) map.set(r.contractId, [...(map.get(r.contractId) ?? []), r]);
     return ids.map((id) => map.get(id) ?? []);

@@ -105,5 +105,5 @@ export const contractEvents: Record<ContractEvent['type'], EventInfo> = {
   CONFIRM: { label: '确认合同 Confirm', inputs: [] },
   VOID: { label: '作废 Void', inputs: [{ name: 'reason', type: 'String', required: true }] },
   TERMINATE: { label: '终止 Terminate', inputs: [{ name: 'reason', type: 'String', required: true }] },
-  PAYMENT: { label: '回款 Record payment', inputs: [{ name: 'amount', type: 'String', required: true }, { name: 'paidAt', type: 'DateTime', required: true }, { name: 'method', type: 'String', required: true }] },
+  PAYMENT: { label: '回款 Record payment', inputs: [{ name: 'amount', type: 'String', required: true, example: '0.01' }, { name: 'paidAt', type: 'DateTime', required: true }, { name: 'method', type: 'String', required: true }] },
 };
