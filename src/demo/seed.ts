@@ -10,7 +10,7 @@
 import { count } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
-import { users, type FollowUpChannel, type Role } from '../db/schema.js';
+import { users, type FollowUpChannel, type ProductRow, type Role } from '../db/schema.js';
 import { hashPassword } from '../domain/auth/password.js';
 import type { TokenService } from '../domain/auth/tokens.js';
 import type { Viewer } from '../domain/auth/viewer.js';
@@ -20,6 +20,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Actor } from '../workflow/actor.js';
 import { SYSTEM_SWEEPER } from '../workflow/actor.js';
 import type { Policy } from '../workflow/policy/policy.js';
+import { money } from '../shared/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
 
 export const DEMO_PASSWORD = 'demo';
@@ -66,6 +67,13 @@ export interface SeedDeps {
 
 const DAY = 86_400_000;
 
+const DEMO_PRODUCTS = [
+  { code: 'AC-5HP', name: '春意 5匹商用中央空调机组', unit: '台', listPrice: '12800.00' },
+  { code: 'AC-VRF', name: '多联机室外机 VRF-20', unit: '台', listPrice: '45600.00' },
+  { code: 'SV-YEAR', name: '年度维保服务', unit: '次', listPrice: '880.00' },
+  { code: 'PIPE-CU', name: '铜管安装材料包', unit: '套', listPrice: '356.50' },
+];
+
 /** Seeds only a database without users; returns whether it seeded. */
 export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promise<boolean> {
   const { database, clock, logger } = deps;
@@ -91,6 +99,45 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
   };
   const auditor = viewerActor(viewer('auditor1'));
   if (!withCustomers) return true;
+  const catalogue: ProductRow[] = [];
+  for (const p of DEMO_PRODUCTS) catalogue.push(await at(60).contracts.saveProduct(viewer('manager1'), null, p));
+  let contractCount = 0;
+  /** A contract's life, replayed through the contract service (C1–C4). */
+  const contractLife = async (customerId: string, owner: string, daysAgo: number, end: 'reserved' | 'draft' | 'confirmed' | 'partlyPaid' | 'settled' | 'voided' | 'terminated') => {
+    const s = at(daysAgo);
+    const who = viewer(owner);
+    const c = await s.contracts.reserve(who, customerId);
+    contractCount += 1;
+    if (end === 'reserved') return;
+    const customer = (await s.customers.byIds([customerId]))[0];
+    await s.contracts.update(who, c.id, {
+      type: '销售合同',
+      signDate: new Date(now.getTime() - daysAgo * DAY).toISOString().slice(0, 10),
+      paymentMethod: 'BANK_TRANSFER',
+      buyer: { name: customer?.name ?? '', address: customer?.address ?? '', taxId: '91320000MA1DEMO00X', contactName: '采购部', phone: customer?.phone ?? null },
+      startDate: new Date(now.getTime() - (daysAgo - 1) * DAY).toISOString().slice(0, 10),
+      endDate: new Date(now.getTime() + 365 * DAY).toISOString().slice(0, 10),
+      terms: '货到验收合格后30日内付清全款。',
+      commitments: '免费安装调试，一年内免费上门保养两次。',
+    });
+    await s.contracts.addLines(who, c.id, [
+      { productId: catalogue[0]?.id ?? null, quantity: '2', discount: '0.05' },
+      { productId: catalogue[2]?.id ?? null, quantity: '10' },
+    ]);
+    if (end === 'draft') return;
+    if (end === 'voided') {
+      await s.contracts.void(who, c.id, '客户调整采购数量，重新签订');
+      return;
+    }
+    const confirmed = await s.contracts.confirm(who, c.id);
+    const pay = at(Math.max(daysAgo - 5, 0.5));
+    if (end === 'partlyPaid' || end === 'settled') {
+      const total = money.parse(confirmed.total) ?? 0n;
+      const first = end === 'settled' ? total : total / 2n;
+      await pay.contracts.recordPayment(viewer('manager1'), c.id, { amount: money.format(first), paidAt: new Date(now.getTime() - Math.max(daysAgo - 5, 0.5) * DAY), method: 'BANK_TRANSFER', account: '中国银行靖江支行 6222 0000' });
+    }
+    if (end === 'terminated') await pay.contracts.terminate(viewer('manager1'), c.id, '客户经营困难，双方协商终止');
+  };
 
   for (const [i, demo] of (demoCustomers as DemoCustomer[]).entries()) {
     const owner = demo.custodian ?? (['sales2', 'sales3'][i % 2] as string);
@@ -108,7 +155,23 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     event(plan.approved, { type: 'PROTECTION_APPROVED', via: 'application' }, auditor);
     event(plan.rejected, { type: 'PROTECTION_REJECTED', via: 'application', reason: '联系人电话无法接通，请核实后重新提交' }, auditor);
     event(plan.intent, { type: 'INTENT_APPROVED', via: 'application', reason: '客户已确认采购预算' }, auditor);
-    event(plan.signed, { type: 'CONTRACT_SIGNED', via: 'contract', afterSalesUserId: viewer('aftersales1').id }, viewerActor(viewer(owner)));
+    const signed = plan.signed;
+    if (signed !== undefined) {
+      const formalIndex = (demoCustomers as DemoCustomer[]).slice(0, i).filter((d) => d.scenario === 'formal').length;
+      steps.push({
+        daysAgo: signed,
+        run: async () => {
+          // P6: a confirmed contract makes the customer formal; then the manager hands it to after-sales.
+          await contractLife(customer.id, owner, signed, (['settled', 'partlyPaid', 'confirmed', 'terminated'] as const)[formalIndex % 4] ?? 'confirmed');
+          await at(signed - 0.5).customers.transfer(viewer('manager1'), customer.id, viewer('aftersales1').id, '签约后移交售后');
+          if (formalIndex === 0) await contractLife(customer.id, 'aftersales1', 3, 'reserved');
+          if (formalIndex === 1) await contractLife(customer.id, 'aftersales1', 2, 'voided');
+        },
+      });
+    }
+    if (demo.scenario === 'intent' && i % 2 === 0) {
+      steps.push({ daysAgo: 2, run: () => contractLife(customer.id, owner, 2, i % 4 === 0 ? 'draft' : 'reserved') });
+    }
     event(plan.abandoned, { type: 'ABANDON', reason: '客户短期内无采购计划' }, viewerActor(viewer(owner)));
     event(plan.expired, { type: 'TERM_EXPIRED' }, SYSTEM_SWEEPER);
     for (const f of demo.followUps) {
@@ -131,7 +194,7 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     steps.sort((a, b) => b.daysAgo - a.daysAgo);
     for (const step of steps) await step.run();
   }
-  logger.info({ users: DEMO_USERS.map((u) => u.username), customers: (demoCustomers as DemoCustomer[]).length }, 'seeded demo data');
+  logger.info({ users: DEMO_USERS.map((u) => u.username), customers: (demoCustomers as DemoCustomer[]).length, contracts: contractCount, products: catalogue.length }, 'seeded demo data');
   return true;
 }
 

@@ -22,5 +22,9 @@ describe('demo seed', () => {
     expect(r.reminders.overdue.length + r.reminders.today.length + r.reminders.upcoming.length).toBeGreaterThan(0);
     const orphans = await app.database.rows<{ n: number }>(app.database.db, sql`select count(*)::int as n from customers c where not exists (select 1 from transitions t where t.entity_id = c.id and t.to_state = c.state)`);
     expect(orphans[0]?.n).toBe(0);
+    const states = await app.database.rows<{ state: string }>(app.database.db, sql`select distinct state from contracts order by 1`);
+    expect(states.map((r) => r.state)).toEqual(['confirmed', 'draft', 'reserved', 'settled', 'terminated', 'voided']);
+    const formal = await app.database.rows<{ n: number }>(app.database.db, sql`select count(*)::int as n from customers c where c.stage = 'FORMAL' and not exists (select 1 from contracts k where k.customer_id = c.id and k.confirmed_at is not null)`);
+    expect(formal[0]?.n).toBe(0);
   });
 });
