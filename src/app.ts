@@ -90,6 +90,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     await runMigrations(database, options.databaseUrl);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
     const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY });
+    // P11: the newest published policy version is in force; other instances pick it up on refresh.
+    await services.policies.refresh();
     if (options.seedDemo) await seedDemoData({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY }, options.seedDemoCustomers ?? true);
 
     const schema = await buildSchema();
@@ -102,6 +104,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     });
     await server.start();
     services.sweeper.start(options.sweepIntervalMs ?? 30_000);
+    const policyRefresh = (options.sweepIntervalMs ?? 30_000) > 0
+      ? setInterval(() => void services.policies.refresh().catch((err: unknown) => logger.error({ err }, 'policy refresh failed')), options.sweepIntervalMs ?? 30_000)
+      : undefined;
+    policyRefresh?.unref();
 
     const app: App = {
       server,
@@ -127,6 +133,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
         return listen(httpServer, port, host);
       },
       async close() {
+        if (policyRefresh) clearInterval(policyRefresh);
         await services.sweeper.stop();
         if (httpServer) {
           const s = httpServer;

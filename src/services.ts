@@ -7,6 +7,7 @@ import { ContractService } from './domain/contracts/contract.service.js';
 import { ContactService } from './domain/customers/contact.service.js';
 import { CustomerService } from './domain/customers/customer.service.js';
 import { FollowUpService } from './domain/customers/follow-up.service.js';
+import { PolicyService } from './domain/policies/policy.service.js';
 import { UserService } from './domain/users/user.service.js';
 import type { Clock } from './shared/clock.js';
 import { WorkflowEngine, type WorkflowDefinition, type WorkflowRow } from './workflow/engine.js';
@@ -44,6 +45,9 @@ export function createServices(deps: ServiceDeps) {
     setPolicy(next: Policy) {
       policy = next;
     },
+    policies: new PolicyService(database, clock, currentPolicy, (next) => {
+      policy = next;
+    }),
     engine,
     workflows: { ...workflows, contract: contractDef },
     // Only machines with timed states need sweeping.

@@ -326,3 +326,21 @@ export const payments = pgTable(
   (t) => [index('payments_contract_idx').on(t.contractId, t.paidAt)],
 );
 export type PaymentRow = typeof payments.$inferSelect;
+
+/** P11: every published policy document, newest = in force (who, when, what changed). */
+export const policyVersions = pgTable(
+  'policy_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    version: integer('version').notNull(),
+    workflow: text('workflow').notNull(),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    changes: jsonb('changes').$type<Record<string, unknown>>().notNull(),
+    diff: jsonb('diff').$type<{ path: string; from: unknown; to: unknown }[]>().notNull(),
+    authorId: uuid('author_id').notNull().references(() => users.id),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('policy_versions_version_key').on(t.version), index('policy_versions_workflow_idx').on(t.workflow, t.version)],
+);
+export type PolicyVersionRow = typeof policyVersions.$inferSelect;

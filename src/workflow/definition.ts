@@ -32,4 +32,6 @@ export interface GuardRule {
   message: string;
   /** For BAD_USER_INPUT: the input the message belongs to. */
   field?: string;
+  /** Who passes this guard, for designers (a role, `custodian`, `applicant`, `system`, …). */
+  who?: string[];
 }

@@ -138,6 +138,8 @@ type GuardLike = string | { type: string; params?: unknown } | ((...args: never[
 function failingGuard(machine: AnyStateMachine, guard: GuardLike | undefined, snapshot: AnyMachineSnapshot, event: EngineEvent): string | null {
   if (guard === undefined) return null;
   if (typeof guard === 'function') {
+    // Only and(...) can be explained by its first failing part; or/not name no single rule.
+    if (guard.name !== 'and') return null;
     for (const g of guard.guards ?? []) {
       const failed = failingGuard(machine, g, snapshot, event);
       if (failed) return failed;

@@ -106,12 +106,12 @@ export const applicationMachine = setup({
 
 export const applicationGuardRules: Record<string, GuardRule> = {
   notApplicant: { rule: 'A2', code: 'FORBIDDEN', message: 'Nobody decides their own application' },
-  isStepDecider: { rule: 'A2', code: 'FORBIDDEN', message: 'The current approval step is decided by another role' },
+  isStepDecider: { rule: 'A2', code: 'FORBIDDEN', message: 'The current approval step is decided by another role', who: ['the current step’s role'] },
   notYetDecided: { rule: 'A2', code: 'ILLEGAL_TRANSITION', message: 'You have already decided on this application' },
   completesLastStep: { rule: 'A2', code: 'ILLEGAL_TRANSITION', message: 'More approvals are needed' },
   hasReason: { rule: 'A3', code: 'BAD_USER_INPUT', message: 'A rejection needs a reason the applicant can act on', field: 'reason' },
-  isApplicant: { rule: 'A2', code: 'FORBIDDEN', message: 'Only the applicant can withdraw an application' },
-  isSystem: { rule: 'A4', code: 'FORBIDDEN', message: 'Only the system closes an application as lapsed' },
+  isApplicant: { rule: 'A2', code: 'FORBIDDEN', message: 'Only the applicant can withdraw an application', who: ['applicant'] },
+  isSystem: { rule: 'A4', code: 'FORBIDDEN', message: 'Only the system closes an application as lapsed', who: ['system'] },
 };
 
 export const applicationEvents: Record<ApplicationEvent['type'], EventInfo> = {

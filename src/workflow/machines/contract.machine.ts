@@ -90,11 +90,11 @@ export const contractMachine = setup({
 });
 
 export const contractGuardRules: Record<string, GuardRule> = {
-  mayEdit: { rule: 'C1', code: 'FORBIDDEN', message: 'Only the customer’s custodian, a manager, or after-sales for a formal customer works on its contracts' },
+  mayEdit: { rule: 'C1', code: 'FORBIDDEN', message: 'Only the customer’s custodian, a manager, or after-sales for a formal customer works on its contracts', who: ['custodian', 'MANAGER', 'AFTER_SALES (formal customer)'] },
   isComplete: { rule: 'C2', code: 'BAD_USER_INPUT', message: 'The contract is not complete', field: 'contract' },
   hasReason: { rule: 'C4', code: 'BAD_USER_INPUT', message: 'A reason is required', field: 'reason' },
-  isManager: { rule: 'C4', code: 'FORBIDDEN', message: 'Only a manager terminates a confirmed contract' },
-  mayReceivePayment: { rule: 'C3', code: 'FORBIDDEN', message: 'Payments are recorded by after-sales, a manager or the custodian' },
+  isManager: { rule: 'C4', code: 'FORBIDDEN', message: 'Only a manager terminates a confirmed contract', who: ['MANAGER'] },
+  mayReceivePayment: { rule: 'C3', code: 'FORBIDDEN', message: 'Payments are recorded by after-sales, a manager or the custodian', who: ['AFTER_SALES', 'MANAGER', 'custodian'] },
   positiveAmount: { rule: 'C3', code: 'BAD_USER_INPUT', message: 'The amount must be above zero', field: 'input.amount' },
   notOverpaid: { rule: 'C3', code: 'BAD_USER_INPUT', message: 'This payment would exceed the contract total', field: 'input.amount' },
   paysInFull: { rule: 'C3', code: 'ILLEGAL_TRANSITION', message: 'Not yet paid in full' },

@@ -171,17 +171,17 @@ export const customerMachine = setup({
 
 /** What each guard protects, so a refusal can name its rule. */
 export const customerGuardRules: Record<string, GuardRule> = {
-  isSales: { rule: 'P7', code: 'FORBIDDEN', message: 'Only a salesperson can claim a customer' },
-  isCustodian: { rule: 'P8', code: 'FORBIDDEN', message: 'Only the custodian can do this' },
-  isManager: { rule: 'P9', code: 'FORBIDDEN', message: 'Only a manager can transfer custody' },
+  isSales: { rule: 'P7', code: 'FORBIDDEN', message: 'Only a salesperson can claim a customer', who: ['SALES'] },
+  isCustodian: { rule: 'P8', code: 'FORBIDDEN', message: 'Only the custodian can do this', who: ['custodian'] },
+  isManager: { rule: 'P9', code: 'FORBIDDEN', message: 'Only a manager can transfer custody', who: ['MANAGER'] },
   hasReason: { rule: 'P10', code: 'BAD_USER_INPUT', message: 'A reason is required', field: 'reason' },
   notCoolingDown: { rule: 'P5', code: 'ILLEGAL_TRANSITION', message: 'You abandoned this customer recently; the cool-down is still running' },
   underHoldingCap: { rule: 'P7', code: 'ILLEGAL_TRANSITION', message: 'You already hold as many customers as the policy allows' },
   underDailyClaimLimit: { rule: 'P7', code: 'ILLEGAL_TRANSITION', message: 'You have reached the daily claim limit' },
   targetEligible: { rule: 'P9', code: 'BAD_USER_INPUT', message: 'The new custodian must be an active salesperson (after-sales for a formal customer)', field: 'toUserId' },
-  viaApplication: { rule: 'A4', code: 'FORBIDDEN', message: 'Only an audit decision does this' },
-  viaContract: { rule: 'P6', code: 'FORBIDDEN', message: 'Only a confirmed contract does this' },
-  isSystem: { rule: 'P2', code: 'FORBIDDEN', message: 'Only the deadline sweeper does this' },
+  viaApplication: { rule: 'A4', code: 'FORBIDDEN', message: 'Only an audit decision does this', who: ['AUDITOR (audit decision)'] },
+  viaContract: { rule: 'P6', code: 'FORBIDDEN', message: 'Only a confirmed contract does this', who: ['contract confirmation'] },
+  isSystem: { rule: 'P2', code: 'FORBIDDEN', message: 'Only the deadline sweeper does this', who: ['system'] },
 };
 
 /** Labels and inputs of each event, for availableActions and the workflow designer. */

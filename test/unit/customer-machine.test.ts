@@ -1,0 +1,270 @@
+/**
+ * The pure customer machine (P1–P10): persisted snapshots, guard refusals and state meta.
+ * Snapshots come from `xstate/graph`: every vertex the model reaches from a new customer.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition, type AnyStateNode, type SnapshotFrom } from 'xstate';
+import { createTestModel, getStateNodes } from 'xstate/graph';
+import type { Role } from '../../src/db/schema.js';
+import { SYSTEM_SWEEPER, type Actor } from '../../src/workflow/actor.js';
+import type { StateMeta } from '../../src/workflow/definition.js';
+import { isLegal, statePath } from '../../src/workflow/engine.js';
+import { customerGuardRules, customerMachine, NO_FACTS, type CustomerEvent } from '../../src/workflow/machines/customer.machine.js';
+
+type CustomerSnapshot = SnapshotFrom<typeof customerMachine>;
+
+const USERS = {
+  sales1: ['SALES'],
+  sales2: ['SALES'],
+  sales3: ['SALES'],
+  manager1: ['MANAGER'],
+  auditor1: ['AUDITOR'],
+  aftersales1: ['AFTER_SALES'],
+} as const satisfies Record<string, readonly Role[]>;
+type Username = keyof typeof USERS;
+
+const isUsername = (id: string | null): id is Username => id !== null && Object.hasOwn(USERS, id);
+const user = (username: Username): Actor => ({ kind: 'user', id: username, roles: USERS[username] satisfies readonly Role[] });
+
+/** One event per type whose guards pass in `snapshot`. */
+function passingEvents(snapshot: CustomerSnapshot): CustomerEvent[] {
+  const custodian = snapshot.context.custodianId;
+  const facts = NO_FACTS;
+  const auditor = user('auditor1');
+  const events: CustomerEvent[] = [
+    { type: 'CLAIM', actor: user('sales2'), facts },
+    { type: 'TRANSFER', actor: user('manager1'), facts: { ...facts, targetEligible: true }, toUserId: 'sales3', reason: '人员调整，客户移交' },
+    { type: 'PROTECTION_APPROVED', via: 'application', actor: auditor, facts },
+    { type: 'PROTECTION_REJECTED', via: 'application', actor: auditor, facts, reason: '联系人电话无法接通' },
+    { type: 'INTENT_APPROVED', via: 'application', actor: auditor, facts },
+    { type: 'EXTENSION_APPROVED', via: 'application', actor: auditor, facts },
+    { type: 'CONTRACT_SIGNED', via: 'contract', actor: user('sales1'), facts, afterSalesUserId: 'aftersales1' },
+    { type: 'TERM_EXPIRED', actor: SYSTEM_SWEEPER, facts },
+    { type: 'REJECTION_LAPSED', actor: SYSTEM_SWEEPER, facts },
+  ];
+  if (isUsername(custodian)) {
+    events.push({ type: 'ABANDON', actor: user(custodian), facts, reason: '客户短期内无采购计划' }, { type: 'RESUBMIT', actor: user(custodian), facts });
+  }
+  return events;
+}
+
+const INPUT = { custodianId: 'sales1' };
+const initial = (): CustomerSnapshot => initialTransition(customerMachine, INPUT)[0];
+
+/** Every vertex the model reaches (state + context + the transition that entered it). */
+const reachable: CustomerSnapshot[] = createTestModel(customerMachine, { events: passingEvents, input: INPUT })
+  .getShortestPaths({ allowDuplicatePaths: true })
+  .map((p) => p.state);
+
+/** A snapshot reached from a new customer by passing events of these types. */
+function reach(...types: CustomerEvent['type'][]): CustomerSnapshot {
+  return types.reduce((snapshot, type) => {
+    const event = passingEvents(snapshot).find((e) => e.type === type);
+    if (!event) throw new Error(`no ${type} event in ${statePath(snapshot.value)}`);
+    const [next] = transition(customerMachine, snapshot, event);
+    return next;
+  }, initial());
+}
+
+/** The state node and its ancestors: where an event in that state is looked up. */
+const chain = (node: AnyStateNode): AnyStateNode[] => (node.parent ? [node, ...chain(node.parent)] : [node]);
+const nodeAt = (path: string): AnyStateNode => {
+  const node = getStateNodes(customerMachine.root).find((n) => n.path.join('.') === path);
+  if (!node) throw new Error(`no state ${path}`);
+  return node;
+};
+const leafOf = (snapshot: CustomerSnapshot) => nodeAt(statePath(snapshot.value));
+
+/** The transitions an event may take in the snapshot's leaf state. */
+const candidates = (snapshot: CustomerSnapshot, type: string) => chain(leafOf(snapshot)).flatMap((n) => n.on[type] ?? []);
+
+/** The named guards of a transition, through `and(...)` (the only combinator the machine may use here). */
+function guardNames(guard: unknown): string[] {
+  if (guard === undefined) return [];
+  if (typeof guard === 'string') return [guard];
+  if (typeof guard === 'function' && guard.name === 'and' && 'guards' in guard && Array.isArray(guard.guards)) return guard.guards.flatMap(guardNames);
+  throw new Error(`unsupported guard ${String(guard)}: extend this test`);
+}
+
+const otherSales = (snapshot: CustomerSnapshot): Actor => user(snapshot.context.custodianId === 'sales2' ? 'sales3' : 'sales2');
+
+/** Variants of a passing event that break exactly one guard and keep the others passing. */
+const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot) => CustomerEvent[]> = {
+  isSales: (e) => [{ ...e, actor: user('manager1') }, { ...e, actor: user('auditor1') }],
+  isCustodian: (e, s) => [{ ...e, actor: otherSales(s) }, { ...e, actor: user('manager1') }, { ...e, actor: SYSTEM_SWEEPER }],
+  isManager: (e) => [{ ...e, actor: user('sales2') }, { ...e, actor: SYSTEM_SWEEPER }],
+  hasReason: (e) => [{ ...e, reason: undefined }, { ...e, reason: null }, { ...e, reason: '' }, { ...e, reason: '  x  ' }],
+  notCoolingDown: (e) => [{ ...e, facts: { ...e.facts, coolingDownUntil: '2026-11-26T02:00:00.000Z' } }],
+  underHoldingCap: (e) => [{ ...e, facts: { ...e.facts, holding: 5, maxHolding: 5 } }],
+  underDailyClaimLimit: (e) => [{ ...e, facts: { ...e.facts, claimsToday: 3, dailyClaimLimit: 3 } }],
+  targetEligible: (e) => [{ ...e, facts: { ...e.facts, targetEligible: false } }],
+  viaApplication: (e) => {
+    const { via: _via, ...rest } = e as CustomerEvent & { via?: string };
+    return [rest as CustomerEvent, { ...rest, via: 'contract' } as CustomerEvent];
+  },
+  viaContract: (e) => {
+    const { via: _via, ...rest } = e as CustomerEvent & { via?: string };
+    return [rest as CustomerEvent, { ...rest, via: 'application' } as CustomerEvent];
+  },
+  isSystem: (e) => [{ ...e, actor: user('manager1') }, { ...e, actor: user('sales1') }],
+};
+
+describe('customerMachine', () => {
+  it('should reach every state from a new customer in the model', () => {
+    expect(new Set(reachable.map((s) => statePath(s.value)))).toEqual(
+      new Set(['pool', 'prospect.pendingAudit', 'prospect.rejected', 'prospect.protected', 'intent', 'formal']),
+    );
+  });
+
+  describe('persisted snapshot', () => {
+    it('should survive the JSON round trip with the same value, context and next transitions', () => {
+      expect(reachable.length).toBeGreaterThan(20);
+      for (const snapshot of reachable) {
+        const json = JSON.stringify(customerMachine.getPersistedSnapshot(snapshot));
+        const restored = customerMachine.resolveState(JSON.parse(json));
+        const label = `${statePath(snapshot.value)} ${JSON.stringify(snapshot.context)}`;
+        expect(restored.value, label).toEqual(snapshot.value);
+        expect(restored.context, label).toEqual(snapshot.context);
+        expect(restored.status, label).toBe(snapshot.status);
+        expect(JSON.stringify(customerMachine.getPersistedSnapshot(restored)), label).toBe(json);
+        const refused = { ...passingEvents(snapshot)[0], actor: user('auditor1') } as CustomerEvent;
+        for (const event of [...passingEvents(snapshot), refused]) {
+          const [a, actionsA] = transition(customerMachine, snapshot, event);
+          const [b, actionsB] = transition(customerMachine, restored, event);
+          const at = `${label} ${event.type}`;
+          expect(b.value, at).toEqual(a.value);
+          expect(b.context, at).toEqual(a.context);
+          expect(actionsB.map((x) => x.type), at).toEqual(actionsA.map((x) => x.type));
+          expect(b === restored, at).toBe(a === snapshot);
+          expect(isLegal(restored, event), at).toBe(isLegal(snapshot, event));
+        }
+      }
+    });
+  });
+
+  describe('guards', () => {
+    it('should name a rule for every guard, so a refusal can cite it', () => {
+      expect(Object.keys(customerGuardRules).sort()).toEqual(Object.keys(customerMachine.implementations.guards).sort());
+      expect(Object.keys(BREAKERS).sort()).toEqual(Object.keys(customerMachine.implementations.guards).sort());
+    });
+
+    it('should return the identical snapshot and no actions for every guard refusal', () => {
+      const broken = new Set<string>();
+      let refusals = 0;
+      for (const snapshot of reachable) {
+        for (const event of passingEvents(snapshot)) {
+          const transitions = candidates(snapshot, event.type);
+          if (transitions.length === 0) continue;
+          const label = `${statePath(snapshot.value)} ${JSON.stringify(snapshot.context)} ${event.type}`;
+          // The control: with every guard passing the transition is enabled.
+          expect(isLegal(snapshot, event), label).toBe(true);
+          for (const guard of transitions.flatMap((t) => guardNames(t.guard))) {
+            const breaker = BREAKERS[guard];
+            if (!breaker) throw new Error(`no breaker for guard ${guard}`);
+            for (const refused of breaker(event, snapshot)) {
+              const [next, actions] = transition(customerMachine, snapshot, refused);
+              const at = `${label} with ${guard} failing: ${JSON.stringify(refused)}`;
+              expect(next, at).toBe(snapshot);
+              expect(actions, at).toEqual([]);
+              expect(snapshot.can(refused), at).toBe(false);
+              expect(isLegal(snapshot, refused), at).toBe(false);
+              refusals += 1;
+            }
+            broken.add(guard);
+          }
+        }
+      }
+      expect([...broken].sort()).toEqual(Object.keys(customerMachine.implementations.guards).sort());
+      expect(refusals).toBeGreaterThan(100);
+    });
+
+    it('should return the identical snapshot for an event its state does not handle', () => {
+      for (const snapshot of reachable) {
+        for (const event of passingEvents(snapshot).filter((e) => candidates(snapshot, e.type).length === 0)) {
+          const [next, actions] = transition(customerMachine, snapshot, event);
+          expect(next, `${statePath(snapshot.value)} ${event.type}`).toBe(snapshot);
+          expect(actions).toEqual([]);
+        }
+      }
+    });
+
+    it('should treat a legal targetless transition without actions as legal, though it returns the identical snapshot', () => {
+      // A second contract of a formal customer (C1): identity alone (or `can`) would refuse it.
+      const formal = reach('PROTECTION_APPROVED', 'INTENT_APPROVED', 'CONTRACT_SIGNED');
+      const signed: CustomerEvent = { type: 'CONTRACT_SIGNED', via: 'contract', actor: user('sales1'), facts: NO_FACTS };
+      expect(statePath(formal.value)).toBe('formal');
+      expect(transition(customerMachine, formal, signed)[0]).toBe(formal);
+      expect(isLegal(formal, signed)).toBe(true);
+      expect(isLegal(formal, { ...signed, via: 'application' })).toBe(false);
+    });
+  });
+
+  describe('state meta', () => {
+    it('should declare a deadline on exactly prospect.protected, intent and prospect.rejected', () => {
+      const deadlines = Object.fromEntries(
+        getStateNodes(customerMachine.root)
+          .map((n) => [n.path.join('.'), (n.meta as StateMeta | undefined)?.deadline] as const)
+          .filter(([, deadline]) => deadline !== undefined),
+      );
+      expect(deadlines).toEqual({
+        'prospect.protected': { event: 'TERM_EXPIRED', term: 'prospectTerm' },
+        'prospect.rejected': { event: 'REJECTION_LAPSED', term: 'rejectionRelease' },
+        intent: { event: 'TERM_EXPIRED', term: 'intentTerm' },
+      });
+    });
+
+    it('should release a timed state to the pool when the sweeper, and only the sweeper, sends its deadline event', () => {
+      for (const snapshot of [reach('PROTECTION_APPROVED'), reach('PROTECTION_REJECTED'), reach('PROTECTION_APPROVED', 'INTENT_APPROVED')]) {
+        const deadline = (leafOf(snapshot).meta as StateMeta | undefined)?.deadline;
+        if (!deadline) throw new Error(`${statePath(snapshot.value)} has no deadline`);
+        const event = { type: deadline.event, actor: SYSTEM_SWEEPER, facts: NO_FACTS } as CustomerEvent;
+        const [next] = transition(customerMachine, snapshot, event);
+        expect(statePath(next.value)).toBe('pool');
+        expect(next.context.custodianId).toBeNull();
+        expect(transition(customerMachine, snapshot, { ...event, actor: user('sales1') })[0]).toBe(snapshot);
+      }
+    });
+  });
+
+  describe('P6 formal customers', () => {
+    it('should have no transition from formal to the pool at all', () => {
+      const formal = nodeAt('formal');
+      const pool = nodeAt('pool');
+      const all = getStateNodes(customerMachine.root).flatMap((node) => Object.values(node.on).flat());
+      expect(all.length).toBeGreaterThan(10);
+      // Transitions formal can take: its own and its ancestors'; a targetless one stays in formal.
+      const fromFormal = all.filter((t) => chain(formal).includes(t.source));
+      expect(fromFormal.map((t) => t.eventType).sort()).toEqual(['CONTRACT_SIGNED', 'TRANSFER']);
+      expect(fromFormal.flatMap((t) => t.target ?? [formal])).not.toContain(pool);
+      expect(fromFormal.flatMap((t) => t.target ?? []).flatMap((n) => n.path)).not.toContain('pool');
+      // Nor through any chain of transitions: pool is unreachable from formal.
+      const seen = new Set<AnyStateNode>([formal]);
+      const queue = [formal];
+      for (let node = queue.shift(); node; node = queue.shift()) {
+        for (const t of all.filter((d) => chain(node).includes(d.source))) {
+          for (const target of t.target ?? []) {
+            if (!seen.has(target)) {
+              seen.add(target);
+              queue.push(target);
+            }
+          }
+        }
+      }
+      expect([...seen].map((n) => n.path.join('.'))).toEqual(['formal']);
+    });
+
+    it('should ignore deadline and release events in formal, even from the sweeper', () => {
+      const formals = reachable.filter((s) => statePath(s.value) === 'formal');
+      expect(formals.length).toBeGreaterThan(0);
+      for (const snapshot of formals) {
+        for (const type of ['TERM_EXPIRED', 'REJECTION_LAPSED'] as const) {
+          expect(transition(customerMachine, snapshot, { type, actor: SYSTEM_SWEEPER, facts: NO_FACTS })[0]).toBe(snapshot);
+        }
+        const custodian = snapshot.context.custodianId;
+        if (isUsername(custodian)) {
+          expect(transition(customerMachine, snapshot, { type: 'ABANDON', actor: user(custodian), facts: NO_FACTS, reason: '不再跟进此客户' })[0]).toBe(snapshot);
+        }
+      }
+    });
+  });
+});
