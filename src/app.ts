@@ -98,6 +98,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const server = new ApolloServer<Context>({
       schema,
       introspection: true,
+      // Stack traces go to the log, never to clients.
+      includeStacktraceInErrorResponses: false,
       formatError: createErrorFormatter(logger),
       plugins: [limitsPlugin({ maxDepth: options.limits?.maxDepth ?? 10, maxCost: options.limits?.maxCost ?? 10_000 })],
       logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },

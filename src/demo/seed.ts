@@ -152,9 +152,31 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     const event = (daysAgo: number | undefined, e: { type: string; [k: string]: unknown }, actor: Actor) => {
       if (daysAgo !== undefined) steps.push({ daysAgo, run: () => send(daysAgo, customer.id, e, actor) });
     };
-    event(plan.approved, { type: 'PROTECTION_APPROVED', via: 'application' }, auditor);
-    event(plan.rejected, { type: 'PROTECTION_REJECTED', via: 'application', reason: '联系人电话无法接通，请核实后重新提交' }, auditor);
-    event(plan.intent, { type: 'INTENT_APPROVED', via: 'application', reason: '客户已确认采购预算' }, auditor);
+    // Audit decisions go through the applications workflow, as in the product (A4).
+    const pendingOf = async (daysAgo: number, kind: 'PROTECTION' | 'INTENT') => {
+      const page = await at(daysAgo).applications.list(viewer('auditor1'), { customerId: customer.id, kind, status: 'PENDING' }, 'OLDEST_FIRST', { first: 1 });
+      const row = page.nodes[0];
+      if (!row) throw new Error(`no pending ${kind} application for ${demo.name}`);
+      return row.id;
+    };
+    const approved = plan.approved;
+    if (approved !== undefined) {
+      steps.push({ daysAgo: approved, run: async () => void (await at(approved).applications.approve(viewer('auditor1'), await pendingOf(approved, 'PROTECTION'), '资料齐全，同意保护')) });
+    }
+    const rejected = plan.rejected;
+    if (rejected !== undefined) {
+      steps.push({ daysAgo: rejected, run: async () => void (await at(rejected).applications.reject(viewer('auditor1'), await pendingOf(rejected, 'PROTECTION'), '联系人电话无法接通，请核实后重新提交')) });
+    }
+    const intent = plan.intent;
+    if (intent !== undefined) {
+      steps.push({
+        daysAgo: intent,
+        run: async () => {
+          await at(intent + 0.2).applications.applyForIntent(viewer(owner), customer.id, '客户已确认采购预算，计划近期签约');
+          await at(intent).applications.approve(viewer('auditor1'), await pendingOf(intent, 'INTENT'), '同意转为意向客户');
+        },
+      });
+    }
     const signed = plan.signed;
     if (signed !== undefined) {
       const formalIndex = (demoCustomers as DemoCustomer[]).slice(0, i).filter((d) => d.scenario === 'formal').length;

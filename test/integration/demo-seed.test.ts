@@ -26,5 +26,8 @@ describe('demo seed', () => {
     expect(states.map((r) => r.state)).toEqual(['confirmed', 'draft', 'reserved', 'settled', 'terminated', 'voided']);
     const formal = await app.database.rows<{ n: number }>(app.database.db, sql`select count(*)::int as n from customers c where c.stage = 'FORMAL' and not exists (select 1 from contracts k where k.customer_id = c.id and k.confirmed_at is not null)`);
     expect(formal[0]?.n).toBe(0);
+    // The audit queue holds only applications for customers still awaiting audit.
+    const stale = await app.database.rows<{ n: number }>(app.database.db, sql`select count(*)::int as n from applications a join customers c on c.id = a.customer_id where a.state = 'pending' and c.state <> 'prospect.pendingAudit'`);
+    expect(stale[0]?.n).toBe(0);
   });
 });
