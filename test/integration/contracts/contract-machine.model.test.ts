@@ -26,7 +26,7 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromTransition, initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath, type TraversalOptions } from 'xstate/graph';
+import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type StatePath, type TraversalOptions } from 'xstate/graph';
 import { contracts, transitions, type ContractRow, type Role } from '../../../src/db/schema.js';
 import type { Viewer } from '../../../src/domain/auth/viewer.js';
 import type { ContractInput } from '../../../src/domain/contracts/contract.service.js';
@@ -204,6 +204,13 @@ const transitionKey = (from: string, event: string, to: string) => `${from} ${ev
 /** The machine transitions a path walks: (state before, event, state after). */
 const walked = (path: Path) => moves(path).map((s, i) => transitionKey(stateOf(path.steps[i]!.state), s.event.type, stateOf(s.state)));
 
+/** The model graph's edges: every vertex with each call it accepts. */
+function graphEdges(): { from: ModelSnapshot; event: ModelEvent; to: ModelSnapshot }[] {
+  const map = getAdjacencyMap(modelLogic, traversal) as AdjacencyMap<ModelSnapshot, ModelEvent>;
+  return Object.values(map).flatMap(({ state, transitions: out }) =>
+    Object.values(out as Record<string, { event: ModelEvent; state: ModelSnapshot }>).map(({ event, state: to }) => ({ from: state, event, to })),
+  );
+}
 const edgeKey = (from: ModelSnapshot, event: ModelEvent) => `${vertexKey(from)} ${JSON.stringify(event)}`;
 /** The edges (vertex, accepted event) a path walks. */
 const edgesOf = (path: Path) => moves(path).map((s, i) => edgeKey(path.steps[i]!.state, s.event));
@@ -220,13 +227,11 @@ function generatePaths(): { shortest: Path[]; journeys: Path[]; edges: Path[]; a
   const journeys = simple.filter((p) => moves(p).length === longest);
   const seen = new Set([...shortest, ...journeys].flatMap(edgesOf));
   const edges: Path[] = [];
-  for (const { state, transitions: out } of Object.values(getAdjacencyMap(modelLogic, traversal))) {
-    for (const { event, state: next } of Object.values(out)) {
-      if (seen.has(edgeKey(state, event))) continue;
-      const prefix = shortest.find((p) => vertexKey(p.state) === vertexKey(state));
-      if (!prefix) throw new Error(`no path to ${vertexKey(state)}`);
-      edges.push({ state: next, steps: [...prefix.steps, { event, state: next }], weight: prefix.weight + 1 });
-    }
+  for (const { from, event, to } of graphEdges()) {
+    if (seen.has(edgeKey(from, event))) continue;
+    const prefix = shortest.find((p) => vertexKey(p.state) === vertexKey(from));
+    if (!prefix) throw new Error(`no path to ${vertexKey(from)}`);
+    edges.push({ state: to, steps: [...prefix.steps, { event, state: to }], weight: prefix.weight + 1 });
   }
   const byKey = new Map<string, Path>();
   for (const path of [...shortest, ...journeys, ...edges]) {
@@ -320,10 +325,11 @@ describe('contract machine, model-based (through the services)', () => {
   /** P6: formal with after-sales once a contract was confirmed; otherwise still sales1's intent customer. */
   const expectCustomerMatches = async (customerId: string, world: World, where: string) => {
     const customer = await customerOf(customerId);
-    expect({ state: customer.state, stage: customer.stage, custodianId: customer.custodianId }, `${where}: customer`).toEqual(
+    // A formal customer has no term left to expire (P6); an intent customer's 15 days run.
+    expect({ state: customer.state, stage: customer.stage, custodianId: customer.custodianId, term: customer.deadlineAt !== null }, `${where}: customer`).toEqual(
       world.stage === 'FORMAL'
-        ? { state: 'formal', stage: 'FORMAL', custodianId: actorOf(AFTER_SALES).id }
-        : { state: 'intent', stage: 'INTENT', custodianId: actorOf(CUSTODIAN).id },
+        ? { state: 'formal', stage: 'FORMAL', custodianId: actorOf(AFTER_SALES).id, term: false }
+        : { state: 'intent', stage: 'INTENT', custodianId: actorOf(CUSTODIAN).id, term: true },
     );
   };
 
@@ -395,11 +401,10 @@ describe('contract machine, model-based (through the services)', () => {
       expect(EDGE_PATHS.length).toBeGreaterThan(0);
       expect(PATHS.length).toBeLessThanOrEqual(30);
       // Every edge of the model graph (every accepted call in every vertex) is walked by some path.
-      const adjacency = getAdjacencyMap(modelLogic, traversal);
-      const graphEdges = Object.values(adjacency).flatMap(({ state, transitions: out }) => Object.values(out).map(({ event }) => edgeKey(state, event)));
+      const edges = graphEdges().map(({ from, event }) => edgeKey(from, event));
       const pathEdges = new Set(PATHS.flatMap(edgesOf));
-      expect(graphEdges.length).toBeGreaterThanOrEqual(19);
-      expect(graphEdges.filter((e) => !pathEdges.has(e))).toEqual([]);
+      expect(edges.length).toBeGreaterThanOrEqual(19);
+      expect(edges.filter((e) => !pathEdges.has(e))).toEqual([]);
     });
   });
 
