@@ -1,7 +1,7 @@
 /** Per-request DataLoaders: one factory per relation, so nested lists cost one query per level. */
 import DataLoader from 'dataloader';
 import type { ApplicationDecisionRow, ApplicationRow, ContactRow, ContractLineRow, ContractRow, CustomerRow, FollowUpRow, PaymentRow, ProductRow, UserRow } from '../db/schema.js';
-import type { Page } from '../domain/shared/pagination.js';
+import type { Page } from '../shared/pagination.js';
 import type { Services } from '../services.js';
 
 export function createLoaders(services: Services) {

@@ -6,11 +6,12 @@
  * load the facts guards need, ask the pure machine for the next state, then write the snapshot,
  * state, version + 1, derived columns, deadline and one history row per transition.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, lt, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { transition, initialTransition, type AnyStateMachine, type AnyMachineSnapshot, type StateNode } from 'xstate';
 import type { Database, Executor, Tx } from '../db/client.js';
-import { transitions } from '../db/schema.js';
+import { transitions, type TransitionRow } from '../db/schema.js';
+import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../shared/pagination.js';
 import type { Clock } from '../shared/clock.js';
 import {
   ConflictError,
@@ -398,6 +399,23 @@ export class WorkflowEngine {
       deadlineEvent: deadline?.event ?? null,
       ...def.derive(next, to),
     };
+  }
+
+  /** P10: an entity's transitions, newest first. */
+  async history(entityId: string, args: PageArgs): Promise<Page<TransitionRow>> {
+    const db = this.database.db;
+    const limit = pageSize(args.first);
+    const after = args.after ? decodeCursor(args.after, 1) : undefined;
+    const rows = await db
+      .select()
+      .from(transitions)
+      .where(and(eq(transitions.entityId, entityId), after ? lt(transitions.id, Number(after[0])) : undefined))
+      .orderBy(desc(transitions.id))
+      .limit(limit + 1);
+    return toPage(rows, limit, (r) => [r.id], async () => {
+      const [c] = await db.select({ n: count() }).from(transitions).where(eq(transitions.entityId, entityId));
+      return c?.n ?? 0;
+    });
   }
 
   /** Ids of rows whose deadline is due, oldest first, skipping rows another process holds. */

@@ -4,6 +4,7 @@
  */
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.js';
+import { uniqueViolation } from '../../db/errors.js';
 import {
   applicationDecisions,
   applications,
@@ -26,7 +27,7 @@ import type { Policy } from '../../workflow/policy/policy.js';
 import { hasRole, type Viewer } from '../auth/viewer.js';
 import { viewerActor, type CustomerService } from '../customers/customer.service.js';
 import { deriveTradeName } from '../customers/trade-name.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../shared/pagination.js';
+import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../../shared/pagination.js';
 
 export type ApplicationStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN' | 'LAPSED';
 
@@ -59,14 +60,6 @@ const ON_APPROVE: Record<ApplicationKind, string> = {
   INTENT: 'INTENT_APPROVED',
   EXTENSION: 'EXTENSION_APPROVED',
 };
-
-const PG_UNIQUE_VIOLATION = '23505';
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === PG_UNIQUE_VIOLATION) return true;
-  }
-  return false;
-}
 
 export function statusOf(state: string): ApplicationStatus {
   return state.toUpperCase() as ApplicationStatus;
@@ -158,7 +151,7 @@ export class ApplicationService {
         return this.openIn(tx, kind, customer, viewer, text, extension);
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateError(`A ${kind} application for this customer is already pending`, []);
+      if (uniqueViolation(err)) throw new DuplicateError(`A ${kind} application for this customer is already pending`, []);
       throw err;
     }
   }
@@ -172,7 +165,7 @@ export class ApplicationService {
         return row;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateError('A PROTECTION application for this customer is already pending', []);
+      if (uniqueViolation(err)) throw new DuplicateError('A PROTECTION application for this customer is already pending', []);
       throw err;
     }
   }

@@ -5,6 +5,7 @@
  */
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.js';
+import { uniqueViolation } from '../../db/errors.js';
 import {
   contractLines,
   contracts,
@@ -35,7 +36,7 @@ import type { Policy } from '../../workflow/policy/policy.js';
 import { hasRole, requireRole, type Viewer } from '../auth/viewer.js';
 import { viewerActor, type CustomerService } from '../customers/customer.service.js';
 import { normalizePhone } from '../shared/formats.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../shared/pagination.js';
+import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../../shared/pagination.js';
 
 export interface ContractInput {
   type?: string | null;
@@ -443,7 +444,7 @@ export class ContractService {
       if (!row) throw new NotFoundError('Product', id);
       return row;
     } catch (err) {
-      if ((err as { code?: string; cause?: { code?: string } }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505') {
+      if (uniqueViolation(err)) {
         throw new DuplicateError(`Product code ${input.code ?? ''} exists`, []);
       }
       throw err;

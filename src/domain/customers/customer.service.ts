@@ -4,6 +4,7 @@
  */
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { lockKeys, type Database, type Executor, type Tx } from '../../db/client.js';
+import { uniqueViolation } from '../../db/errors.js';
 import { contacts, customers, transitions, users, type CustomerRow, type Stage, type TransitionRow } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { DuplicateError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError, ConflictError } from '../../shared/errors.js';
@@ -13,7 +14,7 @@ import type { CustomerFacts } from '../../workflow/machines/customer.machine.js'
 import { durationToMs } from '../../workflow/policy/duration.js';
 import type { Policy } from '../../workflow/policy/policy.js';
 import { hasRole, requireRole, type Viewer } from '../auth/viewer.js';
-import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../shared/pagination.js';
+import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../../shared/pagination.js';
 import { normalizePhone, phoneKey } from '../shared/formats.js';
 import { cleanContact, cleanCustomerFields, contactPhoneKeys, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import { deriveTradeName } from './trade-name.js';
@@ -52,16 +53,6 @@ export function duplicateKeys(tradeName: string | null, phoneKeys: readonly stri
 
 export function viewerActor(viewer: Viewer): Actor {
   return { kind: 'user', id: viewer.id, roles: viewer.roles, displayName: viewer.displayName };
-}
-
-const PG_UNIQUE_VIOLATION = '23505';
-
-function uniqueViolation(err: unknown): string | null {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const { code, constraint_name, constraint } = e as { code?: string; constraint_name?: string; constraint?: string };
-    if (code === PG_UNIQUE_VIOLATION) return constraint_name ?? constraint ?? 'unique';
-  }
-  return null;
 }
 
 export class CustomerService {
@@ -370,21 +361,6 @@ export class CustomerService {
     return customerIds.map((id) => map.get(id) ?? []);
   }
 
-  async history(customerId: string, args: PageArgs): Promise<Page<TransitionRow>> {
-    const limit = pageSize(args.first);
-    const after = args.after ? decodeCursor(args.after, 1) : undefined;
-    const rows = await this.db
-      .select()
-      .from(transitions)
-      .where(and(eq(transitions.entityId, customerId), after ? lt(transitions.id, Number(after[0])) : undefined))
-      .orderBy(desc(transitions.id))
-      .limit(limit + 1);
-    return toPage(rows, limit, (r) => [r.id], async () => {
-      const [c] = await this.db.select({ n: count() }).from(transitions).where(eq(transitions.entityId, customerId));
-      return c?.n ?? 0;
-    });
-  }
-
   // ---------------------------------------------------------------- protection actions (P5, P7, P9, P1)
 
   async claim(viewer: Viewer, id: string, expectedVersion?: number | null): Promise<CustomerRow> {
@@ -397,10 +373,6 @@ export class CustomerService {
 
   async transfer(viewer: Viewer, id: string, toUserId: string, reason: string, expectedVersion?: number | null): Promise<CustomerRow> {
     return (await this.engine.apply(this.workflow, id, { type: 'TRANSFER', toUserId, reason }, viewerActor(viewer), { expectedVersion })).row;
-  }
-
-  async availableEvents(viewer: Viewer, row: CustomerRow): Promise<string[]> {
-    return this.engine.available(this.workflow, row, viewerActor(viewer));
   }
 
   /** Time left on the running term, in ms (0 when due), or null with no deadline. */

@@ -10,7 +10,7 @@ import { FieldErrorCollector, NotFoundError } from '../../shared/errors.js';
 import { startOfLocalDay } from '../../workflow/policy/calendar.js';
 import type { Policy } from '../../workflow/policy/policy.js';
 import { hasRole, type Viewer } from '../auth/viewer.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../shared/pagination.js';
+import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../../shared/pagination.js';
 import type { CustomerService } from './customer.service.js';
 
 export interface FollowUpInput {

@@ -5,6 +5,7 @@
  */
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import { uniqueViolation } from '../../db/errors.js';
 import { policyVersions, type PolicyVersionRow } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, FieldErrorCollector, NotFoundError } from '../../shared/errors.js';
@@ -97,8 +98,7 @@ export class PolicyService {
       this.version = row.version;
       return row;
     } catch (err) {
-      const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-      if (code === '23505') throw new ConflictError('Someone published a policy change at the same time; reload and retry', {});
+      if (uniqueViolation(err)) throw new ConflictError('Someone published a policy change at the same time; reload and retry', {});
       throw err;
     }
   }

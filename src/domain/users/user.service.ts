@@ -6,7 +6,7 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../auth/passwo
 import type { TokenService } from '../auth/tokens.js';
 import { requireRole, type Viewer } from '../auth/viewer.js';
 import { DuplicateError, FieldErrorCollector, NotFoundError, UnauthenticatedError } from '../../shared/errors.js';
-import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../shared/pagination.js';
+import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../../shared/pagination.js';
 import type { Clock } from '../../shared/clock.js';
 
 export interface CreateUserInput {

@@ -2,8 +2,9 @@ import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutatio
 import type { ApplicationKind, ApplicationRow, CustomerRow } from '../../db/schema.js';
 import { statusOf, type ApplicationStatus } from '../../domain/applications/application.service.js';
 import { viewerOf, type Context } from '../context.js';
-import { AvailableAction, Customer, Transition, TransitionConnection } from '../customers/customer.type.js';
+import { AvailableAction, Customer, TransitionConnection } from '../customers/customer.type.js';
 import { toConnection } from '../shared/relay.js';
+import { availableActionsOf, historyOf } from '../shared/workflow-fields.js';
 import { User } from '../users/user.type.js';
 import { Application, ApplicationConnection, ApplicationKindEnum, ApplicationOrder, ApplicationStatusEnum, ApprovalStep, ChecklistItem, Decision } from './application.type.js';
 
@@ -141,9 +142,7 @@ export class ApplicationResolver {
 
   @FieldResolver(() => [AvailableAction], { description: 'What this viewer may do with it now.' })
   async availableActions(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    const def = ctx.services.workflows.application;
-    const events = await ctx.services.engine.available(def, row, { kind: 'user', ...viewerOf(ctx) });
-    return events.map((event) => ({ event, label: def.events[event]?.label ?? event, inputs: def.events[event]?.inputs ?? [] }));
+    return availableActionsOf(ctx, ctx.services.workflows.application, row);
   }
 
   @FieldResolver(() => TransitionConnection)
@@ -153,8 +152,7 @@ export class ApplicationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<TransitionConnection> {
-    const page = await ctx.services.customers.history(row.id, { first, after });
-    return toConnection(page, (r): Transition => ({ ...r, id: String(r.id) }), after !== null) as unknown as TransitionConnection;
+    return historyOf(ctx, row.id, first, after);
   }
 }
 

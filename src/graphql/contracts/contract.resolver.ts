@@ -2,9 +2,10 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import type { ContractLineRow, ContractRow, CustomerRow, DeliveryStatus, PaymentRow, ProductRow } from '../../db/schema.js';
 import { money } from '../../shared/money.js';
 import { viewerOf, type Context } from '../context.js';
-import { AvailableAction, Customer, TransitionConnection, type Transition } from '../customers/customer.type.js';
+import { AvailableAction, Customer, TransitionConnection } from '../customers/customer.type.js';
 import { DecimalScalar } from '../shared/decimal.scalar.js';
 import { toConnection } from '../shared/relay.js';
+import { availableActionsOf, historyOf } from '../shared/workflow-fields.js';
 import { User } from '../users/user.type.js';
 import {
   Contract,
@@ -155,9 +156,7 @@ export class ContractResolver {
 
   @FieldResolver(() => [AvailableAction])
   async availableActions(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    const def = ctx.services.workflows.contract;
-    const events = await ctx.services.engine.available(def, row, { kind: 'user', ...viewerOf(ctx) });
-    return events.map((event) => ({ event, label: def.events[event]?.label ?? event, inputs: def.events[event]?.inputs ?? [] }));
+    return availableActionsOf(ctx, ctx.services.workflows.contract, row);
   }
 
   @FieldResolver(() => TransitionConnection)
@@ -167,8 +166,7 @@ export class ContractResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<TransitionConnection> {
-    const page = await ctx.services.customers.history(row.id, { first, after });
-    return toConnection(page, (r): Transition => ({ ...r, id: String(r.id) }), after !== null) as unknown as TransitionConnection;
+    return historyOf(ctx, row.id, first, after);
   }
 }
 

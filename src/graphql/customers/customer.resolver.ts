@@ -1,8 +1,9 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { CustomerRow, Stage, TransitionRow } from '../../db/schema.js';
+import type { CustomerRow, Stage } from '../../db/schema.js';
 import { formatDuration } from '../../workflow/policy/duration.js';
 import { viewerOf, type Context } from '../context.js';
 import { toConnection } from '../shared/relay.js';
+import { availableActionsOf, historyOf } from '../shared/workflow-fields.js';
 import { User } from '../users/user.type.js';
 import { CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerOrderField, OrderDirection, PoolFilter, UpdateCustomerInput } from './customer.input.js';
 import {
@@ -14,11 +15,8 @@ import {
   FollowUpConnection,
   ReminderList,
   StageEnum,
-  Transition,
   TransitionConnection,
 } from './customer.type.js';
-
-const toTransition = (r: TransitionRow): Transition => ({ ...r, id: String(r.id) });
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -208,9 +206,7 @@ export class CustomerResolver {
 
   @FieldResolver(() => [AvailableAction], { description: 'The events this viewer may send now (computed from the machine).' })
   async availableActions(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    const events = await ctx.services.customers.availableEvents(viewerOf(ctx), row);
-    const info = ctx.services.workflows.customer.events;
-    return events.map((event) => ({ event, label: info[event]?.label ?? event, inputs: info[event]?.inputs ?? [] }));
+    return availableActionsOf(ctx, ctx.services.workflows.customer, row);
   }
 
   @FieldResolver(() => TransitionConnection, { nullable: true, description: 'P10: every transition, newest first. Details (P8).' })
@@ -221,8 +217,7 @@ export class CustomerResolver {
     @Ctx() ctx: Context,
   ): Promise<TransitionConnection> {
     ctx.services.customers.requireDetails(viewerOf(ctx), row);
-    const page = await ctx.services.customers.history(row.id, { first, after });
-    return toConnection(page, toTransition, after !== null) as unknown as TransitionConnection;
+    return historyOf(ctx, row.id, first, after);
   }
 
   @FieldResolver(() => [User], { description: 'Who protected it before, most recent first (what a claimer wants to know).' })

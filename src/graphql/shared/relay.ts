@@ -1,6 +1,6 @@
 /** Relay connections: one generic shape for every list. */
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { Page } from '../../domain/shared/pagination.js';
+import type { Page } from '../../shared/pagination.js';
 
 @ObjectType()
 export class PageInfo {

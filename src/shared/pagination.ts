@@ -1,6 +1,6 @@
 /** Forward keyset pagination shared by every list (Relay connections at the GraphQL edge). */
 import { sql, type SQL, type AnyColumn } from 'drizzle-orm';
-import { ValidationError } from '../../shared/errors.js';
+import { ValidationError } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
