@@ -92,6 +92,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY });
     // P11: the newest published policy version is in force; other instances pick it up on refresh.
     await services.policies.refresh();
+    // Issue 7: machine versions designers published; instances run on the version they remember.
+    await services.designs.refresh();
     if (options.seedDemo) await seedDemoData({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY }, options.seedDemoCustomers ?? true);
 
     const schema = await buildSchema();
@@ -107,7 +109,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     await server.start();
     services.sweeper.start(options.sweepIntervalMs ?? 30_000);
     const policyRefresh = (options.sweepIntervalMs ?? 30_000) > 0
-      ? setInterval(() => void services.policies.refresh().catch((err: unknown) => logger.error({ err }, 'policy refresh failed')), options.sweepIntervalMs ?? 30_000)
+      ? setInterval(
+          () => void Promise.all([services.policies.refresh(), services.designs.refresh()]).catch((err: unknown) => logger.error({ err }, 'policy or workflow refresh failed')),
+          options.sweepIntervalMs ?? 30_000,
+        )
       : undefined;
     policyRefresh?.unref();
 

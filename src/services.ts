@@ -9,6 +9,7 @@ import { CustomerService } from './domain/customers/customer.service.js';
 import { FollowUpService } from './domain/customers/follow-up.service.js';
 import { PolicyService } from './domain/policies/policy.service.js';
 import { UserService } from './domain/users/user.service.js';
+import { WorkflowService } from './domain/workflows/workflow.service.js';
 import type { Clock } from './shared/clock.js';
 import { WorkflowEngine, type WorkflowDefinition, type WorkflowRow } from './workflow/engine.js';
 import { applicationWorkflow } from './workflow/machines/application.workflow.js';
@@ -16,6 +17,7 @@ import { contractWorkflow } from './workflow/machines/contract.workflow.js';
 import { customerWorkflow } from './workflow/machines/customer.workflow.js';
 import type { Policy } from './workflow/policy/policy.js';
 import { Sweeper } from './workflow/sweeper.js';
+import { hasTimedStates } from './workflow/document.js';
 
 export interface ServiceDeps {
   database: Database;
@@ -39,6 +41,13 @@ export function createServices(deps: ServiceDeps) {
   customers.afterCreate = async (tx, row, viewer, input) => {
     await applications.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim());
   };
+  const all = { ...workflows, contract: contractDef } as unknown as Record<string, WorkflowDefinition<WorkflowRow, unknown>>;
+  // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
+  const designs = new WorkflowService(database, engine, clock, currentPolicy, all, {
+    application: (viewer, row) => applications.requireSee(viewer, row as never),
+    contract: async (viewer, row) => void (await contracts.get(viewer, row.id)),
+  });
+  engine.loadVersions = () => designs.refresh();
   return {
     policy: currentPolicy,
     /** Replaces the policy in force (new deadlines use it; running ones keep theirs). */
@@ -50,8 +59,10 @@ export function createServices(deps: ServiceDeps) {
     }),
     engine,
     workflows: { ...workflows, contract: contractDef },
-    // Only machines with timed states need sweeping.
-    sweeper: new Sweeper(database, engine, () => [workflows.customer] as unknown as WorkflowDefinition<WorkflowRow, unknown>[], logger),
+    /** Machine versions: validate, publish, migrate, and events designers added (issue 7). */
+    designs,
+    // Only machines with timed states (in any loaded version) need sweeping.
+    sweeper: new Sweeper(database, engine, () => designs.all().filter(hasTimedStates), logger),
     users: new UserService(database, deps.tokens, clock),
     customers,
     applications,

@@ -344,3 +344,21 @@ export const policyVersions = pgTable(
   (t) => [uniqueIndex('policy_versions_version_key').on(t.version), index('policy_versions_workflow_idx').on(t.workflow, t.version)],
 );
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
+
+/** Published machine documents (issue 7). Version 1 of each machine is the repository's document. */
+export const workflowVersions = pgTable(
+  'workflow_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workflow: text('workflow').notNull(),
+    version: integer('version').notNull(),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    /** Where instances in states this version removed should go when migrated. */
+    stateMapping: jsonb('state_mapping').$type<Record<string, string>>().notNull(),
+    authorId: uuid('author_id').notNull().references(() => users.id),
+    note: text('note').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('workflow_versions_workflow_version_key').on(t.workflow, t.version)],
+);
+export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;

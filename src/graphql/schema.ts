@@ -9,11 +9,11 @@ import { ContractLineResolver, ContractResolver, CustomerContractsResolver, Paym
 import { ContactResolver, FollowUpResolver, ReminderItemResolver, TransitionResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
-import { PolicyVersionResolver, WorkflowResolver } from './workflows/workflow.resolver.js';
+import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './workflows/workflow.resolver.js';
 
 export async function buildSchema(): Promise<GraphQLSchema> {
   return buildTypeGraphQLSchema({
-    resolvers: [UserResolver, CustomerResolver, ContactResolver, FollowUpResolver, TransitionResolver, ReminderItemResolver, ApplicationResolver, DecisionResolver, CustomerApplicationsResolver, ContractResolver, PaymentResolver, ContractLineResolver, ProductResolver, CustomerContractsResolver, WorkflowResolver, PolicyVersionResolver],
+    resolvers: [UserResolver, CustomerResolver, ContactResolver, FollowUpResolver, TransitionResolver, ReminderItemResolver, ApplicationResolver, DecisionResolver, CustomerApplicationsResolver, ContractResolver, PaymentResolver, ContractLineResolver, ProductResolver, CustomerContractsResolver, WorkflowResolver, WorkflowVersionResolver, PolicyVersionResolver],
     authChecker,
     authMode: 'error',
     validate: false,

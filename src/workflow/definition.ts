@@ -35,3 +35,6 @@ export interface GuardRule {
   /** Who passes this guard, for designers (a role, `custodian`, `applicant`, `system`, …). */
   who?: string[];
 }
+
+/** Every term a state may declare as its deadline; each is resolved against the policy (terms.ts). */
+export const TERM_NAMES: readonly TermName[] = ['prospectTerm', 'intentTerm', 'rejectionRelease'];

@@ -23,6 +23,7 @@ import {
 } from '../shared/errors.js';
 import { SYSTEM_SWEEPER, type Actor } from './actor.js';
 import type { EventInfo, GuardRule, StateMeta } from './definition.js';
+import { buildMachine, type MachineImplementation, type WorkflowDocument } from './document.js';
 import { addDuration } from './policy/duration.js';
 import type { Policy } from './policy/policy.js';
 import { deadlineFor } from './policy/terms.js';
@@ -40,7 +41,9 @@ export interface WorkflowRow {
 
 export interface WorkflowTable extends PgTable {
   id: PgColumn;
+  state: PgColumn;
   version: PgColumn;
+  machineVersion: PgColumn;
   deadlineAt: PgColumn;
 }
 
@@ -60,14 +63,43 @@ export interface EffectContext<TRow> {
   params: unknown;
 }
 
+/** One published version of a machine: its document and the machine built from it. */
+export interface MachineVersion {
+  version: number;
+  document: WorkflowDocument;
+  machine: AnyStateMachine;
+  events: Record<string, EventInfo>;
+}
+
+/** What the product's code relies on, checked on every publish (see validate.ts). */
+export interface WorkflowInvariants {
+  /** States services and derived columns read by name. */
+  requiredStates: string[];
+  /** The state a new instance must start in (services open applications, reserve numbers, …). */
+  initialState: string;
+  /** Events code sends (audit decisions, contract confirmation, dedicated mutations) → the states that must accept them ([] = some state). */
+  requiredEvents: Record<string, string[]>;
+  /** Pairs of states no sequence of events may lead from one to the other (e.g. formal → pool, P6). */
+  unreachable: { from: string; to: string; rule: string }[];
+}
+
 export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFacts = unknown> {
   /** Machine name, as recorded in history and shown to designers. */
   name: string;
   entityType: string;
+  /** The current (newest published) version: new instances start on it. */
   version: number;
   machine: AnyStateMachine;
-  table: WorkflowTable;
   events: Record<string, EventInfo>;
+  document: WorkflowDocument;
+  /** Every loaded version, by number: an instance runs on the version it remembers. */
+  versions: Map<number, MachineVersion>;
+  /** Guard and action implementations and the context factory the documents refer to by name. */
+  implementation: MachineImplementation;
+  invariants: WorkflowInvariants;
+  /** Events that have their own mutation (it does more than send the event), by mutation name. */
+  dedicated: Record<string, string>;
+  table: WorkflowTable;
   guardRules: Record<string, GuardRule>;
   /** The facts guards read, loaded inside the transaction after the row lock. */
   facts(executor: Executor, row: TRow, actor: Actor, event: EngineEvent): Promise<TFacts>;
@@ -123,6 +155,34 @@ export function stateDeadline(machine: AnyStateMachine, path: string): StateMeta
   return undefined;
 }
 
+/** A definition whose current version is built from `document` (version 1 = the repo's). */
+export function versioned<TRow extends WorkflowRow, TFacts>(
+  base: Omit<WorkflowDefinition<TRow, TFacts>, 'version' | 'machine' | 'events' | 'versions'>,
+): WorkflowDefinition<TRow, TFacts> {
+  const v1: MachineVersion = { version: 1, document: base.document, machine: buildMachine(base.implementation, base.document), events: base.document.events };
+  return { ...base, version: 1, machine: v1.machine, events: v1.events, versions: new Map([[1, v1]]) };
+}
+
+/** Makes a version known, and current when it is the newest. */
+export function installVersion(def: WorkflowDefinition<WorkflowRow, unknown>, version: number, document: WorkflowDocument): MachineVersion {
+  const mv: MachineVersion = { version, document, machine: buildMachine(def.implementation, document), events: document.events };
+  def.versions.set(version, mv);
+  if (version >= def.version) {
+    def.version = version;
+    def.machine = mv.machine;
+    def.events = mv.events;
+    def.document = document;
+  }
+  return mv;
+}
+
+/** The version a row runs on (P11: until migrated, an instance keeps its machine version). */
+export function machineOf(def: { name: string; versions: Map<number, MachineVersion> }, row: { machineVersion: number }): MachineVersion {
+  const mv = def.versions.get(row.machineVersion);
+  if (!mv) throw new Error(`${def.name} machine version ${row.machineVersion} is not loaded`);
+  return mv;
+}
+
 /**
  * Whether an event is legal now: some transition for it is enabled (guards pass). Not
  * `snapshot.can`, which is false for a targetless transition without actions (a legal event
@@ -155,11 +215,19 @@ function failingGuard(machine: AnyStateMachine, guard: GuardLike | undefined, sn
 }
 
 export class WorkflowEngine {
+  /** Loads machine versions published on another app instance (set by the workflow service). */
+  loadVersions: () => Promise<void> = async () => undefined;
+
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
     private readonly policy: () => Policy,
   ) {}
+
+  /** A row created on another app instance may run on a version published there moments ago. */
+  private async ensureVersion(def: { versions: Map<number, unknown> }, row: { machineVersion: number }): Promise<void> {
+    if (!def.versions.has(row.machineVersion)) await this.loadVersions();
+  }
 
   /** The initial snapshot and columns of a new instance; `record` writes its history row. */
   initial<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, input: unknown) {
@@ -217,6 +285,7 @@ export class WorkflowEngine {
   ): Promise<ApplyResult<TRow>> {
     const [locked] = (await tx.select().from(def.table).where(eq(def.table.id, id)).for('update')) as TRow[];
     if (!locked) throw new NotFoundError(def.entityType, id);
+    await this.ensureVersion(def, locked);
     if (options.expectedVersion != null && options.expectedVersion !== locked.version) {
       throw new ConflictError(`${def.entityType} ${id} has changed (version ${locked.version}, you had ${options.expectedVersion}); reload and retry`, {
         currentVersion: locked.version,
@@ -240,12 +309,13 @@ export class WorkflowEngine {
     const [row] = (await tx.select().from(def.table).where(eq(def.table.id, id)).for('update', { skipLocked: true })) as TRow[];
     const now = this.clock();
     if (!row || !row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return false;
+    await this.ensureVersion(def, row);
     await this.step(tx, def, row, { type: row.deadlineEvent }, SYSTEM_SWEEPER, now, { payload: { dueAt: row.deadlineAt.toISOString() } });
     return true;
   }
 
   private restore<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, row: TRow): AnyMachineSnapshot {
-    return def.machine.resolveState(row.snapshot as never);
+    return machineOf(def, row).machine.resolveState(row.snapshot as never);
   }
 
   private async step<TRow extends WorkflowRow>(
@@ -257,20 +327,21 @@ export class WorkflowEngine {
     now: Date,
     options: ApplyOptions,
   ): Promise<TRow> {
+    const { machine, events } = machineOf(def, row);
     const snapshot = this.restore(def, row);
     const facts = await def.facts(tx, row, actor, event);
     const full = { ...event, actor, facts, at: now.toISOString() };
     // Legality from the enabled transitions: a targetless transition without assign returns the
     // identical snapshot from `transition`, so identity alone would refuse it.
-    if (!isLegal(snapshot, full)) throw this.refusal(def, snapshot, row, full, actor, facts);
-    const [next, actions] = transition(def.machine, snapshot, full as never);
+    if (!isLegal(snapshot, full)) throw this.refusal(def, machine, events, snapshot, row, full, actor, facts);
+    const [next, actions] = transition(machine, snapshot, full as never);
 
     const policy = this.policy();
     const to = statePath(next.value);
     let deadlineAt = row.deadlineAt;
     let deadlineEvent = row.deadlineEvent;
     if (to !== row.state) {
-      const deadline = stateDeadline(def.machine, to);
+      const deadline = stateDeadline(machine, to);
       deadlineAt = deadline ? deadlineFor(deadline.term, now, policy) : null;
       deadlineEvent = deadline?.event ?? null;
     }
@@ -294,7 +365,7 @@ export class WorkflowEngine {
     );
     const values = {
       state: to,
-      snapshot: def.machine.getPersistedSnapshot(next) as Record<string, unknown>,
+      snapshot: machine.getPersistedSnapshot(next) as Record<string, unknown>,
       version: row.version + 1,
       deadlineAt,
       deadlineEvent,
@@ -328,19 +399,21 @@ export class WorkflowEngine {
   /** Why an event was refused: the rule of the first failing guard, or not legal here at all. */
   private refusal<TRow extends WorkflowRow>(
     def: WorkflowDefinition<TRow>,
+    machine: AnyStateMachine,
+    events: Record<string, EventInfo>,
     snapshot: AnyMachineSnapshot,
     row: TRow,
     event: EngineEvent,
     actor: Actor,
     facts: unknown,
   ): DomainError {
-    const allowedEvents = this.allowedEvents(def, snapshot, actor, facts);
-    const candidates = nodeChain(def.machine, row.state)
+    const allowedEvents = this.allowedEvents(events, snapshot, actor, facts);
+    const candidates = nodeChain(machine, row.state)
       .reverse()
       .flatMap((node) => node.on[event.type] ?? []);
     const details = { state: row.state, event: event.type, allowedEvents };
     for (const candidate of candidates) {
-      const failed = failingGuard(def.machine, candidate.guard as GuardLike | undefined, snapshot, event);
+      const failed = failingGuard(machine, candidate.guard as GuardLike | undefined, snapshot, event);
       const info = failed ? def.guardRules[failed] : undefined;
       if (!info) continue;
       if (info.code === 'FORBIDDEN') return new ForbiddenError(info.message, { ...details, rule: info.rule });
@@ -354,8 +427,8 @@ export class WorkflowEngine {
    * The user events this actor could send now, guards evaluated with these facts and the
    * required inputs assumed given (what a front end should offer as buttons).
    */
-  allowedEvents<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, snapshot: AnyMachineSnapshot, actor: Actor, facts: unknown): string[] {
-    return Object.entries(def.events)
+  allowedEvents(events: Record<string, EventInfo>, snapshot: AnyMachineSnapshot, actor: Actor, facts: unknown): string[] {
+    return Object.entries(events)
       .filter(([, info]) => !info.internal)
       .filter(([type, info]) => {
         const probe: Record<string, unknown> = { type, actor, facts: { ...(facts as object), targetEligible: true } };
@@ -373,9 +446,10 @@ export class WorkflowEngine {
 
   /** The events this actor may send to a row now (loads facts outside any lock). */
   async available<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, row: TRow, actor: Actor): Promise<string[]> {
+    await this.ensureVersion(def, row);
     const effective = this.project(def, row);
     const facts = await def.facts(this.database.db, effective, actor, { type: '(probe)' });
-    return this.allowedEvents(def, this.restore(def, effective), actor, facts);
+    return this.allowedEvents(machineOf(def, effective).events, this.restore(def, effective), actor, facts);
   }
 
   /**
@@ -385,16 +459,19 @@ export class WorkflowEngine {
   project<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow>, row: TRow): TRow {
     const now = this.clock();
     if (!row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return row;
+    // Not loaded here yet (published on another instance moments ago): show the row as stored.
+    if (!def.versions.has(row.machineVersion)) return row;
+    const { machine } = machineOf(def, row);
     const snapshot = this.restore(def, row);
     const event = { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
     if (!isLegal(snapshot, event)) return row;
-    const [next] = transition(def.machine, snapshot, event as never);
+    const [next] = transition(machine, snapshot, event as never);
     const to = statePath(next.value);
-    const deadline = stateDeadline(def.machine, to);
+    const deadline = stateDeadline(machine, to);
     return {
       ...row,
       state: to,
-      snapshot: def.machine.getPersistedSnapshot(next) as Record<string, unknown>,
+      snapshot: machine.getPersistedSnapshot(next) as Record<string, unknown>,
       deadlineAt: deadline ? deadlineFor(deadline.term, row.deadlineAt, this.policy()) : null,
       deadlineEvent: deadline?.event ?? null,
       ...def.derive(next, to),

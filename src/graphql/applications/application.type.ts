@@ -80,6 +80,9 @@ export class Application {
   @Field(() => Int)
   version!: number;
 
+  @Field(() => Int, { description: 'The machine version this instance runs on (P11; see migrateWorkflowInstances).' })
+  machineVersion!: number;
+
   @Field(() => Date)
   createdAt!: Date;
 

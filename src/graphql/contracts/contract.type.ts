@@ -66,6 +66,7 @@ export class Contract {
   @Field(() => String, { description: 'Reserved from a sequence, never reused (C4).' }) number!: string;
   @Field(() => String) state!: string;
   @Field(() => Int) version!: number;
+  @Field(() => Int, { description: 'The machine version this contract runs on (P11).' }) machineVersion!: number;
   @Field(() => String, { nullable: true }) type!: string | null;
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) signDate!: string | null;
   @Field(() => PaymentMethodEnum, { nullable: true }) paymentMethod!: PaymentMethod | null;

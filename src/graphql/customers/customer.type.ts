@@ -189,6 +189,9 @@ export class Customer {
   @Field(() => Int, { description: 'Send back as expectedVersion to detect concurrent changes.' })
   version!: number;
 
+  @Field(() => Int, { description: 'The machine version this instance runs on (P11; see migrateWorkflowInstances).' })
+  machineVersion!: number;
+
   @Field(() => Date, { nullable: true, description: 'Details (P8).' })
   @UseMiddleware(DetailsOnly)
   lastFollowUpAt!: Date | null;

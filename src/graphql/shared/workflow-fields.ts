@@ -3,12 +3,14 @@ import type { Context } from '../context.js';
 import { viewerOf } from '../context.js';
 import type { AvailableAction, Transition, TransitionConnection } from '../customers/customer.type.js';
 import { toConnection } from './relay.js';
-import type { WorkflowDefinition, WorkflowRow } from '../../workflow/engine.js';
+import { machineOf, type WorkflowDefinition, type WorkflowRow } from '../../workflow/engine.js';
 
 /** The events this viewer may send to the row now, with labels and inputs (from the machine). */
 export async function availableActionsOf<TRow extends WorkflowRow, TFacts>(ctx: Context, def: WorkflowDefinition<TRow, TFacts>, row: TRow): Promise<AvailableAction[]> {
   const events = await ctx.services.engine.available(def, row, { kind: 'user', ...viewerOf(ctx) });
-  return events.map((event) => ({ event, label: def.events[event]?.label ?? event, inputs: def.events[event]?.inputs ?? [] }));
+  // Labels and inputs from the machine version the row runs on (P11).
+  const info = machineOf(def, row).events;
+  return events.map((event) => ({ event, label: info[event]?.label ?? event, inputs: info[event]?.inputs ?? [] }));
 }
 
 /** P10: the entity's transitions, newest first. */

@@ -4,10 +4,12 @@
  * affect new applications only) and live in the context; a step names the role that decides and
  * whether ANY one holder or ALL holders must approve.
  */
-import { and, assign, setup } from 'xstate';
+import { assign, setup } from 'xstate';
+import applicationDocumentJson from '../documents/application.json' with { type: 'json' };
+import { buildMachine, type MachineImplementation, type WorkflowDocument } from '../document.js';
 import type { Role } from '../../db/schema.js';
 import { actorHasRole, type Actor } from '../actor.js';
-import type { EventInfo, GuardRule, StateMeta } from '../definition.js';
+import type { EventInfo, GuardRule } from '../definition.js';
 
 export interface ApprovalStepSpec {
   role: Role;
@@ -54,7 +56,7 @@ function completesStep(context: ApplicationContext, event: ApplicationEvent): bo
   return step.mode === 'ANY' || context.approvals.length + 1 >= Math.max(1, event.facts.holders);
 }
 
-export const applicationMachine = setup({
+const applicationSetup = setup({
   types: {
     context: {} as ApplicationContext,
     events: {} as ApplicationEvent,
@@ -80,29 +82,17 @@ export const applicationMachine = setup({
     }),
     recordRejection: assign(({ context, event }) => ({ deciders: [...context.deciders, userId(event.actor) ?? ''] })),
   },
-}).createMachine({
-  id: 'application',
-  context: ({ input }) => ({ applicantId: input.applicantId, steps: input.steps, step: 0, approvals: [], deciders: [] }),
-  initial: 'pending',
-  states: {
-    pending: {
-      meta: { label: '待审核 Pending', description: 'Waiting for the current step’s decider (A2); overdue after the audit SLA (A5).' } satisfies StateMeta,
-      on: {
-        APPROVE: [
-          { target: 'approved', guard: and(['notApplicant', 'isStepDecider', 'notYetDecided', 'completesLastStep']), actions: 'recordApproval' },
-          { guard: and(['notApplicant', 'isStepDecider', 'notYetDecided']), actions: 'recordApproval' },
-        ],
-        REJECT: { target: 'rejected', guard: and(['notApplicant', 'isStepDecider', 'notYetDecided', 'hasReason']), actions: 'recordRejection' },
-        WITHDRAW: { target: 'withdrawn', guard: 'isApplicant' },
-        LAPSE: { target: 'lapsed', guard: 'isSystem' },
-      },
-    },
-    approved: { type: 'final', meta: { label: '已通过 Approved' } satisfies StateMeta },
-    rejected: { type: 'final', meta: { label: '已驳回 Rejected', description: 'The reason is shown to the applicant (A3).' } satisfies StateMeta },
-    withdrawn: { type: 'final', meta: { label: '已撤回 Withdrawn' } satisfies StateMeta },
-    lapsed: { type: 'final', meta: { label: '已失效 Lapsed', description: 'The customer left the state the application was for.' } satisfies StateMeta },
-  },
 });
+
+/** The code half of the machine: guard and action implementations and the context factory. */
+export const applicationImplementation: MachineImplementation = {
+  setup: applicationSetup as unknown as MachineImplementation['setup'],
+  context: (({ input }: { input: { applicantId: string; steps: ApprovalStepSpec[] } }) => ({ applicantId: input.applicantId, steps: input.steps, step: 0, approvals: [], deciders: [] })) as MachineImplementation['context'],
+};
+
+/** Version 1: the repository's document (`src/workflow/documents/application.json`). */
+export const applicationDocument = applicationDocumentJson as unknown as WorkflowDocument;
+export const applicationMachine = buildMachine(applicationImplementation, applicationDocument);
 
 export const applicationGuardRules: Record<string, GuardRule> = {
   notApplicant: { rule: 'A2', code: 'FORBIDDEN', message: 'Nobody decides their own application' },
@@ -114,9 +104,5 @@ export const applicationGuardRules: Record<string, GuardRule> = {
   isSystem: { rule: 'A4', code: 'FORBIDDEN', message: 'Only the system closes an application as lapsed', who: ['system'] },
 };
 
-export const applicationEvents: Record<ApplicationEvent['type'], EventInfo> = {
-  APPROVE: { label: '通过 Approve', inputs: [{ name: 'note', type: 'String', required: false }] },
-  REJECT: { label: '驳回 Reject', inputs: [{ name: 'reason', type: 'String', required: true }] },
-  WITHDRAW: { label: '撤回 Withdraw', inputs: [] },
-  LAPSE: { label: '失效 Lapse', inputs: [], internal: true },
-};
+/** Labels and inputs of each event, for availableActions and the workflow designer. */
+export const applicationEvents: Record<string, EventInfo> = applicationDocument.events;

@@ -1,19 +1,23 @@
 /** The application machine bound to its table and facts. */
 import { and, count, eq, ne, notInArray, sql } from 'drizzle-orm';
 import { applications, users, type ApplicationRow } from '../../db/schema.js';
-import type { WorkflowDefinition } from '../engine.js';
-import { applicationEvents, applicationGuardRules, applicationMachine, NO_APPLICATION_FACTS, type ApplicationContext, type ApplicationFacts } from './application.machine.js';
-
-export const APPLICATION_MACHINE_VERSION = 1;
+import { versioned, type WorkflowDefinition } from '../engine.js';
+import { applicationGuardRules, applicationDocument, applicationImplementation, NO_APPLICATION_FACTS, type ApplicationContext, type ApplicationFacts } from './application.machine.js';
 
 export function applicationWorkflow(): WorkflowDefinition<ApplicationRow, ApplicationFacts> {
-  return {
+  return versioned({
     name: 'application',
     entityType: 'application',
-    version: APPLICATION_MACHINE_VERSION,
-    machine: applicationMachine,
+    document: applicationDocument,
+    implementation: applicationImplementation,
+    invariants: {
+      requiredStates: ['pending', 'approved', 'rejected', 'withdrawn', 'lapsed'],
+      initialState: 'pending',
+      requiredEvents: { APPROVE: ['pending'], REJECT: ['pending'], WITHDRAW: ['pending'], LAPSE: ['pending'] },
+      unreachable: [],
+    },
+    dedicated: { APPROVE: 'approveApplication', REJECT: 'rejectApplication', WITHDRAW: 'withdrawApplication' },
     table: applications,
-    events: applicationEvents,
     guardRules: applicationGuardRules,
     noFacts: NO_APPLICATION_FACTS,
     derive: () => ({}),
@@ -28,5 +32,5 @@ export function applicationWorkflow(): WorkflowDefinition<ApplicationRow, Applic
         .where(and(eq(users.active, true), ne(users.id, row.applicantId), sql`${step.role} = any(${users.roles})`, context.deciders.length ? notInArray(users.id, context.deciders) : undefined));
       return { holders: h?.n ?? 0 };
     },
-  };
+  });
 }

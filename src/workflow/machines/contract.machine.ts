@@ -3,10 +3,12 @@
  * draft (reason required, C4); terminated from confirmed by a manager (reason required).
  * Payments are events on a confirmed contract; the one that reaches the total settles it (C3).
  */
-import { and, setup } from 'xstate';
+import { setup } from 'xstate';
+import contractDocumentJson from '../documents/contract.json' with { type: 'json' };
+import { buildMachine, type MachineImplementation, type WorkflowDocument } from '../document.js';
 import { money } from '../../shared/money.js';
 import { actorHasRole, type Actor } from '../actor.js';
-import type { EventInfo, GuardRule, StateMeta } from '../definition.js';
+import type { EventInfo, GuardRule } from '../definition.js';
 
 export interface ContractFacts {
   /** C1: the customer's custodian, a manager, or after-sales for a formal customer. */
@@ -37,7 +39,7 @@ export type ContractEvent =
 const amountOf = (e: ContractEvent) => (e.type === 'PAYMENT' ? (money.parse(e.amount) ?? 0n) : 0n);
 const afterPayment = (e: ContractEvent) => (money.parse(e.facts.paid) ?? 0n) + amountOf(e);
 
-export const contractMachine = setup({
+const contractSetup = setup({
   types: {
     context: {} as { customerId: string },
     events: {} as ContractEvent,
@@ -53,41 +55,17 @@ export const contractMachine = setup({
     notOverpaid: ({ event }) => afterPayment(event) <= (money.parse(event.facts.total) ?? 0n),
     paysInFull: ({ event }) => afterPayment(event) === (money.parse(event.facts.total) ?? 0n),
   },
-}).createMachine({
-  id: 'contract',
-  context: ({ input }) => ({ customerId: input.customerId }),
-  initial: 'reserved',
-  states: {
-    reserved: {
-      meta: { label: '已预领 Reserved', description: 'A number is reserved (C2); the first edit starts the draft.' } satisfies StateMeta,
-      on: {
-        UPDATE: { target: 'draft', guard: 'mayEdit' },
-        VOID: { target: 'voided', guard: and(['mayEdit', 'hasReason']) },
-      },
-    },
-    draft: {
-      meta: { label: '填写中 Draft', description: 'Type, dates, buyer, lines and commitments are filled in (C2).' } satisfies StateMeta,
-      on: {
-        UPDATE: { guard: 'mayEdit' },
-        CONFIRM: { target: 'confirmed', guard: and(['mayEdit', 'isComplete']) },
-        VOID: { target: 'voided', guard: and(['mayEdit', 'hasReason']) },
-      },
-    },
-    confirmed: {
-      meta: { label: '已确认 Confirmed', description: 'No longer editable; the customer is formal (P6); payments are recorded (C3).' } satisfies StateMeta,
-      on: {
-        PAYMENT: [
-          { target: 'settled', guard: and(['mayReceivePayment', 'positiveAmount', 'notOverpaid', 'paysInFull']) },
-          { guard: and(['mayReceivePayment', 'positiveAmount', 'notOverpaid']) },
-        ],
-        TERMINATE: { target: 'terminated', guard: and(['isManager', 'hasReason']) },
-      },
-    },
-    settled: { type: 'final', meta: { label: '已结清 Settled', description: 'Payments reached the total (C3).' } satisfies StateMeta },
-    voided: { type: 'final', meta: { label: '已作废 Voided', description: 'Its number is never reused (C4).' } satisfies StateMeta },
-    terminated: { type: 'final', meta: { label: '已终止 Terminated' } satisfies StateMeta },
-  },
 });
+
+/** The code half of the machine: guard and action implementations and the context factory. */
+export const contractImplementation: MachineImplementation = {
+  setup: contractSetup as unknown as MachineImplementation['setup'],
+  context: (({ input }: { input: { customerId: string } }) => ({ customerId: input.customerId })) as MachineImplementation['context'],
+};
+
+/** Version 1: the repository's document (`src/workflow/documents/contract.json`). */
+export const contractDocument = contractDocumentJson as unknown as WorkflowDocument;
+export const contractMachine = buildMachine(contractImplementation, contractDocument);
 
 export const contractGuardRules: Record<string, GuardRule> = {
   mayEdit: { rule: 'C1', code: 'FORBIDDEN', message: 'Only the customer’s custodian, a manager, or after-sales for a formal customer works on its contracts', who: ['custodian', 'MANAGER', 'AFTER_SALES (formal customer)'] },
@@ -100,10 +78,5 @@ export const contractGuardRules: Record<string, GuardRule> = {
   paysInFull: { rule: 'C3', code: 'ILLEGAL_TRANSITION', message: 'Not yet paid in full' },
 };
 
-export const contractEvents: Record<ContractEvent['type'], EventInfo> = {
-  UPDATE: { label: '填写 Edit', inputs: [] },
-  CONFIRM: { label: '确认合同 Confirm', inputs: [] },
-  VOID: { label: '作废 Void', inputs: [{ name: 'reason', type: 'String', required: true }] },
-  TERMINATE: { label: '终止 Terminate', inputs: [{ name: 'reason', type: 'String', required: true }] },
-  PAYMENT: { label: '回款 Record payment', inputs: [{ name: 'amount', type: 'String', required: true, example: '0.01' }, { name: 'paidAt', type: 'DateTime', required: true }, { name: 'method', type: 'String', required: true }] },
-};
+/** Labels and inputs of each event, for availableActions and the workflow designer. */
+export const contractEvents: Record<string, EventInfo> = contractDocument.events;

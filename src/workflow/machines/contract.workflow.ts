@@ -3,11 +3,9 @@ import { eq } from 'drizzle-orm';
 import { contractLines, contracts, customers, type ContractRow, type CustomerRow } from '../../db/schema.js';
 import { and, count, isNull } from 'drizzle-orm';
 import { actorHasRole, type Actor } from '../actor.js';
-import type { WorkflowDefinition } from '../engine.js';
+import { versioned, type WorkflowDefinition } from '../engine.js';
 import { money } from '../../shared/money.js';
-import { contractEvents, contractGuardRules, contractMachine, NO_CONTRACT_FACTS, type ContractFacts } from './contract.machine.js';
-
-export const CONTRACT_MACHINE_VERSION = 1;
+import { contractGuardRules, contractDocument, contractImplementation, NO_CONTRACT_FACTS, type ContractFacts } from './contract.machine.js';
 
 /** C2: what must be filled in before a contract can be confirmed, by input path. */
 export function missingForConfirmation(row: ContractRow, lineCount: number): Record<string, string> {
@@ -41,13 +39,22 @@ export function mayWorkOnContracts(customer: CustomerRow, actor: Actor): boolean
 }
 
 export function contractWorkflow(project: (row: CustomerRow) => CustomerRow): WorkflowDefinition<ContractRow, ContractFacts> {
-  return {
+  return versioned({
     name: 'contract',
     entityType: 'contract',
-    version: CONTRACT_MACHINE_VERSION,
-    machine: contractMachine,
+    document: contractDocument,
+    implementation: contractImplementation,
+    invariants: {
+      requiredStates: ['reserved', 'draft', 'confirmed', 'settled', 'voided', 'terminated'],
+      initialState: 'reserved',
+      requiredEvents: { UPDATE: ['reserved', 'draft'], CONFIRM: ['draft'], VOID: [], TERMINATE: [], PAYMENT: ['confirmed'] },
+      unreachable: [
+        { from: 'confirmed', to: 'draft', rule: 'C2' },
+        { from: 'confirmed', to: 'voided', rule: 'C4' },
+      ],
+    },
+    dedicated: { UPDATE: 'updateContract', CONFIRM: 'confirmContract', VOID: 'voidContract', TERMINATE: 'terminateContract', PAYMENT: 'recordPayment' },
     table: contracts,
-    events: contractEvents,
     guardRules: contractGuardRules,
     noFacts: NO_CONTRACT_FACTS,
     derive: () => ({}),
@@ -64,5 +71,5 @@ export function contractWorkflow(project: (row: CustomerRow) => CustomerRow): Wo
         paid: row.paid,
       };
     },
-  };
+  });
 }

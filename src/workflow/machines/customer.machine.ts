@@ -5,10 +5,12 @@
  *
  * Guards are named so that a refusal can name its rule (see `customerGuardRules`).
  */
-import { and, assign, setup } from 'xstate';
+import { assign, setup } from 'xstate';
+import customerDocumentJson from '../documents/customer.json' with { type: 'json' };
+import { buildMachine, type MachineImplementation, type WorkflowDocument } from '../document.js';
 import type { Actor } from '../actor.js';
 import { actorHasRole } from '../actor.js';
-import type { StateMeta, EventInfo, GuardRule } from '../definition.js';
+import type { EventInfo, GuardRule } from '../definition.js';
 
 /** Facts the engine loads (inside the transaction, after the row lock) for guards to read. */
 export interface CustomerFacts {
@@ -58,7 +60,7 @@ export interface CustomerContext {
 
 const hasReason = (e: Base) => typeof e.reason === 'string' && e.reason.trim().length >= 2;
 
-export const customerMachine = setup({
+const customerSetup = setup({
   types: {
     context: {} as CustomerContext,
     events: {} as CustomerEvent,
@@ -89,85 +91,17 @@ export const customerMachine = setup({
     /** Interpreted by the engine: P3 lengthen the running term. */
     extendDeadline: () => undefined,
   },
-}).createMachine({
-  id: 'customer',
-  context: ({ input }) => ({ custodianId: input.custodianId }),
-  initial: 'prospect',
-  states: {
-    pool: {
-      meta: { label: '公海 Public pool', description: 'No custodian; any salesperson may claim it (P7).' } satisfies StateMeta,
-      on: {
-        CLAIM: {
-          target: 'prospect.protected',
-          guard: and(['isSales', 'notCoolingDown', 'underHoldingCap', 'underDailyClaimLimit']),
-          actions: 'takeCustody',
-        },
-        TRANSFER: { target: 'prospect.protected', guard: and(['isManager', 'hasReason', 'targetEligible']), actions: 'transferCustody' },
-      },
-    },
-    prospect: {
-      meta: { label: '潜在客户 Prospect' } satisfies StateMeta,
-      initial: 'pendingAudit',
-      on: {
-        ABANDON: { target: 'pool', guard: and(['isCustodian', 'hasReason']), actions: ['startCoolDown', 'releaseCustody'] },
-        TRANSFER: { guard: and(['isManager', 'hasReason', 'targetEligible']), actions: 'transferCustody' },
-      },
-      states: {
-        pendingAudit: {
-          meta: { label: '待审核 Pending audit', description: 'Entered by its custodian; an auditor checks it (P1).' } satisfies StateMeta,
-          on: {
-            PROTECTION_APPROVED: { target: 'protected', guard: 'viaApplication' },
-            PROTECTION_REJECTED: { target: 'rejected', guard: 'viaApplication' },
-          },
-        },
-        rejected: {
-          meta: {
-            label: '审核未通过 Rejected',
-            description: 'The custodian may correct and resubmit; after 3 working days it goes to the pool (P1).',
-            deadline: { event: 'REJECTION_LAPSED', term: 'rejectionRelease' },
-          } satisfies StateMeta,
-          on: {
-            RESUBMIT: { target: 'pendingAudit', guard: 'isCustodian' },
-            REJECTION_LAPSED: { target: '#customer.pool', guard: 'isSystem', actions: 'releaseCustody' },
-          },
-        },
-        protected: {
-          meta: {
-            label: '保护中 Protected',
-            description: 'Protected for the prospect term (P2); extensions lengthen it (P3).',
-            deadline: { event: 'TERM_EXPIRED', term: 'prospectTerm' },
-          } satisfies StateMeta,
-          on: {
-            INTENT_APPROVED: { target: '#customer.intent', guard: 'viaApplication' },
-            EXTENSION_APPROVED: { guard: 'viaApplication', actions: 'extendDeadline' },
-            TERM_EXPIRED: { target: '#customer.pool', guard: 'isSystem', actions: 'releaseCustody' },
-          },
-        },
-      },
-    },
-    intent: {
-      meta: {
-        label: '意向客户 Intent',
-        description: 'Confirmed interest; protected for the intent term (P4).',
-        deadline: { event: 'TERM_EXPIRED', term: 'intentTerm' },
-      } satisfies StateMeta,
-      on: {
-        ABANDON: { target: 'pool', guard: and(['isCustodian', 'hasReason']), actions: ['startCoolDown', 'releaseCustody'] },
-        TRANSFER: { guard: and(['isManager', 'hasReason', 'targetEligible']), actions: 'transferCustody' },
-        EXTENSION_APPROVED: { guard: 'viaApplication', actions: 'extendDeadline' },
-        CONTRACT_SIGNED: { target: 'formal', guard: 'viaContract', actions: 'handToAfterSales' },
-        TERM_EXPIRED: { target: 'pool', guard: 'isSystem', actions: 'releaseCustody' },
-      },
-    },
-    formal: {
-      meta: { label: '正式客户 Formal', description: 'Has signed a contract; with after-sales; never falls to the pool on a timer (P6).' } satisfies StateMeta,
-      on: {
-        TRANSFER: { guard: and(['isManager', 'hasReason', 'targetEligible']), actions: 'transferCustody' },
-        CONTRACT_SIGNED: { guard: 'viaContract' },
-      },
-    },
-  },
 });
+
+/** The code half of the machine: guard and action implementations and the context factory. */
+export const customerImplementation: MachineImplementation = {
+  setup: customerSetup as unknown as MachineImplementation['setup'],
+  context: (({ input }: { input: { custodianId: string | null } }) => ({ custodianId: input.custodianId })) as MachineImplementation['context'],
+};
+
+/** Version 1: the repository's document (`src/workflow/documents/customer.json`). */
+export const customerDocument = customerDocumentJson as unknown as WorkflowDocument;
+export const customerMachine = buildMachine(customerImplementation, customerDocument);
 
 /** What each guard protects, so a refusal can name its rule. */
 export const customerGuardRules: Record<string, GuardRule> = {
@@ -185,16 +119,5 @@ export const customerGuardRules: Record<string, GuardRule> = {
 };
 
 /** Labels and inputs of each event, for availableActions and the workflow designer. */
-export const customerEvents: Record<CustomerEvent['type'], EventInfo> = {
-  CLAIM: { label: '认领 Claim', inputs: [] },
-  ABANDON: { label: '放弃 Abandon', inputs: [{ name: 'reason', type: 'String', required: true }] },
-  TRANSFER: { label: '转移 Transfer', inputs: [{ name: 'toUserId', type: 'ID', required: true }, { name: 'reason', type: 'String', required: true }] },
-  RESUBMIT: { label: '重新提交 Resubmit', inputs: [] },
-  PROTECTION_APPROVED: { label: '保护通过 Protection approved', inputs: [], internal: true },
-  PROTECTION_REJECTED: { label: '保护驳回 Protection rejected', inputs: [], internal: true },
-  INTENT_APPROVED: { label: '意向通过 Intent approved', inputs: [], internal: true },
-  EXTENSION_APPROVED: { label: '延期通过 Extension approved', inputs: [], internal: true },
-  CONTRACT_SIGNED: { label: '签约 Contract signed', inputs: [], internal: true },
-  TERM_EXPIRED: { label: '保护到期 Term expired', inputs: [], internal: true },
-  REJECTION_LAPSED: { label: '驳回逾期 Rejection lapsed', inputs: [], internal: true },
-};
+/** Labels and inputs of each event, for availableActions and the workflow designer. */
+export const customerEvents: Record<string, EventInfo> = customerDocument.events;

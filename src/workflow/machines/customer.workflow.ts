@@ -4,13 +4,11 @@ import type { Executor } from '../../db/client.js';
 import { coolDowns, customers, transitions, users, type CustomerRow, type Stage } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Actor } from '../actor.js';
-import type { WorkflowDefinition } from '../engine.js';
+import { versioned, type WorkflowDefinition } from '../engine.js';
 import { startOfLocalDay } from '../policy/calendar.js';
 import { addDuration } from '../policy/duration.js';
 import type { Policy } from '../policy/policy.js';
-import { customerEvents, customerGuardRules, customerMachine, NO_FACTS, type CustomerFacts } from './customer.machine.js';
-
-export const CUSTOMER_MACHINE_VERSION = 1;
+import { customerGuardRules, customerDocument, customerImplementation, NO_FACTS, type CustomerFacts } from './customer.machine.js';
 
 export function stageOf(state: string): Stage {
   const top = state.split('.')[0];
@@ -32,13 +30,29 @@ export function holdingStages(policy: Policy): Stage[] {
 }
 
 export function customerWorkflow(clock: Clock, policy: () => Policy): WorkflowDefinition<CustomerRow, CustomerFacts> {
-  return {
+  return versioned({
     name: 'customer',
     entityType: 'customer',
-    version: CUSTOMER_MACHINE_VERSION,
-    machine: customerMachine,
+    document: customerDocument,
+    implementation: customerImplementation,
+    invariants: {
+      requiredStates: ['pool', 'prospect.pendingAudit', 'prospect.rejected', 'prospect.protected', 'intent', 'formal'],
+      initialState: 'prospect.pendingAudit',
+      requiredEvents: {
+        CLAIM: ['pool'],
+        ABANDON: [],
+        TRANSFER: [],
+        RESUBMIT: ['prospect.rejected'],
+        PROTECTION_APPROVED: ['prospect.pendingAudit'],
+        PROTECTION_REJECTED: ['prospect.pendingAudit'],
+        INTENT_APPROVED: ['prospect.protected'],
+        EXTENSION_APPROVED: ['prospect.protected', 'intent'],
+        CONTRACT_SIGNED: ['intent', 'formal'],
+      },
+      unreachable: [{ from: 'formal', to: 'pool', rule: 'P6' }],
+    },
+    dedicated: { CLAIM: 'claimCustomer', ABANDON: 'abandonCustomer', TRANSFER: 'transferCustomer', RESUBMIT: 'resubmitProtection' },
     table: customers,
-    events: customerEvents,
     guardRules: customerGuardRules,
     noFacts: NO_FACTS,
     derive: (snapshot, state) => ({
@@ -104,5 +118,5 @@ export function customerWorkflow(clock: Clock, policy: () => Policy): WorkflowDe
         await tx.insert(coolDowns).values({ userId: actor.id, customerId: row.id, until: addDuration(now, pol.customer.abandonCoolDown), createdAt: now });
       },
     },
-  };
+  });
 }

@@ -14,6 +14,8 @@
  * The last tests fail if any transition of the machine (source state, event, target, including
  * the targetless APPROVE that advances a step) was never taken, in the model or on the database.
  */
+import * as schema from '../../../src/db/schema.js';
+import { runOnPublishedDefinition } from '../../support/policy.js';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotFrom } from 'xstate';
@@ -178,7 +180,7 @@ describe('application machine, model-based (two steps: AUDITOR then MANAGER)', (
       const offered = await app.services.engine.available(app.services.workflows.application, before, realActor(modelActor));
       const accepted = new Set(
         candidateEvents(expected)
-          .filter((e) => e.actor === modelActor && !applicationEvents[e.type].internal && expected.can(e))
+          .filter((e) => e.actor === modelActor && !applicationEvents[e.type]?.internal && expected.can(e))
           .map((e) => e.type),
       );
       expect(new Set(offered), `${describeState(expected)}: actions offered to ${nameOf(modelActor)}`).toEqual(accepted);
@@ -187,6 +189,7 @@ describe('application machine, model-based (two steps: AUDITOR then MANAGER)', (
 
   beforeAll(async () => {
     app = await startTestApp({ policy: policyWith({ application: { steps: { PROTECTION: STEPS } } }) });
+    await runOnPublishedDefinition(app, 'application'); // issue 7: the suite runs on a published definition
     for (const u of DEMO_USERS) actors.set(u.username, await actorFor(app, u.username));
   });
   afterAll(async () => app?.close());
@@ -324,5 +327,12 @@ describe('application machine, model-based (two steps: AUDITOR then MANAGER)', (
         expect((row.snapshot as { context: ApplicationContext }).context.step, `application ${h.entityId}`).toBeGreaterThanOrEqual(1);
       }
     });
+  });
+  it('should have run every application on the published version 2, and recorded it in history (issue 7)', async () => {
+    const rows = await app.database.db.select({ v: schema.applications.machineVersion }).from(schema.applications);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.v))).toEqual(new Set([2]));
+    const history = await app.database.db.select({ v: schema.transitions.machineVersion }).from(schema.transitions).where(eq(schema.transitions.machine, 'application'));
+    expect(new Set(history.map((h) => h.v))).toEqual(new Set([2]));
   });
 });

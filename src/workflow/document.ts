@@ -1,0 +1,78 @@
+/**
+ * A machine's structure as a JSON document (issue 7): the XState state tree, with guards and
+ * actions referenced by name, plus the events it understands (labels and inputs). Code supplies
+ * only what cannot be data: the guard and action implementations, the facts, the context.
+ *
+ * Version 1 of each machine is the document in `src/workflow/documents/`; designers publish
+ * further versions into the database (`workflow_versions`).
+ */
+import { and, type AnyStateMachine } from 'xstate';
+import type { EventInfo, StateMeta } from './definition.js';
+
+/** A guard: a name, or all of several (`{ "and": [...] }`). */
+export type GuardDoc = string | { and: GuardDoc[] };
+
+export interface TransitionDoc {
+  target?: string;
+  guard?: GuardDoc;
+  actions?: string | string[];
+  description?: string;
+}
+
+export interface StateDoc {
+  type?: 'final';
+  initial?: string;
+  meta?: StateMeta;
+  on?: Record<string, TransitionDoc | TransitionDoc[] | string>;
+  states?: Record<string, StateDoc>;
+}
+
+export interface WorkflowDocument {
+  id: string;
+  initial: string;
+  events: Record<string, EventInfo>;
+  states: Record<string, StateDoc>;
+}
+
+/** What code provides to turn a document into a machine: `setup(...)` and the context factory. */
+export interface MachineImplementation {
+  setup: { createMachine(config: never): AnyStateMachine };
+  context: (args: { input: never }) => unknown;
+}
+
+function toGuard(guard: GuardDoc): unknown {
+  if (typeof guard === 'string') return guard;
+  return and(guard.and.map(toGuard) as never);
+}
+
+function toTransition(t: TransitionDoc | string): unknown {
+  if (typeof t === 'string') return t;
+  return { ...t, ...(t.guard !== undefined && { guard: toGuard(t.guard) }) };
+}
+
+function toState(state: StateDoc): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...state };
+  if (state.on) {
+    out.on = Object.fromEntries(Object.entries(state.on).map(([event, t]) => [event, Array.isArray(t) ? t.map(toTransition) : toTransition(t)]));
+  }
+  if (state.states) out.states = Object.fromEntries(Object.entries(state.states).map(([k, s]) => [k, toState(s)]));
+  return out;
+}
+
+/** The XState machine a document describes (the document must have passed validation). */
+export function buildMachine(impl: MachineImplementation, doc: WorkflowDocument): AnyStateMachine {
+  const { events: _events, ...tree } = doc;
+  return impl.setup.createMachine({ ...toState(tree as StateDoc), id: doc.id, context: impl.context } as never);
+}
+
+/** A deep copy, so callers can never change a loaded document in place. */
+export function cloneDocument(doc: WorkflowDocument): WorkflowDocument {
+  return JSON.parse(JSON.stringify(doc)) as WorkflowDocument;
+}
+
+/** Whether any loaded version of a workflow has a state with a deadline (what the sweeper sweeps). */
+export function hasTimedStates(def: { versions: Map<number, { document: WorkflowDocument }> }): boolean {
+  const timed = (states: Record<string, StateDoc> | undefined): boolean =>
+    Object.values(states ?? {}).some((s) => s.meta?.deadline !== undefined || timed(s.states));
+  return [...def.versions.values()].some((v) => timed(v.document.states));
+}
