@@ -131,13 +131,15 @@ export class WorkflowService {
     errors.check(typeof note === 'string' && note.trim().length >= 2, 'note', 'say what changed and why (at least 2 characters)');
     errors.throwIfAny('Invalid workflow publish');
     await this.refresh();
-    if (expectedVersion != null && expectedVersion !== def.version) {
+    // The version this publish builds on: if anyone publishes base + 1 first, the unique index refuses this one.
+    const base = def.version;
+    if (expectedVersion != null && expectedVersion !== base) {
       throw new ConflictError(`The ${name} workflow is at version ${def.version} (you had ${expectedVersion}); reload and merge`, { currentVersion: def.version });
     }
     const problems = await this.problems(def, definition, stateMapping);
     if (problems.length > 0) throw problemsError(problems, `The ${name} workflow was not published`);
     const document = cloneDocument(definition as WorkflowDocument);
-    const version = def.version + 1;
+    const version = base + 1;
     try {
       await this.database.db.insert(workflowVersions).values({
         workflow: name,
