@@ -3,7 +3,7 @@
  * generated from it with drizzle-kit and committed. Nothing is ever hard-deleted (E6).
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, date, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, date, index, integer, json, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
@@ -352,7 +352,8 @@ export const workflowVersions = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     workflow: text('workflow').notNull(),
     version: integer('version').notNull(),
-    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    /** json, not jsonb: the designer's key order is the order of states, events and buttons. */
+    document: json('document').$type<Record<string, unknown>>().notNull(),
     /** Where instances in states this version removed should go when migrated. */
     stateMapping: jsonb('state_mapping').$type<Record<string, string>>().notNull(),
     authorId: uuid('author_id').notNull().references(() => users.id),

@@ -9,6 +9,7 @@ import { ContractLineResolver, ContractResolver, CustomerContractsResolver, Paym
 import { ContactResolver, FollowUpResolver, ReminderItemResolver, TransitionResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
+import { checkIds } from './ids.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './workflows/workflow.resolver.js';
 
 export async function buildSchema(): Promise<GraphQLSchema> {
@@ -16,6 +17,7 @@ export async function buildSchema(): Promise<GraphQLSchema> {
     resolvers: [UserResolver, CustomerResolver, ContactResolver, FollowUpResolver, TransitionResolver, ReminderItemResolver, ApplicationResolver, DecisionResolver, CustomerApplicationsResolver, ContractResolver, PaymentResolver, ContractLineResolver, ProductResolver, CustomerContractsResolver, WorkflowResolver, WorkflowVersionResolver, PolicyVersionResolver],
     authChecker,
     authMode: 'error',
+    globalMiddlewares: [checkIds],
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
   });

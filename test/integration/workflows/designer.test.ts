@@ -71,6 +71,10 @@ describe('workflow designers change machines (issue 7, P11)', () => {
     // An instance keeps the version it started on until it is migrated.
     expect(await actions(onV1)).toEqual({ machineVersion: 1, state: 'prospect.protected', availableActions: [{ event: 'ABANDON' }] });
 
+    // Stored as the designer wrote it: key order is the order of states, events and buttons.
+    const stored = await app.ok(`{ workflow(name: "customer") { definition versions { definition } } }`, {}, designer);
+    expect(JSON.stringify(stored.workflow.definition)).toBe(JSON.stringify(withHold()));
+    expect(JSON.stringify(stored.workflow.versions[0].definition)).toBe(JSON.stringify(withHold()));
     const versions = await app.ok(`{ workflow(name: "customer") { versions { version note author { username } } } }`, {}, designer);
     expect(versions.workflow.versions).toEqual([
       { version: 2, note: '客户可申请暂停跟进', author: { username: 'designer1' } },
