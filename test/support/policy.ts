@@ -1,4 +1,6 @@
 import { DEFAULT_POLICY, mergePolicy, type Policy } from '../../src/workflow/policy/policy.js';
+import { eq } from 'drizzle-orm';
+import { transitions } from '../../src/db/schema.js';
 import type { TestApp } from './app.js';
 
 /** The default policy with some values changed (throws on an invalid change). */
@@ -17,4 +19,12 @@ export async function runOnPublishedDefinition(app: TestApp, name: 'customer' | 
   const publish = `mutation($n: String!, $d: JSON!) { publishWorkflow(name: $n, definition: $d, note: "model-based suite: the published definition") { version } }`;
   const { publishWorkflow } = await app.ok(publish, { n: name, d: workflow.definition }, await app.login('designer1'));
   if (publishWorkflow.version !== 2) throw new Error(`expected version 2, got ${publishWorkflow.version}`);
+}
+
+/** The machine versions a workflow's instances are on, and those its history rows were written on. */
+export async function machineVersionsUsed(app: TestApp, name: 'customer' | 'application' | 'contract'): Promise<{ instances: number[]; history: number[] }> {
+  const table = app.services.designs.get(name).table;
+  const rows = (await app.database.db.selectDistinct({ v: table.machineVersion }).from(table)) as { v: number }[];
+  const history = await app.database.db.selectDistinct({ v: transitions.machineVersion }).from(transitions).where(eq(transitions.machine, name));
+  return { instances: rows.map((r) => r.v).sort(), history: history.map((h) => h.v).sort() };
 }
