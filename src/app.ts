@@ -94,7 +94,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     await services.policies.refresh();
     // Issue 7: machine versions designers published; instances run on the version they remember.
     await services.designs.refresh();
-    if (options.seedDemo) await seedDemoData({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY }, options.seedDemoCustomers ?? true);
+    if (options.seedDemo) await seedDemoData({ database, tokens, clock, logger }, options.seedDemoCustomers ?? true);
 
     const schema = await buildSchema();
     const server = new ApolloServer<Context>({

@@ -19,7 +19,7 @@ import { createServices, type Services } from '../services.js';
 import type { Clock } from '../shared/clock.js';
 import type { Actor } from '../workflow/actor.js';
 import { SYSTEM_SWEEPER } from '../workflow/actor.js';
-import type { Policy } from '../workflow/policy/policy.js';
+import { DEFAULT_POLICY } from '../workflow/policy/policy.js';
 import { money } from '../shared/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
 
@@ -62,7 +62,6 @@ export interface SeedDeps {
   tokens: TokenService;
   clock: Clock;
   logger: Logger;
-  policy: Policy;
 }
 
 const DAY = 86_400_000;
@@ -92,7 +91,9 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     return v;
   };
   // Services whose clock reads a moment in the past.
-  const at = (daysAgo: number): Services => createServices({ ...deps, clock: () => new Date(now.getTime() - daysAgo * DAY) });
+  // The demo's story (back-dated claims, follow-ups, audits) is written against the default terms;
+  // a POLICY_FILE with, say, 30-second terms applies to what happens after the seed.
+  const at = (daysAgo: number): Services => createServices({ ...deps, policy: DEFAULT_POLICY, clock: () => new Date(now.getTime() - daysAgo * DAY) });
   const send = async (daysAgo: number, id: string, event: { type: string; [k: string]: unknown }, actor: Actor) => {
     const s = at(daysAgo);
     await s.engine.apply(s.workflows.customer, id, event, actor);

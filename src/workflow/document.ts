@@ -7,6 +7,7 @@
  * further versions into the database (`workflow_versions`).
  */
 import { and, type AnyStateMachine } from 'xstate';
+import { ValidationError } from '../shared/errors.js';
 import type { EventInfo, StateMeta } from './definition.js';
 
 /** A guard: a name, or all of several (`{ "and": [...] }`). */
@@ -75,4 +76,28 @@ export function hasTimedStates(def: { versions: Map<number, { document: Workflow
   const timed = (states: Record<string, StateDoc> | undefined): boolean =>
     Object.values(states ?? {}).some((s) => s.meta?.deadline !== undefined || timed(s.states));
   return [...def.versions.values()].some((v) => timed(v.document.states));
+}
+
+/** Leaf state paths of a (valid) document. */
+export function leafPaths(doc: WorkflowDocument): string[] {
+  const out: string[] = [];
+  const walk = (states: Record<string, { states?: Record<string, unknown> }>, prefix: string) => {
+    for (const [key, s] of Object.entries(states)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (s.states && Object.keys(s.states).length > 0) walk(s.states as never, path);
+      else out.push(path);
+    }
+  };
+  walk(doc.states as never, '');
+  return out;
+}
+
+/**
+ * Every state an instance of the workflow can be in, on any loaded version: what a list filter
+ * on `state` may name. An unknown state is bad input, not an empty page.
+ */
+export function requireKnownState(def: { versions: Map<number, { document: WorkflowDocument }> }, state: string | null | undefined, field = 'filter.state'): void {
+  if (state === null || state === undefined) return;
+  const known = [...new Set([...def.versions.values()].flatMap((v) => leafPaths(v.document)))];
+  if (!known.includes(state)) throw new ValidationError({ [field]: `must be one of ${known.join(', ')}` });
 }

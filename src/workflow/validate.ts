@@ -15,7 +15,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { TERM_NAMES, type GuardRule } from './definition.js';
-import { buildMachine, type MachineImplementation, type WorkflowDocument } from './document.js';
+import { buildMachine, leafPaths, type MachineImplementation, type WorkflowDocument } from './document.js';
 import type { WorkflowInvariants } from './engine.js';
 
 export interface WorkflowProblem {
@@ -305,20 +305,6 @@ export function validateDocument(ctx: ValidationContext, input: unknown): Workfl
     add('', `XState refuses the document: ${(err as Error).message}`);
   }
   return problems;
-}
-
-/** Leaf state paths of a (valid) document. */
-export function leafPaths(doc: WorkflowDocument): string[] {
-  const out: string[] = [];
-  const walk = (states: Record<string, { states?: Record<string, unknown> }>, prefix: string) => {
-    for (const [key, s] of Object.entries(states)) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      if (s.states && Object.keys(s.states).length > 0) walk(s.states as never, path);
-      else out.push(path);
-    }
-  };
-  walk(doc.states as never, '');
-  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { policyWith } from '../support/policy.js';
 
 /** The demo seed replays each customer's life through the real engine (README: demo data). */
 describe('demo seed', () => {
@@ -30,4 +31,15 @@ describe('demo seed', () => {
     const stale = await app.database.rows<{ n: number }>(app.database.db, sql`select count(*)::int as n from applications a join customers c on c.id = a.customer_id where a.state = 'pending' and c.state <> 'prospect.pendingAudit'`);
     expect(stale[0]?.n).toBe(0);
   });
+
+  it('should seed under a policy of seconds-long terms too (README: watch the machine move by itself)', async () => {
+    const fast = await startTestApp({ seedDemoCustomers: true, policy: policyWith({ customer: { prospectTerm: 'PT30S' } }) });
+    try {
+      const [n] = await fast.database.rows<{ n: number }>(fast.database.db, sql`select count(*)::int as n from customers`);
+      expect(n?.n).toBeGreaterThanOrEqual(30);
+      expect(fast.services.policy().customer.prospectTerm).toBe('PT30S');
+    } finally {
+      await fast.close();
+    }
+  }, 120_000);
 });

@@ -95,7 +95,7 @@ export class ApplicationService {
       .select({ id: applications.id })
       .from(applications)
       .where(and(eq(applications.customerId, customer.id), eq(applications.kind, kind), eq(applications.state, 'pending')));
-    if (pending) throw new DuplicateError(`A ${kind} application for this customer is already pending`, [{ id: pending.id, kind }]);
+    if (pending) throw new DuplicateError(`There is already a pending ${kind} application for this customer`, [{ id: pending.id, kind }]);
     const steps: ApprovalStepSpec[] = this.policy().application.steps[kind].map((s) => ({ role: s.role, mode: s.mode }));
     const start = this.engine.initial(this.workflow, { applicantId: applicant.id, steps });
     const now = this.clock();
@@ -141,7 +141,7 @@ export class ApplicationService {
         if (customer.custodianId !== viewer.id) throw new ForbiddenError('Only the custodian applies for this customer', { rule: 'P8' });
         const event = { type: ON_APPROVE[kind], via: 'application', extension };
         if (!this.engine.accepts(this.customerWorkflow, customer, event, SYSTEM_SWEEPER)) {
-          throw new IllegalTransitionError(`A ${kind} application is not possible while the customer is ${customer.state}`, {
+          throw new IllegalTransitionError(`No ${kind} application is possible while the customer is ${customer.state}`, {
             state: customer.state,
             event: ON_APPROVE[kind],
             allowedEvents: [],
@@ -151,7 +151,7 @@ export class ApplicationService {
         return this.openIn(tx, kind, customer, viewer, text, extension);
       });
     } catch (err) {
-      if (uniqueViolation(err)) throw new DuplicateError(`A ${kind} application for this customer is already pending`, []);
+      if (uniqueViolation(err)) throw new DuplicateError(`There is already a pending ${kind} application for this customer`, []);
       throw err;
     }
   }

@@ -3,6 +3,7 @@
  * the same transaction), record payments up to the total, void or terminate with a reason.
  * Money is exact: decimal strings in, bigint arithmetic, `numeric` in the database.
  */
+import { requireKnownState } from '../../workflow/document.js';
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
@@ -351,6 +352,7 @@ export class ContractService {
     // P8: a salesperson sees the contracts of customers in their custody.
     if (!hasRole(viewer, 'MANAGER', 'AFTER_SALES', 'AUDITOR', 'ADMIN')) where.push(sql`${contracts.customerId} in (select ${customers.id} from ${customers} where ${this.customers.heldBy(viewer.id)})`);
     if (filter.customerId) where.push(eq(contracts.customerId, filter.customerId));
+    requireKnownState(this.workflow, filter.state);
     if (filter.state) where.push(eq(contracts.state, filter.state));
     if (filter.signedFrom) where.push(gte(contracts.signDate, filter.signedFrom));
     if (filter.signedTo) where.push(lte(contracts.signDate, filter.signedTo));

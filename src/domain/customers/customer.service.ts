@@ -2,6 +2,7 @@
  * Customers: entry with the duplicate rule (E1–E7), reads with visibility (P8) and the
  * protection actions (P1–P9), which go through the workflow engine.
  */
+import { requireKnownState } from '../../workflow/document.js';
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { lockKeys, type Database, type Executor, type Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
@@ -300,6 +301,7 @@ export class CustomerService {
     const scope = filter.scope ?? (hasRole(viewer, 'MANAGER', 'AUDITOR', 'AFTER_SALES', 'ADMIN') ? 'ALL' : 'MINE');
     if (scope === 'MINE') where.push(this.heldBy(viewer.id));
     if (filter.stage) where.push(sql`${this.effectiveStage()} = ${filter.stage}`);
+    requireKnownState(this.workflow, filter.state);
     if (filter.state) where.push(sql`(case when ${this.overdue()} then 'pool' else ${customers.state} end) = ${filter.state}`);
     if (filter.custodianId) where.push(this.heldBy(filter.custodianId));
     if (filter.industry) where.push(eq(customers.industry, filter.industry));

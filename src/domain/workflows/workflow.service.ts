@@ -12,11 +12,11 @@ import { uniqueViolation } from '../../db/errors.js';
 import { transitions, workflowVersions, type WorkflowVersionRow } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.js';
-import { cloneDocument, type WorkflowDocument } from '../../workflow/document.js';
+import { cloneDocument, leafPaths, type WorkflowDocument } from '../../workflow/document.js';
 import { installVersion, machineOf, nodeChain, stateDeadline, type WorkflowDefinition, type WorkflowEngine, type WorkflowRow } from '../../workflow/engine.js';
 import type { Policy } from '../../workflow/policy/policy.js';
 import { deadlineFor } from '../../workflow/policy/terms.js';
-import { leafPaths, occupancyProblems, validateDocument, type WorkflowProblem } from '../../workflow/validate.js';
+import { occupancyProblems, validateDocument, type WorkflowProblem } from '../../workflow/validate.js';
 import { requireRole, type Viewer } from '../auth/viewer.js';
 import { viewerActor } from '../customers/customer.service.js';
 

@@ -116,7 +116,10 @@ export enum CustomerOrderField {
   PROTECTED_UNTIL = 'PROTECTED_UNTIL',
   LAST_FOLLOW_UP_AT = 'LAST_FOLLOW_UP_AT',
 }
-registerEnumType(CustomerOrderField, { name: 'CustomerOrderField' });
+registerEnumType(CustomerOrderField, {
+  name: 'CustomerOrderField',
+  valuesConfig: { PROTECTED_UNTIL: { description: 'By the next deadline: the end of a protection or intent term, or the release of a rejected prospect (P1).' } },
+});
 
 export enum OrderDirection {
   ASC = 'ASC',

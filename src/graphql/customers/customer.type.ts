@@ -1,4 +1,4 @@
-import { GraphQLJSON } from 'graphql-scalars';
+import { JSONScalar as GraphQLJSON } from '../shared/json.scalar.js';
 import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import { FOLLOW_UP_CHANNELS, STAGES, type CustomerRow, type FollowUpChannel, type Stage } from '../../db/schema.js';
 import { viewerOf, type Context } from '../context.js';
@@ -242,7 +242,7 @@ export class ReminderList {
   @Field(() => [ReminderItem], { description: 'Due after today, until `to`.' })
   upcoming!: ReminderItem[];
 
-  @Field(() => [ReminderItem], { description: 'Protection ends within the policy’s warnBefore (P2, P4).' })
+  @Field(() => [ReminderItem], { description: 'The customer leaves the viewer’s custody within the policy’s warnBefore: a protection or intent term ends (P2, P4), or a rejected prospect is about to be released to the pool (P1) unless resubmitted.' })
   expiring!: ReminderItem[];
 }
 

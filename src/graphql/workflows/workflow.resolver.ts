@@ -1,4 +1,4 @@
-import { GraphQLJSON } from 'graphql-scalars';
+import { JSONScalar as GraphQLJSON } from '../shared/json.scalar.js';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { ApplicationRow, ContractRow, CustomerRow, PolicyVersionRow, WorkflowVersionRow } from '../../db/schema.js';
 import { WORKFLOW_SECTIONS } from '../../domain/policies/policy.service.js';

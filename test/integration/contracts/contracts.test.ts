@@ -184,6 +184,8 @@ describe('contracts and payments', () => {
       const { id } = await draftContract(app, c.id, await t('sales3'));
       const list = await app.ok(`query($c: ID!) { contracts(filter: { customerId: $c, state: "draft" }) { totalCount edges { node { id } } } }`, { c: c.id }, await t('sales3'));
       expect(list.contracts.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([id]);
+      const unknown = await app.fails(`{ contracts(filter: { state: "CONFIRMED" }) { totalCount } }`, {}, await t('sales3'));
+      expect(unknown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'filter.state': 'must be one of reserved, draft, confirmed, settled, voided, terminated' } });
       const onCustomer = await app.ok(`query($c: ID!) { customer(id: $c) { contracts { number state } } }`, { c: c.id }, await t('sales3'));
       expect(onCustomer.customer.contracts).toHaveLength(1);
       expect((await app.fails(GET, { id }, await t('sales2'))).extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'P8' });

@@ -223,6 +223,8 @@ describe('customers', () => {
       expect(byKeyword.customers.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['靖江市春意空调有限公司']);
       const pending = await app.ok(`{ customers(filter: { state: "prospect.pendingAudit", stage: PROSPECT }, first: 1) { totalCount } }`, {}, manager);
       expect(pending.customers.totalCount).toBe(total);
+      const unknown = await app.fails(`{ customers(filter: { state: "PROTECTED" }) { totalCount } }`, {}, manager);
+      expect(unknown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'filter.state': expect.stringMatching(/^must be one of pool, prospect.pendingAudit, /) } });
     });
 
     it('should refuse a cursor it did not give out', async () => {
