@@ -43,7 +43,7 @@ export function createServices(deps: ServiceDeps) {
   };
   const all = { ...workflows, contract: contractDef } as unknown as Record<string, WorkflowDefinition<WorkflowRow, unknown>>;
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
-  const designs = new WorkflowService(database, engine, clock, currentPolicy, all, {
+  const designs = new WorkflowService(database, engine, clock, all, {
     application: (viewer, row) => applications.requireSee(viewer, row as never),
     contract: async (viewer, row) => void (await contracts.get(viewer, row.id)),
   });

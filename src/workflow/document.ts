@@ -66,10 +66,6 @@ export function buildMachine(impl: MachineImplementation, doc: WorkflowDocument)
   return impl.setup.createMachine({ ...toState(tree as StateDoc), id: doc.id, context: impl.context } as never);
 }
 
-/** A deep copy, so callers can never change a loaded document in place. */
-export function cloneDocument(doc: WorkflowDocument): WorkflowDocument {
-  return JSON.parse(JSON.stringify(doc)) as WorkflowDocument;
-}
 
 /** Whether any loaded version of a workflow has a state with a deadline (what the sweeper sweeps). */
 export function hasTimedStates(def: { versions: Map<number, { document: WorkflowDocument }> }): boolean {

@@ -133,6 +133,12 @@ export function statePath(value: unknown): string {
   throw new Error(`Unexpected state value ${JSON.stringify(value)}`);
 }
 
+/** `prospect.protected` → `{ prospect: 'protected' }` (the inverse of statePath). */
+export function stateValue(path: string): unknown {
+  const [head, ...rest] = path.split('.');
+  return rest.length === 0 ? head : { [head!]: stateValue(rest.join('.')) };
+}
+
 /** The state nodes from the root's child down to the leaf for a path. */
 export function nodeChain(machine: AnyStateMachine, path: string): StateNode[] {
   const chain: StateNode[] = [];
@@ -355,21 +361,61 @@ export class WorkflowEngine {
       if (effect) await effect({ tx, row, event, actor, now, policy, params: action.params });
     }
 
-    const derived = def.derive(next, to);
-    const before = def.derive(snapshot, row.state);
-    // P10: custody (and any other derived column) changes are recorded as [before, after].
-    const changes = Object.fromEntries(
-      Object.entries(derived)
-        .filter(([k, v]) => (before as Record<string, unknown>)[k] !== v)
-        .map(([k, v]) => [k, [(before as Record<string, unknown>)[k] ?? null, v ?? null]]),
-    );
-    const values = {
-      state: to,
-      snapshot: machine.getPersistedSnapshot(next) as Record<string, unknown>,
-      version: row.version + 1,
+    const { type: _type, reason, ...params } = event;
+    return this.write(tx, def, row, {
+      snapshot,
+      next,
+      machine,
+      to,
+      machineVersion: row.machineVersion,
       deadlineAt,
       deadlineEvent,
-      updatedAt: now,
+      event: event.type,
+      actor,
+      reason: typeof reason === 'string' ? reason.trim() : null,
+      payload: { ...params, ...options.payload },
+      now,
+    });
+  }
+
+  /**
+   * The one place a workflow row's state is written: snapshot, state, version + 1, derived
+   * columns, deadline, and the history row (P10: derived-column changes as [before, after]).
+   */
+  private async write<TRow extends WorkflowRow>(
+    tx: Tx,
+    def: WorkflowDefinition<TRow>,
+    row: TRow,
+    w: {
+      snapshot: AnyMachineSnapshot;
+      next: AnyMachineSnapshot;
+      machine: AnyStateMachine;
+      to: string;
+      machineVersion: number;
+      deadlineAt: Date | null;
+      deadlineEvent: string | null;
+      event: string;
+      actor: Actor;
+      reason: string | null;
+      payload: Record<string, unknown>;
+      now: Date;
+    },
+  ): Promise<TRow> {
+    const derived = def.derive(w.next, w.to) as Record<string, unknown>;
+    const before = def.derive(w.snapshot, row.state) as Record<string, unknown>;
+    const changes = Object.fromEntries(
+      Object.entries(derived)
+        .filter(([k, v]) => before[k] !== v)
+        .map(([k, v]) => [k, [before[k] ?? null, v ?? null]]),
+    );
+    const values = {
+      state: w.to,
+      snapshot: w.machine.getPersistedSnapshot(w.next) as Record<string, unknown>,
+      version: row.version + 1,
+      machineVersion: w.machineVersion,
+      deadlineAt: w.deadlineAt,
+      deadlineEvent: w.deadlineEvent,
+      updatedAt: w.now,
       ...derived,
     };
     const [updated] = (await tx
@@ -378,22 +424,53 @@ export class WorkflowEngine {
       .where(and(eq(def.table.id, row.id), eq(def.table.version, row.version)))
       .returning()) as TRow[];
     if (!updated) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
-
-    const { type: _type, reason, ...params } = event;
     await tx.insert(transitions).values({
       entityType: def.entityType,
       entityId: row.id,
       machine: def.name,
-      machineVersion: row.machineVersion,
-      event: event.type,
+      machineVersion: w.machineVersion,
+      event: w.event,
       fromState: row.state,
-      toState: to,
-      actorId: actor.id,
-      reason: typeof reason === 'string' ? reason.trim() : null,
-      payload: { ...params, ...options.payload, ...(Object.keys(changes).length > 0 && { changes }), ...(deadlineAt !== row.deadlineAt && { deadlineAt: deadlineAt?.toISOString() ?? null }) },
-      createdAt: now,
+      toState: w.to,
+      actorId: w.actor.id,
+      reason: w.reason,
+      payload: {
+        ...w.payload,
+        ...(Object.keys(changes).length > 0 && { changes }),
+        ...(w.deadlineAt !== row.deadlineAt && { deadlineAt: w.deadlineAt?.toISOString() ?? null }),
+      },
+      createdAt: w.now,
     });
     return updated;
+  }
+
+  /**
+   * P11: moves a locked row onto another machine version, into `to` (a state of that version),
+   * recorded as a MIGRATE transition. A running term is kept when the state keeps the same term;
+   * otherwise the new state's term starts now.
+   */
+  async migrateIn<TRow extends WorkflowRow>(tx: Tx, def: WorkflowDefinition<TRow>, row: TRow, target: MachineVersion, to: string, actor: Actor): Promise<TRow> {
+    const now = this.clock();
+    const old = machineOf(def, row);
+    const snapshot = old.machine.resolveState(row.snapshot as never);
+    const next = target.machine.resolveState({ value: stateValue(to), context: snapshot.context } as never);
+    const before = stateDeadline(old.machine, row.state);
+    const after = stateDeadline(target.machine, to);
+    const keep = to === row.state && before?.term === after?.term && before?.event === after?.event;
+    return this.write(tx, def, row, {
+      snapshot,
+      next,
+      machine: target.machine,
+      to,
+      machineVersion: target.version,
+      deadlineAt: keep ? row.deadlineAt : after ? deadlineFor(after.term, now, this.policy()) : null,
+      deadlineEvent: after?.event ?? null,
+      event: 'MIGRATE',
+      actor,
+      reason: null,
+      payload: { fromVersion: row.machineVersion, toVersion: target.version },
+      now,
+    });
   }
 
   /** Why an event was refused: the rule of the first failing guard, or not legal here at all. */

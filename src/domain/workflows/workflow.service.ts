@@ -6,16 +6,14 @@
  * Instances remember their machine version (`machine_version`) and run on it until migrated:
  * a publish changes what new instances start on, never what a running one may do.
  */
-import { and, asc, count, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ne } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { transitions, workflowVersions, type WorkflowVersionRow } from '../../db/schema.js';
+import { workflowVersions, type WorkflowVersionRow } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors.js';
-import { cloneDocument, leafPaths, type WorkflowDocument } from '../../workflow/document.js';
-import { installVersion, machineOf, nodeChain, stateDeadline, type WorkflowDefinition, type WorkflowEngine, type WorkflowRow } from '../../workflow/engine.js';
-import type { Policy } from '../../workflow/policy/policy.js';
-import { deadlineFor } from '../../workflow/policy/terms.js';
+import { leafPaths, type WorkflowDocument } from '../../workflow/document.js';
+import { installVersion, machineOf, nodeChain, type WorkflowDefinition, type WorkflowEngine, type WorkflowRow } from '../../workflow/engine.js';
 import { occupancyProblems, validateDocument, type WorkflowProblem } from '../../workflow/validate.js';
 import { requireRole, type Viewer } from '../auth/viewer.js';
 import { viewerActor } from '../customers/customer.service.js';
@@ -31,11 +29,6 @@ export interface MigrationResult {
   migrated: number;
   moves: { fromVersion: number; from: string; to: string; count: number }[];
 }
-
-const toStateValue = (path: string): unknown => {
-  const [head, ...rest] = path.split('.');
-  return rest.length === 0 ? head : { [head!]: toStateValue(rest.join('.')) };
-};
 
 function problemsError(problems: WorkflowProblem[], what: string): ValidationError {
   const fields: Record<string, string> = {};
@@ -55,7 +48,6 @@ export class WorkflowService {
     private readonly database: Database,
     private readonly engine: WorkflowEngine,
     private readonly clock: Clock,
-    private readonly policy: () => Policy,
     private readonly defs: Record<string, AnyDefinition>,
     private readonly addressable: Record<string, Addressable> = {},
   ) {}
@@ -138,13 +130,12 @@ export class WorkflowService {
     }
     const problems = await this.problems(def, definition, stateMapping);
     if (problems.length > 0) throw problemsError(problems, `The ${name} workflow was not published`);
-    const document = cloneDocument(definition as WorkflowDocument);
     const version = base + 1;
     try {
       await this.database.db.insert(workflowVersions).values({
         workflow: name,
         version,
-        document: document as unknown as Record<string, unknown>,
+        document: definition as Record<string, unknown>,
         stateMapping: (stateMapping ?? {}) as Record<string, string>,
         authorId: viewer.id,
         note: note.trim(),
@@ -176,7 +167,6 @@ export class WorkflowService {
     const [stored] = await this.database.db.select().from(workflowVersions).where(and(eq(workflowVersions.workflow, name), eq(workflowVersions.version, toVersion)));
     const mapping = { ...(stored?.stateMapping ?? {}), ...given };
     const leaves = new Set(leafPaths(target.document));
-    const now = this.clock();
     const actor = viewerActor(viewer);
 
     return this.database.db.transaction(async (tx) => {
@@ -189,45 +179,9 @@ export class WorkflowService {
       if (problems.length > 0) throw problemsError(problems, `No ${name} instance was migrated`);
 
       const moves = new Map<string, MigrationResult['moves'][number]>();
-      const policy = this.policy();
       for (const row of live) {
         const to = mapping[row.state] ?? row.state;
-        const old = machineOf(def, row);
-        const context = (row.snapshot as { context?: unknown }).context;
-        const snapshot = target.machine.resolveState({ value: toStateValue(to), context } as never);
-        const before = stateDeadline(old.machine, row.state);
-        const after = stateDeadline(target.machine, to);
-        // A running term is kept when the state keeps the same term; otherwise the new state's starts now.
-        const keep = to === row.state && before?.term === after?.term && before?.event === after?.event;
-        const deadlineAt = keep ? row.deadlineAt : after ? deadlineFor(after.term, now, policy) : null;
-        const [updated] = await tx
-          .update(def.table)
-          .set({
-            state: to,
-            snapshot: target.machine.getPersistedSnapshot(snapshot) as Record<string, unknown>,
-            machineVersion: toVersion,
-            version: sql`${def.table.version} + 1`,
-            deadlineAt,
-            deadlineEvent: after?.event ?? null,
-            updatedAt: now,
-            ...def.derive(snapshot, to),
-          } as never)
-          .where(and(eq(def.table.id, row.id), eq(def.table.version, row.version)))
-          .returning({ id: def.table.id });
-        if (!updated) throw new ConflictError(`${def.entityType} ${row.id} changed during the migration; run it again`);
-        await tx.insert(transitions).values({
-          entityType: def.entityType,
-          entityId: row.id,
-          machine: def.name,
-          machineVersion: toVersion,
-          event: 'MIGRATE',
-          fromState: row.state,
-          toState: to,
-          actorId: actor.id,
-          reason: null,
-          payload: { fromVersion: row.machineVersion, toVersion, ...(deadlineAt !== row.deadlineAt && { deadlineAt: deadlineAt?.toISOString() ?? null }) },
-          createdAt: now,
-        });
+        await this.engine.migrateIn(tx, def, row, target, to, actor);
         const key = `${row.machineVersion}|${row.state}|${to}`;
         const move = moves.get(key) ?? { fromVersion: row.machineVersion, from: row.state, to, count: 0 };
         move.count += 1;

@@ -1,4 +1,4 @@
-import { JSONScalar as GraphQLJSON } from '../shared/json.scalar.js';
+import { JSONScalar } from '../shared/json.scalar.js';
 import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import { FOLLOW_UP_CHANNELS, STAGES, type CustomerRow, type FollowUpChannel, type Stage } from '../../db/schema.js';
 import { viewerOf, type Context } from '../context.js';
@@ -63,7 +63,7 @@ export class Transition {
   @Field(() => String, { nullable: true })
   reason!: string | null;
 
-  @Field(() => GraphQLJSON, { description: 'Event inputs, custody changes ([before, after]) and the new deadline.' })
+  @Field(() => JSONScalar, { description: 'Event inputs, custody changes ([before, after]) and the new deadline.' })
   payload!: Record<string, unknown>;
 
   @Field(() => Date)

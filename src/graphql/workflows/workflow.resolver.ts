@@ -1,4 +1,4 @@
-import { JSONScalar as GraphQLJSON } from '../shared/json.scalar.js';
+import { JSONScalar } from '../shared/json.scalar.js';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { ApplicationRow, ContractRow, CustomerRow, PolicyVersionRow, WorkflowVersionRow } from '../../db/schema.js';
 import { WORKFLOW_SECTIONS } from '../../domain/policies/policy.service.js';
@@ -50,7 +50,7 @@ export class WorkflowTransition {
 export class Workflow {
   @Field(() => String) name!: string;
   @Field(() => Int, { description: 'The current version: new instances start on it. Send it back as expectedVersion when publishing.' }) version!: number;
-  @Field(() => GraphQLJSON, { description: 'The current version’s document (XState config with named guards, actions and terms, plus its events): edit it and publish.' })
+  @Field(() => JSONScalar, { description: 'The current version’s document (XState config with named guards, actions and terms, plus its events): edit it and publish.' })
   definition!: unknown;
   @Field(() => [WorkflowState]) states!: WorkflowState[];
   @Field(() => [WorkflowEvent]) events!: WorkflowEvent[];
@@ -63,8 +63,8 @@ export class PolicyVersion {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;
   @Field(() => String) workflow!: string;
-  @Field(() => GraphQLJSON, { description: 'What the designer sent.' }) changes!: Record<string, unknown>;
-  @Field(() => GraphQLJSON, { description: '[{ path, from, to }] against the previous version.' }) diff!: unknown;
+  @Field(() => JSONScalar, { description: 'What the designer sent.' }) changes!: Record<string, unknown>;
+  @Field(() => JSONScalar, { description: '[{ path, from, to }] against the previous version.' }) diff!: unknown;
   @Field(() => String, { nullable: true }) note!: string | null;
   @Field(() => Date) createdAt!: Date;
   authorId!: string;
@@ -86,8 +86,8 @@ export class WorkflowValidation {
 export class WorkflowVersion {
   @Field(() => Int) version!: number;
   @Field(() => String, { nullable: true, description: 'What changed and why (null for version 1, the repository’s document).' }) note!: string | null;
-  @Field(() => GraphQLJSON) definition!: unknown;
-  @Field(() => GraphQLJSON, { description: 'Old state → new state, used by migrateWorkflowInstances when it is given none.' }) stateMapping!: unknown;
+  @Field(() => JSONScalar) definition!: unknown;
+  @Field(() => JSONScalar, { description: 'Old state → new state, used by migrateWorkflowInstances when it is given none.' }) stateMapping!: unknown;
   @Field(() => Date, { nullable: true }) publishedAt!: Date | null;
   authorId!: string | null;
 }
@@ -155,7 +155,7 @@ export class WorkflowResolver {
     return def ? describe(def) : null;
   }
 
-  @FieldResolver(() => GraphQLJSON, { description: 'The policy sections this workflow uses, as in force now.' })
+  @FieldResolver(() => JSONScalar, { description: 'The policy sections this workflow uses, as in force now.' })
   policies(@Root() w: Workflow, @Ctx() ctx: Context): Record<string, unknown> {
     const policy = ctx.services.policy() as unknown as Record<string, unknown>;
     return Object.fromEntries((WORKFLOW_SECTIONS[w.name] ?? []).map((s) => [s, policy[s]]));
@@ -170,7 +170,7 @@ export class WorkflowResolver {
   @Mutation(() => Workflow, { description: 'P11: publish a validated policy change; applies to deadlines and applications started after it.' })
   async updatePolicies(
     @Arg('workflow', () => String) workflow: string,
-    @Arg('changes', () => GraphQLJSON) changes: unknown,
+    @Arg('changes', () => JSONScalar) changes: unknown,
     @Arg('expectedVersion', () => Int) expectedVersion: number,
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: Context,
@@ -202,8 +202,8 @@ export class WorkflowResolver {
   @Query(() => WorkflowValidation, { description: 'Every problem publishWorkflow would refuse this document for; nothing is written.' })
   async validateWorkflow(
     @Arg('name', () => String) name: string,
-    @Arg('definition', () => GraphQLJSON) definition: unknown,
-    @Arg('stateMapping', () => GraphQLJSON, { nullable: true }) stateMapping: unknown,
+    @Arg('definition', () => JSONScalar) definition: unknown,
+    @Arg('stateMapping', () => JSONScalar, { nullable: true }) stateMapping: unknown,
     @Ctx() ctx: Context,
   ): Promise<WorkflowValidation> {
     const problems = await ctx.services.designs.validate(viewerOf(ctx), name, definition, stateMapping);
@@ -216,9 +216,9 @@ export class WorkflowResolver {
   })
   async publishWorkflow(
     @Arg('name', () => String) name: string,
-    @Arg('definition', () => GraphQLJSON) definition: unknown,
+    @Arg('definition', () => JSONScalar) definition: unknown,
     @Arg('note', () => String) note: string,
-    @Arg('stateMapping', () => GraphQLJSON, { nullable: true, description: 'Where instances in states this version removes go: { "old.path": "new.path" }.' }) stateMapping: unknown,
+    @Arg('stateMapping', () => JSONScalar, { nullable: true, description: 'Where instances in states this version removes go: { "old.path": "new.path" }.' }) stateMapping: unknown,
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<Workflow> {
@@ -230,7 +230,7 @@ export class WorkflowResolver {
   async migrateWorkflowInstances(
     @Arg('name', () => String) name: string,
     @Arg('toVersion', () => Int) toVersion: number,
-    @Arg('stateMapping', () => GraphQLJSON, { nullable: true }) stateMapping: unknown,
+    @Arg('stateMapping', () => JSONScalar, { nullable: true }) stateMapping: unknown,
     @Ctx() ctx: Context,
   ): Promise<WorkflowMigration> {
     return ctx.services.designs.migrate(viewerOf(ctx), name, toVersion, stateMapping);
@@ -244,7 +244,7 @@ export class WorkflowResolver {
     @Arg('workflow', () => String) workflow: string,
     @Arg('id', () => ID) id: string,
     @Arg('event', () => String) event: string,
-    @Arg('input', () => GraphQLJSON, { nullable: true, description: 'The event’s inputs by name, e.g. { "reason": "客户出差两周" }.' }) input: unknown,
+    @Arg('input', () => JSONScalar, { nullable: true, description: 'The event’s inputs by name, e.g. { "reason": "客户出差两周" }.' }) input: unknown,
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<WorkflowInstance> {
