@@ -17,9 +17,9 @@ import { performance } from 'node:perf_hooks';
 import { and, count, eq, inArray, like, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createApp, type App } from '../src/app.js';
-import { customers, transitions, users } from '../src/db/schema.js';
-import { viewerActor } from '../src/domain/customers/customer.service.js';
-import { toViewer } from '../src/domain/users/user.service.js';
+import { customers, transitions, users } from '../src/platform/db/schema.js';
+import { viewerActor } from '../src/customers/customer.service.js';
+import { toViewer } from '../src/users/user.service.js';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const COUNT = Number(process.env.BENCH_COUNT ?? 10_000);

@@ -1,6 +1,6 @@
 /** Writes docs/workflows/<name>.md for every workflow (`npm run diagrams`). */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { allWorkflowDescriptions } from '../src/workflow/catalogue.js';
+import { allWorkflowDescriptions } from '../src/catalogue.js';
 import { workflowMarkdown } from '../src/workflow/describe.js';
 
 const dir = new URL('../docs/workflows/', import.meta.url);

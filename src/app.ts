@@ -10,17 +10,17 @@ import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { pino, type Logger } from 'pino';
-import { openDatabase, type Database } from './db/client.js';
-import { runMigrations } from './db/migrate.js';
+import { openDatabase, type Database } from './platform/db/client.js';
+import { runMigrations } from './platform/db/migrate.js';
 import { seedDemoData } from './demo/seed.js';
-import { createTokenService } from './domain/auth/tokens.js';
-import { bearerToken, createContext, type Context } from './graphql/context.js';
-import { createErrorFormatter } from './graphql/errors.js';
-import { createHttpServer, listen } from './graphql/http-server.js';
-import { limitsPlugin, type QueryLimits } from './graphql/limits.js';
-import { buildSchema } from './graphql/schema.js';
+import { createTokenService } from './platform/auth/tokens.js';
+import { bearerToken, createContext, type Context } from './platform/graphql/context.js';
+import { createErrorFormatter } from './platform/graphql/error-formatter.js';
+import { createHttpServer, listen } from './platform/http/http-server.js';
+import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
+import { buildSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
-import { systemClock, type Clock } from './shared/clock.js';
+import { systemClock, type Clock } from './platform/clock.js';
 import { DEFAULT_POLICY, type Policy } from './workflow/policy/policy.js';
 
 export interface AppOptions {

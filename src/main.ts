@@ -1,8 +1,8 @@
 /** The CLI: parse the environment, start the app, serve HTTP, stop cleanly on a signal. */
 import { createApp } from './app.js';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig } from './platform/config.js';
 import { DEMO_PASSWORD } from './demo/seed.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './platform/logger.js';
 import { loadPolicyFile } from './workflow/policy/policy.js';
 
 async function main(): Promise<void> {

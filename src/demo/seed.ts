@@ -9,18 +9,18 @@
  */
 import { count } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Database } from '../db/client.js';
-import { users, type FollowUpChannel, type ProductRow, type Role } from '../db/schema.js';
-import { hashPassword } from '../domain/auth/password.js';
-import type { TokenService } from '../domain/auth/tokens.js';
-import type { Viewer } from '../domain/auth/viewer.js';
-import { viewerActor } from '../domain/customers/customer.service.js';
+import type { Database } from '../platform/db/client.js';
+import { users, type FollowUpChannel, type ProductRow, type Role } from '../platform/db/schema.js';
+import { hashPassword } from '../platform/auth/password.js';
+import type { TokenService } from '../platform/auth/tokens.js';
+import type { Viewer } from '../platform/auth/viewer.js';
+import { viewerActor } from '../customers/customer.service.js';
 import { createServices, type Services } from '../services.js';
-import type { Clock } from '../shared/clock.js';
+import type { Clock } from '../platform/clock.js';
 import type { Actor } from '../workflow/actor.js';
 import { SYSTEM_SWEEPER } from '../workflow/actor.js';
 import { DEFAULT_POLICY } from '../workflow/policy/policy.js';
-import { money } from '../shared/money.js';
+import { money } from '../platform/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
 
 export const DEMO_PASSWORD = 'demo';

@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema.js';
+import type { Role } from '../platform/db/schema.js';
 
 /**
  * Who sends an event: a signed-in user or the system (the deadline sweeper). Every event a

@@ -1,5 +1,5 @@
 /** The shapes every workflow definition shares: state meta, event info, guard rules. */
-import type { ErrorCode } from '../shared/errors.js';
+import type { ErrorCode } from '../platform/errors.js';
 
 /** A policy term a timed state declares; resolved against the policy when the state is entered. */
 export type TermName = 'prospectTerm' | 'intentTerm' | 'rejectionRelease';

@@ -3,11 +3,11 @@
  * actions referenced by name, plus the events it understands (labels and inputs). Code supplies
  * only what cannot be data: the guard and action implementations, the facts, the context.
  *
- * Version 1 of each machine is the document in `src/workflow/documents/`; designers publish
+ * Version 1 of each machine is the document beside its feature (`src/<feature>/<name>.machine.json`); designers publish
  * further versions into the database (`workflow_versions`).
  */
 import { and, type AnyStateMachine } from 'xstate';
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../platform/errors.js';
 import type { EventInfo, StateMeta } from './definition.js';
 
 /** A guard: a name, or all of several (`{ "and": [...] }`). */

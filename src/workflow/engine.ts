@@ -9,10 +9,10 @@
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { transition, initialTransition, type AnyStateMachine, type AnyMachineSnapshot, type StateNode } from 'xstate';
-import type { Database, Executor, Tx } from '../db/client.js';
-import { transitions, type TransitionRow } from '../db/schema.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../shared/pagination.js';
-import type { Clock } from '../shared/clock.js';
+import type { Database, Executor, Tx } from '../platform/db/client.js';
+import { transitions, type TransitionRow } from '../platform/db/schema.js';
+import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
+import type { Clock } from '../platform/clock.js';
 import {
   ConflictError,
   DomainError,
@@ -20,7 +20,7 @@ import {
   IllegalTransitionError,
   NotFoundError,
   ValidationError,
-} from '../shared/errors.js';
+} from '../platform/errors.js';
 import { SYSTEM_SWEEPER, type Actor } from './actor.js';
 import type { EventInfo, GuardRule, StateMeta } from './definition.js';
 import { buildMachine, type MachineImplementation, type WorkflowDocument } from './document.js';

@@ -6,7 +6,7 @@
  * first sweep.
  */
 import type { Logger } from 'pino';
-import type { Database } from '../db/client.js';
+import type { Database } from '../platform/db/client.js';
 import type { WorkflowDefinition, WorkflowEngine, WorkflowRow } from './engine.js';
 
 export interface SweepResult {

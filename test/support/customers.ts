@@ -24,7 +24,7 @@ export const GET = `query($id: ID!) { customer(id: $id) { ${CUSTOMER_FIELDS} ava
 
 import type { TestApp } from './app.js';
 import type { Actor } from '../../src/workflow/actor.js';
-import type { CustomerRow } from '../../src/db/schema.js';
+import type { CustomerRow } from '../../src/platform/db/schema.js';
 
 /** An actor for a demo user, as the engine sees it. */
 export async function actorFor(app: TestApp, username: string): Promise<Actor> {

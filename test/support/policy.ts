@@ -1,6 +1,6 @@
 import { DEFAULT_POLICY, mergePolicy, type Policy } from '../../src/workflow/policy/policy.js';
 import { eq } from 'drizzle-orm';
-import { transitions } from '../../src/db/schema.js';
+import { transitions } from '../../src/platform/db/schema.js';
 import type { TestApp } from './app.js';
 
 /** The default policy with some values changed (throws on an invalid change). */

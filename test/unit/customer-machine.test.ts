@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyStateNode, type SnapshotFrom } from 'xstate';
 import { createTestModel, getStateNodes } from 'xstate/graph';
-import type { Role } from '../../src/db/schema.js';
+import type { Role } from '../../src/platform/db/schema.js';
 import { SYSTEM_SWEEPER, type Actor } from '../../src/workflow/actor.js';
 import type { StateMeta } from '../../src/workflow/definition.js';
 import { isLegal, statePath } from '../../src/workflow/engine.js';
-import { customerGuardRules, customerMachine, NO_FACTS, type CustomerEvent } from '../../src/workflow/machines/customer.machine.js';
+import { customerGuardRules, customerMachine, NO_FACTS, type CustomerEvent } from '../../src/customers/customer.machine.js';
 
 type CustomerSnapshot = SnapshotFrom<typeof customerMachine>;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allWorkflowDescriptions } from '../../src/workflow/catalogue.js';
+import { allWorkflowDescriptions } from '../../src/catalogue.js';
 import { workflowMarkdown } from '../../src/workflow/describe.js';
 
 describe('docs/workflows', () => {

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { ConflictError, ValidationError } from '../../src/shared/errors.js';
-import { createErrorFormatter } from '../../src/graphql/errors.js';
+import { ConflictError, ValidationError } from '../../src/platform/errors.js';
+import { createErrorFormatter } from '../../src/platform/graphql/error-formatter.js';
 
 describe('error mapping at the GraphQL edge', () => {
   const setup = () => {

@@ -6,7 +6,7 @@ import {
   normalizeMobile,
   normalizePhone,
   phoneKey,
-} from '../../src/domain/shared/formats.js';
+} from '../../src/customers/rules/e5-formats.js';
 
 describe('formats', () => {
   describe('E5 normalizeMobile', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDecimal, lineTotal, money, parseDecimal, rescale } from '../../src/shared/money.js';
+import { formatDecimal, lineTotal, money, parseDecimal, rescale } from '../../src/platform/money.js';
 
 describe('money (C3: exact decimals, no floats)', () => {
   it('should compute 3 × 0.10 = 0.30 exactly', () => {

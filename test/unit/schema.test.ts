@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSchema, printSdl } from '../../src/graphql/schema.js';
+import { buildSchema, printSdl } from '../../src/schema.js';
 
 describe('schema/schema.graphql', () => {
   it('should match the schema the code builds (run `npm run schema` after changing the API)', async () => {

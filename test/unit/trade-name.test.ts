@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveTradeName } from '../../src/domain/customers/trade-name.js';
+import { deriveTradeName } from '../../src/customers/rules/e1-trade-name.js';
 
 /** [registered name, expected key] */
 const registeredNames: ReadonlyArray<readonly [string, string]> = [

@@ -1,11 +1,11 @@
 /** Issue 7: the repository documents are valid, and the invariants of each workflow hold. */
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/shared/clock.js';
+import { systemClock } from '../../src/platform/clock.js';
 import { hasTimedStates, leafPaths, type WorkflowDocument } from '../../src/workflow/document.js';
 import type { WorkflowDefinition, WorkflowRow } from '../../src/workflow/engine.js';
-import { applicationWorkflow } from '../../src/workflow/machines/application.workflow.js';
-import { contractWorkflow } from '../../src/workflow/machines/contract.workflow.js';
-import { customerWorkflow } from '../../src/workflow/machines/customer.workflow.js';
+import { applicationWorkflow } from '../../src/applications/application.workflow.js';
+import { contractWorkflow } from '../../src/contracts/contract.workflow.js';
+import { customerWorkflow } from '../../src/customers/customer.workflow.js';
 import { DEFAULT_POLICY } from '../../src/workflow/policy/policy.js';
 import { occupancyProblems, validateDocument } from '../../src/workflow/validate.js';
 

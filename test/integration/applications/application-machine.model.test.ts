@@ -19,9 +19,9 @@ import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotFrom } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, serializeSnapshot, type StatePath, type TraversalOptions } from 'xstate/graph';
-import { applications, transitions, type Role } from '../../../src/db/schema.js';
+import { applications, transitions, type Role } from '../../../src/platform/db/schema.js';
 import { DEMO_USERS } from '../../../src/demo/seed.js';
-import { DomainError } from '../../../src/shared/errors.js';
+import { DomainError } from '../../../src/platform/errors.js';
 import { SYSTEM_SWEEPER, type Actor } from '../../../src/workflow/actor.js';
 import { statePath } from '../../../src/workflow/engine.js';
 import {
@@ -31,7 +31,7 @@ import {
   type ApplicationEvent,
   type ApplicationFacts,
   type ApprovalStepSpec,
-} from '../../../src/workflow/machines/application.machine.js';
+} from '../../../src/applications/application.machine.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { actorFor, createCustomer, pendingApplication } from '../../support/customers.js';
 import { policyWith } from '../../support/policy.js';

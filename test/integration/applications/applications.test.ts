@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationDecisions, transitions } from '../../../src/db/schema.js';
+import { applicationDecisions, transitions } from '../../../src/platform/db/schema.js';
 import { DAY, HOUR, testClock } from '../../support/clock.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { CREATE, customerInput, pendingApplication, protectedCustomer, createCustomer } from '../../support/customers.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationDecisions, transitions } from '../../../src/db/schema.js';
+import { applicationDecisions, transitions } from '../../../src/platform/db/schema.js';
 import { onPostgres, startTestApp, type TestApp } from '../../support/app.js';
 import { createCustomer, pendingApplication } from '../../support/customers.js';
 

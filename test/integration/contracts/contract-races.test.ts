@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contracts, payments, transitions } from '../../../src/db/schema.js';
+import { contracts, payments, transitions } from '../../../src/platform/db/schema.js';
 import { onPostgres, startTestApp, type TestApp } from '../../support/app.js';
 import { draftContract } from '../../support/contracts.js';
 import { intentCustomer } from '../../support/customers.js';

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contracts, transitions } from '../../../src/db/schema.js';
+import { contracts, transitions } from '../../../src/platform/db/schema.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { COMPLETE, CONTRACT_FIELDS, draftContract } from '../../support/contracts.js';
 import { createCustomer, intentCustomer, protectedCustomer } from '../../support/customers.js';

@@ -15,10 +15,10 @@ import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyStateNode, type SnapshotFrom } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { applications, customers, transitions, type CustomerRow, type Role } from '../../../src/db/schema.js';
+import { applications, customers, transitions, type CustomerRow, type Role } from '../../../src/platform/db/schema.js';
 import { SYSTEM_SWEEPER, type Actor } from '../../../src/workflow/actor.js';
 import { statePath } from '../../../src/workflow/engine.js';
-import { customerMachine, NO_FACTS, type CustomerEvent } from '../../../src/workflow/machines/customer.machine.js';
+import { customerMachine, NO_FACTS, type CustomerEvent } from '../../../src/customers/customer.machine.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { actorFor, createCustomer } from '../../support/customers.js';
 

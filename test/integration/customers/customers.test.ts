@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customers, transitions } from '../../../src/db/schema.js';
+import { customers, transitions } from '../../../src/platform/db/schema.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { CREATE, GET, customerInput } from '../../support/customers.js';
 

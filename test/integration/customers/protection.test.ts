@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transitions } from '../../../src/db/schema.js';
+import { transitions } from '../../../src/platform/db/schema.js';
 import { createApp } from '../../../src/app.js';
 import { DAY, HOUR, SECOND, testClock } from '../../support/clock.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../../support/app.js';

@@ -6,11 +6,11 @@
 import { and, asc, count, eq, inArray, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App, type GraphQLResult } from '../../../src/app.js';
-import { customers, transitions, users, type CustomerRow, type TransitionRow } from '../../../src/db/schema.js';
-import type { Viewer } from '../../../src/domain/auth/viewer.js';
-import { viewerActor } from '../../../src/domain/customers/customer.service.js';
-import { deriveTradeName } from '../../../src/domain/customers/trade-name.js';
-import { toViewer } from '../../../src/domain/users/user.service.js';
+import { customers, transitions, users, type CustomerRow, type TransitionRow } from '../../../src/platform/db/schema.js';
+import type { Viewer } from '../../../src/platform/auth/viewer.js';
+import { viewerActor } from '../../../src/customers/customer.service.js';
+import { deriveTradeName } from '../../../src/customers/rules/e1-trade-name.js';
+import { toViewer } from '../../../src/users/user.service.js';
 import type { Actor } from '../../../src/workflow/actor.js';
 import { DEFAULT_POLICY } from '../../../src/workflow/policy/policy.js';
 import { onPostgres, startTestApp, TEST_JWT_SECRET, type TestApp } from '../../support/app.js';

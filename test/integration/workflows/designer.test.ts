@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { customers, transitions } from '../../../src/db/schema.js';
-import { customerDocument } from '../../../src/workflow/machines/customer.machine.js';
+import { customers, transitions } from '../../../src/platform/db/schema.js';
+import { customerDocument } from '../../../src/customers/customer.machine.js';
 import type { WorkflowDocument } from '../../../src/workflow/document.js';
 import { DAY } from '../../support/clock.js';
 import { onPostgres, startTestApp, type TestApp } from '../../support/app.js';

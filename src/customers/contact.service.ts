@@ -1,0 +1,94 @@
+/** Contacts (F1, E5): added and corrected by whoever may change the customer; never deleted (E6). */
+import { asc, eq, inArray } from 'drizzle-orm';
+import { lockKeys, type Database } from '../platform/db/client.js';
+import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
+import type { Clock } from '../platform/clock.js';
+import { ConflictError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
+import type { Viewer } from '../platform/auth/viewer.js';
+import { duplicateKeys, type CustomerService } from './customer.service.js';
+import { cleanContact, contactPhoneKeys, type ContactInput } from './customer.validation.js';
+import { DuplicateError } from '../platform/errors.js';
+
+export class ContactService {
+  constructor(
+    private readonly database: Database,
+    private readonly customers: CustomerService,
+    private readonly clock: Clock,
+  ) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  async add(viewer: Viewer, customerId: string, input: ContactInput): Promise<ContactRow> {
+    const errors = new FieldErrorCollector();
+    const clean = cleanContact(input, errors, 'input');
+    errors.throwIfAny();
+    return this.db.transaction(async (tx) => {
+      const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for('update');
+      if (!customer) throw new NotFoundError('Customer', customerId);
+      this.customers.requireEdit(viewer, customer);
+      await this.refuseForeignPhones(tx, contactPhoneKeys(clean), customerId);
+      const now = this.clock();
+      const [row] = await tx.insert(contacts).values({ ...clean, customerId, createdById: viewer.id, createdAt: now, updatedAt: now }).returning();
+      if (!row) throw new Error('insert returned nothing');
+      return row;
+    });
+  }
+
+  async update(viewer: Viewer, id: string, input: ContactInput, expectedVersion?: number | null): Promise<ContactRow> {
+    const errors = new FieldErrorCollector();
+    const clean = cleanContact(input, errors, 'input');
+    errors.throwIfAny();
+    return this.db.transaction(async (tx) => {
+      const [current] = await tx.select().from(contacts).where(eq(contacts.id, id)).for('update');
+      if (!current) throw new NotFoundError('Contact', id);
+      const [customer] = await tx.select().from(customers).where(eq(customers.id, current.customerId));
+      if (!customer) throw new NotFoundError('Customer', current.customerId);
+      this.customers.requireEdit(viewer, customer);
+      if (expectedVersion != null && expectedVersion !== current.version) {
+        throw new ConflictError(`Contact ${id} has changed (version ${current.version}); reload and retry`, { currentVersion: current.version });
+      }
+      await this.refuseForeignPhones(tx, contactPhoneKeys(clean), customer.id);
+      const [row] = await tx
+        .update(contacts)
+        .set({ ...clean, version: current.version + 1, updatedAt: this.clock() })
+        .where(eq(contacts.id, id))
+        .returning();
+      if (!row) throw new NotFoundError('Contact', id);
+      return row;
+    });
+  }
+
+  /** E4: a number that belongs to another customer means this is probably that company. */
+  private async refuseForeignPhones(tx: Parameters<Parameters<Database['db']['transaction']>[0]>[0], keys: string[], customerId: string): Promise<void> {
+    if (keys.length === 0) return;
+    await lockKeys(tx, duplicateKeys(null, keys));
+    const matches = await this.customers.findDuplicates(tx, null, keys, customerId);
+    if (matches.length > 0) {
+      throw new DuplicateError(
+        `This number belongs to another customer: ${matches[0]?.name ?? ''}`,
+        matches.map((m) => ({ id: m.customerId, name: m.name, stage: m.stage, state: m.state, custodianName: m.custodianName })),
+      );
+    }
+  }
+
+  async byCustomerIds(ids: readonly string[]): Promise<ContactRow[][]> {
+    const rows = await this.db.select().from(contacts).where(inArray(contacts.customerId, [...ids])).orderBy(asc(contacts.createdAt), asc(contacts.id));
+    const map = new Map<string, ContactRow[]>();
+    for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r]);
+    return ids.map((id) => map.get(id) ?? []);
+  }
+
+  async byIds(ids: readonly string[]): Promise<(ContactRow | null)[]> {
+    const rows = await this.db.select().from(contacts).where(inArray(contacts.id, [...ids]));
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  }
+
+  async get(id: string): Promise<ContactRow> {
+    const [row] = await this.db.select().from(contacts).where(eq(contacts.id, id));
+    if (!row) throw new NotFoundError('Contact', id);
+    return row;
+  }
+}

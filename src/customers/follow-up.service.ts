@@ -1,0 +1,160 @@
+/**
+ * Follow-ups (F2–F4): append-only contact records; the newest sets the customer's last and
+ * next contact times, which drive the custodian's reminders (F3).
+ */
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import type { Database } from '../platform/db/client.js';
+import { contacts, customers, FOLLOW_UP_CHANNELS, followUps, type CustomerRow, type FollowUpChannel, type FollowUpRow } from '../platform/db/schema.js';
+import type { Clock } from '../platform/clock.js';
+import { FieldErrorCollector, NotFoundError } from '../platform/errors.js';
+import { startOfLocalDay } from '../workflow/policy/calendar.js';
+import type { Policy } from '../workflow/policy/policy.js';
+import { hasRole, type Viewer } from '../platform/auth/viewer.js';
+import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
+import type { CustomerService } from './customer.service.js';
+
+export interface FollowUpInput {
+  channel: FollowUpChannel;
+  notes: string;
+  nextContactAt?: Date | null;
+  contactId?: string | null;
+}
+
+export interface ReminderList {
+  overdue: CustomerRow[];
+  today: CustomerRow[];
+  upcoming: CustomerRow[];
+  expiring: CustomerRow[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** F2: notes must say something: enough characters, and not one character repeated. */
+function nonTrivial(notes: string): boolean {
+  const text = notes.replace(/\s/g, '');
+  return text.length >= 5 && new Set(text).size >= 3;
+}
+
+export class FollowUpService {
+  constructor(
+    private readonly database: Database,
+    private readonly customers: CustomerService,
+    private readonly clock: Clock,
+    private readonly policy: () => Policy,
+  ) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  async add(viewer: Viewer, customerId: string, input: FollowUpInput): Promise<FollowUpRow> {
+    const now = this.clock();
+    const errors = new FieldErrorCollector();
+    errors.check((FOLLOW_UP_CHANNELS as readonly string[]).includes(input.channel), 'input.channel', `must be one of ${FOLLOW_UP_CHANNELS.join(', ')}`);
+    errors.check(nonTrivial(input.notes ?? ''), 'input.notes', 'must describe the contact (at least 5 characters)');
+    if (input.nextContactAt) errors.check(input.nextContactAt > now, 'input.nextContactAt', 'must be in the future');
+    else if (hasRole(viewer, 'SALES')) errors.add('input.nextContactAt', 'is required: when is the next contact? (F2)');
+    errors.throwIfAny();
+    return this.db.transaction(async (tx) => {
+      const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for('update');
+      if (!customer) throw new NotFoundError('Customer', customerId);
+      this.customers.requireEdit(viewer, customer);
+      if (input.contactId) {
+        const [contact] = await tx.select().from(contacts).where(and(eq(contacts.id, input.contactId), eq(contacts.customerId, customerId)));
+        if (!contact) errors.add('input.contactId', 'is not a contact of this customer');
+        errors.throwIfAny();
+      }
+      const [row] = await tx
+        .insert(followUps)
+        .values({ customerId, authorId: viewer.id, contactId: input.contactId ?? null, channel: input.channel, notes: input.notes.trim(), nextContactAt: input.nextContactAt ?? null, createdAt: now })
+        .returning();
+      if (!row) throw new Error('insert returned nothing');
+      await tx.update(customers).set({ lastFollowUpAt: now, nextContactAt: input.nextContactAt ?? null }).where(eq(customers.id, customerId));
+      return row;
+    });
+  }
+
+  /** The first `first` follow-ups (newest first) of each customer, in one query. */
+  async firstPageByCustomer(ids: readonly string[], first: number): Promise<Page<FollowUpRow>[]> {
+    const ranked = this.db
+      .select({
+        ...getTableColumns(followUps),
+        total: sql<number>`count(*) over (partition by ${followUps.customerId})`.as('total'),
+        rn: sql<number>`row_number() over (partition by ${followUps.customerId} order by ${followUps.createdAt} desc, ${followUps.id} desc)`.as('rn'),
+      })
+      .from(followUps)
+      .where(inArray(followUps.customerId, [...ids]))
+      .as('ranked');
+    const rows = await this.db.select().from(ranked).where(lte(ranked.rn, first + 1)).orderBy(asc(ranked.rn));
+    const map = new Map<string, { rows: FollowUpRow[]; total: number }>();
+    for (const { total, rn: _rn, ...f } of rows) {
+      const entry = map.get(f.customerId) ?? { rows: [], total: Number(total) };
+      entry.rows.push(f);
+      map.set(f.customerId, entry);
+    }
+    return ids.map((id) => {
+      const entry = map.get(id) ?? { rows: [], total: 0 };
+      return toPage(entry.rows, first, (f) => [f.createdAt.toISOString(), f.id], async () => entry.total);
+    });
+  }
+
+  async page(customerId: string, args: PageArgs): Promise<Page<FollowUpRow>> {
+    const limit = pageSize(args.first);
+    const after = args.after ? decodeCursor(args.after, 2) : undefined;
+    const rows = await this.db
+      .select()
+      .from(followUps)
+      .where(and(eq(followUps.customerId, customerId), after ? sql`(${followUps.createdAt}, ${followUps.id}) < (cast(${String(after[0])} as timestamptz), cast(${String(after[1])} as uuid))` : undefined))
+      .orderBy(desc(followUps.createdAt), desc(followUps.id))
+      .limit(limit + 1);
+    return toPage(rows, limit, (f) => [f.createdAt.toISOString(), f.id], async () => {
+      const [c] = await this.db.select({ n: count() }).from(followUps).where(eq(followUps.customerId, customerId));
+      return c?.n ?? 0;
+    });
+  }
+
+  async lastByCustomerIds(ids: readonly string[]): Promise<(FollowUpRow | null)[]> {
+    const rows = await this.db
+      .selectDistinctOn([followUps.customerId])
+      .from(followUps)
+      .where(inArray(followUps.customerId, [...ids]))
+      .orderBy(followUps.customerId, desc(followUps.createdAt), desc(followUps.id));
+    const map = new Map(rows.map((r) => [r.customerId, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  }
+
+  /**
+   * F3: the viewer's customers by next contact time — overdue (before now), today (rest of the
+   * local day), upcoming (until `to`, default 7 days) — plus P2/P4 terms ending within
+   * `warnBefore` (expiring). `from` bounds how far back overdue reaches.
+   */
+  async reminders(viewer: Viewer, from?: Date | null, to?: Date | null): Promise<ReminderList> {
+    const now = this.clock();
+    const tz = this.policy().calendar.timeZone;
+    const endOfToday = new Date(startOfLocalDay(new Date(now.getTime() + DAY_MS), tz));
+    const until = to ?? new Date(now.getTime() + 7 * DAY_MS);
+    const errors = new FieldErrorCollector();
+    if (from && to) errors.check(from < to, 'to', 'must be after from');
+    errors.throwIfAny();
+    const rows = await this.db
+      .select()
+      .from(customers)
+      .where(
+        and(
+          this.customers.heldBy(viewer.id),
+          isNotNull(customers.nextContactAt),
+          from ? gte(customers.nextContactAt, from) : undefined,
+          lt(customers.nextContactAt, until),
+        ),
+      )
+      .orderBy(asc(customers.nextContactAt))
+      .limit(500);
+    const at = (r: CustomerRow) => r.nextContactAt?.getTime() ?? 0;
+    return {
+      overdue: rows.filter((r) => at(r) < now.getTime()),
+      today: rows.filter((r) => at(r) >= now.getTime() && at(r) < endOfToday.getTime()),
+      upcoming: rows.filter((r) => at(r) >= endOfToday.getTime()),
+      expiring: await this.customers.expiring(viewer),
+    };
+  }
+}

@@ -1,0 +1,45 @@
+/** Access tokens: JWT, HS256, signed with the configured secret (jose). */
+import { SignJWT, jwtVerify, errors } from 'jose';
+import type { Clock } from '../clock.js';
+import { UnauthenticatedError } from '../errors.js';
+
+const ISSUER = 'custodian-crm';
+
+export interface TokenService {
+  sign(userId: string): Promise<{ token: string; expiresAt: Date }>;
+  /** The user id in a valid token; UnauthenticatedError for an expired, tampered or foreign one. */
+  verify(token: string): Promise<string>;
+}
+
+export function createTokenService(secret: string, ttlSeconds: number, clock: Clock): TokenService {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async sign(userId) {
+      const now = Math.floor(clock().getTime() / 1000);
+      const exp = now + ttlSeconds;
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(userId)
+        .setIssuer(ISSUER)
+        .setIssuedAt(now)
+        .setExpirationTime(exp)
+        .sign(key);
+      return { token, expiresAt: new Date(exp * 1000) };
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          currentDate: clock(),
+        });
+        if (typeof payload.sub !== 'string') throw new UnauthenticatedError('Invalid token');
+        return payload.sub;
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) throw new UnauthenticatedError('Token expired: sign in again');
+        if (err instanceof UnauthenticatedError) throw err;
+        throw new UnauthenticatedError('Invalid token');
+      }
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Role } from '../db/schema.js';
+import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+
+/** The signed-in user a request acts as. */
+export interface Viewer {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly roles: readonly Role[];
+}
+
+export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
+  return roles.some((r) => viewer.roles.includes(r));
+}
+
+export function requireViewer(viewer: Viewer | null): Viewer {
+  if (!viewer) throw new UnauthenticatedError();
+  return viewer;
+}
+
+export function requireRole(viewer: Viewer, ...roles: Role[]): void {
+  if (!hasRole(viewer, ...roles)) {
+    throw new ForbiddenError(`This needs one of the roles: ${roles.join(', ')}`, { requiredRoles: roles });
+  }
+}

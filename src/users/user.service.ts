@@ -1,0 +1,143 @@
+/** Users, sign-in and the viewer behind a token. */
+import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../platform/db/client.js';
+import { ROLES, users, type Role, type UserRow } from '../platform/db/schema.js';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../platform/auth/password.js';
+import type { TokenService } from '../platform/auth/tokens.js';
+import { requireRole, type Viewer } from '../platform/auth/viewer.js';
+import { DuplicateError, FieldErrorCollector, NotFoundError, UnauthenticatedError } from '../platform/errors.js';
+import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
+import type { Clock } from '../platform/clock.js';
+
+export interface CreateUserInput {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+}
+
+export interface UpdateUserInput {
+  displayName?: string | null;
+  roles?: Role[] | null;
+  active?: boolean | null;
+  password?: string | null;
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,31}$/;
+const MIN_PASSWORD = 8;
+
+export function toViewer(row: UserRow): Viewer {
+  return { id: row.id, username: row.username, displayName: row.displayName, roles: row.roles };
+}
+
+export class UserService {
+  constructor(
+    private readonly database: Database,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+  ) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  /** Same answer for an unknown user, a wrong password and a deactivated account. */
+  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
+    const [row] = await this.db.select().from(users).where(eq(sql`lower(${users.username})`, username.trim().toLowerCase()));
+    const ok = await verifyPassword(password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    if (!row || !ok || !row.active) throw new UnauthenticatedError('Wrong username or password');
+    const { token, expiresAt } = await this.tokens.sign(row.id);
+    return { token, expiresAt, user: row };
+  }
+
+  /** The viewer for a bearer token; a deactivated or vanished user's token stops working at once. */
+  async viewerForToken(token: string): Promise<Viewer> {
+    const id = await this.tokens.verify(token);
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    if (!row || !row.active) throw new UnauthenticatedError('This account is not active');
+    return toViewer(row);
+  }
+
+  async byId(id: string): Promise<UserRow> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    if (!row) throw new NotFoundError('User', id);
+    return row;
+  }
+
+  /** Batch lookup for loaders: one row (or null) per id, in the order asked. */
+  async byIds(ids: readonly string[]): Promise<(UserRow | null)[]> {
+    const rows = await this.db.select().from(users).where(inArray(users.id, [...ids]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async list(viewer: Viewer, args: PageArgs): Promise<Page<UserRow>> {
+    requireRole(viewer, 'ADMIN', 'MANAGER');
+    const limit = pageSize(args.first);
+    const after = args.after ? decodeCursor(args.after, 2) : undefined;
+    const rows = await this.db
+      .select()
+      .from(users)
+      .where(after ? afterKey([[users.createdAt, after[0]], [users.id, after[1]]]) : undefined)
+      .orderBy(asc(users.createdAt), asc(users.id))
+      .limit(limit + 1);
+    return toPage(rows, limit, (u) => [u.createdAt.toISOString(), u.id], async () => {
+      const [c] = await this.db.select({ n: count() }).from(users);
+      return c?.n ?? 0;
+    });
+  }
+
+  async create(viewer: Viewer, input: CreateUserInput): Promise<UserRow> {
+    requireRole(viewer, 'ADMIN');
+    const errors = new FieldErrorCollector();
+    const username = input.username.trim().toLowerCase();
+    errors.check(USERNAME.test(username), 'input.username', '3–32 characters: lower-case letters, digits, . _ -');
+    errors.check(input.displayName.trim().length > 0, 'input.displayName', 'is required');
+    errors.check(input.password.length >= MIN_PASSWORD, 'input.password', `must be at least ${MIN_PASSWORD} characters`);
+    checkRoles(errors, input.roles);
+    errors.throwIfAny();
+    const passwordHash = await hashPassword(input.password);
+    const now = this.clock();
+    const [row] = await this.db
+      .insert(users)
+      .values({ username, displayName: input.displayName.trim(), passwordHash, roles: input.roles, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new DuplicateError(`Username ${username} is taken`, [{ username }]);
+    return row;
+  }
+
+  async update(viewer: Viewer, id: string, input: UpdateUserInput): Promise<UserRow> {
+    requireRole(viewer, 'ADMIN');
+    const errors = new FieldErrorCollector();
+    if (input.displayName != null) errors.check(input.displayName.trim().length > 0, 'input.displayName', 'must not be empty');
+    if (input.password != null) {
+      errors.check(input.password.length >= MIN_PASSWORD, 'input.password', `must be at least ${MIN_PASSWORD} characters`);
+    }
+    if (input.roles != null) checkRoles(errors, input.roles);
+    if (id === viewer.id) {
+      errors.check(input.active !== false, 'input.active', 'you cannot deactivate yourself');
+      errors.check(input.roles == null || input.roles.includes('ADMIN'), 'input.roles', 'you cannot remove your own ADMIN role');
+    }
+    errors.throwIfAny();
+    const [row] = await this.db
+      .update(users)
+      .set({
+        ...(input.displayName != null && { displayName: input.displayName.trim() }),
+        ...(input.roles != null && { roles: [...new Set(input.roles)] }),
+        ...(input.active != null && { active: input.active }),
+        ...(input.password != null && { passwordHash: await hashPassword(input.password) }),
+        updatedAt: this.clock(),
+      })
+      .where(eq(users.id, id))
+      .returning();
+    if (!row) throw new NotFoundError('User', id);
+    return row;
+  }
+}
+
+function checkRoles(errors: FieldErrorCollector, roles: readonly string[]): void {
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  errors.check(unknown.length === 0, 'input.roles', `unknown roles: ${unknown.join(', ')}`);
+  errors.check(roles.length > 0, 'input.roles', 'at least one role is required');
+}
