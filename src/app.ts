@@ -96,7 +96,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     await services.designs.refresh();
     if (options.seedDemo) await seedDemoData({ database, tokens, clock, logger }, options.seedDemoCustomers ?? true);
 
-    const schema = await buildSchema();
+    const schema = await buildSchema(services);
     const server = new ApolloServer<Context>({
       schema,
       introspection: true,
@@ -123,7 +123,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       services,
       logger,
       async execute(query, variables = {}, { token } = {}) {
-        const contextValue = await createContext(services, token);
+        const contextValue = await createContext((t) => services.users.viewerForToken(t), token);
         const response = await server.executeOperation({ query, variables }, { contextValue });
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
         // As a client would see it over HTTP (scalars serialised to JSON).
@@ -132,7 +132,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       async listen(port, host = '127.0.0.1') {
         httpServer = createHttpServer({
           apollo: server,
-          context: (req) => createContext(services, bearerToken(req.headers.authorization)),
+          context: (req) => createContext((t) => services.users.viewerForToken(t), bearerToken(req.headers.authorization)),
           health: () => database.ping(),
           maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
           logger,

@@ -10,11 +10,52 @@ import { ContactResolver, FollowUpResolver, ReminderItemResolver, TransitionReso
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { UserResolver } from './users/user.resolver.js';
 import { checkIds } from './platform/graphql/ids.js';
+import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
 
-export async function buildSchema(): Promise<GraphQLSchema> {
+const RESOLVERS = [
+  UserResolver,
+  CustomerResolver,
+  ContactResolver,
+  FollowUpResolver,
+  TransitionResolver,
+  ReminderItemResolver,
+  ApplicationResolver,
+  DecisionResolver,
+  CustomerApplicationsResolver,
+  ContractResolver,
+  PaymentResolver,
+  ContractLineResolver,
+  ProductResolver,
+  CustomerContractsResolver,
+  WorkflowResolver,
+  WorkflowVersionResolver,
+  PolicyVersionResolver,
+] as const;
+
+/** A resolver or middleware class: constructed with the app's services. */
+type Injectable = new (services: Services) => unknown;
+
+/**
+ * The composition root of the GraphQL edge: every resolver (and middleware) class gets this app instance's
+ * services through its constructor (type-graphql's `container`), one instance per app.
+ * Without services (emitting the SDL) nothing can be resolved.
+ */
+function containerFor(services: Services | undefined) {
+  const instances = new Map<Injectable, unknown>();
+  return {
+    get(cls: Injectable): unknown {
+      if (!services) throw new Error('this schema was built without services (SDL only)');
+      if (!instances.has(cls)) instances.set(cls, new cls(services));
+      return instances.get(cls);
+    },
+  };
+}
+
+export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
   return buildTypeGraphQLSchema({
-    resolvers: [UserResolver, CustomerResolver, ContactResolver, FollowUpResolver, TransitionResolver, ReminderItemResolver, ApplicationResolver, DecisionResolver, CustomerApplicationsResolver, ContractResolver, PaymentResolver, ContractLineResolver, ProductResolver, CustomerContractsResolver, WorkflowResolver, WorkflowVersionResolver, PolicyVersionResolver],
+    resolvers: RESOLVERS,
+    container: containerFor(services),
     authChecker,
     authMode: 'error',
     globalMiddlewares: [checkIds],

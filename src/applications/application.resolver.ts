@@ -7,6 +7,24 @@ import { toConnection } from '../platform/graphql/relay.js';
 import { availableActionsOf, historyOf } from '../workflow/graphql/workflow-fields.js';
 import { User } from '../users/user.type.js';
 import { Application, ApplicationConnection, ApplicationKindEnum, ApplicationOrder, ApplicationStatusEnum, ApprovalStep, ChecklistItem, Decision } from './application.type.js';
+import type { ApplicationService } from './application.service.js';
+import type { CustomerService } from '../customers/customer.service.js';
+import type { UserService } from '../users/user.service.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/engine.js';
+import type { ApplicationFacts } from './application.machine.js';
+import { applicationLoaders } from './application.loaders.js';
+import { customerLoaders } from '../customers/customer.loaders.js';
+import { userLoaders } from '../users/user.loaders.js';
+
+/** The services these resolvers use, injected by the composition root (src/schema.ts). */
+export interface ApplicationResolverServices {
+  applications: ApplicationService;
+  customers: CustomerService;
+  users: UserService;
+  engine: WorkflowEngine;
+  workflows: { application: WorkflowDefinition<ApplicationRow, ApplicationFacts> };
+}
 
 @InputType()
 export class ApplicationFilter {
@@ -28,6 +46,8 @@ export class ApplicationFilter {
 
 @Resolver(() => Application)
 export class ApplicationResolver {
+  constructor(private readonly services: ApplicationResolverServices) {}
+
   @Authorized()
   @Query(() => ApplicationConnection, { description: 'The audit queue (oldest pending first by default); a salesperson sees their own (A3).' })
   async applications(
@@ -37,22 +57,22 @@ export class ApplicationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<ApplicationConnection> {
-    const page = await ctx.services.applications.list(viewerOf(ctx), filter ?? {}, orderBy ?? ApplicationOrder.OLDEST_FIRST, { first, after });
+    const page = await this.services.applications.list(viewerOf(ctx), filter ?? {}, orderBy ?? ApplicationOrder.OLDEST_FIRST, { first, after });
     return toConnection(page, (r) => r, after !== null) as unknown as ApplicationConnection;
   }
 
   @Authorized()
   @Query(() => Application)
   async application(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
-    const row = await ctx.services.applications.get(id);
-    ctx.services.applications.requireSee(viewerOf(ctx), row);
+    const row = await this.services.applications.get(id);
+    this.services.applications.requireSee(viewerOf(ctx), row);
     return row;
   }
 
   @Authorized()
   @Mutation(() => Application, { description: 'P4: the custodian of a protected prospect asks to make it an intent customer.' })
   async applyForIntent(@Arg('customerId', () => ID) customerId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
-    return ctx.services.applications.applyForIntent(viewerOf(ctx), customerId, reason);
+    return this.services.applications.applyForIntent(viewerOf(ctx), customerId, reason);
   }
 
   @Authorized()
@@ -63,7 +83,7 @@ export class ApplicationResolver {
     @Arg('days', () => Int, { nullable: true }) days: number | null,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
-    return ctx.services.applications.applyForExtension(viewerOf(ctx), customerId, reason, days);
+    return this.services.applications.applyForExtension(viewerOf(ctx), customerId, reason, days);
   }
 
   @Authorized()
@@ -74,7 +94,7 @@ export class ApplicationResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
-    return ctx.services.applications.approve(viewerOf(ctx), id, note, expectedVersion);
+    return this.services.applications.approve(viewerOf(ctx), id, note, expectedVersion);
   }
 
   @Authorized()
@@ -85,13 +105,13 @@ export class ApplicationResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
-    return ctx.services.applications.reject(viewerOf(ctx), id, reason, expectedVersion);
+    return this.services.applications.reject(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized()
   @Mutation(() => Application, { description: 'A2: the applicant withdraws a pending application.' })
   async withdrawApplication(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
-    return ctx.services.applications.withdraw(viewerOf(ctx), id);
+    return this.services.applications.withdraw(viewerOf(ctx), id);
   }
 
   @FieldResolver(() => ApplicationStatusEnum)
@@ -106,43 +126,43 @@ export class ApplicationResolver {
 
   @FieldResolver(() => Customer, { description: 'The customer card (details follow P8).' })
   async customer(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<CustomerRow | null> {
-    return ctx.loaders.customerById.load(row.customerId);
+    return ctx.scope.use(customerLoaders, this.services).customerById.load(row.customerId);
   }
 
   @FieldResolver(() => User)
   async applicant(@Root() row: ApplicationRow, @Ctx() ctx: Context) {
-    return ctx.loaders.userById.load(row.applicantId);
+    return ctx.scope.use(userLoaders, this.services).userById.load(row.applicantId);
   }
 
   @FieldResolver(() => Boolean, { description: 'A5: pending longer than the audit SLA (working days).' })
   overdue(@Root() row: ApplicationRow, @Ctx() ctx: Context): boolean {
-    return ctx.services.applications.isOverdue(row);
+    return this.services.applications.isOverdue(row);
   }
 
   @FieldResolver(() => Date, { description: 'When a pending application becomes overdue.' })
   dueAt(@Root() row: ApplicationRow, @Ctx() ctx: Context): Date {
-    return ctx.services.applications.dueAt(row);
+    return this.services.applications.dueAt(row);
   }
 
   @FieldResolver(() => [ApprovalStep])
   async steps(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<ApprovalStep[]> {
-    return ctx.services.applications.steps(row, await ctx.loaders.decisionsByApplicationId.load(row.id));
+    return this.services.applications.steps(row, await ctx.scope.use(applicationLoaders, this.services).decisionsByApplicationId.load(row.id));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'A3: why it was rejected.' })
   async rejectionReason(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<string | null> {
-    const decisions = await ctx.loaders.decisionsByApplicationId.load(row.id);
+    const decisions = await ctx.scope.use(applicationLoaders, this.services).decisionsByApplicationId.load(row.id);
     return decisions.find((d) => d.decision === 'REJECTED')?.note ?? null;
   }
 
   @FieldResolver(() => [ChecklistItem], { nullable: true, description: 'P1: for PROTECTION applications, the audit checklist computed now.' })
   async checklist(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<ChecklistItem[] | null> {
-    return row.kind === 'PROTECTION' ? ctx.services.applications.checklist(row) : null;
+    return row.kind === 'PROTECTION' ? this.services.applications.checklist(row) : null;
   }
 
   @FieldResolver(() => [AvailableAction], { description: 'What this viewer may do with it now.' })
   async availableActions(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    return availableActionsOf(ctx, ctx.services.workflows.application, row);
+    return availableActionsOf(this.services.engine, ctx, this.services.workflows.application, row);
   }
 
   @FieldResolver(() => TransitionConnection)
@@ -152,23 +172,27 @@ export class ApplicationResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<TransitionConnection> {
-    return historyOf(ctx, row.id, first, after);
+    return historyOf(this.services.engine, ctx, row.id, first, after);
   }
 }
 
 @Resolver(() => Decision)
 export class DecisionResolver {
+  constructor(private readonly services: ApplicationResolverServices) {}
+
   @FieldResolver(() => User)
   async decider(@Root() row: Decision, @Ctx() ctx: Context) {
-    return ctx.loaders.userById.load(row.deciderId);
+    return ctx.scope.use(userLoaders, this.services).userById.load(row.deciderId);
   }
 }
 
 @Resolver(() => Customer)
 export class CustomerApplicationsResolver {
+  constructor(private readonly services: ApplicationResolverServices) {}
+
   @FieldResolver(() => [Application], { nullable: true, description: 'This customer’s applications, newest first. Details (P8).' })
   async applications(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ApplicationRow[]> {
-    ctx.services.customers.requireDetails(viewerOf(ctx), row);
-    return ctx.loaders.applicationsByCustomerId.load(row.id);
+    this.services.customers.requireDetails(viewerOf(ctx), row);
+    return ctx.scope.use(applicationLoaders, this.services).applicationsByCustomerId.load(row.id);
   }
 }

@@ -23,13 +23,33 @@ import {
   ProductFilter,
   ProductInput,
 } from './contract.type.js';
+import type { ContractService } from './contract.service.js';
+import type { CustomerService } from '../customers/customer.service.js';
+import type { UserService } from '../users/user.service.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/engine.js';
+import type { ContractFacts } from './contract.machine.js';
+import { contractLoaders } from './contract.loaders.js';
+import { customerLoaders } from '../customers/customer.loaders.js';
+import { userLoaders } from '../users/user.loaders.js';
+
+/** The services these resolvers use, injected by the composition root (src/schema.ts). */
+export interface ContractResolverServices {
+  contracts: ContractService;
+  customers: CustomerService;
+  users: UserService;
+  engine: WorkflowEngine;
+  workflows: { contract: WorkflowDefinition<ContractRow, ContractFacts> };
+}
 
 @Resolver(() => Contract)
 export class ContractResolver {
+  constructor(private readonly services: ContractResolverServices) {}
+
   @Authorized()
   @Query(() => Contract)
   async contract(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ContractRow> {
-    return ctx.services.contracts.get(viewerOf(ctx), id);
+    return this.services.contracts.get(viewerOf(ctx), id);
   }
 
   @Authorized()
@@ -41,14 +61,14 @@ export class ContractResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<ContractConnection> {
-    const page = await ctx.services.contracts.list(viewerOf(ctx), filter ?? {}, orderBy ?? ContractOrder.NEWEST_FIRST, { first, after });
+    const page = await this.services.contracts.list(viewerOf(ctx), filter ?? {}, orderBy ?? ContractOrder.NEWEST_FIRST, { first, after });
     return toConnection(page, (r) => r, after !== null) as unknown as ContractConnection;
   }
 
   @Authorized()
   @Mutation(() => Contract, { description: 'C1/C2: reserve a contract number for an intent or formal customer.' })
   async reserveContract(@Arg('customerId', () => ID) customerId: string, @Ctx() ctx: Context): Promise<ContractRow> {
-    return ctx.services.contracts.reserve(viewerOf(ctx), customerId);
+    return this.services.contracts.reserve(viewerOf(ctx), customerId);
   }
 
   @Authorized()
@@ -59,13 +79,13 @@ export class ContractResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
-    return ctx.services.contracts.update(viewerOf(ctx), id, input, expectedVersion);
+    return this.services.contracts.update(viewerOf(ctx), id, input, expectedVersion);
   }
 
   @Authorized()
   @Mutation(() => ContractLine, { description: 'C2: add a product line (添加产品) before confirmation.' })
   async addContractLine(@Arg('contractId', () => ID) contractId: string, @Arg('input', () => ContractLineInput) input: ContractLineInput, @Ctx() ctx: Context): Promise<ContractLineRow> {
-    const [line] = await ctx.services.contracts.addLines(viewerOf(ctx), contractId, [input]);
+    const [line] = await this.services.contracts.addLines(viewerOf(ctx), contractId, [input]);
     if (!line) throw new Error('no line added');
     return line;
   }
@@ -73,7 +93,7 @@ export class ContractResolver {
   @Authorized()
   @Mutation(() => Contract, { description: 'Remove a line before confirmation (kept, marked removed — E6).' })
   async removeContractLine(@Arg('contractId', () => ID) contractId: string, @Arg('lineId', () => ID) lineId: string, @Ctx() ctx: Context): Promise<ContractRow> {
-    return ctx.services.contracts.removeLine(viewerOf(ctx), contractId, lineId);
+    return this.services.contracts.removeLine(viewerOf(ctx), contractId, lineId);
   }
 
   @Authorized()
@@ -83,7 +103,7 @@ export class ContractResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
-    return ctx.services.contracts.confirm(viewerOf(ctx), id, expectedVersion);
+    return this.services.contracts.confirm(viewerOf(ctx), id, expectedVersion);
   }
 
   @Authorized()
@@ -94,7 +114,7 @@ export class ContractResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
-    return ctx.services.contracts.void(viewerOf(ctx), id, reason, expectedVersion);
+    return this.services.contracts.void(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized('MANAGER')
@@ -105,13 +125,13 @@ export class ContractResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
-    return ctx.services.contracts.terminate(viewerOf(ctx), id, reason, expectedVersion);
+    return this.services.contracts.terminate(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized()
   @Mutation(() => Payment, { description: 'C3: record a payment; the one reaching the total settles the contract.' })
   async recordPayment(@Arg('contractId', () => ID) contractId: string, @Arg('input', () => PaymentInput) input: PaymentInput, @Ctx() ctx: Context): Promise<PaymentRow> {
-    return ctx.services.contracts.recordPayment(viewerOf(ctx), contractId, input);
+    return this.services.contracts.recordPayment(viewerOf(ctx), contractId, input);
   }
 
   @Authorized()
@@ -121,27 +141,27 @@ export class ContractResolver {
     @Arg('status', () => DeliveryStatusEnum) status: DeliveryStatus,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
-    return ctx.services.contracts.updateDelivery(viewerOf(ctx), contractId, status);
+    return this.services.contracts.updateDelivery(viewerOf(ctx), contractId, status);
   }
 
   @FieldResolver(() => Customer)
   async customer(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<CustomerRow | null> {
-    return ctx.loaders.customerById.load(row.customerId);
+    return ctx.scope.use(customerLoaders, this.services).customerById.load(row.customerId);
   }
 
   @FieldResolver(() => User)
   async createdBy(@Root() row: ContractRow, @Ctx() ctx: Context) {
-    return ctx.loaders.userById.load(row.createdById);
+    return ctx.scope.use(userLoaders, this.services).userById.load(row.createdById);
   }
 
   @FieldResolver(() => [ContractLine])
   async lines(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<ContractLineRow[]> {
-    return ctx.loaders.linesByContractId.load(row.id);
+    return ctx.scope.use(contractLoaders, this.services).linesByContractId.load(row.id);
   }
 
   @FieldResolver(() => [Payment])
   async payments(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<PaymentRow[]> {
-    return ctx.loaders.paymentsByContractId.load(row.id);
+    return ctx.scope.use(contractLoaders, this.services).paymentsByContractId.load(row.id);
   }
 
   @FieldResolver(() => DecimalScalar)
@@ -156,7 +176,7 @@ export class ContractResolver {
 
   @FieldResolver(() => [AvailableAction])
   async availableActions(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    return availableActionsOf(ctx, ctx.services.workflows.contract, row);
+    return availableActionsOf(this.services.engine, ctx, this.services.workflows.contract, row);
   }
 
   @FieldResolver(() => TransitionConnection)
@@ -166,28 +186,34 @@ export class ContractResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<TransitionConnection> {
-    return historyOf(ctx, row.id, first, after);
+    return historyOf(this.services.engine, ctx, row.id, first, after);
   }
 }
 
 @Resolver(() => Payment)
 export class PaymentResolver {
+  constructor(private readonly services: ContractResolverServices) {}
+
   @FieldResolver(() => User, { nullable: true })
   async handler(@Root() row: PaymentRow, @Ctx() ctx: Context) {
-    return row.handlerId ? ctx.loaders.userById.load(row.handlerId) : null;
+    return row.handlerId ? ctx.scope.use(userLoaders, this.services).userById.load(row.handlerId) : null;
   }
 }
 
 @Resolver(() => ContractLine)
 export class ContractLineResolver {
+  constructor(private readonly services: ContractResolverServices) {}
+
   @FieldResolver(() => Product, { nullable: true })
   async product(@Root() row: ContractLineRow, @Ctx() ctx: Context): Promise<ProductRow | null> {
-    return row.productId ? ctx.loaders.productById.load(row.productId) : null;
+    return row.productId ? ctx.scope.use(contractLoaders, this.services).productById.load(row.productId) : null;
   }
 }
 
 @Resolver(() => Product)
 export class ProductResolver {
+  constructor(private readonly services: ContractResolverServices) {}
+
   @Authorized()
   @Query(() => ProductConnection)
   async products(
@@ -197,28 +223,30 @@ export class ProductResolver {
     @Ctx() ctx: Context,
   ): Promise<ProductConnection> {
     viewerOf(ctx);
-    const page = await ctx.services.contracts.products(filter ?? {}, { first, after });
+    const page = await this.services.contracts.products(filter ?? {}, { first, after });
     return toConnection(page, (r) => r, after !== null) as unknown as ProductConnection;
   }
 
   @Authorized('MANAGER', 'ADMIN')
   @Mutation(() => Product)
   async createProduct(@Arg('input', () => ProductInput) input: ProductInput, @Ctx() ctx: Context): Promise<ProductRow> {
-    return ctx.services.contracts.saveProduct(viewerOf(ctx), null, input);
+    return this.services.contracts.saveProduct(viewerOf(ctx), null, input);
   }
 
   @Authorized('MANAGER', 'ADMIN')
   @Mutation(() => Product)
   async updateProduct(@Arg('id', () => ID) id: string, @Arg('input', () => ProductInput) input: ProductInput, @Ctx() ctx: Context): Promise<ProductRow> {
-    return ctx.services.contracts.saveProduct(viewerOf(ctx), id, input);
+    return this.services.contracts.saveProduct(viewerOf(ctx), id, input);
   }
 }
 
 @Resolver(() => Customer)
 export class CustomerContractsResolver {
+  constructor(private readonly services: ContractResolverServices) {}
+
   @FieldResolver(() => [Contract], { nullable: true, description: 'This customer’s contracts, newest first. Details (P8).' })
   async contracts(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ContractRow[]> {
-    ctx.services.customers.requireDetails(viewerOf(ctx), row);
-    return ctx.loaders.contractsByCustomerId.load(row.id);
+    this.services.customers.requireDetails(viewerOf(ctx), row);
+    return ctx.scope.use(contractLoaders, this.services).contractsByCustomerId.load(row.id);
   }
 }

@@ -17,16 +17,39 @@ import {
   StageEnum,
   TransitionConnection,
 } from './customer.type.js';
+import type { CustomerService } from './customer.service.js';
+import type { ContactService } from './contact.service.js';
+import type { FollowUpService } from './follow-up.service.js';
+import type { ApplicationService } from '../applications/application.service.js';
+import type { UserService } from '../users/user.service.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/engine.js';
+import type { CustomerFacts } from './customer.machine.js';
+import { contactLoaders, customerLoaders, followUpLoaders } from './customer.loaders.js';
+import { userLoaders } from '../users/user.loaders.js';
+
+/** The services these resolvers use, injected by the composition root (src/schema.ts). */
+export interface CustomerResolverServices {
+  customers: CustomerService;
+  contacts: ContactService;
+  followUps: FollowUpService;
+  applications: ApplicationService;
+  users: UserService;
+  engine: WorkflowEngine;
+  workflows: { customer: WorkflowDefinition<CustomerRow, CustomerFacts> };
+}
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  constructor(private readonly services: CustomerResolverServices) {}
+
   // ------------------------------------------------------------------ queries
 
   @Authorized()
   @Query(() => Customer, { description: 'One customer; a salesperson sees only the public card of others’ customers (P8).' })
   async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CustomerRow> {
     viewerOf(ctx);
-    return ctx.services.customers.get(id);
+    return this.services.customers.get(id);
   }
 
   @Authorized()
@@ -39,7 +62,7 @@ export class CustomerResolver {
     @Ctx() ctx: Context,
   ): Promise<CustomerConnection> {
     const order = orderBy ?? { field: CustomerOrderField.CREATED_AT, direction: OrderDirection.DESC };
-    const page = await ctx.services.customers.list(viewerOf(ctx), filter ?? {}, order, { first, after });
+    const page = await this.services.customers.list(viewerOf(ctx), filter ?? {}, order, { first, after });
     return toConnection(page, (r) => r, after !== null) as unknown as CustomerConnection;
   }
 
@@ -51,7 +74,7 @@ export class CustomerResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<CustomerConnection> {
-    const page = await ctx.services.customers.pool(viewerOf(ctx), filter ?? {}, { first, after });
+    const page = await this.services.customers.pool(viewerOf(ctx), filter ?? {}, { first, after });
     return toConnection(page, (r) => r, after !== null) as unknown as CustomerConnection;
   }
 
@@ -62,7 +85,7 @@ export class CustomerResolver {
     @Arg('phone', () => String, { nullable: true }) phone: string | null,
     @Ctx() ctx: Context,
   ): Promise<DuplicateMatch[]> {
-    return ctx.services.customers.duplicateCheck(viewerOf(ctx), keyword, phone);
+    return this.services.customers.duplicateCheck(viewerOf(ctx), keyword, phone);
   }
 
   @Authorized()
@@ -72,7 +95,7 @@ export class CustomerResolver {
     @Arg('to', () => Date, { nullable: true }) to: Date | null,
     @Ctx() ctx: Context,
   ): Promise<ReminderList> {
-    const list = await ctx.services.followUps.reminders(viewerOf(ctx), from, to);
+    const list = await this.services.followUps.reminders(viewerOf(ctx), from, to);
     const wrap = (rows: CustomerRow[]) => rows.map((customer) => ({ customer }));
     return { overdue: wrap(list.overdue), today: wrap(list.today), upcoming: wrap(list.upcoming), expiring: wrap(list.expiring) };
   }
@@ -82,7 +105,7 @@ export class CustomerResolver {
   @Authorized('SALES', 'MANAGER')
   @Mutation(() => Customer, { description: 'E3/E4/P1: enter a customer; the creator becomes its custodian, pending audit.' })
   async createCustomer(@Arg('input', () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() ctx: Context): Promise<CustomerRow> {
-    return ctx.services.customers.create(viewerOf(ctx), input);
+    return this.services.customers.create(viewerOf(ctx), input);
   }
 
   @Authorized()
@@ -93,7 +116,7 @@ export class CustomerResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
-    return ctx.services.customers.update(viewerOf(ctx), id, input, expectedVersion);
+    return this.services.customers.update(viewerOf(ctx), id, input, expectedVersion);
   }
 
   @Authorized('SALES')
@@ -103,7 +126,7 @@ export class CustomerResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
-    return ctx.services.customers.claim(viewerOf(ctx), id, expectedVersion);
+    return this.services.customers.claim(viewerOf(ctx), id, expectedVersion);
   }
 
   @Authorized()
@@ -114,7 +137,7 @@ export class CustomerResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
-    return ctx.services.customers.abandon(viewerOf(ctx), id, reason, expectedVersion);
+    return this.services.customers.abandon(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized('MANAGER')
@@ -126,7 +149,7 @@ export class CustomerResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
-    return ctx.services.customers.transfer(viewerOf(ctx), id, toUserId, reason, expectedVersion);
+    return this.services.customers.transfer(viewerOf(ctx), id, toUserId, reason, expectedVersion);
   }
 
   @Authorized()
@@ -136,58 +159,58 @@ export class CustomerResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
-    return ctx.services.applications.resubmit(viewerOf(ctx), id, expectedVersion);
+    return this.services.applications.resubmit(viewerOf(ctx), id, expectedVersion);
   }
 
   // ------------------------------------------------------------------ fields
 
   @FieldResolver(() => String, { description: 'The machine state path, e.g. prospect.protected.' })
   state(@Root() row: CustomerRow, @Ctx() ctx: Context): string {
-    return ctx.services.customers.project(row).state;
+    return this.services.customers.project(row).state;
   }
 
   @FieldResolver(() => StageEnum)
   stage(@Root() row: CustomerRow, @Ctx() ctx: Context): Stage {
-    return ctx.services.customers.project(row).stage;
+    return this.services.customers.project(row).stage;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The salesperson protecting it (after-sales for a formal one); null in the pool.' })
   async custodian(@Root() row: CustomerRow, @Ctx() ctx: Context) {
-    const id = ctx.services.customers.project(row).custodianId;
-    return id ? ctx.loaders.userById.load(id) : null;
+    const id = this.services.customers.project(row).custodianId;
+    return id ? ctx.scope.use(userLoaders, this.services).userById.load(id) : null;
   }
 
   @FieldResolver(() => User)
   async createdBy(@Root() row: CustomerRow, @Ctx() ctx: Context) {
-    return ctx.loaders.userById.load(row.createdById);
+    return ctx.scope.use(userLoaders, this.services).userById.load(row.createdById);
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'When protection ends (P2, P4) unless extended or converted.' })
   protectedUntil(@Root() row: CustomerRow, @Ctx() ctx: Context): Date | null {
-    const now = ctx.services.customers.project(row);
+    const now = this.services.customers.project(row);
     return now.deadlineEvent === 'TERM_EXPIRED' ? now.deadlineAt : null;
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the pending deadline fires (term end, or rejection release P1).' })
   deadlineAt(@Root() row: CustomerRow, @Ctx() ctx: Context): Date | null {
-    return ctx.services.customers.project(row).deadlineAt;
+    return this.services.customers.project(row).deadlineAt;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'What happens at deadlineAt: TERM_EXPIRED or REJECTION_LAPSED.' })
   deadlineEvent(@Root() row: CustomerRow, @Ctx() ctx: Context): string | null {
-    return ctx.services.customers.project(row).deadlineEvent;
+    return this.services.customers.project(row).deadlineEvent;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'ISO-8601 duration left until deadlineAt, e.g. P2DT3H.' })
   expiresIn(@Root() row: CustomerRow, @Ctx() ctx: Context): string | null {
-    const ms = ctx.services.customers.remainingMs(row);
+    const ms = this.services.customers.remainingMs(row);
     return ms === null ? null : formatDuration(ms);
   }
 
   @FieldResolver(() => [Contact], { nullable: true, description: 'Details (P8).' })
   async contacts(@Root() row: CustomerRow, @Ctx() ctx: Context) {
-    ctx.services.customers.requireDetails(viewerOf(ctx), row);
-    return ctx.loaders.contactsByCustomerId.load(row.id);
+    this.services.customers.requireDetails(viewerOf(ctx), row);
+    return ctx.scope.use(contactLoaders, this.services).contactsByCustomerId.load(row.id);
   }
 
   @FieldResolver(() => FollowUpConnection, { nullable: true, description: 'Details (P8). Newest first.' })
@@ -197,16 +220,16 @@ export class CustomerResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<FollowUpConnection> {
-    ctx.services.customers.requireDetails(viewerOf(ctx), row);
+    this.services.customers.requireDetails(viewerOf(ctx), row);
     const page = after
-      ? await ctx.services.followUps.page(row.id, { first, after })
-      : await ctx.loaders.followUpFirstPage.load({ customerId: row.id, first: first ?? 20 });
+      ? await this.services.followUps.page(row.id, { first, after })
+      : await ctx.scope.use(followUpLoaders, this.services).followUpFirstPage.load({ customerId: row.id, first: first ?? 20 });
     return toConnection(page, (f) => f, after !== null) as unknown as FollowUpConnection;
   }
 
   @FieldResolver(() => [AvailableAction], { description: 'The events this viewer may send now (computed from the machine).' })
   async availableActions(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    return availableActionsOf(ctx, ctx.services.workflows.customer, row);
+    return availableActionsOf(this.services.engine, ctx, this.services.workflows.customer, row);
   }
 
   @FieldResolver(() => TransitionConnection, { nullable: true, description: 'P10: every transition, newest first. Details (P8).' })
@@ -216,14 +239,14 @@ export class CustomerResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<TransitionConnection> {
-    ctx.services.customers.requireDetails(viewerOf(ctx), row);
-    return historyOf(ctx, row.id, first, after);
+    this.services.customers.requireDetails(viewerOf(ctx), row);
+    return historyOf(this.services.engine, ctx, row.id, first, after);
   }
 
   @FieldResolver(() => [User], { description: 'Who protected it before, most recent first (what a claimer wants to know).' })
   async previousCustodians(@Root() row: CustomerRow, @Ctx() ctx: Context) {
-    const ids = await ctx.loaders.previousCustodiansByCustomerId.load(row.id);
-    const rows = await ctx.loaders.userById.loadMany(ids);
+    const ids = await ctx.scope.use(customerLoaders, this.services).previousCustodiansByCustomerId.load(row.id);
+    const rows = await ctx.scope.use(userLoaders, this.services).userById.loadMany(ids);
     return rows.filter((u) => u !== null && !(u instanceof Error));
   }
 }

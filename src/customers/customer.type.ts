@@ -1,5 +1,6 @@
 import { JSONScalar } from '../platform/graphql/json.scalar.js';
-import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareInterface, type NextFn, type ResolverData } from 'type-graphql';
+import type { CustomerService } from './customer.service.js';
 import { FOLLOW_UP_CHANNELS, STAGES, type CustomerRow, type FollowUpChannel, type Stage } from '../platform/db/schema.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { Connection } from '../platform/graphql/relay.js';
@@ -11,10 +12,14 @@ export const ChannelEnum = Object.fromEntries(FOLLOW_UP_CHANNELS.map((s) => [s, 
 registerEnumType(ChannelEnum, { name: 'FollowUpChannel' });
 
 /** P8: a field only the custodian (or a manager, auditor, after-sales) may read; others get FORBIDDEN. */
-export const DetailsOnly: MiddlewareFn<Context> = ({ root, context }, next) => {
-  context.services.customers.requireDetails(viewerOf(context), root as CustomerRow);
-  return next();
-};
+export class DetailsOnly implements MiddlewareInterface<Context> {
+  constructor(private readonly services: { customers: CustomerService }) {}
+
+  use({ root, context }: ResolverData<Context>, next: NextFn): Promise<unknown> {
+    this.services.customers.requireDetails(viewerOf(context), root as CustomerRow);
+    return next();
+  }
+}
 
 @ObjectType({ description: 'An input an action needs.' })
 export class ActionInput {

@@ -12,6 +12,20 @@ import { Application } from '../applications/application.type.js';
 import { Contract } from '../contracts/contract.type.js';
 import { Customer } from '../customers/customer.type.js';
 import type { WorkflowProblem as Problem } from '../workflow/validate.js';
+import type { WorkflowService } from './workflow.service.js';
+import type { PolicyService } from './policy.service.js';
+import type { UserService } from '../users/user.service.js';
+import type { Policy } from '../workflow/policy/policy.js';
+import { userLoaders } from '../users/user.loaders.js';
+
+/** The services these resolvers use, injected by the composition root (src/schema.ts). */
+export interface DesignerResolverServices {
+  designs: WorkflowService;
+  policies: PolicyService;
+  users: UserService;
+  /** The policy in force. */
+  policy: () => Policy;
+}
 
 @ObjectType()
 export class WorkflowDeadline {
@@ -132,38 +146,36 @@ function toWorkflow(d: WorkflowDescription, definition: unknown): Workflow {
   return { ...d, definition, transitions: d.transitions.map((t) => ({ ...t, rolesAllowed: t.who })) };
 }
 
-function definitions(ctx: Context): WorkflowDefinition<WorkflowRow, unknown>[] {
-  return ctx.services.designs.all();
-}
-
 function describe(def: WorkflowDefinition<WorkflowRow, unknown>): Workflow {
   return toWorkflow(describeWorkflow(def), def.document);
 }
 
 @Resolver(() => Workflow)
 export class WorkflowResolver {
+  constructor(private readonly services: DesignerResolverServices) {}
+
   @Authorized()
   @Query(() => [Workflow])
   workflows(@Ctx() ctx: Context): Workflow[] {
-    return definitions(ctx).map(describe);
+    return this.services.designs.all().map(describe);
   }
 
   @Authorized()
   @Query(() => Workflow, { nullable: true })
   workflow(@Arg('name', () => String) name: string, @Ctx() ctx: Context): Workflow | null {
-    const def = definitions(ctx).find((d) => d.name === name);
+    const def = this.services.designs.all().find((d) => d.name === name);
     return def ? describe(def) : null;
   }
 
   @FieldResolver(() => JSONScalar, { description: 'The policy sections this workflow uses, as in force now.' })
   policies(@Root() w: Workflow, @Ctx() ctx: Context): Record<string, unknown> {
-    const policy = ctx.services.policy() as unknown as Record<string, unknown>;
+    const policy = this.services.policy() as unknown as Record<string, unknown>;
     return Object.fromEntries((WORKFLOW_SECTIONS[w.name] ?? []).map((s) => [s, policy[s]]));
   }
 
   @FieldResolver(() => Int, { description: 'The policy version in force; send it back as expectedVersion.' })
   policyVersion(@Ctx() ctx: Context): number {
-    return ctx.services.policies.currentVersion;
+    return this.services.policies.currentVersion;
   }
 
   @Authorized('DESIGNER')
@@ -175,8 +187,8 @@ export class WorkflowResolver {
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: Context,
   ): Promise<Workflow> {
-    await ctx.services.policies.update(viewerOf(ctx), workflow, changes, expectedVersion, note);
-    const def = definitions(ctx).find((d) => d.name === workflow);
+    await this.services.policies.update(viewerOf(ctx), workflow, changes, expectedVersion, note);
+    const def = this.services.designs.all().find((d) => d.name === workflow);
     if (!def) throw new NotFoundError('Workflow', workflow);
     return describe(def);
   }
@@ -184,8 +196,8 @@ export class WorkflowResolver {
   @Authorized()
   @FieldResolver(() => [WorkflowVersion], { description: 'Every version, newest first; version 1 is the repository’s document.' })
   async versions(@Root() w: Workflow, @Ctx() ctx: Context): Promise<WorkflowVersion[]> {
-    const rows: WorkflowVersionRow[] = await ctx.services.designs.versions(w.name);
-    const def = ctx.services.designs.get(w.name);
+    const rows: WorkflowVersionRow[] = await this.services.designs.versions(w.name);
+    const def = this.services.designs.get(w.name);
     return [
       ...rows.map((r) => ({ version: r.version, note: r.note, definition: r.document, stateMapping: r.stateMapping, publishedAt: r.createdAt, authorId: r.authorId })),
       { version: 1, note: null, definition: def.versions.get(1)!.document, stateMapping: {}, publishedAt: null, authorId: null },
@@ -195,7 +207,7 @@ export class WorkflowResolver {
   @Authorized('DESIGNER', 'MANAGER', 'ADMIN')
   @FieldResolver(() => [WorkflowOccupancy], { description: 'Instances per machine version and state (what a migration would move).' })
   async instances(@Root() w: Workflow, @Ctx() ctx: Context): Promise<WorkflowOccupancy[]> {
-    return ctx.services.designs.occupancy(w.name);
+    return this.services.designs.occupancy(w.name);
   }
 
   @Authorized('DESIGNER')
@@ -206,7 +218,7 @@ export class WorkflowResolver {
     @Arg('stateMapping', () => JSONScalar, { nullable: true }) stateMapping: unknown,
     @Ctx() ctx: Context,
   ): Promise<WorkflowValidation> {
-    const problems = await ctx.services.designs.validate(viewerOf(ctx), name, definition, stateMapping);
+    const problems = await this.services.designs.validate(viewerOf(ctx), name, definition, stateMapping);
     return { valid: problems.length === 0, problems };
   }
 
@@ -222,7 +234,7 @@ export class WorkflowResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<Workflow> {
-    return describe(await ctx.services.designs.publish(viewerOf(ctx), name, definition, note, stateMapping, expectedVersion));
+    return describe(await this.services.designs.publish(viewerOf(ctx), name, definition, note, stateMapping, expectedVersion));
   }
 
   @Authorized('DESIGNER')
@@ -233,7 +245,7 @@ export class WorkflowResolver {
     @Arg('stateMapping', () => JSONScalar, { nullable: true }) stateMapping: unknown,
     @Ctx() ctx: Context,
   ): Promise<WorkflowMigration> {
-    return ctx.services.designs.migrate(viewerOf(ctx), name, toVersion, stateMapping);
+    return this.services.designs.migrate(viewerOf(ctx), name, toVersion, stateMapping);
   }
 
   @Authorized()
@@ -248,7 +260,7 @@ export class WorkflowResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<WorkflowInstance> {
-    const row = await ctx.services.designs.send(viewerOf(ctx), workflow, id, event, input, expectedVersion);
+    const row = await this.services.designs.send(viewerOf(ctx), workflow, id, event, input, expectedVersion);
     return {
       workflow,
       id: row.id,
@@ -264,22 +276,26 @@ export class WorkflowResolver {
   @Authorized()
   @Query(() => [PolicyVersion], { description: 'Published policy changes of a workflow, newest first.' })
   async policyHistory(@Arg('workflow', () => String) workflow: string, @Ctx() ctx: Context): Promise<PolicyVersionRow[]> {
-    return ctx.services.policies.history(workflow);
+    return this.services.policies.history(workflow);
   }
 }
 
 @Resolver(() => WorkflowVersion)
 export class WorkflowVersionResolver {
+  constructor(private readonly services: DesignerResolverServices) {}
+
   @FieldResolver(() => User, { nullable: true, description: 'Who published it (null for version 1).' })
   async author(@Root() v: WorkflowVersion, @Ctx() ctx: Context) {
-    return v.authorId ? ctx.loaders.userById.load(v.authorId) : null;
+    return v.authorId ? ctx.scope.use(userLoaders, this.services).userById.load(v.authorId) : null;
   }
 }
 
 @Resolver(() => PolicyVersion)
 export class PolicyVersionResolver {
+  constructor(private readonly services: DesignerResolverServices) {}
+
   @FieldResolver(() => User)
   async author(@Root() row: PolicyVersionRow, @Ctx() ctx: Context) {
-    return ctx.loaders.userById.load(row.authorId);
+    return ctx.scope.use(userLoaders, this.services).userById.load(row.authorId);
   }
 }
