@@ -18,7 +18,7 @@ import { and, count, eq, inArray, like, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createApp, type App } from '../src/app.js';
 import { customers, transitions, users } from '../src/platform/db/schema.js';
-import { viewerActor } from '../src/customers/customer.service.js';
+import { actorOf } from '../src/workflow/actor.js';
 import { toViewer } from '../src/users/user.service.js';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
     // One customer through the normal path: its persisted snapshot is the template.
     const sales = await userNamed(app, 'sales1');
-    const auditor = viewerActor(await userNamed(app, 'auditor1'));
+    const auditor = actorOf(await userNamed(app, 'auditor1'));
     const entered = await app.services.customers.create(sales, {
       name: '靖江市样板机械有限公司',
       address: '江苏省靖江市人民路1号',

@@ -11,13 +11,16 @@ import { PolicyService } from './designer/policy.service.js';
 import { UserService } from './users/user.service.js';
 import { WorkflowService } from './designer/workflow.service.js';
 import type { Clock } from './platform/clock.js';
-import { WorkflowEngine, type WorkflowDefinition, type WorkflowRow } from './workflow/engine.js';
+import { WorkflowEngine } from './workflow/engine.js';
 import { applicationWorkflow } from './applications/application.workflow.js';
 import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
 import type { Policy } from './workflow/policy/policy.js';
 import { Sweeper } from './workflow/sweeper.js';
-import { hasTimedStates } from './workflow/document.js';
+import { MachineRegistry } from './workflow/registry.js';
+import type { CustomerRow } from './platform/db/schema.js';
+import type { Viewer } from './platform/auth/viewer.js';
+import type { CreateCustomerInput } from './customers/customer.validation.js';
 
 export interface ServiceDeps {
   database: Database;
@@ -31,23 +34,20 @@ export function createServices(deps: ServiceDeps) {
   const { database, clock, logger } = deps;
   let policy = deps.policy;
   const currentPolicy = () => policy;
-  const engine = new WorkflowEngine(database, clock, currentPolicy);
-  const workflows = { customer: customerWorkflow(clock, currentPolicy), application: applicationWorkflow() };
+  // C1 decides on the customer as it is now; `customers` exists by the time a contract event runs.
+  const customerNow = (row: CustomerRow): CustomerRow => customers.project(row);
+  const workflows = { customer: customerWorkflow, application: applicationWorkflow, contract: contractWorkflow(customerNow) };
+  const definitions = [workflows.customer, workflows.application, workflows.contract];
+  const versions = new MachineRegistry(definitions, database);
+  const engine = new WorkflowEngine(database, clock, currentPolicy, versions);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
-  const contractDef = contractWorkflow((row) => customers.project(row));
-  const contracts = new ContractService(database, engine, contractDef, workflows.customer, customers, clock, currentPolicy);
-  const applications = new ApplicationService(database, engine, workflows.application, workflows.customer, customers, clock, currentPolicy);
-  // P1/A1: every new customer goes to audit with a PROTECTION application, in the same transaction.
-  customers.afterCreate = async (tx, row, viewer, input) => {
-    await applications.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim());
-  };
-  const all = { ...workflows, contract: contractDef } as unknown as Record<string, WorkflowDefinition<WorkflowRow, unknown>>;
+  const applications = new ApplicationService(database, engine, workflows.application, customers, clock, currentPolicy);
+  const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
-  const designs = new WorkflowService(database, engine, clock, all, {
-    application: (viewer, row) => applications.requireSee(viewer, row as never),
-    contract: async (viewer, row) => void (await contracts.get(viewer, row.id)),
+  const designs = new WorkflowService(database, engine, clock, definitions, {
+    application: async (viewer, id) => applications.requireSee(viewer, await applications.get(id)),
+    contract: async (viewer, id) => void (await contracts.get(viewer, id)),
   });
-  engine.loadVersions = () => designs.refresh();
   return {
     policy: currentPolicy,
     /** Replaces the policy in force (new deadlines use it; running ones keep theirs). */
@@ -58,13 +58,15 @@ export function createServices(deps: ServiceDeps) {
       policy = next;
     }),
     engine,
-    workflows: { ...workflows, contract: contractDef },
+    workflows,
     /** Machine versions: validate, publish, migrate, and events designers added (issue 7). */
     designs,
-    // Only machines with timed states (in any loaded version) need sweeping.
-    sweeper: new Sweeper(database, engine, () => designs.all().filter(hasTimedStates), logger),
+    sweeper: new Sweeper(database, engine, clock, definitions, logger),
     users: new UserService(database, deps.tokens, clock),
     customers,
+    /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
+    enterCustomer: (viewer: Viewer, input: CreateCustomerInput) =>
+      customers.create(viewer, input, (tx, row) => applications.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim())),
     applications,
     contracts,
     contacts: new ContactService(database, customers, clock),

@@ -11,7 +11,7 @@ import type { ApplicationService } from './application.service.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import type { UserService } from '../users/user.service.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
-import type { WorkflowDefinition } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { ApplicationFacts } from './application.machine.js';
 import { applicationLoaders } from './application.loaders.js';
 import { customerLoaders } from '../customers/customer.loaders.js';

@@ -18,14 +18,15 @@ import {
 import type { Clock } from '../platform/clock.js';
 import { DomainError, DuplicateError, FieldErrorCollector, ForbiddenError, IllegalTransitionError, NotFoundError } from '../platform/errors.js';
 import { SYSTEM_SWEEPER } from '../workflow/actor.js';
-import type { WorkflowDefinition, WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { ApplicationContext, ApplicationFacts, ApprovalStepSpec } from './application.machine.js';
-import type { CustomerFacts } from '../customers/customer.machine.js';
 import { addWorkingDays } from '../workflow/policy/calendar.js';
 import { durationToMs, isDuration } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import { hasRole, type Viewer } from '../platform/auth/viewer.js';
-import { viewerActor, type CustomerService } from '../customers/customer.service.js';
+import type { CustomerService } from '../customers/customer.service.js';
+import { actorOf } from '../workflow/actor.js';
 import { deriveTradeName } from '../customers/rules/e1-trade-name.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
 
@@ -77,7 +78,6 @@ export class ApplicationService {
     private readonly database: Database,
     private readonly engine: WorkflowEngine,
     readonly workflow: WorkflowDefinition<ApplicationRow, ApplicationFacts>,
-    private readonly customerWorkflow: WorkflowDefinition<CustomerRow, CustomerFacts>,
     private readonly customers: CustomerService,
     private readonly clock: Clock,
     private readonly policy: () => Policy,
@@ -104,7 +104,7 @@ export class ApplicationService {
       .values({ customerId: customer.id, kind, applicantId: applicant.id, reason, extension, ...start.values, createdAt: now, updatedAt: now })
       .returning();
     if (!row) throw new Error('insert returned nothing');
-    await start.record(tx, row.id, viewerActor(applicant), reason);
+    await start.record(tx, row.id, actorOf(applicant), reason);
     return row;
   }
 
@@ -140,7 +140,7 @@ export class ApplicationService {
         const customer = this.customers.project(locked);
         if (customer.custodianId !== viewer.id) throw new ForbiddenError('Only the custodian applies for this customer', { rule: 'P8' });
         const event = { type: ON_APPROVE[kind], via: 'application', extension };
-        if (!this.engine.accepts(this.customerWorkflow, customer, event, SYSTEM_SWEEPER)) {
+        if (!this.customers.accepts(customer, event, SYSTEM_SWEEPER)) {
           throw new IllegalTransitionError(`No ${kind} application is possible while the customer is ${customer.state}`, {
             state: customer.state,
             event: ON_APPROVE[kind],
@@ -160,7 +160,7 @@ export class ApplicationService {
   async resubmit(viewer: Viewer, customerId: string, expectedVersion?: number | null): Promise<CustomerRow> {
     try {
       return await this.db.transaction(async (tx) => {
-        const { row } = await this.engine.applyIn(tx, this.customerWorkflow, customerId, { type: 'RESUBMIT' }, viewerActor(viewer), { expectedVersion });
+        const { row } = await this.customers.applyResubmit(tx, customerId, actorOf(viewer), expectedVersion);
         await this.openIn(tx, 'PROTECTION', row, viewer, `重新提交审核 Resubmitted after correction: ${row.name}`);
         return row;
       });
@@ -188,7 +188,7 @@ export class ApplicationService {
    */
   async withdraw(viewer: Viewer, id: string): Promise<ApplicationRow> {
     const now = this.clock();
-    const actor = viewerActor(viewer);
+    const actor = actorOf(viewer);
     return this.db.transaction(async (tx) => {
       const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'WITHDRAW' }, actor);
       if (row.kind === 'PROTECTION') {
@@ -196,7 +196,7 @@ export class ApplicationService {
         if (!current) throw new NotFoundError('Customer', row.customerId);
         const customer = this.customers.project(current);
         const event = { type: 'PROTECTION_REJECTED', via: 'application', reason: 'Application withdrawn by the applicant', applicationId: id };
-        if (this.engine.accepts(this.customerWorkflow, customer, event, actor)) await this.engine.applyIn(tx, this.customerWorkflow, row.customerId, event, actor);
+        if (this.customers.accepts(customer, event, actor)) await this.customers.applyIn(tx, row.customerId, event, actor);
       }
       const [closed] = await tx.update(applications).set({ decidedAt: now }).where(eq(applications.id, id)).returning();
       return closed ?? row;
@@ -204,7 +204,7 @@ export class ApplicationService {
   }
 
   private async decide(viewer: Viewer, id: string, event: { type: 'APPROVE' | 'REJECT'; note?: string | null; reason?: string }, expectedVersion?: number | null): Promise<ApplicationRow> {
-    const actor = viewerActor(viewer);
+    const actor = actorOf(viewer);
     let customerRefusal: DomainError | null = null;
     try {
       return await this.db.transaction(async (tx) => {
@@ -226,7 +226,7 @@ export class ApplicationService {
         if (customerEvent) {
           try {
             // A4: the customer moves in the same transaction as the decision.
-            await this.engine.applyIn(tx, this.customerWorkflow, row.customerId, customerEvent, actor);
+            await this.customers.applyIn(tx, row.customerId, customerEvent, actor);
           } catch (err) {
             if (err instanceof DomainError) customerRefusal = err;
             throw err;

@@ -1,36 +1,28 @@
-/** The application machine bound to its table and facts. */
-import { and, count, eq, ne, notInArray, sql } from 'drizzle-orm';
-import { applications, users, type ApplicationRow } from '../platform/db/schema.js';
-import { versioned, type WorkflowDefinition } from '../workflow/engine.js';
-import { applicationGuardRules, applicationDocument, applicationImplementation, NO_APPLICATION_FACTS, type ApplicationContext, type ApplicationFacts } from './application.machine.js';
+/** The application machine bound to its table and rules. */
+import { applications, type ApplicationRow } from '../platform/db/schema.js';
+import { buildMachine } from '../workflow/document.js';
+import { defineWorkflow } from '../workflow/workflow.js';
+import { applicationDocument, type ApplicationContext, type ApplicationFacts, type ApplicationInput } from './application.machine.js';
+import { applicationRules } from './rules/index.js';
 
-export function applicationWorkflow(): WorkflowDefinition<ApplicationRow, ApplicationFacts> {
-  return versioned({
-    name: 'application',
-    entityType: 'application',
-    document: applicationDocument,
-    implementation: applicationImplementation,
-    invariants: {
-      requiredStates: ['pending', 'approved', 'rejected', 'withdrawn', 'lapsed'],
-      initialState: 'pending',
-      requiredEvents: { APPROVE: ['pending'], REJECT: ['pending'], WITHDRAW: ['pending'], LAPSE: ['pending'] },
-      unreachable: [],
-    },
-    dedicated: { APPROVE: 'approveApplication', REJECT: 'rejectApplication', WITHDRAW: 'withdrawApplication' },
-    table: applications,
-    guardRules: applicationGuardRules,
-    noFacts: NO_APPLICATION_FACTS,
-    derive: () => ({}),
-    async facts(executor, row) {
-      const context = (row.snapshot as { context?: ApplicationContext }).context;
-      const step = context?.steps[context.step];
-      if (!step) return NO_APPLICATION_FACTS;
-      const [h] = await executor
-        .select({ n: count() })
-        .from(users)
-        // Holders who already decided an earlier step cannot decide again (A2): not counted.
-        .where(and(eq(users.active, true), ne(users.id, row.applicantId), sql`${step.role} = any(${users.roles})`, context.deciders.length ? notInArray(users.id, context.deciders) : undefined));
-      return { holders: h?.n ?? 0 };
-    },
-  });
-}
+export const applicationWorkflow = defineWorkflow<ApplicationRow, ApplicationContext, ApplicationInput, ApplicationFacts>({
+  name: 'application',
+  entityType: 'application',
+  table: applications,
+  document: applicationDocument,
+  rules: applicationRules,
+  context: (input) => ({ applicantId: input.applicantId, steps: input.steps, step: 0, approvals: [], deciders: [] }),
+  invariants: {
+    requiredStates: ['pending', 'approved', 'rejected', 'withdrawn', 'lapsed'],
+    initialState: 'pending',
+    requiredEvents: { APPROVE: ['pending'], REJECT: ['pending'], WITHDRAW: ['pending'], LAPSE: ['pending'] },
+    unreachable: [],
+  },
+  dedicated: { APPROVE: 'approveApplication', REJECT: 'rejectApplication', WITHDRAW: 'withdrawApplication' },
+  derive: () => ({}),
+});
+
+/** Version 1 of the machine, built from the repository document (tests and diagrams). */
+export const applicationMachine = buildMachine(applicationWorkflow.implementation, applicationDocument);
+/** Labels and inputs of each event of version 1. */
+export const applicationEvents = applicationDocument.events;

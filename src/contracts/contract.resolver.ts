@@ -27,7 +27,7 @@ import type { ContractService } from './contract.service.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import type { UserService } from '../users/user.service.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
-import type { WorkflowDefinition } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { ContractFacts } from './contract.machine.js';
 import { contractLoaders } from './contract.loaders.js';
 import { customerLoaders } from '../customers/customer.loaders.js';

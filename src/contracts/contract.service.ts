@@ -28,14 +28,16 @@ import {
 import type { Clock } from '../platform/clock.js';
 import { ConflictError, DuplicateError, FieldErrorCollector, ForbiddenError, IllegalTransitionError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { lineTotal, money, parseDecimal, QUANTITY_SCALE, RATE_SCALE } from '../platform/money.js';
-import type { WorkflowDefinition, WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { ContractFacts } from './contract.machine.js';
-import { mayWorkOnContracts, missingForConfirmation } from './contract.workflow.js';
-import type { CustomerFacts } from '../customers/customer.machine.js';
+import { mayReceivePayment, mayWorkOnContracts } from './rules/c1-who-works-on-contracts.js';
+import { missingForConfirmation } from './rules/c2-complete-before-confirm.js';
 import { localDateString } from '../workflow/policy/calendar.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import { hasRole, requireRole, type Viewer } from '../platform/auth/viewer.js';
-import { viewerActor, type CustomerService } from '../customers/customer.service.js';
+import type { CustomerService } from '../customers/customer.service.js';
+import { actorOf } from '../workflow/actor.js';
 import { normalizePhone } from '../customers/rules/e5-formats.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
 
@@ -91,7 +93,6 @@ export class ContractService {
     private readonly database: Database,
     private readonly engine: WorkflowEngine,
     readonly workflow: WorkflowDefinition<ContractRow, ContractFacts>,
-    private readonly customerWorkflow: WorkflowDefinition<CustomerRow, CustomerFacts>,
     private readonly customers: CustomerService,
     private readonly clock: Clock,
     private readonly policy: () => Policy,
@@ -116,7 +117,7 @@ export class ContractService {
           rule: 'C1',
         });
       }
-      if (!mayWorkOnContracts(customer, viewerActor(viewer))) {
+      if (!mayWorkOnContracts(customer, actorOf(viewer))) {
         throw new ForbiddenError('Only the custodian, a manager, or after-sales for a formal customer reserves a contract (C1)', { rule: 'C1' });
       }
       const number = await this.nextNumber(tx);
@@ -127,7 +128,7 @@ export class ContractService {
         .values({ number, customerId, createdById: viewer.id, ...start.values, createdAt: now, updatedAt: now })
         .returning();
       if (!row) throw new Error('insert returned nothing');
-      await start.record(tx, row.id, viewerActor(viewer));
+      await start.record(tx, row.id, actorOf(viewer));
       return row;
     });
   }
@@ -176,7 +177,7 @@ export class ContractService {
     }
     errors.throwIfAny();
     return this.db.transaction(async (tx) => {
-      await this.engine.applyIn(tx, this.workflow, id, { type: 'UPDATE' }, viewerActor(viewer), { expectedVersion });
+      await this.engine.applyIn(tx, this.workflow, id, { type: 'UPDATE' }, actorOf(viewer), { expectedVersion });
       const [row] = await tx.update(contracts).set(values).where(eq(contracts.id, id)).returning();
       if (!row) throw new NotFoundError('Contract', id);
       return row;
@@ -212,7 +213,7 @@ export class ContractService {
     });
     errors.throwIfAny();
     return this.db.transaction(async (tx) => {
-      await this.engine.applyIn(tx, this.workflow, contractId, { type: 'UPDATE' }, viewerActor(viewer), { payload: { addedLines: rows.length } });
+      await this.engine.applyIn(tx, this.workflow, contractId, { type: 'UPDATE' }, actorOf(viewer), { payload: { addedLines: rows.length } });
       const now = this.clock();
       const inserted: ContractLineRow[] = [];
       for (let i = 0; i < rows.length; i += 1000) {
@@ -226,7 +227,7 @@ export class ContractService {
   /** E6: a removed line is kept, marked removed. */
   async removeLine(viewer: Viewer, contractId: string, lineId: string): Promise<ContractRow> {
     return this.db.transaction(async (tx) => {
-      await this.engine.applyIn(tx, this.workflow, contractId, { type: 'UPDATE' }, viewerActor(viewer), { payload: { removedLine: lineId } });
+      await this.engine.applyIn(tx, this.workflow, contractId, { type: 'UPDATE' }, actorOf(viewer), { payload: { removedLine: lineId } });
       const [line] = await tx
         .update(contractLines)
         .set({ removedAt: this.clock() })
@@ -259,13 +260,14 @@ export class ContractService {
       if (locked.state === 'draft' && Object.keys(missing).length > 0) {
         throw new ValidationError(missing, 'The contract is not complete (C2)', { rule: 'C2' });
       }
-      const actor = viewerActor(viewer);
+      const actor = actorOf(viewer);
       const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'CONFIRM' }, actor, { expectedVersion });
       const now = this.clock();
       const [confirmed] = await tx.update(contracts).set({ confirmedAt: now }).where(eq(contracts.id, id)).returning();
       // P6: the customer becomes formal (or stays formal) in the same transaction, and custody
       // passes to after-sales as the policy says.
-      await this.engine.applyIn(tx, this.customerWorkflow, row.customerId, { type: 'CONTRACT_SIGNED', via: 'contract', contractId: id, afterSalesUserId: await this.afterSalesAssignee(tx) }, actor);
+      const signed = { type: 'CONTRACT_SIGNED', via: 'contract', contractId: id, afterSalesUserId: await this.afterSalesAssignee(tx) };
+      await this.customers.applyIn(tx, row.customerId, signed, actor);
       return confirmed ?? row;
     });
   }
@@ -278,11 +280,11 @@ export class ContractService {
   }
 
   async void(viewer: Viewer, id: string, reason: string, expectedVersion?: number | null): Promise<ContractRow> {
-    return (await this.engine.apply(this.workflow, id, { type: 'VOID', reason }, viewerActor(viewer), { expectedVersion })).row;
+    return (await this.engine.apply(this.workflow, id, { type: 'VOID', reason }, actorOf(viewer), { expectedVersion })).row;
   }
 
   async terminate(viewer: Viewer, id: string, reason: string, expectedVersion?: number | null): Promise<ContractRow> {
-    return (await this.engine.apply(this.workflow, id, { type: 'TERMINATE', reason }, viewerActor(viewer), { expectedVersion })).row;
+    return (await this.engine.apply(this.workflow, id, { type: 'TERMINATE', reason }, actorOf(viewer), { expectedVersion })).row;
   }
 
   // ---------------------------------------------------------------- payments and delivery (C3)
@@ -301,7 +303,7 @@ export class ContractService {
     const value = amount ?? 0n;
     return this.db.transaction(async (tx) => {
       // The engine locks the contract, so two payments cannot both pass the overpayment guard.
-      const { row } = await this.engine.applyIn(tx, this.workflow, contractId, { type: 'PAYMENT', amount: money.format(value) }, viewerActor(viewer));
+      const { row } = await this.engine.applyIn(tx, this.workflow, contractId, { type: 'PAYMENT', amount: money.format(value) }, actorOf(viewer));
       const now = this.clock();
       const [payment] = await tx
         .insert(payments)
@@ -323,8 +325,8 @@ export class ContractService {
       if (row.state !== 'confirmed' && row.state !== 'settled') {
         throw new IllegalTransitionError('Delivery is tracked on confirmed contracts', { state: row.state, event: 'DELIVERY', allowedEvents: [], rule: 'C3' });
       }
-      const facts = await this.workflow.facts(tx, row, viewerActor(viewer), { type: 'DELIVERY' });
-      if (!facts.mayReceivePayment) throw new ForbiddenError('Delivery is tracked by after-sales, a manager or the custodian', { rule: 'C3' });
+      const customer = this.customers.project(await this.customers.get(row.customerId, tx));
+      if (!mayReceivePayment(customer, actorOf(viewer))) throw new ForbiddenError('Delivery is tracked by after-sales, a manager or the custodian', { rule: 'C3' });
       const [updated] = await tx.update(contracts).set({ deliveryStatus: status, version: row.version + 1, updatedAt: this.clock() }).where(eq(contracts.id, contractId)).returning();
       if (!updated) throw new ConflictError('changed concurrently');
       return updated;
@@ -352,7 +354,7 @@ export class ContractService {
     // P8: a salesperson sees the contracts of customers in their custody.
     if (!hasRole(viewer, 'MANAGER', 'AFTER_SALES', 'AUDITOR', 'ADMIN')) where.push(sql`${contracts.customerId} in (select ${customers.id} from ${customers} where ${this.customers.heldBy(viewer.id)})`);
     if (filter.customerId) where.push(eq(contracts.customerId, filter.customerId));
-    requireKnownState(this.workflow, filter.state);
+    requireKnownState(this.engine.read(this.workflow).states(), filter.state);
     if (filter.state) where.push(eq(contracts.state, filter.state));
     if (filter.signedFrom) where.push(gte(contracts.signDate, filter.signedFrom));
     if (filter.signedTo) where.push(lte(contracts.signDate, filter.signedTo));

@@ -5,7 +5,8 @@ import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { ConflictError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
 import type { Viewer } from '../platform/auth/viewer.js';
-import { duplicateKeys, type CustomerService } from './customer.service.js';
+import type { CustomerService } from './customer.service.js';
+import { duplicateKeys } from './rules/e4-duplicate-entry.js';
 import { cleanContact, contactPhoneKeys, type ContactInput } from './customer.validation.js';
 import { DuplicateError } from '../platform/errors.js';
 

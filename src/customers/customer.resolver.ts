@@ -22,14 +22,17 @@ import type { ContactService } from './contact.service.js';
 import type { FollowUpService } from './follow-up.service.js';
 import type { ApplicationService } from '../applications/application.service.js';
 import type { UserService } from '../users/user.service.js';
+import type { Viewer } from '../platform/auth/viewer.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
-import type { WorkflowDefinition } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { CustomerFacts } from './customer.machine.js';
 import { contactLoaders, customerLoaders, followUpLoaders } from './customer.loaders.js';
 import { userLoaders } from '../users/user.loaders.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface CustomerResolverServices {
+  /** P1/A1: enters a customer and opens its PROTECTION application, in one transaction. */
+  enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => Promise<CustomerRow>;
   customers: CustomerService;
   contacts: ContactService;
   followUps: FollowUpService;
@@ -105,7 +108,7 @@ export class CustomerResolver {
   @Authorized('SALES', 'MANAGER')
   @Mutation(() => Customer, { description: 'E3/E4/P1: enter a customer; the creator becomes its custodian, pending audit.' })
   async createCustomer(@Arg('input', () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() ctx: Context): Promise<CustomerRow> {
-    return this.services.customers.create(viewerOf(ctx), input);
+    return this.services.enterCustomer(viewerOf(ctx), input);
   }
 
   @Authorized()

@@ -1,32 +1,30 @@
 /**
  * Customers: entry with the duplicate rule (E1–E7), reads with visibility (P8) and the
- * protection actions (P1–P9), which go through the workflow engine.
+ * protection actions (P1–P9), which go through the workflow engine. The rules themselves are in
+ * `rules/`; this service orchestrates them.
  */
-import { requireKnownState } from '../workflow/document.js';
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
-import { contacts, customers, transitions, users, type CustomerRow, type Stage, type TransitionRow } from '../platform/db/schema.js';
+import { contacts, customers, transitions, type CustomerRow, type Stage } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { DuplicateError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError, ConflictError } from '../platform/errors.js';
-import type { Actor } from '../workflow/actor.js';
-import type { WorkflowDefinition, WorkflowEngine } from '../workflow/engine.js';
-import type { CustomerFacts } from './customer.machine.js';
+import { ConflictError, DuplicateError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
+import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../platform/pagination.js';
+import { hasRole, requireRole, type Viewer } from '../platform/auth/viewer.js';
+import { actorOf, type Actor } from '../workflow/actor.js';
+import type { EngineEvent } from '../workflow/definition.js';
+import { requireKnownState } from '../workflow/document.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
 import { durationToMs } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
-import { hasRole, requireRole, type Viewer } from '../platform/auth/viewer.js';
-import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../platform/pagination.js';
-import { normalizePhone, phoneKey } from './rules/e5-formats.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
+import { stageOf, type CustomerFacts } from './customer.machine.js';
 import { cleanContact, cleanCustomerFields, contactPhoneKeys, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
-import { deriveTradeName } from './rules/e1-trade-name.js';
+import { duplicateError, duplicateKeys, findDuplicateRows, searchDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
+import { normalizePhone } from './rules/e5-formats.js';
+import { canSeeDetails, requireDetails, requireEdit, SEES_ALL_DETAILS } from './rules/p8-custodian-sees-details.js';
 
-export interface DuplicateMatch {
-  customerId: string;
-  name: string;
-  stage: Stage;
-  state: string;
-  custodianName: string | null;
-}
+export type { DuplicateMatch } from './rules/e4-duplicate-entry.js';
 
 export type CustomerOrderField = 'CREATED_AT' | 'NAME' | 'PROTECTED_UNTIL' | 'LAST_FOLLOW_UP_AT';
 
@@ -47,21 +45,29 @@ export interface CustomerOrder {
   direction: 'ASC' | 'DESC';
 }
 
-/** The advisory-lock names for the duplicate rule's keys (E4). */
-export function duplicateKeys(tradeName: string | null, phoneKeys: readonly string[]): string[] {
-  return [...(tradeName ? [`trade:${tradeName}`] : []), ...phoneKeys.map((k) => `phone:${k}`)];
-}
+/** Runs inside the creating transaction, so entry and what it starts commit together. */
+export type AfterEntry = (tx: Tx, row: CustomerRow) => Promise<unknown>;
 
-export function viewerActor(viewer: Viewer): Actor {
-  return { kind: 'user', id: viewer.id, roles: viewer.roles, displayName: viewer.displayName };
-}
+type SortKey = { expr: SQL; type: string; value: (r: CustomerRow) => unknown };
+
+const SORT_KEYS: Record<CustomerOrderField, SortKey> = {
+  CREATED_AT: { expr: sql`${customers.createdAt}`, type: 'timestamptz', value: (r) => r.createdAt.toISOString() },
+  NAME: { expr: sql`${customers.name}`, type: 'text', value: (r) => r.name },
+  PROTECTED_UNTIL: {
+    expr: sql`coalesce(${customers.deadlineAt}, 'infinity'::timestamptz)`,
+    type: 'timestamptz',
+    value: (r) => r.deadlineAt?.toISOString() ?? 'infinity',
+  },
+  LAST_FOLLOW_UP_AT: {
+    expr: sql`coalesce(${customers.lastFollowUpAt}, '-infinity'::timestamptz)`,
+    type: 'timestamptz',
+    value: (r) => r.lastFollowUpAt?.toISOString() ?? '-infinity',
+  },
+};
 
 export class CustomerService {
-  /**
-   * Runs inside the creating transaction (the applications workflow opens the PROTECTION
-   * application here, P1/A1), so entry and application commit together.
-   */
-  afterCreate: ((tx: Tx, row: CustomerRow, viewer: Viewer, input: CreateCustomerInput) => Promise<void>) | null = null;
+  /** Each row's projection, computed once per row object (rows are loaded per request). */
+  private readonly projected = new WeakMap<CustomerRow, CustomerRow>();
 
   constructor(
     private readonly database: Database,
@@ -77,46 +83,31 @@ export class CustomerService {
 
   /** A row as it is now (a due deadline applied in memory; see WorkflowEngine.project). */
   project(row: CustomerRow): CustomerRow {
-    return this.engine.project(this.workflow, row);
+    let now = this.projected.get(row);
+    if (!now) this.projected.set(row, (now = this.engine.project(this.workflow, row)));
+    return now;
   }
 
-  /** SQL for "the deadline has passed": such a customer is in the pool whatever its row says. */
-  private overdue(): SQL {
-    return sql`(${customers.deadlineAt} is not null and ${customers.deadlineAt} <= ${this.clock().toISOString()}::timestamptz)`;
+  /** The effective stage at this moment, in SQL (a passed deadline counts as fired). */
+  private stage(): SQL {
+    return this.engine.read(this.workflow).derived(this.clock(), stageOf);
   }
 
-  private effectiveStage(): SQL {
-    return sql`(case when ${this.overdue()} then 'POOL' else ${customers.stage} end)`;
-  }
-
-  /** Customers the user holds now (overdue ones excluded). */
+  /** Customers the user holds now (custody whose term has run out excluded). */
   heldBy(userId: string): SQL {
-    return and(eq(customers.custodianId, userId), sql`not ${this.overdue()}`) as SQL;
+    return sql`(${customers.custodianId} = ${userId} and ${this.stage()} <> 'POOL')`;
   }
 
-  /** P8: full details only for the custodian and for pool customers; managers, auditors and after-sales see all. */
   canSeeDetails(viewer: Viewer, row: CustomerRow): boolean {
-    if (hasRole(viewer, 'MANAGER', 'AUDITOR', 'AFTER_SALES', 'ADMIN')) return true;
-    const now = this.project(row);
-    return hasRole(viewer, 'SALES') && (now.custodianId === viewer.id || now.stage === 'POOL');
-  }
-
-  /** Who may change a customer's records: its custodian, a manager, after-sales for a formal one. */
-  canEdit(viewer: Viewer, row: CustomerRow): boolean {
-    const now = this.project(row);
-    return hasRole(viewer, 'MANAGER') || now.custodianId === viewer.id || (now.stage === 'FORMAL' && hasRole(viewer, 'AFTER_SALES'));
-  }
-
-  requireEdit(viewer: Viewer, row: CustomerRow): void {
-    if (!this.canEdit(viewer, row)) {
-      throw new ForbiddenError('Only the custodian or a manager can change this customer', { rule: 'P8', customerId: row.id });
-    }
+    return canSeeDetails(viewer, this.project(row));
   }
 
   requireDetails(viewer: Viewer, row: CustomerRow): void {
-    if (!this.canSeeDetails(viewer, row)) {
-      throw new ForbiddenError('Only the custodian sees this customer’s details (P8)', { rule: 'P8', customerId: row.id });
-    }
+    requireDetails(viewer, this.project(row));
+  }
+
+  requireEdit(viewer: Viewer, row: CustomerRow): void {
+    requireEdit(viewer, this.project(row));
   }
 
   async byIds(ids: readonly string[]): Promise<(CustomerRow | null)[]> {
@@ -125,40 +116,44 @@ export class CustomerService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async get(id: string): Promise<CustomerRow> {
-    const [row] = await this.db.select().from(customers).where(eq(customers.id, id));
+  /** One customer as stored; inside a transaction pass its `tx` (PGlite has one connection). */
+  async get(id: string, executor: Executor = this.db): Promise<CustomerRow> {
+    const [row] = await executor.select().from(customers).where(eq(customers.id, id));
     if (!row) throw new NotFoundError('Customer', id);
     return row;
   }
 
-  // ---------------------------------------------------------------- entry (E1–E7)
+  // ---------------------------------------------------------------- the machine, for other features
 
-  /** Existing customers whose trade name or any phone (customer's or a contact's) matches (E4). */
-  async findDuplicates(executor: Executor, tradeName: string | null, phoneKeys: string[], excludeId?: string): Promise<DuplicateMatch[]> {
-    const conditions: SQL[] = [];
-    if (tradeName) conditions.push(eq(customers.tradeName, tradeName));
-    if (phoneKeys.length > 0) {
-      conditions.push(inArray(customers.phoneKey, phoneKeys));
-      conditions.push(
-        sql`exists (select 1 from ${contacts} where ${contacts.customerId} = ${customers.id} and (${inArray(contacts.mobile, phoneKeys)} or regexp_replace(coalesce(${contacts.landline}, ''), '[^0-9]', '', 'g') in (${sql.join(phoneKeys.map((k) => sql`${k}`), sql`, `)})))`,
-      );
-    }
-    if (conditions.length === 0) return [];
-    const rows = await executor
-      .select({ customer: customers, custodianName: users.displayName })
-      .from(customers)
-      .leftJoin(users, eq(users.id, customers.custodianId))
-      .where(and(or(...conditions), excludeId ? ne(customers.id, excludeId) : undefined))
-      .limit(20);
-    return rows.map((r) => this.toMatch(r.customer, r.custodianName));
+  /** Sends an event to a customer inside the caller's transaction (an audit decision, a contract). */
+  applyIn(tx: Tx, id: string, event: EngineEvent, actor: Actor) {
+    return this.engine.applyIn(tx, this.workflow, id, event, actor);
   }
 
-  private toMatch(row: CustomerRow, custodianName: string | null): DuplicateMatch {
-    const now = this.project(row);
+  /** P1: a rejected customer goes back to audit (the caller opens its new application in `tx`). */
+  applyResubmit(tx: Tx, id: string, actor: Actor, expectedVersion?: number | null) {
+    return this.engine.applyIn(tx, this.workflow, id, { type: 'RESUBMIT' }, actor, { expectedVersion });
+  }
+
+  /** Whether the customer machine would accept this event now (no I/O). */
+  accepts(row: CustomerRow, event: EngineEvent, actor: Actor): boolean {
+    return this.engine.accepts(this.workflow, row, event, actor);
+  }
+
+  // ---------------------------------------------------------------- entry (E1–E7)
+
+  private toMatch({ customer, custodianName }: MatchRow): DuplicateMatch {
+    const now = this.project(customer);
     return { customerId: now.id, name: now.name, stage: now.stage, state: now.state, custodianName: now.custodianId ? custodianName : null };
   }
 
-  async create(viewer: Viewer, input: CreateCustomerInput): Promise<CustomerRow> {
+  /** Existing customers whose trade name or any phone (customer's or a contact's) matches (E4). */
+  async findDuplicates(executor: Executor, tradeName: string | null, phoneKeys: string[], excludeId?: string): Promise<DuplicateMatch[]> {
+    return (await findDuplicateRows(executor, tradeName, phoneKeys, excludeId)).map((r) => this.toMatch(r));
+  }
+
+  /** Enters a customer (E3, E4, E7, P1); `within` runs in the same transaction (e.g. its PROTECTION application). */
+  async create(viewer: Viewer, input: CreateCustomerInput, within?: AfterEntry): Promise<CustomerRow> {
     requireRole(viewer, 'SALES', 'MANAGER');
     const errors = new FieldErrorCollector();
     const fields = cleanCustomerFields(input, errors, false);
@@ -166,19 +161,19 @@ export class CustomerService {
     errors.throwIfAny();
     const tradeName = fields.tradeName ?? '';
     const phoneKeys = [...new Set([fields.phoneKey ?? '', ...contactRows.flatMap(contactPhoneKeys)].filter(Boolean))];
-    const actor = viewerActor(viewer);
     const now = this.clock();
     try {
       return await this.db.transaction(async (tx) => {
         // E4: simultaneous entries sharing a key wait for each other, then see each other.
         await lockKeys(tx, duplicateKeys(tradeName, phoneKeys));
         const matches = await this.findDuplicates(tx, tradeName, phoneKeys);
-        if (matches.length > 0) throw this.duplicate(matches);
+        if (matches.length > 0) throw duplicateError(matches);
         // E7: creator, custodian and time are set here, never by the client. P1: pending audit.
         const start = this.engine.initial(this.workflow, { custodianId: viewer.id });
         const [row] = await tx
           .insert(customers)
           .values({
+            ...fields,
             name: fields.name ?? '',
             tradeName,
             address: fields.address ?? '',
@@ -186,14 +181,6 @@ export class CustomerService {
             phone: fields.phone ?? '',
             phoneKey: fields.phoneKey ?? '',
             introduction: fields.introduction ?? '',
-            postcode: fields.postcode ?? null,
-            website: fields.website ?? null,
-            email: fields.email ?? null,
-            fax: fields.fax ?? null,
-            country: fields.country ?? null,
-            region: fields.region ?? null,
-            source: fields.source ?? null,
-            level: fields.level ?? null,
             ...start.values,
             stage: start.values.stage ?? 'PROSPECT',
             custodianId: viewer.id,
@@ -203,28 +190,18 @@ export class CustomerService {
           })
           .returning();
         if (!row) throw new Error('insert returned nothing');
-        await start.record(tx, row.id, actor);
+        await start.record(tx, row.id, actorOf(viewer));
         if (contactRows.length > 0) {
           await tx.insert(contacts).values(contactRows.map((c) => ({ ...c, customerId: row.id, createdById: viewer.id, createdAt: now, updatedAt: now })));
         }
-        await this.afterCreate?.(tx, row, viewer, input);
+        await within?.(tx, row);
         return row;
       });
     } catch (err) {
       // The unique index decides a race the pre-check could not see (E4).
-      if (uniqueViolation(err)) {
-        throw this.duplicate(await this.findDuplicates(this.db, tradeName, phoneKeys));
-      }
+      if (uniqueViolation(err)) throw duplicateError(await this.findDuplicates(this.db, tradeName, phoneKeys));
       throw err;
     }
-  }
-
-  private duplicate(matches: DuplicateMatch[]): DuplicateError {
-    const first = matches[0];
-    return new DuplicateError(
-      first ? `This company is already entered: ${first.name} (${first.state}${first.custodianName ? `, ${first.custodianName}` : ''})` : 'This company is already entered',
-      matches.map((m) => ({ id: m.customerId, name: m.name, stage: m.stage, state: m.state, custodianName: m.custodianName })),
-    );
   }
 
   /** Data fields only (never state); custodian or MANAGER; a name change re-runs the duplicate rule. */
@@ -244,7 +221,7 @@ export class CustomerService {
         const trade = fields.tradeName && fields.tradeName !== row.tradeName ? fields.tradeName : null;
         await lockKeys(tx, duplicateKeys(trade, keys));
         const matches = await this.findDuplicates(tx, trade, keys, id);
-        if (matches.length > 0) throw this.duplicate(matches);
+        if (matches.length > 0) throw duplicateError(matches);
         const [updated] = await tx
           .update(customers)
           .set({ ...fields, version: row.version + 1, updatedAt: this.clock() })
@@ -270,61 +247,32 @@ export class CustomerService {
     const normalized = phone?.trim() ? normalizePhone(phone) : null;
     if (phone?.trim() && !normalized) errors.add('phone', 'is not a mobile or landline number');
     errors.throwIfAny();
-    const key = kw ? deriveTradeName(kw) || kw : '';
-    const conditions: SQL[] = [];
-    let score: SQL = sql`0`;
-    if (kw) {
-      const like = `%${kw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      conditions.push(ilike(customers.name, like), eq(customers.tradeName, key), sql`similarity(${customers.tradeName}, ${key}) > 0.3`);
-      score = sql`greatest(case when ${customers.tradeName} = ${key} then 1.0 else 0 end, case when ${customers.name} ilike ${like} then 0.8 else 0 end, similarity(${customers.tradeName}, ${key}), similarity(${customers.name}, ${kw}))`;
-    }
-    if (normalized) {
-      const pk = phoneKey(normalized);
-      const phoneMatch = sql`(${customers.phoneKey} = ${pk} or exists (select 1 from ${contacts} where ${contacts.customerId} = ${customers.id} and (${contacts.mobile} = ${pk} or regexp_replace(coalesce(${contacts.landline}, ''), '[^0-9]', '', 'g') = ${pk})))`;
-      conditions.push(phoneMatch);
-      score = sql`greatest(${score}, case when ${phoneMatch} then 1.0 else 0 end)`;
-    }
-    const rows = await this.db
-      .select({ customer: customers, custodianName: users.displayName, score: sql<number>`${score}` })
-      .from(customers)
-      .leftJoin(users, eq(users.id, customers.custodianId))
-      .where(or(...conditions))
-      .orderBy(desc(sql`${score}`), asc(customers.name))
-      .limit(20);
-    return rows.map((r) => this.toMatch(r.customer, r.custodianName));
+    return (await searchDuplicateRows(this.db, kw, normalized)).map((r) => this.toMatch(r));
   }
 
-  async list(viewer: Viewer, filter: CustomerFilter = {}, order: CustomerOrder = { field: 'CREATED_AT', direction: 'DESC' }, args: PageArgs = {}): Promise<Page<CustomerRow>> {
-    const limit = pageSize(args.first);
+  private filters(viewer: Viewer, filter: CustomerFilter): (SQL | undefined)[] {
     const where: (SQL | undefined)[] = [];
+    const read = this.engine.read(this.workflow);
     // P8: a salesperson's list is their own customers unless they ask for ALL (public cards).
-    const scope = filter.scope ?? (hasRole(viewer, 'MANAGER', 'AUDITOR', 'AFTER_SALES', 'ADMIN') ? 'ALL' : 'MINE');
+    const scope = filter.scope ?? (hasRole(viewer, ...SEES_ALL_DETAILS) ? 'ALL' : 'MINE');
     if (scope === 'MINE') where.push(this.heldBy(viewer.id));
-    if (filter.stage) where.push(sql`${this.effectiveStage()} = ${filter.stage}`);
-    requireKnownState(this.workflow, filter.state);
-    if (filter.state) where.push(sql`(case when ${this.overdue()} then 'pool' else ${customers.state} end) = ${filter.state}`);
+    if (filter.stage) where.push(sql`${this.stage()} = ${filter.stage}`);
+    requireKnownState(read.states(), filter.state);
+    if (filter.state) where.push(sql`${read.state(this.clock())} = ${filter.state}`);
     if (filter.custodianId) where.push(this.heldBy(filter.custodianId));
     if (filter.industry) where.push(eq(customers.industry, filter.industry));
     if (filter.region) where.push(ilike(customers.region, `%${filter.region}%`));
     if (filter.keyword?.trim()) where.push(ilike(customers.name, `%${filter.keyword.trim()}%`));
     if (filter.createdFrom) where.push(gte(customers.createdAt, filter.createdFrom));
     if (filter.createdTo) where.push(lt(customers.createdAt, filter.createdTo));
+    return where;
+  }
 
+  async list(viewer: Viewer, filter: CustomerFilter = {}, order: CustomerOrder = { field: 'CREATED_AT', direction: 'DESC' }, args: PageArgs = {}): Promise<Page<CustomerRow>> {
+    const limit = pageSize(args.first);
+    const where = this.filters(viewer, filter);
     const desc_ = order.direction === 'DESC';
-    const sortKey: { expr: SQL; type: string; value: (r: CustomerRow) => unknown } = {
-      CREATED_AT: { expr: sql`${customers.createdAt}`, type: 'timestamptz', value: (r: CustomerRow) => r.createdAt.toISOString() },
-      NAME: { expr: sql`${customers.name}`, type: 'text', value: (r: CustomerRow) => r.name },
-      PROTECTED_UNTIL: {
-        expr: sql`coalesce(${customers.deadlineAt}, 'infinity'::timestamptz)`,
-        type: 'timestamptz',
-        value: (r: CustomerRow) => r.deadlineAt?.toISOString() ?? 'infinity',
-      },
-      LAST_FOLLOW_UP_AT: {
-        expr: sql`coalesce(${customers.lastFollowUpAt}, '-infinity'::timestamptz)`,
-        type: 'timestamptz',
-        value: (r: CustomerRow) => r.lastFollowUpAt?.toISOString() ?? '-infinity',
-      },
-    }[order.field];
+    const sortKey = SORT_KEYS[order.field];
     const condition = and(...where);
     if (args.after) {
       const [v, id] = decodeCursor(args.after, 2);
@@ -363,18 +311,18 @@ export class CustomerService {
     return customerIds.map((id) => map.get(id) ?? []);
   }
 
-  // ---------------------------------------------------------------- protection actions (P5, P7, P9, P1)
+  // ---------------------------------------------------------------- protection actions (P5, P7, P9)
 
   async claim(viewer: Viewer, id: string, expectedVersion?: number | null): Promise<CustomerRow> {
-    return (await this.engine.apply(this.workflow, id, { type: 'CLAIM' }, viewerActor(viewer), { expectedVersion })).row;
+    return (await this.engine.apply(this.workflow, id, { type: 'CLAIM' }, actorOf(viewer), { expectedVersion })).row;
   }
 
   async abandon(viewer: Viewer, id: string, reason: string, expectedVersion?: number | null): Promise<CustomerRow> {
-    return (await this.engine.apply(this.workflow, id, { type: 'ABANDON', reason }, viewerActor(viewer), { expectedVersion })).row;
+    return (await this.engine.apply(this.workflow, id, { type: 'ABANDON', reason }, actorOf(viewer), { expectedVersion })).row;
   }
 
   async transfer(viewer: Viewer, id: string, toUserId: string, reason: string, expectedVersion?: number | null): Promise<CustomerRow> {
-    return (await this.engine.apply(this.workflow, id, { type: 'TRANSFER', toUserId, reason }, viewerActor(viewer), { expectedVersion })).row;
+    return (await this.engine.apply(this.workflow, id, { type: 'TRANSFER', toUserId, reason }, actorOf(viewer), { expectedVersion })).row;
   }
 
   /** Time left on the running term, in ms (0 when due), or null with no deadline. */
@@ -386,8 +334,7 @@ export class CustomerService {
 
   /** Customers held by the viewer whose term ends within `warnBefore` (reminders: expiring). */
   async expiring(viewer: Viewer): Promise<CustomerRow[]> {
-    const now = this.clock();
-    const warnUntil = new Date(now.getTime() + durationToMs(this.policy().customer.warnBefore));
+    const warnUntil = new Date(this.clock().getTime() + durationToMs(this.policy().customer.warnBefore));
     return this.db
       .select()
       .from(customers)

@@ -14,7 +14,7 @@ import { users, type FollowUpChannel, type ProductRow, type Role } from '../plat
 import { hashPassword } from '../platform/auth/password.js';
 import type { TokenService } from '../platform/auth/tokens.js';
 import type { Viewer } from '../platform/auth/viewer.js';
-import { viewerActor } from '../customers/customer.service.js';
+import { actorOf } from '../workflow/actor.js';
 import { createServices, type Services } from '../services.js';
 import type { Clock } from '../platform/clock.js';
 import type { Actor } from '../workflow/actor.js';
@@ -98,7 +98,7 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     const s = at(daysAgo);
     await s.engine.apply(s.workflows.customer, id, event, actor);
   };
-  const auditor = viewerActor(viewer('auditor1'));
+  const auditor = actorOf(viewer('auditor1'));
   if (!withCustomers) return true;
   const catalogue: ProductRow[] = [];
   for (const p of DEMO_PRODUCTS) catalogue.push(await at(60).contracts.saveProduct(viewer('manager1'), null, p));
@@ -146,7 +146,7 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     const plan = timeline(demo.scenario, oldest);
     const s = at(plan.created);
     const { custodian: _c, scenario: _s, followUps: _f, contacts, ...fields } = demo;
-    const customer = await s.customers.create(viewer(owner), { ...fields, contacts });
+    const customer = await s.enterCustomer(viewer(owner), { ...fields, contacts });
     const contactRows = await s.contacts.byCustomerIds([customer.id]);
 
     const steps: { daysAgo: number; run: () => Promise<void> }[] = [];
@@ -195,7 +195,7 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     if (demo.scenario === 'intent' && i % 2 === 0) {
       steps.push({ daysAgo: 2, run: () => contractLife(customer.id, owner, 2, i % 4 === 0 ? 'draft' : 'reserved') });
     }
-    event(plan.abandoned, { type: 'ABANDON', reason: '客户短期内无采购计划' }, viewerActor(viewer(owner)));
+    event(plan.abandoned, { type: 'ABANDON', reason: '客户短期内无采购计划' }, actorOf(viewer(owner)));
     event(plan.expired, { type: 'TERM_EXPIRED' }, SYSTEM_SWEEPER);
     for (const f of demo.followUps) {
       const when = Math.min(Math.max(f.daysAgo, plan.custodyEnds), plan.created - 0.1);

@@ -4,7 +4,8 @@ import type { ApplicationRow, ContractRow, CustomerRow, PolicyVersionRow, Workfl
 import { WORKFLOW_SECTIONS } from './policy.service.js';
 import { NotFoundError } from '../platform/errors.js';
 import { describeWorkflow, type WorkflowDescription } from '../workflow/describe.js';
-import type { WorkflowDefinition, WorkflowRow } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
+import type { WorkflowRow } from '../workflow/definition.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { ActionInput } from '../customers/customer.type.js';
 import { User } from '../users/user.type.js';
@@ -146,8 +147,10 @@ function toWorkflow(d: WorkflowDescription, definition: unknown): Workflow {
   return { ...d, definition, transitions: d.transitions.map((t) => ({ ...t, rolesAllowed: t.who })) };
 }
 
-function describe(def: WorkflowDefinition<WorkflowRow, unknown>): Workflow {
-  return toWorkflow(describeWorkflow(def), def.document);
+/** The current version of a workflow as designers read it. */
+function describe(designs: WorkflowService, def: WorkflowDefinition<WorkflowRow, unknown>): Workflow {
+  const current = designs.registry.current(def);
+  return toWorkflow(describeWorkflow(def, current), current.document);
 }
 
 @Resolver(() => Workflow)
@@ -157,14 +160,14 @@ export class WorkflowResolver {
   @Authorized()
   @Query(() => [Workflow])
   workflows(@Ctx() ctx: Context): Workflow[] {
-    return this.services.designs.all().map(describe);
+    return this.services.designs.all().map((def) => describe(this.services.designs, def));
   }
 
   @Authorized()
   @Query(() => Workflow, { nullable: true })
   workflow(@Arg('name', () => String) name: string, @Ctx() ctx: Context): Workflow | null {
     const def = this.services.designs.all().find((d) => d.name === name);
-    return def ? describe(def) : null;
+    return def ? describe(this.services.designs, def) : null;
   }
 
   @FieldResolver(() => JSONScalar, { description: 'The policy sections this workflow uses, as in force now.' })
@@ -190,7 +193,7 @@ export class WorkflowResolver {
     await this.services.policies.update(viewerOf(ctx), workflow, changes, expectedVersion, note);
     const def = this.services.designs.all().find((d) => d.name === workflow);
     if (!def) throw new NotFoundError('Workflow', workflow);
-    return describe(def);
+    return describe(this.services.designs, def);
   }
 
   @Authorized()
@@ -200,7 +203,7 @@ export class WorkflowResolver {
     const def = this.services.designs.get(w.name);
     return [
       ...rows.map((r) => ({ version: r.version, note: r.note, definition: r.document, stateMapping: r.stateMapping, publishedAt: r.createdAt, authorId: r.authorId })),
-      { version: 1, note: null, definition: def.versions.get(1)!.document, stateMapping: {}, publishedAt: null, authorId: null },
+      { version: 1, note: null, definition: def.document, stateMapping: {}, publishedAt: null, authorId: null },
     ];
   }
 
@@ -234,7 +237,7 @@ export class WorkflowResolver {
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Ctx() ctx: Context,
   ): Promise<Workflow> {
-    return describe(await this.services.designs.publish(viewerOf(ctx), name, definition, note, stateMapping, expectedVersion));
+    return describe(this.services.designs, await this.services.designs.publish(viewerOf(ctx), name, definition, note, stateMapping, expectedVersion));
   }
 
   @Authorized('DESIGNER')

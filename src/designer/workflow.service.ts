@@ -13,15 +13,19 @@ import { workflowVersions, type WorkflowVersionRow } from '../platform/db/schema
 import type { Clock } from '../platform/clock.js';
 import { ConflictError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { leafPaths, type WorkflowDocument } from '../workflow/document.js';
-import { installVersion, machineOf, nodeChain, type WorkflowDefinition, type WorkflowEngine, type WorkflowRow } from '../workflow/engine.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
+import type { WorkflowRow } from '../workflow/definition.js';
+import { isFinalState } from '../workflow/machine-paths.js';
+import type { MachineRegistry } from '../workflow/registry.js';
 import { occupancyProblems, validateDocument, type WorkflowProblem } from '../workflow/validate.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
-import { viewerActor } from '../customers/customer.service.js';
+import { actorOf } from '../workflow/actor.js';
 
 type AnyDefinition = WorkflowDefinition<WorkflowRow, unknown>;
 
 /** Refuses a viewer who may not address this instance at all (NOT_FOUND / FORBIDDEN). */
-export type Addressable = (viewer: Viewer, row: WorkflowRow) => Promise<void> | void;
+export type Addressable = (viewer: Viewer, id: string) => Promise<void>;
 
 export interface MigrationResult {
   workflow: string;
@@ -36,11 +40,9 @@ function problemsError(problems: WorkflowProblem[], what: string): ValidationErr
   return new ValidationError(fields, `${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { problems });
 }
 
-function isFinal(def: AnyDefinition, version: number, state: string): boolean {
-  const mv = def.versions.get(version);
-  if (!mv) return false;
-  const chain = nodeChain(mv.machine, state);
-  return chain.length > 0 && chain[chain.length - 1]!.type === 'final';
+function isFinal(versions: MachineRegistry, def: AnyDefinition, version: number, state: string): boolean {
+  const mv = versions.get(def, version);
+  return mv !== undefined && isFinalState(mv.machine, state);
 }
 
 export class WorkflowService {
@@ -48,9 +50,18 @@ export class WorkflowService {
     private readonly database: Database,
     private readonly engine: WorkflowEngine,
     private readonly clock: Clock,
-    private readonly defs: Record<string, AnyDefinition>,
+    definitions: readonly AnyDefinition[],
     private readonly addressable: Record<string, Addressable> = {},
-  ) {}
+  ) {
+    this.defs = Object.fromEntries(definitions.map((d) => [d.name, d]));
+  }
+
+  private readonly defs: Record<string, AnyDefinition>;
+
+  /** The machine versions every part of this app instance runs on. */
+  get registry(): MachineRegistry {
+    return this.engine.versions;
+  }
 
   get(name: string): AnyDefinition {
     const def = this.defs[name];
@@ -64,11 +75,7 @@ export class WorkflowService {
 
   /** Loads versions published since this instance last looked (at start, and on each sweep tick). */
   async refresh(): Promise<void> {
-    const rows = await this.database.db.select().from(workflowVersions).orderBy(asc(workflowVersions.workflow), asc(workflowVersions.version));
-    for (const row of rows) {
-      const def = this.defs[row.workflow];
-      if (def && !def.versions.has(row.version)) installVersion(def, row.version, row.document as unknown as WorkflowDocument);
-    }
+    await this.registry.refresh();
   }
 
   /** Published versions of a workflow, newest first (version 1, the repository's, has no row). */
@@ -85,7 +92,7 @@ export class WorkflowService {
       .from(def.table)
       .groupBy(def.table.machineVersion, def.table.state)
       .orderBy(def.table.machineVersion, def.table.state);
-    return (rows as { version: number; state: string; count: number }[]).map((r) => ({ ...r, terminal: isFinal(def, r.version, r.state) }));
+    return (rows as { version: number; state: string; count: number }[]).map((r) => ({ ...r, terminal: isFinal(this.registry, def, r.version, r.state) }));
   }
 
   /** Every problem with a document, including live instances it would strand (nothing is written). */
@@ -97,7 +104,7 @@ export class WorkflowService {
   }
 
   private async problems(def: AnyDefinition, definition: unknown, stateMapping: unknown): Promise<WorkflowProblem[]> {
-    const problems = validateDocument({ ...def, reference: def.versions.get(1)!.machine }, definition);
+    const problems = validateDocument({ ...def, terms: Object.keys(def.terms), reference: this.registry.all(def)[0]?.machine ?? this.registry.current(def).machine }, definition);
     const mapping = this.mappingOf(stateMapping, problems);
     if (problems.length > 0) return problems;
     const live = (await this.occupancy(def.name)).filter((o) => !o.terminal);
@@ -124,9 +131,9 @@ export class WorkflowService {
     errors.throwIfAny('Invalid workflow publish');
     await this.refresh();
     // The version this publish builds on: if anyone publishes base + 1 first, the unique index refuses this one.
-    const base = def.version;
+    const base = this.registry.current(def).version;
     if (expectedVersion != null && expectedVersion !== base) {
-      throw new ConflictError(`The ${name} workflow is at version ${def.version} (you had ${expectedVersion}); reload and merge`, { currentVersion: def.version });
+      throw new ConflictError(`The ${name} workflow is at version ${base} (you had ${expectedVersion}); reload and merge`, { currentVersion: base });
     }
     const problems = await this.problems(def, definition, stateMapping);
     if (problems.length > 0) throw problemsError(problems, `The ${name} workflow was not published`);
@@ -159,19 +166,19 @@ export class WorkflowService {
     requireRole(viewer, 'DESIGNER');
     const def = this.get(name);
     await this.refresh();
-    const target = def.versions.get(toVersion);
-    if (!target) throw new ValidationError({ toVersion: `${name} has versions 1 to ${def.version}` });
+    const target = this.registry.get(def, toVersion);
+    if (!target) throw new ValidationError({ toVersion: `${name} has versions 1 to ${this.registry.current(def).version}` });
     const problems: WorkflowProblem[] = [];
     const given = this.mappingOf(stateMapping, problems);
     if (problems.length > 0) throw problemsError(problems, 'Invalid state mapping');
     const [stored] = await this.database.db.select().from(workflowVersions).where(and(eq(workflowVersions.workflow, name), eq(workflowVersions.version, toVersion)));
     const mapping = { ...(stored?.stateMapping ?? {}), ...given };
     const leaves = new Set(leafPaths(target.document));
-    const actor = viewerActor(viewer);
+    const actor = actorOf(viewer);
 
     return this.database.db.transaction(async (tx) => {
       const rows = (await tx.select().from(def.table).where(ne(def.table.machineVersion, toVersion)).orderBy(def.table.id).for('update')) as unknown as WorkflowRow[];
-      const live = rows.filter((r) => !isFinal(def, r.machineVersion, r.state));
+      const live = rows.filter((r) => !isFinal(this.registry, def, r.machineVersion, r.state));
       const stranded = new Map<string, number>();
       for (const r of live) if (!leaves.has(mapping[r.state] ?? r.state)) stranded.set(r.state, (stranded.get(r.state) ?? 0) + 1);
       for (const [from, to] of Object.entries(given)) if (!leaves.has(to)) problems.push({ path: `stateMapping.${from}`, message: `${JSON.stringify(to)} is not a state of version ${toVersion}` });
@@ -200,10 +207,11 @@ export class WorkflowService {
     const def = this.get(name);
     const [row] = (await this.database.db.select().from(def.table).where(eq(def.table.id, id))) as unknown as WorkflowRow[];
     if (!row) throw new NotFoundError(def.entityType, id);
-    await this.addressable[name]?.(viewer, row);
+    await this.addressable[name]?.(viewer, id);
+    await this.registry.ensure(def, row.machineVersion);
     const dedicated = def.dedicated[event];
     if (dedicated) throw new ValidationError({ event: `${event} has its own mutation: use ${dedicated}` });
-    const info = machineOf(def, row).events[event];
+    const info = this.registry.machineOf(def, row).events[event];
     if (!info) throw new ValidationError({ event: `${event} is not an event of the ${name} workflow (version ${row.machineVersion})` });
     if (info.internal) throw new ForbiddenError(`${event} is sent by the system, not by users`, { event });
     const errors = new FieldErrorCollector();
@@ -224,7 +232,7 @@ export class WorkflowService {
       values[spec.name] = v;
     }
     errors.throwIfAny(`Invalid input for ${event}`);
-    const { row: updated } = await this.engine.apply(def, id, { type: event, ...values }, viewerActor(viewer), { expectedVersion });
+    const { row: updated } = await this.engine.apply(def, id, { type: event, ...values }, actorOf(viewer), { expectedVersion });
     return updated;
   }
 }

@@ -13,3 +13,8 @@ export const SYSTEM_SWEEPER: Actor = { kind: 'system', id: null, name: 'sweeper'
 export function actorHasRole(actor: Actor, ...roles: Role[]): boolean {
   return actor.kind === 'user' && roles.some((r) => actor.roles.includes(r));
 }
+
+/** The actor for a signed-in user. */
+export function actorOf(viewer: { id: string; roles: readonly Role[]; displayName?: string }): Actor {
+  return { kind: 'user', id: viewer.id, roles: viewer.roles, displayName: viewer.displayName };
+}

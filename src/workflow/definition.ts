@@ -1,14 +1,23 @@
-/** The shapes every workflow definition shares: state meta, event info, guard rules. */
+/**
+ * The shapes every workflow shares: state meta, event info, and the rule — the unit a feature
+ * writes its numbered business rules in (one file per rule, listed in a registry per feature).
+ *
+ * A rule bundles what the engine needs to enforce it: named guards with their refusal, the
+ * facts those guards read (one query), context updates and effects the machine's actions name,
+ * the policy terms timed states declare, and the policy keys it reads (for the docs).
+ */
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Executor, Tx } from '../platform/db/client.js';
 import type { ErrorCode } from '../platform/errors.js';
-
-/** A policy term a timed state declares; resolved against the policy when the state is entered. */
-export type TermName = 'prospectTerm' | 'intentTerm' | 'rejectionRelease';
+import type { Actor } from './actor.js';
+import type { Policy } from './policy/policy.js';
+import type { ReadModel } from './read-model.js';
 
 export interface StateMeta {
   label: string;
   description?: string;
   /** P11: entering this state starts a deadline; when it passes the sweeper sends `event`. */
-  deadline?: { event: string; term: TermName };
+  deadline?: { event: string; term: string };
 }
 
 export interface EventInput {
@@ -26,6 +35,7 @@ export interface EventInfo {
   internal?: boolean;
 }
 
+/** Why a guard refuses, as the client sees it. */
 export interface GuardRule {
   rule: string;
   code: Extract<ErrorCode, 'FORBIDDEN' | 'BAD_USER_INPUT' | 'ILLEGAL_TRANSITION'>;
@@ -36,5 +46,113 @@ export interface GuardRule {
   who?: string[];
 }
 
-/** Every term a state may declare as its deadline; each is resolved against the policy (terms.ts). */
-export const TERM_NAMES: readonly TermName[] = ['prospectTerm', 'intentTerm', 'rejectionRelease'];
+/** An event as the engine hands it to a machine: its inputs plus actor, facts and time. */
+export interface EngineEvent {
+  type: string;
+  reason?: string | null;
+  [key: string]: unknown;
+}
+
+/** The event a guard sees. `offering` is set while computing availableActions (inputs not given yet). */
+export type RuleEvent<TFacts> = EngineEvent & { actor: Actor; facts: TFacts; at?: string; offering?: boolean };
+
+export interface GuardSpec<TContext, TFacts> {
+  /** Pure: no I/O, only the machine context and the event (with its facts). */
+  check(args: { context: TContext; event: RuleEvent<TFacts> }): boolean;
+  refusal: Omit<GuardRule, 'rule'>;
+  /** Decided by an input the user gives with the event (e.g. the new custodian): passes while offering actions. */
+  onInput?: boolean;
+}
+
+/** What a facts query gets: the locked row, who acts, the event, the time and the policy in force. */
+export interface FactsRequest<TRow> {
+  executor: Executor;
+  row: TRow;
+  actor: Actor;
+  event: EngineEvent;
+  now: Date;
+  policy: Policy;
+  /** The workflow's read side (effective state at `now`) for facts about other rows. */
+  read: ReadModel;
+}
+
+export interface FactsSpec<TRow, TFacts> {
+  /** The facts with nothing loaded (the system actor, projections of due deadlines). */
+  defaults: Partial<TFacts>;
+  /** Only for these events (all user events when omitted). */
+  events?: readonly string[];
+  /** One query (a lock may precede it); never runs for the system actor. */
+  load(request: FactsRequest<TRow>): Promise<Partial<TFacts>>;
+}
+
+export interface EffectContext<TRow> {
+  tx: Tx;
+  row: TRow;
+  event: EngineEvent;
+  actor: Actor;
+  now: Date;
+  policy: Policy;
+  params: unknown;
+  /** The deadline the row will have after this transition (before this effect). */
+  deadlineAt: Date | null;
+}
+
+/**
+ * Done by the engine in the transition's transaction; may move the deadline (e.g. an extension,
+ * P3). Declared as a method so that a definition for a feature's row type is usable where any
+ * workflow definition is expected (method parameters are bivariant).
+ */
+export type Effect<TRow> = { run(ctx: EffectContext<TRow>): Promise<void | { deadlineAt: Date | null }> }['run'];
+
+/** A context update the machine applies (XState `assign`). */
+export type ContextUpdate<TContext, TFacts> = (args: { context: TContext; event: RuleEvent<TFacts> }) => Partial<TContext>;
+
+/** When a term ends, from when it starts and the policy in force then (P11). */
+export type TermFn = (start: Date, policy: Policy) => Date;
+
+export interface Rule<TRow, TContext, TFacts> {
+  /** The rule's number in docs/rules.md, e.g. `P5`. */
+  code: string;
+  /** One line: what the rule says. */
+  title: string;
+  /** Policy keys the rule reads, e.g. `customer.abandonCoolDown`. */
+  policyKeys?: readonly string[];
+  guards?: Record<string, GuardSpec<TContext, TFacts>>;
+  facts?: FactsSpec<TRow, TFacts>;
+  actions?: Record<string, ContextUpdate<TContext, TFacts>>;
+  effects?: Record<string, Effect<TRow>>;
+  terms?: Record<string, TermFn>;
+}
+
+/** The columns every workflow table has (see `workflowColumns` in the db schema). */
+export interface WorkflowRow {
+  id: string;
+  state: string;
+  snapshot: Record<string, unknown>;
+  version: number;
+  machineVersion: number;
+  deadlineAt: Date | null;
+  deadlineEvent: string | null;
+}
+
+export interface WorkflowTable extends PgTable {
+  id: PgColumn;
+  state: PgColumn;
+  snapshot: PgColumn;
+  version: PgColumn;
+  machineVersion: PgColumn;
+  deadlineAt: PgColumn;
+  deadlineEvent: PgColumn;
+}
+
+/** What the product's code relies on, checked on every publish (see validation/). */
+export interface WorkflowInvariants {
+  /** States services and derived columns read by name. */
+  requiredStates: string[];
+  /** The state a new instance must start in (services open applications, reserve numbers, …). */
+  initialState: string;
+  /** Events code sends (audit decisions, contract confirmation, dedicated mutations) → the states that must accept them ([] = some state). */
+  requiredEvents: Record<string, string[]>;
+  /** Pairs of states no sequence of events may lead from one to the other (e.g. formal → pool, P6). */
+  unreachable: { from: string; to: string; rule: string }[];
+}

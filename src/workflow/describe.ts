@@ -4,7 +4,7 @@
  */
 import type { AnyStateMachine, StateNode } from 'xstate';
 import type { EventInfo, EventInput, GuardRule, StateMeta } from './definition.js';
-import type { WorkflowDefinition, WorkflowRow } from './engine.js';
+import type { MachineVersion } from './registry.js';
 
 export interface StateDescription {
   path: string;
@@ -82,8 +82,9 @@ function leavesUnder(node: StateNode): StateNode[] {
   return children.length === 0 ? [node] : children.flatMap(leavesUnder);
 }
 
-export function describeWorkflow<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>): WorkflowDescription {
-  const nodes = allNodes(def.machine);
+/** A workflow version as designers read it; `guardRules` say who passes each guard and under which rule. */
+export function describeWorkflow(def: { name: string; guardRules: Readonly<Record<string, GuardRule>> }, mv: MachineVersion): WorkflowDescription {
+  const nodes = allNodes(mv.machine);
   const states: StateDescription[] = nodes.map((node) => {
     const meta = (node.meta ?? {}) as Partial<StateMeta>;
     return {
@@ -94,7 +95,7 @@ export function describeWorkflow<TRow extends WorkflowRow, TFacts>(def: Workflow
       deadline: meta.deadline ? { term: meta.deadline.term, event: meta.deadline.event } : null,
     };
   });
-  const events: EventDescription[] = Object.entries(def.events).map(([name, info]: [string, EventInfo]) => ({
+  const events: EventDescription[] = Object.entries(mv.events).map(([name, info]: [string, EventInfo]) => ({
     name,
     label: info.label,
     inputs: info.inputs,
@@ -121,7 +122,7 @@ export function describeWorkflow<TRow extends WorkflowRow, TFacts>(def: Workflow
       }
     }
   }
-  return { name: def.name, version: def.version, states, events, transitions, mermaid: mermaidOf(def.machine, transitions) };
+  return { name: def.name, version: mv.version, states, events, transitions, mermaid: mermaidOf(mv.machine, transitions) };
 }
 
 const id = (path: string) => path.replace(/\./g, '_');

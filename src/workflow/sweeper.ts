@@ -5,9 +5,13 @@
  * failure does not undo the others. Deadlines that passed while no process ran fire on the
  * first sweep.
  */
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Database } from '../platform/db/client.js';
-import type { WorkflowDefinition, WorkflowEngine, WorkflowRow } from './engine.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database, Tx } from '../platform/db/client.js';
+import type { WorkflowRow } from './definition.js';
+import type { WorkflowEngine } from './engine.js';
+import type { WorkflowDefinition } from './workflow.js';
 
 export interface SweepResult {
   fired: number;
@@ -21,10 +25,21 @@ export class Sweeper {
   constructor(
     private readonly database: Database,
     private readonly engine: WorkflowEngine,
-    private readonly workflows: () => WorkflowDefinition<WorkflowRow, unknown>[],
+    private readonly clock: Clock,
+    private readonly definitions: readonly WorkflowDefinition<WorkflowRow, unknown>[],
     private readonly logger: Logger,
     private readonly batchSize = 200,
   ) {}
+
+  /** Ids of rows whose deadline is due, oldest first, skipping rows another process holds. */
+  private async dueIds(tx: Tx, def: WorkflowDefinition<WorkflowRow, unknown>): Promise<string[]> {
+    const t = def.table;
+    const rows = await this.database.rows<{ id: string }>(
+      tx,
+      sql`select ${t.id} as id from ${t} where ${t.deadlineAt} <= ${this.clock().toISOString()}::timestamptz order by ${t.deadlineAt} limit ${this.batchSize} for update skip locked`,
+    );
+    return rows.map((r) => r.id);
+  }
 
   /** Sweeps until nothing is due (or only rows that failed this time remain). */
   async sweepOnce(): Promise<SweepResult> {
@@ -37,10 +52,11 @@ export class Sweeper {
 
   private async sweep(): Promise<SweepResult> {
     const total: SweepResult = { fired: 0, failed: 0 };
-    for (const def of this.workflows()) {
+    // Only machines with timed states (in any loaded version) need sweeping.
+    for (const def of this.definitions.filter((d) => this.engine.versions.isTimed(d))) {
       for (;;) {
         const batch = await this.database.db.transaction(async (tx) => {
-          const ids = await this.engine.dueIds(tx, def, this.batchSize);
+          const ids = await this.dueIds(tx, def);
           const result: SweepResult = { fired: 0, failed: 0 };
           for (const id of ids) {
             try {

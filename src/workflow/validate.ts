@@ -14,9 +14,9 @@
  * problems rather than an exception.
  */
 import type { AnyStateMachine } from 'xstate';
-import { TERM_NAMES, type GuardRule } from './definition.js';
+import type { GuardRule } from './definition.js';
 import { buildMachine, leafPaths, type MachineImplementation, type WorkflowDocument } from './document.js';
-import type { WorkflowInvariants } from './engine.js';
+import type { WorkflowInvariants } from './definition.js';
 
 export interface WorkflowProblem {
   /** Where in the document, e.g. `states.prospect.states.onHold.on.RESUME.target`. */
@@ -30,8 +30,10 @@ export interface ValidationContext {
   implementation: MachineImplementation;
   /** A machine built from the code's implementation, for the names of its guards and actions. */
   reference: AnyStateMachine;
-  guardRules: Record<string, GuardRule>;
+  guardRules: Readonly<Record<string, GuardRule>>;
   invariants: WorkflowInvariants;
+  /** The policy term names a timed state may declare. */
+  terms: readonly string[];
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -172,7 +174,7 @@ export function validateDocument(ctx: ValidationContext, input: unknown): Workfl
     if (meta.deadline === undefined) return;
     const d = meta.deadline;
     if (!isObject(d)) return add(`${at}.deadline`, 'must be { event, term }');
-    if (typeof d.term !== 'string' || !TERM_NAMES.includes(d.term as never)) add(`${at}.deadline.term`, `must be a policy term: ${TERM_NAMES.join(', ')}`);
+    if (typeof d.term !== 'string' || !ctx.terms.includes(d.term as never)) add(`${at}.deadline.term`, `must be a policy term: ${ctx.terms.join(', ')}`);
     if (typeof d.event !== 'string' || !(d.event in events)) add(`${at}.deadline.event`, 'must name an event declared in events');
   }
 

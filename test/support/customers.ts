@@ -36,7 +36,7 @@ export async function actorFor(app: TestApp, username: string): Promise<Actor> {
 /** Creates a customer as `username` through the domain (state prospect.pendingAudit). */
 export async function createCustomer(app: TestApp, username = 'sales1', overrides: Record<string, unknown> = {}): Promise<CustomerRow> {
   const viewer = await app.services.users.viewerForToken(await app.login(username));
-  return app.services.customers.create(viewer, customerInput(overrides) as never);
+  return app.services.enterCustomer(viewer, customerInput(overrides) as never);
 }
 
 /** Sends an event to a customer through the engine (what the applications/contracts workflows do). */

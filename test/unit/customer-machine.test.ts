@@ -8,8 +8,9 @@ import { createTestModel, getStateNodes } from 'xstate/graph';
 import type { Role } from '../../src/platform/db/schema.js';
 import { SYSTEM_SWEEPER, type Actor } from '../../src/workflow/actor.js';
 import type { StateMeta } from '../../src/workflow/definition.js';
-import { isLegal, statePath } from '../../src/workflow/engine.js';
-import { customerGuardRules, customerMachine, NO_FACTS, type CustomerEvent } from '../../src/customers/customer.machine.js';
+import { isLegal, statePath } from '../../src/workflow/machine-paths.js';
+import type { CustomerEvent } from '../../src/customers/customer.machine.js';
+import { customerGuardRules, customerMachine, NO_FACTS } from '../../src/customers/customer.workflow.js';
 
 type CustomerSnapshot = SnapshotFrom<typeof customerMachine>;
 

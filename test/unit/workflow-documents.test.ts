@@ -1,21 +1,15 @@
 /** Issue 7: the repository documents are valid, and the invariants of each workflow hold. */
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/platform/clock.js';
-import { hasTimedStates, leafPaths, type WorkflowDocument } from '../../src/workflow/document.js';
-import type { WorkflowDefinition, WorkflowRow } from '../../src/workflow/engine.js';
-import { applicationWorkflow } from '../../src/applications/application.workflow.js';
-import { contractWorkflow } from '../../src/contracts/contract.workflow.js';
-import { customerWorkflow } from '../../src/customers/customer.workflow.js';
-import { DEFAULT_POLICY } from '../../src/workflow/policy/policy.js';
+import { repositoryWorkflows } from '../../src/catalogue.js';
+import { leafPaths, type WorkflowDocument } from '../../src/workflow/document.js';
+import { MachineRegistry } from '../../src/workflow/registry.js';
 import { occupancyProblems, validateDocument } from '../../src/workflow/validate.js';
 
-const defs = {
-  customer: customerWorkflow(systemClock, () => DEFAULT_POLICY),
-  application: applicationWorkflow(),
-  contract: contractWorkflow((row) => row),
-} as unknown as Record<string, WorkflowDefinition<WorkflowRow, unknown>>;
+const defs = Object.fromEntries(repositoryWorkflows().map((d) => [d.name, d]));
+const registry = new MachineRegistry(Object.values(defs), null);
 
-const validate = (name: string, doc: unknown) => validateDocument({ ...defs[name]!, reference: defs[name]!.machine }, doc);
+const validate = (name: string, doc: unknown) =>
+  validateDocument({ ...defs[name]!, terms: Object.keys(defs[name]!.terms), reference: registry.current(defs[name]!).machine }, doc);
 const copy = (name: string) => JSON.parse(JSON.stringify(defs[name]!.document)) as WorkflowDocument;
 
 describe('workflow documents (issue 7)', () => {
@@ -55,7 +49,7 @@ describe('workflow documents (issue 7)', () => {
   });
 
   it('should know which workflows have timed states (what the sweeper sweeps)', () => {
-    expect(Object.entries(defs).filter(([, d]) => hasTimedStates(d)).map(([n]) => n)).toEqual(['customer']);
+    expect(Object.entries(defs).filter(([, d]) => registry.isTimed(d)).map(([n]) => n)).toEqual(['customer']);
   });
 
   it('should list leaf states and the occupied states a version strands', () => {

@@ -3,13 +3,15 @@ import type { Context } from '../../platform/graphql/context.js';
 import { viewerOf } from '../../platform/graphql/context.js';
 import type { AvailableAction, Transition, TransitionConnection } from '../../customers/customer.type.js';
 import { toConnection } from '../../platform/graphql/relay.js';
-import { machineOf, type WorkflowDefinition, type WorkflowEngine, type WorkflowRow } from '../engine.js';
+import type { WorkflowRow } from '../definition.js';
+import type { WorkflowEngine } from '../engine.js';
+import type { WorkflowDefinition } from '../workflow.js';
 
 /** The events this viewer may send to the row now, with labels and inputs (from the machine). */
 export async function availableActionsOf<TRow extends WorkflowRow, TFacts>(engine: WorkflowEngine, ctx: Context, def: WorkflowDefinition<TRow, TFacts>, row: TRow): Promise<AvailableAction[]> {
   const events = await engine.available(def, row, { kind: 'user', ...viewerOf(ctx) });
   // Labels and inputs from the machine version the row runs on (P11).
-  const info = machineOf(def, row).events;
+  const info = engine.versions.machineOf(def, row).events;
   return events.map((event) => ({ event, label: info[event]?.label ?? event, inputs: info[event]?.inputs ?? [] }));
 }
 

@@ -23,10 +23,9 @@ import { applications, transitions, type Role } from '../../../src/platform/db/s
 import { DEMO_USERS } from '../../../src/demo/seed.js';
 import { DomainError } from '../../../src/platform/errors.js';
 import { SYSTEM_SWEEPER, type Actor } from '../../../src/workflow/actor.js';
-import { statePath } from '../../../src/workflow/engine.js';
+import { statePath } from '../../../src/workflow/machine-paths.js';
+import { applicationEvents, applicationMachine } from '../../../src/applications/application.workflow.js';
 import {
-  applicationEvents,
-  applicationMachine,
   type ApplicationContext,
   type ApplicationEvent,
   type ApplicationFacts,

@@ -34,8 +34,9 @@ import type { ContractInput } from '../../../src/contracts/contract.service.js';
 import { DomainError } from '../../../src/platform/errors.js';
 import { money } from '../../../src/platform/money.js';
 import type { Actor } from '../../../src/workflow/actor.js';
-import { statePath } from '../../../src/workflow/engine.js';
-import { contractMachine, type ContractEvent, type ContractFacts } from '../../../src/contracts/contract.machine.js';
+import { statePath } from '../../../src/workflow/machine-paths.js';
+import { type ContractEvent, type ContractFacts } from '../../../src/contracts/contract.machine.js';
+import { contractMachine } from '../../../src/contracts/contract.workflow.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { COMPLETE } from '../../support/contracts.js';
 import { actorFor, intentCustomer, viewerFor } from '../../support/customers.js';
@@ -177,7 +178,7 @@ const modelLogic = fromTransition(
     const world = { ...state.world };
     if (event.call === 'update') world.filled = true;
     if (event.call === 'addLines') world.lines = true;
-    if (event.call === 'recordPayment' && event.type === 'PAYMENT') world.paid = money.format(cents(world.paid) + cents(event.amount));
+    if (event.call === 'recordPayment' && event.type === 'PAYMENT') world.paid = money.format(cents(world.paid) + cents(String(event.amount)));
     // P6: the customer becomes formal and passes to the policy's after-sales assignee.
     if (event.call === 'confirm') Object.assign(world, { stage: 'FORMAL', custodian: AFTER_SALES });
     return { contract, world };
@@ -306,13 +307,13 @@ describe('contract machine, model-based (through the services)', () => {
         return services.terminate(viewer, contractId, event.reason ?? '');
       case 'recordPayment':
         if (event.type !== 'PAYMENT') throw new Error('recordPayment sends PAYMENT');
-        return services.recordPayment(viewer, contractId, { amount: event.amount, paidAt: app.clock(), method: 'BANK_TRANSFER' });
+        return services.recordPayment(viewer, contractId, { amount: String(event.amount), paidAt: app.clock(), method: 'BANK_TRANSFER' });
     }
   };
 
   /** The facts the engine loads for this user now must be the ones the model assumed. */
   const expectFacts = async (row: ContractRow, username: Username, expected: ContractFacts, where: string) => {
-    const real = await app.services.workflows.contract.facts(app.database.db, row, actorOf(username), { type: '(probe)' });
+    const real = await app.services.engine.facts(app.services.workflows.contract, row, actorOf(username));
     expect({ ...real, missing: Object.keys(real.missing).sort() }, `${where}: facts for ${username}`).toEqual({ ...expected, missing: Object.keys(expected.missing).sort() });
   };
 

@@ -17,8 +17,9 @@ import { initialTransition, transition, type AnyStateNode, type SnapshotFrom } f
 import { createTestModel } from 'xstate/graph';
 import { applications, customers, transitions, type CustomerRow, type Role } from '../../../src/platform/db/schema.js';
 import { SYSTEM_SWEEPER, type Actor } from '../../../src/workflow/actor.js';
-import { statePath } from '../../../src/workflow/engine.js';
-import { customerMachine, NO_FACTS, type CustomerEvent } from '../../../src/customers/customer.machine.js';
+import { statePath } from '../../../src/workflow/machine-paths.js';
+import type { CustomerEvent } from '../../../src/customers/customer.machine.js';
+import { customerMachine, NO_FACTS } from '../../../src/customers/customer.workflow.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { actorFor, createCustomer } from '../../support/customers.js';
 
@@ -257,8 +258,8 @@ describe('customer machine (model-based, real engine)', () => {
   /** The model's event as a caller sends it: the engine adds actor, facts and time itself. */
   const engineEvent = (event: CustomerEvent): { type: string; [key: string]: unknown } => {
     const { actor: _actor, facts: _facts, ...rest } = event;
-    if (rest.type === 'TRANSFER') return { ...rest, toUserId: realId(rest.toUserId) };
-    if (rest.type === 'CONTRACT_SIGNED') return { ...rest, afterSalesUserId: realId(rest.afterSalesUserId ?? null) };
+    if (rest.type === 'TRANSFER') return { ...rest, toUserId: realId(String(rest.toUserId)) };
+    if (rest.type === 'CONTRACT_SIGNED') return { ...rest, afterSalesUserId: realId(typeof rest.afterSalesUserId === "string" ? rest.afterSalesUserId : null) };
     return rest;
   };
 
@@ -292,7 +293,7 @@ describe('customer machine (model-based, real engine)', () => {
         await app.ok(MUTATIONS.ABANDON, { id, r: event.reason }, tokenOf(event.actor.id));
         return true;
       case 'TRANSFER':
-        await app.ok(MUTATIONS.TRANSFER, { id, to: realId(event.toUserId), r: event.reason }, tokenOf(event.actor.id));
+        await app.ok(MUTATIONS.TRANSFER, { id, to: realId(String(event.toUserId)), r: event.reason }, tokenOf(event.actor.id));
         return true;
       case 'PROTECTION_APPROVED':
         await app.ok(APPROVE, { id: await pendingApplication(id, 'PROTECTION') }, tokenOf(event.actor.id));

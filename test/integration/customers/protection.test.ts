@@ -302,7 +302,7 @@ describe('the protection machine', () => {
       try {
         const t = await fast.services.users.login('sales1', 'demo');
         const viewer = await fast.services.users.viewerForToken(t.token);
-        const c = await fast.services.customers.create(viewer, (await import('../../support/customers.js')).customerInput() as never);
+        const c = await fast.services.enterCustomer(viewer, (await import('../../support/customers.js')).customerInput() as never);
         const auditor = await fast.services.users.viewerForToken((await fast.services.users.login('auditor1', 'demo')).token);
         await fast.services.engine.apply(fast.services.workflows.customer, c.id, { type: 'PROTECTION_APPROVED', via: 'application' }, { kind: 'user', id: auditor.id, roles: auditor.roles });
         let events: string[] = [];

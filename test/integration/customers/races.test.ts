@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App, type GraphQLResult } from '../../../src/app.js';
 import { customers, transitions, users, type CustomerRow, type TransitionRow } from '../../../src/platform/db/schema.js';
 import type { Viewer } from '../../../src/platform/auth/viewer.js';
-import { viewerActor } from '../../../src/customers/customer.service.js';
+import { actorOf } from '../../../src/workflow/actor.js';
 import { deriveTradeName } from '../../../src/customers/rules/e1-trade-name.js';
 import { toViewer } from '../../../src/users/user.service.js';
 import type { Actor } from '../../../src/workflow/actor.js';
@@ -37,14 +37,14 @@ async function viewerNamed(app: App, username: string): Promise<Viewer> {
 
 /** A protected prospect of `owner`, through the real service and engine (as protectedCustomer, without logins). */
 async function protectedFor(app: App, owner: Viewer, auditor: Actor): Promise<CustomerRow> {
-  const created = await app.services.customers.create(owner, customerInput() as never);
+  const created = await app.services.enterCustomer(owner, customerInput() as never);
   return (await app.services.engine.apply(app.services.workflows.customer, created.id, { type: 'PROTECTION_APPROVED', via: 'application' }, auditor)).row;
 }
 
 /** A pool customer abandoned by `owner` (as poolCustomer, without logins). */
 async function poolFor(app: App, owner: Viewer, auditor: Actor): Promise<CustomerRow> {
   const c = await protectedFor(app, owner, auditor);
-  return (await app.services.engine.apply(app.services.workflows.customer, c.id, { type: 'ABANDON', reason: 'not interested any more' }, viewerActor(owner))).row;
+  return (await app.services.engine.apply(app.services.workflows.customer, c.id, { type: 'ABANDON', reason: 'not interested any more' }, actorOf(owner))).row;
 }
 
 async function historyOf(app: App, id: string): Promise<TransitionRow[]> {
@@ -98,7 +98,7 @@ describe.skipIf(!onPostgres)('races on a real PostgreSQL', () => {
 
     beforeAll(async () => {
       app = await startTestApp();
-      auditor = viewerActor(await viewerNamed(app, 'auditor1'));
+      auditor = actorOf(await viewerNamed(app, 'auditor1'));
       sales1 = await viewerNamed(app, 'sales1');
       sales3 = await viewerNamed(app, 'sales3');
       const admin = await app.login('admin');
@@ -332,7 +332,7 @@ describe.skipIf(!onPostgres)('races on a real PostgreSQL', () => {
       'should expire an overdue term exactly once and then let the claim protect it, whichever runs first',
       async () => {
         const owner = await viewerNamed(app, 'sales1');
-        const auditor = viewerActor(await viewerNamed(app, 'auditor1'));
+        const auditor = actorOf(await viewerNamed(app, 'auditor1'));
         const claimer = await viewerNamed(app, 'sales2');
         const firedBy = { sweeper: 0, claim: 0 };
         for (let race = 0; race < 20; race += 1) {
@@ -376,7 +376,7 @@ describe.skipIf(!onPostgres)('races on a real PostgreSQL', () => {
       app = await startTestApp();
       await flushDemoDeadlines(app);
       owner = await viewerNamed(app, 'sales1');
-      auditor = viewerActor(await viewerNamed(app, 'auditor1'));
+      auditor = actorOf(await viewerNamed(app, 'auditor1'));
     }, RACE_TIMEOUT);
     afterAll(async () => app?.close());
 

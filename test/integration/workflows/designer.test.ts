@@ -152,7 +152,7 @@ describe('workflow designers change machines (issue 7, P11)', () => {
         expect(e.extensions?.code).toBe('BAD_USER_INPUT');
         expect(e.extensions?.problems).toEqual(validateWorkflow.problems);
         expect((e.extensions?.fields as Record<string, string>)[problem.path]).toMatch(problem.message);
-        expect(app.services.designs.get('customer').version).toBe(2);
+        expect(app.services.designs.registry.current({ name: 'customer' }).version).toBe(2);
       });
     }
 
@@ -236,9 +236,9 @@ describe('workflow designers change machines (issue 7, P11)', () => {
     const { createApp } = await import('../../../src/app.js');
     const other = await createApp({ databaseUrl: app.databaseUrl, jwtSecret: 'x'.repeat(40), sweepIntervalMs: 0, clock: app.clock });
     try {
-      const def = other.services.designs.get('customer');
-      expect(def.version).toBe(3);
-      expect([...def.versions.keys()].sort()).toEqual([1, 2, 3]);
+      const registry = other.services.designs.registry;
+      expect(registry.current({ name: 'customer' }).version).toBe(3);
+      expect(registry.all({ name: 'customer' }).map((v) => v.version)).toEqual([1, 2, 3]);
     } finally {
       await other.close();
     }

@@ -1,0 +1,79 @@
+/**
+ * A2: an application is pending until the deciders of every approval step approve it (one
+ * holder of the step's role for ANY, every active holder for ALL) or one rejects it; nobody
+ * decides their own application or decides twice; the applicant may withdraw it while pending.
+ */
+import { and, count, eq, ne, notInArray, sql } from 'drizzle-orm';
+import { users } from '../../platform/db/schema.js';
+import { actorHasRole, type Actor } from '../../workflow/actor.js';
+import type { ApplicationContext, ApplicationEvent, ApplicationRule, ApprovalStepSpec } from '../application.machine.js';
+
+const currentStep = (c: ApplicationContext): ApprovalStepSpec | undefined => c.steps[c.step];
+const userId = (a: Actor) => (a.kind === 'user' ? a.id : null);
+
+/** Would this approval complete the current step? */
+function completesStep(context: ApplicationContext, event: ApplicationEvent): boolean {
+  const step = currentStep(context);
+  if (!step) return false;
+  return step.mode === 'ANY' || context.approvals.length + 1 >= Math.max(1, event.facts.holders);
+}
+
+export const a2AuditDecision: ApplicationRule = {
+  code: 'A2',
+  title: 'Each approval step is decided by its role (any one or all holders); nobody decides their own application or twice',
+  policyKeys: ['application.steps'],
+  guards: {
+    notApplicant: {
+      check: ({ context, event }) => userId(event.actor) !== context.applicantId,
+      refusal: { code: 'FORBIDDEN', message: 'Nobody decides their own application' },
+    },
+    isStepDecider: {
+      check: ({ context, event }) => {
+        const step = currentStep(context);
+        return step !== undefined && actorHasRole(event.actor, step.role);
+      },
+      refusal: { code: 'FORBIDDEN', message: 'The current approval step is decided by another role', who: ['the current step’s role'] },
+    },
+    notYetDecided: {
+      check: ({ context, event }) => !context.deciders.includes(userId(event.actor) ?? ''),
+      refusal: { code: 'ILLEGAL_TRANSITION', message: 'You have already decided on this application' },
+    },
+    completesLastStep: {
+      check: ({ context, event }) => context.step === context.steps.length - 1 && completesStep(context, event),
+      refusal: { code: 'ILLEGAL_TRANSITION', message: 'More approvals are needed' },
+    },
+    isApplicant: {
+      check: ({ context, event }) => userId(event.actor) === context.applicantId,
+      refusal: { code: 'FORBIDDEN', message: 'Only the applicant can withdraw an application', who: ['applicant'] },
+    },
+  },
+  facts: {
+    defaults: { holders: 0 },
+    async load({ executor, row }) {
+      const context = (row.snapshot as { context?: ApplicationContext }).context;
+      const step = context ? currentStep(context) : undefined;
+      if (!context || !step) return { holders: 0 };
+      const [h] = await executor
+        .select({ n: count() })
+        .from(users)
+        // Holders who already decided an earlier step cannot decide again: not counted.
+        .where(
+          and(
+            eq(users.active, true),
+            ne(users.id, row.applicantId),
+            sql`${step.role} = any(${users.roles})`,
+            context.deciders.length ? notInArray(users.id, context.deciders) : undefined,
+          ),
+        );
+      return { holders: h?.n ?? 0 };
+    },
+  },
+  actions: {
+    recordApproval: ({ context, event }) => {
+      const id = userId(event.actor) ?? '';
+      const deciders = [...context.deciders, id];
+      return completesStep(context, event) ? { step: context.step + 1, approvals: [], deciders } : { approvals: [...context.approvals, id], deciders };
+    },
+    recordRejection: ({ context, event }) => ({ deciders: [...context.deciders, userId(event.actor) ?? ''] }),
+  },
+};

@@ -1,0 +1,49 @@
+/**
+ * C1: intent and formal customers sign contracts. Their custodian works on them, a manager on
+ * any, after-sales on a formal customer's; payments are recorded by after-sales, a manager or the
+ * custodian (C3). Decided on the customer as it is now (a passed term counts as expired).
+ */
+import { eq } from 'drizzle-orm';
+import { customers, type CustomerRow } from '../../platform/db/schema.js';
+import { actorHasRole, type Actor } from '../../workflow/actor.js';
+import type { ContractRule } from '../contract.machine.js';
+
+/** Who may work on a customer's contracts. */
+export function mayWorkOnContracts(customer: CustomerRow, actor: Actor): boolean {
+  if (actor.kind !== 'user') return false;
+  if (actorHasRole(actor, 'MANAGER')) return true;
+  if (customer.custodianId === actor.id && (customer.stage === 'INTENT' || customer.stage === 'FORMAL')) return true;
+  return customer.stage === 'FORMAL' && actorHasRole(actor, 'AFTER_SALES');
+}
+
+/** Who may record payments on a customer's contracts (C3). */
+export function mayReceivePayment(customer: CustomerRow, actor: Actor): boolean {
+  return actorHasRole(actor, 'AFTER_SALES', 'MANAGER') || (actor.kind === 'user' && customer.custodianId === actor.id);
+}
+
+/** C1 with the customers feature's view of a customer now (its due deadline applied). */
+export function c1WhoWorksOnContracts(customerNow: (row: CustomerRow) => CustomerRow): ContractRule {
+  return {
+    code: 'C1',
+    title: 'The custodian of an intent or formal customer, a manager, or after-sales for a formal one works on its contracts',
+    guards: {
+      mayEdit: {
+        check: ({ event }) => event.facts.mayEdit,
+        refusal: {
+          code: 'FORBIDDEN',
+          message: 'Only the customer’s custodian, a manager, or after-sales for a formal customer works on its contracts',
+          who: ['custodian', 'MANAGER', 'AFTER_SALES (formal customer)'],
+        },
+      },
+    },
+    facts: {
+      defaults: { mayEdit: false, mayReceivePayment: false },
+      async load({ executor, row, actor }) {
+        const [customer] = await executor.select().from(customers).where(eq(customers.id, row.customerId));
+        if (!customer) return { mayEdit: false, mayReceivePayment: false };
+        const now = customerNow(customer);
+        return { mayEdit: mayWorkOnContracts(now, actor), mayReceivePayment: mayReceivePayment(now, actor) };
+      },
+    },
+  };
+}

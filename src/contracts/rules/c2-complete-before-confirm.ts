@@ -1,0 +1,53 @@
+/**
+ * C2: a contract is reserved (a number), filled in — type, sign date, payment method, buyer,
+ * dates, terms, product lines, and every gift or promise under commitments — then confirmed;
+ * a confirmed contract is no longer editable and makes the customer formal (P6).
+ */
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { contractLines, type ContractRow } from '../../platform/db/schema.js';
+import { money } from '../../platform/money.js';
+import type { ContractRule } from '../contract.machine.js';
+
+/** What must be filled in before a contract can be confirmed, by input path. */
+export function missingForConfirmation(row: ContractRow, lineCount: number): Record<string, string> {
+  const missing: Record<string, string> = {};
+  const need = (ok: unknown, path: string, message = 'is required before confirmation (C2)') => {
+    if (!ok || (typeof ok === 'string' && ok.trim() === '')) missing[path] = message;
+  };
+  need(row.type, 'input.type');
+  need(row.signDate, 'input.signDate');
+  need(row.paymentMethod, 'input.paymentMethod');
+  need(row.buyer?.name, 'input.buyer.name');
+  need(row.buyer?.address, 'input.buyer.address');
+  need(row.buyer?.taxId, 'input.buyer.taxId');
+  need(row.buyer?.contactName, 'input.buyer.contactName');
+  need(row.buyer?.phone, 'input.buyer.phone');
+  need(row.startDate, 'input.startDate');
+  need(row.endDate, 'input.endDate');
+  need(row.terms, 'input.terms');
+  need(row.commitments, 'input.commitments', 'write every gift or promise, or “无” (C2)');
+  if (lineCount === 0) missing.lines = 'add at least one product line';
+  else if ((money.parse(row.total) ?? 0n) <= 0n) missing.total = 'the total must be above zero';
+  return missing;
+}
+
+export const c2CompleteBeforeConfirm: ContractRule = {
+  code: 'C2',
+  title: 'A contract is reserved, filled in (lines, buyer, commitments) and confirmed; confirmed contracts are not edited',
+  guards: {
+    isComplete: {
+      check: ({ event }) => Object.keys(event.facts.missing).length === 0,
+      refusal: { code: 'BAD_USER_INPUT', message: 'The contract is not complete', field: 'contract' },
+    },
+  },
+  facts: {
+    defaults: { missing: {} },
+    async load({ executor, row }) {
+      const [lines] = await executor
+        .select({ n: count() })
+        .from(contractLines)
+        .where(and(eq(contractLines.contractId, row.id), isNull(contractLines.removedAt)));
+      return { missing: missingForConfirmation(row, lines?.n ?? 0) };
+    },
+  },
+};

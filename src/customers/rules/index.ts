@@ -1,0 +1,31 @@
+/**
+ * The customer workflow's rules, in rule-code order: the machine's guards, context updates,
+ * effects, facts and terms are all built from this list (see `defineWorkflow`), and so is
+ * docs/rules.md. E1, E4 and E5 (entry) are enforced by the customer service, in their files here.
+ */
+import type { CustomerRule } from '../customer.machine.js';
+import { a4AuditDecides } from './a4-audit-decides.js';
+import { p1ProtectionAudit } from './p1-protection-audit.js';
+import { p2ProspectTerm } from './p2-prospect-term.js';
+import { p3Extension } from './p3-extension.js';
+import { p4IntentTerm } from './p4-intent-term.js';
+import { p5AbandonCoolDown } from './p5-abandon-cool-down.js';
+import { p6FormalByContract } from './p6-formal-by-contract.js';
+import { p7ClaimFromPool } from './p7-claim-from-pool.js';
+import { p8CustodianSeesDetails } from './p8-custodian-sees-details.js';
+import { p9Transfer } from './p9-transfer.js';
+import { p10ReasonRecorded } from './p10-reason-recorded.js';
+
+export const customerRules: readonly CustomerRule[] = [
+  p1ProtectionAudit,
+  p2ProspectTerm,
+  p3Extension,
+  p4IntentTerm,
+  p5AbandonCoolDown,
+  p6FormalByContract,
+  p7ClaimFromPool,
+  p8CustodianSeesDetails,
+  p9Transfer,
+  p10ReasonRecorded,
+  a4AuditDecides,
+];

@@ -1,0 +1,79 @@
+/**
+ * The read side of a workflow, derived from its machine documents: "a passed deadline means
+ * its deadline event's target" is written here once, as SQL generated from every loaded
+ * version (which state each timed state's deadline event leads to), so lists, filters, caps,
+ * checklists and the sweeper agree with the engine even before the sweeper has run.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { transition } from 'xstate';
+import { SYSTEM_SWEEPER } from './actor.js';
+import type { WorkflowTable } from './definition.js';
+import { leafPaths } from './document.js';
+import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.js';
+import type { MachineRegistry, MachineVersion } from './registry.js';
+
+/** Where a due deadline leads: on `version`, a row in `from` goes to `to`. */
+export interface DeadlineTarget {
+  version: number;
+  from: string;
+  to: string;
+}
+
+/** The targets of every timed leaf state of one version (the machine decides, not a list). */
+function targetsOf(mv: MachineVersion, noFacts: unknown): DeadlineTarget[] {
+  const out: DeadlineTarget[] = [];
+  for (const from of leafPaths(mv.document)) {
+    const deadline = stateDeadline(mv.machine, from);
+    if (!deadline) continue;
+    const snapshot = mv.machine.resolveState({ value: stateValue(from), context: {} });
+    const event = { type: deadline.event, actor: SYSTEM_SWEEPER, facts: noFacts, at: new Date(0).toISOString() };
+    if (!isLegal(snapshot, event)) continue;
+    const [next] = transition(mv.machine, snapshot, event);
+    out.push({ version: mv.version, from, to: statePath(next.value) });
+  }
+  return out;
+}
+
+const literal = (value: string | number) => sql.raw(typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`);
+
+export class ReadModel {
+  private cache: { versions: number; targets: DeadlineTarget[] } | null = null;
+
+  constructor(
+    private readonly registry: MachineRegistry,
+    private readonly def: { name: string; table: WorkflowTable; noFacts: unknown },
+  ) {}
+
+  /** Deadline targets of every loaded version (recomputed when a version is published). */
+  targets(): DeadlineTarget[] {
+    const all = this.registry.all(this.def);
+    if (this.cache?.versions !== all.length) this.cache = { versions: all.length, targets: all.flatMap((mv) => targetsOf(mv, this.def.noFacts)) };
+    return this.cache.targets;
+  }
+
+  /** Every state an instance can be in, on any loaded version. */
+  states(): string[] {
+    return this.registry.knownStates(this.def);
+  }
+
+  /** True where the row's deadline has passed at `now`. */
+  due(now: Date): SQL {
+    const t = this.def.table;
+    return sql`(${t.deadlineAt} is not null and ${t.deadlineAt} <= ${now.toISOString()}::timestamptz)`;
+  }
+
+  /** The state each row is in at `now`: a passed deadline counts as fired. */
+  state(now: Date): SQL {
+    const t = this.def.table;
+    const targets = this.targets();
+    if (targets.length === 0) return sql`${t.state}`;
+    const whens = targets.map((x) => sql`when ${t.machineVersion} = ${literal(x.version)} and ${t.state} = ${literal(x.from)} then ${literal(x.to)}`);
+    return sql`(case when ${this.due(now)} then (case ${sql.join(whens, sql` `)} else ${t.state} end) else ${t.state} end)`;
+  }
+
+  /** A column derived from the state alone (e.g. a customer's stage), at `now`. */
+  derived(now: Date, of: (state: string) => string): SQL {
+    const whens = this.states().map((s) => sql`when ${literal(s)} then ${literal(of(s))}`);
+    return sql`(case ${this.state(now)} ${sql.join(whens, sql` `)} end)`;
+  }
+}

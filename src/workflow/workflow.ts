@@ -1,0 +1,155 @@
+/**
+ * `defineWorkflow` turns a feature's machine document and rule registry into what the engine
+ * runs: the XState implementation (guards, context updates, effect names), the refusals by
+ * guard name, the facts query, the effects and the policy terms. Everything a rule needs is
+ * written once, in its rule file; nothing here knows any feature.
+ */
+import { assign, setup, type AnyMachineSnapshot } from 'xstate';
+import type {
+  ContextUpdate,
+  Effect,
+  FactsRequest,
+  GuardRule,
+  Rule,
+  RuleEvent,
+  TermFn,
+  WorkflowInvariants,
+  WorkflowRow,
+  WorkflowTable,
+} from './definition.js';
+import type { MachineImplementation, WorkflowDocument } from './document.js';
+
+/** The event type the engine uses while working out which actions to offer (all facts load). */
+export const OFFER_EVENT = '(offer)';
+
+export interface WorkflowSpec<TRow extends WorkflowRow, TContext, TInput, TFacts> {
+  /** Machine name, as recorded in history and shown to designers. */
+  name: string;
+  entityType: string;
+  table: WorkflowTable;
+  /** Version 1: the repository's document. */
+  document: WorkflowDocument;
+  rules: readonly Rule<TRow, TContext, TFacts>[];
+  /** The context of a new instance. */
+  context: (input: TInput) => TContext;
+  invariants: WorkflowInvariants;
+  /** Events that have their own mutation (it does more than send the event), by mutation name. */
+  dedicated: Record<string, string>;
+  /** Columns derived from the machine's context and state (e.g. custodian, stage). */
+  derive: (context: TContext, state: string) => Partial<TRow>;
+}
+
+export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFacts = unknown> {
+  readonly name: string;
+  readonly entityType: string;
+  readonly table: WorkflowTable;
+  readonly document: WorkflowDocument;
+  readonly invariants: WorkflowInvariants;
+  readonly dedicated: Record<string, string>;
+  /** The rules, for docs and designers. */
+  readonly rules: readonly { code: string; title: string; policyKeys?: readonly string[] }[];
+  /** What code provides to build a machine from any version's document. */
+  readonly implementation: MachineImplementation;
+  /** Why each guard refuses. */
+  readonly guardRules: Readonly<Record<string, GuardRule>>;
+  /** Policy terms timed states may declare. */
+  readonly terms: Readonly<Record<string, TermFn>>;
+  readonly effects: Readonly<Record<string, Effect<TRow>>>;
+  /** The facts with nothing loaded. */
+  readonly noFacts: TFacts;
+  /** The facts guards read, loaded inside the transaction after the row lock. */
+  facts(request: FactsRequest<TRow>): Promise<TFacts>;
+  derive(snapshot: AnyMachineSnapshot, state: string): Partial<TRow>;
+}
+
+type MachineContext = Record<string, unknown>;
+type MachineEvent = RuleEvent<unknown>;
+type GuardImpl = (args: { context: MachineContext; event: MachineEvent }) => boolean;
+
+/**
+ * The machine runs on plain JSON contexts and engine events; a workflow's rules see them as its
+ * own context and facts types, which `defineWorkflow`'s type parameters promise.
+ */
+function narrow<TContext, TFacts>(context: MachineContext, event: MachineEvent): { context: TContext; event: RuleEvent<TFacts> } {
+  return { context, event } as { context: TContext; event: RuleEvent<TFacts> };
+}
+
+function collect<TRow, TContext, TFacts>(rules: readonly Rule<TRow, TContext, TFacts>[]) {
+  const guards: Record<string, GuardImpl> = {};
+  const guardRules: Record<string, GuardRule> = {};
+  const updates: Record<string, ContextUpdate<TContext, TFacts>> = {};
+  const effects: Record<string, Effect<TRow>> = {};
+  const terms: Record<string, TermFn> = {};
+  const claim = (kind: string, name: string, code: string, taken: Record<string, unknown>) => {
+    if (name in taken) throw new Error(`${kind} ${name} of rule ${code} is defined by two rules`);
+  };
+  for (const rule of rules) {
+    for (const [name, spec] of Object.entries(rule.guards ?? {})) {
+      claim('guard', name, rule.code, guards);
+      // A guard decided by an input the user has not given yet passes while actions are offered.
+      guards[name] = ({ context, event }) => (spec.onInput === true && event.offering === true) || spec.check(narrow(context, event));
+      guardRules[name] = { rule: rule.code, ...spec.refusal };
+    }
+    for (const [name, update] of Object.entries(rule.actions ?? {})) {
+      claim('action', name, rule.code, { ...updates, ...effects });
+      updates[name] = update;
+    }
+    for (const [name, effect] of Object.entries(rule.effects ?? {})) {
+      claim('action', name, rule.code, { ...updates, ...effects });
+      effects[name] = effect;
+    }
+    for (const [name, term] of Object.entries(rule.terms ?? {})) {
+      claim('term', name, rule.code, terms);
+      terms[name] = term;
+    }
+  }
+  return { guards, guardRules, updates, effects, terms };
+}
+
+/** Builds a workflow definition from its document and rules (immutable; versions live in the registry). */
+export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFacts>(
+  spec: WorkflowSpec<TRow, TContext, TInput, TFacts>,
+): WorkflowDefinition<TRow, TFacts> {
+  const { guards, guardRules, updates, effects, terms } = collect(spec.rules);
+  const actions = Object.fromEntries([
+    ...Object.entries(updates).map(([name, update]) => [
+      name,
+      assign<MachineContext, MachineEvent, undefined, MachineEvent, never>(({ context, event }) => update(narrow(context, event))),
+    ]),
+    // Effects are performed by the engine; the machine only names them (XState returns them).
+    ...Object.keys(effects).map((name) => [name, () => undefined]),
+  ]);
+  const machineSetup = setup({ types: { context: {} as MachineContext, events: {} as MachineEvent }, guards, actions });
+  const implementation: MachineImplementation = {
+    // The config comes from a validated document: its guard and action names are these.
+    createMachine: (config) => machineSetup.createMachine(config as Parameters<typeof machineSetup.createMachine>[0]),
+    context: ({ input }) => spec.context(input),
+  };
+  // Every rule's defaults together are the complete facts (each rule supplies its own keys).
+  const noFacts = Object.assign({}, ...spec.rules.map((r) => r.facts?.defaults ?? {})) as TFacts;
+  const factRules = spec.rules.flatMap((r) => (r.facts ? [r.facts] : []));
+  return {
+    name: spec.name,
+    entityType: spec.entityType,
+    table: spec.table,
+    document: spec.document,
+    invariants: spec.invariants,
+    dedicated: spec.dedicated,
+    rules: spec.rules.map(({ code, title, policyKeys }) => ({ code, title, policyKeys })),
+    implementation,
+    guardRules,
+    terms,
+    effects,
+    noFacts,
+    async facts(request) {
+      if (request.actor.kind !== 'user') return noFacts;
+      const facts = { ...noFacts };
+      for (const f of factRules) {
+        if (request.event.type !== OFFER_EVENT && f.events && !f.events.includes(request.event.type)) continue;
+        Object.assign(facts as object, await f.load(request));
+      }
+      return facts;
+    },
+    derive: (snapshot, state) => spec.derive(snapshot.context as TContext, state),
+  };
+}
