@@ -13,8 +13,9 @@ import { workflowVersions, type WorkflowVersionRow } from '../platform/db/schema
 import type { Clock } from '../platform/clock.js';
 import { ConflictError, FieldErrorCollector, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { leafPaths, type WorkflowDocument } from '../workflow/document.js';
+import { TERM_NAMES } from '../workflow/definition.js';
 import { installVersion, machineOf, nodeChain, type WorkflowDefinition, type WorkflowEngine, type WorkflowRow } from '../workflow/engine.js';
-import { occupancyProblems, validateDocument, type WorkflowProblem } from '../workflow/validate.js';
+import { occupancyProblems, validateDocument, type WorkflowProblem } from '../workflow/validation/index.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { viewerActor } from '../customers/customer.service.js';
 
@@ -97,7 +98,7 @@ export class WorkflowService {
   }
 
   private async problems(def: AnyDefinition, definition: unknown, stateMapping: unknown): Promise<WorkflowProblem[]> {
-    const problems = validateDocument({ ...def, reference: def.versions.get(1)!.machine }, definition);
+    const problems = validateDocument({ ...def, reference: def.versions.get(1)!.machine, terms: TERM_NAMES }, definition);
     const mapping = this.mappingOf(stateMapping, problems);
     if (problems.length > 0) return problems;
     const live = (await this.occupancy(def.name)).filter((o) => !o.terminal);

@@ -7,7 +7,8 @@ import { applicationWorkflow } from '../../src/applications/application.workflow
 import { contractWorkflow } from '../../src/contracts/contract.workflow.js';
 import { customerWorkflow } from '../../src/customers/customer.workflow.js';
 import { DEFAULT_POLICY } from '../../src/workflow/policy/policy.js';
-import { occupancyProblems, validateDocument } from '../../src/workflow/validate.js';
+import { TERM_NAMES } from '../../src/workflow/definition.js';
+import { occupancyProblems, validateDocument } from '../../src/workflow/validation/index.js';
 
 const defs = {
   customer: customerWorkflow(systemClock, () => DEFAULT_POLICY),
@@ -15,7 +16,7 @@ const defs = {
   contract: contractWorkflow((row) => row),
 } as unknown as Record<string, WorkflowDefinition<WorkflowRow, unknown>>;
 
-const validate = (name: string, doc: unknown) => validateDocument({ ...defs[name]!, reference: defs[name]!.machine }, doc);
+const validate = (name: string, doc: unknown) => validateDocument({ ...defs[name]!, reference: defs[name]!.machine, terms: TERM_NAMES }, doc);
 const copy = (name: string) => JSON.parse(JSON.stringify(defs[name]!.document)) as WorkflowDocument;
 
 describe('workflow documents (issue 7)', () => {
