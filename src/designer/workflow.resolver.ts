@@ -12,7 +12,7 @@ import { User } from '../users/user.type.js';
 import { Application } from '../applications/application.type.js';
 import { Contract } from '../contracts/contract.type.js';
 import { Customer } from '../customers/customer.type.js';
-import type { WorkflowProblem as Problem } from '../workflow/validate.js';
+import type { WorkflowProblem as Problem } from '../workflow/validation/index.js';
 import type { WorkflowService } from './workflow.service.js';
 import type { PolicyService } from './policy.service.js';
 import type { UserService } from '../users/user.service.js';

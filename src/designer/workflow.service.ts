@@ -18,7 +18,7 @@ import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { WorkflowRow } from '../workflow/definition.js';
 import { isFinalState } from '../workflow/machine-paths.js';
 import type { MachineRegistry } from '../workflow/registry.js';
-import { occupancyProblems, validateDocument, type WorkflowProblem } from '../workflow/validate.js';
+import { occupancyProblems, validateDocument, type WorkflowProblem } from '../workflow/validation/index.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { actorOf } from '../workflow/actor.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { repositoryWorkflows } from '../../src/catalogue.js';
 import { leafPaths, type WorkflowDocument } from '../../src/workflow/document.js';
 import { MachineRegistry } from '../../src/workflow/registry.js';
-import { occupancyProblems, validateDocument } from '../../src/workflow/validate.js';
+import { occupancyProblems, validateDocument } from '../../src/workflow/validation/index.js';
 
 const defs = Object.fromEntries(repositoryWorkflows().map((d) => [d.name, d]));
 const registry = new MachineRegistry(Object.values(defs), null);
