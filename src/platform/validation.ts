@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 
-import { ValidationError, type FieldErrors } from './errors.js';
+import { ValidationError, type FieldErrorCollector, type FieldErrors } from './errors.js';
 
 /** One thing wrong with a value: its dotted path (`''` is the value itself) and what is wrong. */
 export interface Problem {
@@ -142,6 +142,16 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, optio
   const result = validate(schema, value, options);
   if (result.ok) return result.value;
   throw new ValidationError(toFieldErrors(result.problems), options.message);
+}
+
+/**
+ * For a service that also collects problems of its own: adds a failed result's problems to
+ * `errors` (which keeps the first message per path) and returns the value when it parsed.
+ */
+export function collect<T>(errors: FieldErrorCollector, result: Validated<T>): T | undefined {
+  if (result.ok) return result.value;
+  for (const { path, message } of result.problems) errors.add(path, message);
+  return undefined;
 }
 
 /**
