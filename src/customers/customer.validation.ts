@@ -31,20 +31,20 @@ function asFilledIn(input: unknown): unknown {
 /** An optional column: `null` clears it. (A required one refuses `null`: "is required".) */
 const optional = <T extends z.ZodType<string, string>>(text: T) => text.nullable().optional();
 
-/** E5: text in its canonical form, or `message` when `normalize` does not recognise it. */
+/** E5: a transform to the canonical form, refusing with `message` what `normalize` does not recognise. */
 function normalized(normalize: (text: string) => string | null, message: string) {
-  return z.string().transform((text, ctx) => {
+  return (text: string, ctx: z.RefinementCtx<string>): string => {
     const value = normalize(text);
     if (value !== null) return value;
     ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
-  });
+  };
 }
 
 const WEBSITE = /^(https?:\/\/)?[\w-]+(\.[\w-]+)+(\/\S*)?$/i;
 
 /** E1: the full registered name, spaces removed; a trade name must remain besides region, industry and form. */
-const registeredName = z.string().transform((text, ctx) => {
+function registeredName(text: string, ctx: z.RefinementCtx<string>): string {
   const name = text.replace(/\s+/g, '');
   if (name.length < 4 || name.length > 100) {
     ctx.addIssue({ code: 'custom', message: 'must be the full registered name (4–100 characters), e.g. 靖江市春意空调有限公司' });
@@ -52,38 +52,40 @@ const registeredName = z.string().transform((text, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'must contain a trade name besides region, industry and organisation form (E1)' });
   }
   return name;
-});
+}
 
 /**
  * The columns of `customers` a client writes, typed by the table: E3's required columns are
  * NOT NULL there, the rest nullable. E7: never custody, state or times.
  */
-const customerRecord = createInsertSchema(customers)
-  .pick({
-    name: true,
-    address: true,
-    industry: true,
-    phone: true,
-    introduction: true,
-    postcode: true,
-    email: true,
-    fax: true,
-    website: true,
-    country: true,
-    region: true,
-    source: true,
-    level: true,
-  })
-  .extend({
-    name: registeredName,
-    address: z.string().min(6, 'must be the detailed address (at least 6 characters)'),
-    phone: normalized(normalizePhone, 'must be a mobile (1[3-9] + 9 digits) or a landline (0 + area code, 7–8 digits)'),
-    introduction: z.string().refine((text) => text.replace(/\s/g, '').length >= 10, 'must say what the company does (at least 10 characters)'),
-    postcode: optional(z.string().refine(isPostcode, 'must be 6 digits')),
-    website: optional(z.string().regex(WEBSITE, 'is not a web address')),
-    email: optional(z.string().refine(isEmail, 'is not an email address')),
-    fax: optional(normalized(normalizeLandline, 'must be a landline number')),
-  });
+const customerColumns = createInsertSchema(customers).pick({
+  name: true,
+  address: true,
+  industry: true,
+  phone: true,
+  introduction: true,
+  postcode: true,
+  email: true,
+  fax: true,
+  website: true,
+  country: true,
+  region: true,
+  source: true,
+  level: true,
+});
+const column = customerColumns.shape;
+
+/** The columns with a rule (E1, E3, E5); the others are taken as the table types them. */
+const customerRecord = customerColumns.extend({
+  name: column.name.transform(registeredName),
+  address: column.address.min(6, 'must be the detailed address (at least 6 characters)'),
+  phone: column.phone.transform(normalized(normalizePhone, 'must be a mobile (1[3-9] + 9 digits) or a landline (0 + area code, 7–8 digits)')),
+  introduction: column.introduction.refine((text) => text.replace(/\s/g, '').length >= 10, 'must say what the company does (at least 10 characters)'),
+  postcode: optional(z.string().refine(isPostcode, 'must be 6 digits')),
+  email: optional(z.string().refine(isEmail, 'is not an email address')),
+  fax: optional(z.string().transform(normalized(normalizeLandline, 'must be a landline number'))),
+  website: optional(z.string().regex(WEBSITE, 'is not a web address')),
+});
 
 /** E1/E4: the duplicate keys derived from the name and the phone, whenever those are written. */
 function withKeys<T extends { name?: string; phone?: string }>(fields: T) {
@@ -104,8 +106,8 @@ export const customerChanges = z.preprocess(asFilledIn, customerRecord.partial()
 const contactRecord = createInsertSchema(contacts)
   .pick({ name: true, title: true, mobile: true, landline: true, email: true, note: true })
   .extend({
-    mobile: optional(normalized(normalizeMobile, 'must be a mobile number: 11 digits starting 13–19 (+86 allowed)')),
-    landline: optional(normalized(normalizeLandline, 'must be a landline: area code 0 + 2–3 digits, then 7–8 digits')),
+    mobile: optional(z.string().transform(normalized(normalizeMobile, 'must be a mobile number: 11 digits starting 13–19 (+86 allowed)'))),
+    landline: optional(z.string().transform(normalized(normalizeLandline, 'must be a landline: area code 0 + 2–3 digits, then 7–8 digits'))),
     email: optional(z.string().refine(isEmail, 'is not an email address')),
   });
 
