@@ -59,11 +59,13 @@ function plural(n: number | bigint, one: string): string {
  * what was expected and what came (`must be one of SALES, ADMIN, got "KING"`).
  */
 export const humanError: z.core.$ZodErrorMap = (issue) => {
+  const missing = issue.input === undefined || issue.input === null;
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined || issue.input === null) return 'is required';
+      if (missing) return 'is required';
       return `must be ${EXPECTED[issue.expected] ?? issue.expected}, got ${show(issue.input)}`;
     case 'invalid_value':
+      if (missing) return 'is required';
       return `must be one of ${issue.values.map(String).join(', ')}, got ${show(issue.input)}`;
     case 'too_small':
       if (issue.origin === 'string') return `must be at least ${plural(issue.minimum, 'character')}`;
