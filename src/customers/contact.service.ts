@@ -10,6 +10,7 @@ import { duplicateKeys, type CustomerService } from './customer.service.js';
 import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
 import { DuplicateError } from '../platform/errors.js';
 
+/** Contacts of customers (F1, E5), changed by whoever may change the customer. */
 export class ContactService {
   constructor(
     private readonly database: Database,

@@ -160,15 +160,17 @@ export function contactPhoneKeys(c: { mobile: string | null; landline: string | 
 /**
  * {@link customerFields} (or {@link customerChanges} with `partial`) for a service that
  * collects problems from several inputs before throwing; problems go to `errors` under
- * `input.…` and the result is then empty.
+ * `input.…` and the result is then empty. Goes when customer.service.ts parses
+ * {@link createCustomerInput} and {@link customerChanges} with `parseInput` itself.
  */
 export function cleanCustomerFields(input: CustomerFieldsInput, errors: FieldErrorCollector, partial: boolean): CleanCustomerFields {
   return collect(errors, validate(partial ? customerChanges : customerFields, input, { root: 'input' })) ?? {};
 }
 
+/** Returned for a refused contact: its caller throws the collected problems before storing anything. */
 const NO_CONTACT: CleanContact = { name: '', title: null, mobile: null, landline: null, email: null, note: null };
 
-/** {@link contactInput} for a service that collects problems; they go to `errors` under `path`. */
+/** {@link contactInput} for a service that collects problems; they go to `errors` under `path` (goes with {@link cleanCustomerFields}). */
 export function cleanContact(input: ContactInput, errors: FieldErrorCollector, path: string): CleanContact {
   return collect(errors, validate(contactInput, input, { root: path })) ?? NO_CONTACT;
 }

@@ -15,8 +15,7 @@ import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../pla
 import type { CustomerService } from './customer.service.js';
 import { followUpInput, type FollowUpInput } from './follow-up.validation.js';
 
-export type { FollowUpInput } from './follow-up.validation.js';
-
+/** F3: a custodian's customers by when to contact them next, and terms about to end. */
 export interface ReminderList {
   overdue: CustomerRow[];
   today: CustomerRow[];
@@ -26,6 +25,7 @@ export interface ReminderList {
 
 const DAY_MS = 86_400_000;
 
+/** Follow-ups of customers (F2–F4) and the custodian's reminders (F3). */
 export class FollowUpService {
   constructor(
     private readonly database: Database,

@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { evenAfterOtherProblems, validate } from './validation.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** pino's levels. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The settings the app runs with, from {@link parseConfig}. */
 export interface Config {
   port: number;
   host: string;

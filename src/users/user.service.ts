@@ -11,12 +11,12 @@ import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } fr
 import type { Clock } from '../platform/clock.js';
 import { createUserInput, updateUserInput, type CreateUserInput, type UpdateUserInput } from './user.validation.js';
 
-export type { CreateUserInput, UpdateUserInput } from './user.validation.js';
-
+/** The viewer a user row signs in as. */
 export function toViewer(row: UserRow): Viewer {
   return { id: row.id, username: row.username, displayName: row.displayName, roles: row.roles };
 }
 
+/** Users: sign-in, the viewer behind a token, and administration (ADMIN). */
 export class UserService {
   constructor(
     private readonly database: Database,

@@ -8,7 +8,7 @@ import { evenAfterOtherProblems } from '../platform/validation.js';
 const MIN_PASSWORD = 8;
 
 function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
+  return ROLES.some((role) => role === value);
 }
 
 /** Known roles, at least one. */

@@ -23,9 +23,13 @@ type Frozen<T> = T extends readonly (infer U)[]
 
 /** The whole policy document (its shape and rules: `policy.schema.ts`). */
 export type Policy = Frozen<z.output<typeof policySchema>>;
+/** A top-level section of the policy document. */
 export type PolicySection = (typeof POLICY_SECTIONS)[number];
+/** A role an approval step may require. */
 export type PolicyRole = (typeof POLICY_ROLES)[number];
+/** A1: a kind of application that goes to audit. */
 export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
+/** How the holders of a step's role decide it. */
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 /** Protection terms and caps. Durations are ISO-8601 strings (see `duration.ts`). */
 export type CustomerPolicy = Policy['customer'];
