@@ -3,13 +3,15 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { lockKeys, type Database } from '../platform/db/client.js';
 import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { ConflictError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
+import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { parseInput } from '../platform/validation.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from './customer.service.js';
 import { duplicateKeys } from './rules/e4-duplicate-entry.js';
-import { cleanContact, contactPhoneKeys, type ContactInput } from './customer.validation.js';
+import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
 import { DuplicateError } from '../platform/errors.js';
 
+/** Contacts of customers (F1, E5), changed by whoever may change the customer. */
 export class ContactService {
   constructor(
     private readonly database: Database,
@@ -22,9 +24,7 @@ export class ContactService {
   }
 
   async add(viewer: Viewer, customerId: string, input: ContactInput): Promise<ContactRow> {
-    const errors = new FieldErrorCollector();
-    const clean = cleanContact(input, errors, 'input');
-    errors.throwIfAny();
+    const clean = parseInput(contactInput, input, { root: 'input' });
     return this.db.transaction(async (tx) => {
       const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for('update');
       if (!customer) throw new NotFoundError('Customer', customerId);
@@ -38,9 +38,7 @@ export class ContactService {
   }
 
   async update(viewer: Viewer, id: string, input: ContactInput, expectedVersion?: number | null): Promise<ContactRow> {
-    const errors = new FieldErrorCollector();
-    const clean = cleanContact(input, errors, 'input');
-    errors.throwIfAny();
+    const clean = parseInput(contactInput, input, { root: 'input' });
     return this.db.transaction(async (tx) => {
       const [current] = await tx.select().from(contacts).where(eq(contacts.id, id)).for('update');
       if (!current) throw new NotFoundError('Contact', id);

@@ -19,7 +19,8 @@ import { durationToMs } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { stageOf, type CustomerFacts } from './customer.machine.js';
-import { cleanContact, cleanCustomerFields, contactPhoneKeys, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
+import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
+import { parseInput } from '../platform/validation.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, searchDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { normalizePhone } from './rules/e5-formats.js';
 import { canSeeDetails, requireDetails, requireEdit, SEES_ALL_DETAILS } from './rules/p8-custodian-sees-details.js';
@@ -155,12 +156,9 @@ export class CustomerService {
   /** Enters a customer (E3, E4, E7, P1); `within` runs in the same transaction (e.g. its PROTECTION application). */
   async create(viewer: Viewer, input: CreateCustomerInput, within?: AfterEntry): Promise<CustomerRow> {
     requireRole(viewer, 'SALES', 'MANAGER');
-    const errors = new FieldErrorCollector();
-    const fields = cleanCustomerFields(input, errors, false);
-    const contactRows = (input.contacts ?? []).map((c, i) => cleanContact(c, errors, `input.contacts.${i}`));
-    errors.throwIfAny();
-    const tradeName = fields.tradeName ?? '';
-    const phoneKeys = [...new Set([fields.phoneKey ?? '', ...contactRows.flatMap(contactPhoneKeys)].filter(Boolean))];
+    const { fields, contacts: contactRows } = parseInput(createCustomerInput, input, { root: 'input' });
+    const { tradeName, phoneKey } = fields;
+    const phoneKeys = [...new Set([phoneKey, ...contactRows.flatMap(contactPhoneKeys)].filter(Boolean))];
     const now = this.clock();
     try {
       return await this.db.transaction(async (tx) => {
@@ -174,13 +172,6 @@ export class CustomerService {
           .insert(customers)
           .values({
             ...fields,
-            name: fields.name ?? '',
-            tradeName,
-            address: fields.address ?? '',
-            industry: fields.industry ?? '',
-            phone: fields.phone ?? '',
-            phoneKey: fields.phoneKey ?? '',
-            introduction: fields.introduction ?? '',
             ...start.values,
             stage: start.values.stage ?? 'PROSPECT',
             custodianId: viewer.id,
@@ -206,9 +197,7 @@ export class CustomerService {
 
   /** Data fields only (never state); custodian or MANAGER; a name change re-runs the duplicate rule. */
   async update(viewer: Viewer, id: string, input: CustomerFieldsInput, expectedVersion?: number | null): Promise<CustomerRow> {
-    const errors = new FieldErrorCollector();
-    const fields = cleanCustomerFields(input, errors, true);
-    errors.throwIfAny();
+    const fields = parseInput(customerChanges, input, { root: 'input' });
     try {
       return await this.db.transaction(async (tx) => {
         const [row] = await tx.select().from(customers).where(eq(customers.id, id)).for('update');

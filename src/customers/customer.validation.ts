@@ -1,145 +1,161 @@
-/** E3/E5/F1 input rules, with one message per input path. */
-import { FieldErrorCollector } from '../platform/errors.js';
-import { isEmail, isPostcode, normalizeLandline, normalizeMobile, normalizePhone, phoneKey } from './rules/e5-formats.js';
+/**
+ * E1/E3/E5/F1 input rules for customers and their contacts, as zod schemas over the drizzle
+ * tables: the record shapes come from `customers` and `contacts` (drizzle-zod), and only the
+ * columns with a rule are extended here. Formats are the E5 helpers of `rules/e5-formats.ts`.
+ */
+import { createInsertSchema } from 'drizzle-zod';
+import { z } from 'zod';
+
+import { contacts, customers } from '../platform/db/schema.js';
+import type { FieldErrorCollector } from '../platform/errors.js';
+import { collect, evenAfterOtherProblems, validate } from '../platform/validation.js';
 import { deriveTradeName } from './rules/e1-trade-name.js';
+import { isEmail, isPostcode, normalizeLandline, normalizeMobile, normalizePhone, phoneKey } from './rules/e5-formats.js';
 
-export interface ContactInput {
-  name: string;
-  title?: string | null;
-  mobile?: string | null;
-  landline?: string | null;
-  email?: string | null;
-  note?: string | null;
+/**
+ * Input as people fill in forms: GraphQL `null` means "not given" (the key is dropped, so an
+ * update leaves that field alone), text is trimmed, and blank text means "none" (`null`):
+ * refused for a required field, clearing an optional one.
+ */
+function asFilledIn(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const filled: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === null || value === undefined) continue;
+    const text = typeof value === 'string' ? value.trim() : value;
+    filled[key] = text === '' ? null : text;
+  }
+  return filled;
 }
 
-export interface CustomerFieldsInput {
-  name?: string | null;
-  address?: string | null;
-  industry?: string | null;
-  phone?: string | null;
-  introduction?: string | null;
-  postcode?: string | null;
-  website?: string | null;
-  email?: string | null;
-  fax?: string | null;
-  country?: string | null;
-  region?: string | null;
-  source?: string | null;
-  level?: string | null;
+/** An optional column: `null` clears it. (A required one refuses `null`: "is required".) */
+const optional = <T extends z.ZodType<string, string>>(text: T) => text.nullable().optional();
+
+/** E5: a transform to the canonical form, refusing with `message` what `normalize` does not recognise. */
+function normalized(normalize: (text: string) => string | null, message: string) {
+  return (text: string, ctx: z.RefinementCtx<string>): string => {
+    const value = normalize(text);
+    if (value !== null) return value;
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
 }
 
-export interface CreateCustomerInput extends CustomerFieldsInput {
-  name: string;
-  address: string;
-  industry: string;
-  phone: string;
-  introduction: string;
-  contacts?: ContactInput[] | null;
+const WEBSITE = /^(https?:\/\/)?[\w-]+(\.[\w-]+)+(\/\S*)?$/i;
+
+/** E1: the full registered name, spaces removed; a trade name must remain besides region, industry and form. */
+function registeredName(text: string, ctx: z.RefinementCtx<string>): string {
+  const name = text.replace(/\s+/g, '');
+  if (name.length < 4 || name.length > 100) {
+    ctx.addIssue({ code: 'custom', message: 'must be the full registered name (4–100 characters), e.g. 靖江市春意空调有限公司' });
+  } else if (deriveTradeName(name).length < 2) {
+    ctx.addIssue({ code: 'custom', message: 'must contain a trade name besides region, industry and organisation form (E1)' });
+  }
+  return name;
 }
 
-const blank = (v: string | null | undefined) => v === undefined || v === null || v.trim() === '';
-const clean = (v: string | null | undefined) => (blank(v) ? null : (v as string).trim());
+/**
+ * The columns of `customers` a client writes, typed by the table: E3's required columns are
+ * NOT NULL there, the rest nullable. E7: never custody, state or times.
+ */
+const customerColumns = createInsertSchema(customers).pick({
+  name: true,
+  address: true,
+  industry: true,
+  phone: true,
+  introduction: true,
+  postcode: true,
+  email: true,
+  fax: true,
+  website: true,
+  country: true,
+  region: true,
+  source: true,
+  level: true,
+});
+const column = customerColumns.shape;
 
-export interface CleanContact {
-  name: string;
-  title: string | null;
-  mobile: string | null;
-  landline: string | null;
-  email: string | null;
-  note: string | null;
+/** The columns with a rule (E1, E3, E5); the others are taken as the table types them. */
+const customerRecord = customerColumns.extend({
+  name: column.name.transform(registeredName),
+  address: column.address.min(6, 'must be the detailed address (at least 6 characters)'),
+  phone: column.phone.transform(normalized(normalizePhone, 'must be a mobile (1[3-9] + 9 digits) or a landline (0 + area code, 7–8 digits)')),
+  introduction: column.introduction.refine((text) => text.replace(/\s/g, '').length >= 10, 'must say what the company does (at least 10 characters)'),
+  postcode: optional(z.string().refine(isPostcode, 'must be 6 digits')),
+  email: optional(z.string().refine(isEmail, 'is not an email address')),
+  fax: optional(z.string().transform(normalized(normalizeLandline, 'must be a landline number'))),
+  website: optional(z.string().regex(WEBSITE, 'is not a web address')),
+});
+
+/** E1/E4: the duplicate keys derived from the name and the phone, whenever those are written. */
+function withKeys<T extends { name?: string; phone?: string }>(fields: T) {
+  return {
+    ...fields,
+    ...(fields.name !== undefined && { tradeName: deriveTradeName(fields.name) }),
+    ...(fields.phone !== undefined && { phoneKey: phoneKey(fields.phone) }),
+  };
 }
+
+/** E3/E5: a new customer's own fields, cleaned, with `tradeName` and `phoneKey`. */
+export const customerFields = z.preprocess(asFilledIn, customerRecord).transform(withKeys);
+
+/** E3/E5 for an update: only the fields given are checked and change. */
+export const customerChanges = z.preprocess(asFilledIn, customerRecord.partial()).transform(withKeys);
+
+/** The columns of `contacts` a client writes (F1). */
+const contactRecord = createInsertSchema(contacts)
+  .pick({ name: true, title: true, mobile: true, landline: true, email: true, note: true })
+  .extend({
+    mobile: optional(z.string().transform(normalized(normalizeMobile, 'must be a mobile number: 11 digits starting 13–19 (+86 allowed)'))),
+    landline: optional(z.string().transform(normalized(normalizeLandline, 'must be a landline: area code 0 + 2–3 digits, then 7–8 digits'))),
+    email: optional(z.string().refine(isEmail, 'is not an email address')),
+  });
 
 /** F1/E5: a contact needs a name and a mobile or a landline; numbers are normalised. */
-export function cleanContact(input: ContactInput, errors: FieldErrorCollector, path: string): CleanContact {
-  errors.check(!blank(input.name), `${path}.name`, 'is required');
-  const mobile = blank(input.mobile) ? null : normalizeMobile(input.mobile as string);
-  const landline = blank(input.landline) ? null : normalizeLandline(input.landline as string);
-  if (!blank(input.mobile) && mobile === null) errors.add(`${path}.mobile`, 'must be a mobile number: 11 digits starting 13–19 (+86 allowed)');
-  if (!blank(input.landline) && landline === null) errors.add(`${path}.landline`, 'must be a landline: area code 0 + 2–3 digits, then 7–8 digits');
-  if (blank(input.mobile) && blank(input.landline)) errors.add(`${path}.mobile`, 'a mobile or a landline is required');
-  if (!blank(input.email)) errors.check(isEmail(input.email as string), `${path}.email`, 'is not an email address');
-  return { name: clean(input.name) ?? '', title: clean(input.title), mobile, landline, email: clean(input.email), note: clean(input.note) };
-}
+export const contactInput = z
+  .preprocess(
+    asFilledIn,
+    contactRecord.superRefine(
+      (contact, ctx) => {
+        if (contact.mobile == null && contact.landline == null) {
+          ctx.addIssue({ code: 'custom', path: ['mobile'], message: 'a mobile or a landline is required' });
+        }
+      },
+      { when: evenAfterOtherProblems },
+    ),
+  )
+  .transform((contact) => ({
+    name: contact.name,
+    title: contact.title ?? null,
+    mobile: contact.mobile ?? null,
+    landline: contact.landline ?? null,
+    email: contact.email ?? null,
+    note: contact.note ?? null,
+  }));
+
+/** The whole `createCustomer` input: the customer's fields and its first contacts. */
+export const createCustomerInput = z
+  .preprocess(asFilledIn, customerRecord.extend({ contacts: z.array(contactInput).optional() }))
+  .transform(({ contacts: given, ...fields }) => ({
+    fields: { ...fields, tradeName: deriveTradeName(fields.name), phoneKey: phoneKey(fields.phone) },
+    contacts: given ?? [],
+  }));
+
+/** Fields given as `null` are "not given" (GraphQL nullable input fields). */
+type Given<T> = { [K in keyof T]?: T[K] | null };
+
+/** A contact as a client sends it (GraphQL `ContactInput`). */
+export type ContactInput = Given<z.input<typeof contactRecord>> & { name: string };
+/** Customer fields to change (GraphQL `UpdateCustomerInput`). */
+export type CustomerFieldsInput = Given<z.input<typeof customerRecord>>;
+/** A new customer as a client sends it (GraphQL `CreateCustomerInput`). */
+export type CreateCustomerInput = z.input<typeof customerRecord> & { contacts?: ContactInput[] | null };
+/** A contact ready to store. */
+export type CleanContact = z.output<typeof contactInput>;
+/** Customer columns ready to store: those given, plus the derived `tradeName` and `phoneKey`. */
+export type CleanCustomerFields = z.output<typeof customerChanges>;
 
 /** The phone keys of a contact, for the duplicate rule (E4). */
 export function contactPhoneKeys(c: { mobile: string | null; landline: string | null }): string[] {
   return [c.mobile, c.landline].filter((v): v is string => v !== null).map(phoneKey);
-}
-
-export interface CleanCustomerFields {
-  name?: string;
-  tradeName?: string;
-  address?: string;
-  industry?: string;
-  phone?: string;
-  phoneKey?: string;
-  introduction?: string;
-  postcode?: string | null;
-  website?: string | null;
-  email?: string | null;
-  fax?: string | null;
-  country?: string | null;
-  region?: string | null;
-  source?: string | null;
-  level?: string | null;
-}
-
-const REQUIRED = ['name', 'address', 'industry', 'phone', 'introduction'] as const;
-
-/**
- * E3/E5 for the customer's own fields. With `partial`, absent fields are left alone (update);
- * otherwise the E3 fields are required (create).
- */
-export function cleanCustomerFields(input: CustomerFieldsInput, errors: FieldErrorCollector, partial: boolean): CleanCustomerFields {
-  const out: CleanCustomerFields = {};
-  const present = (k: keyof CustomerFieldsInput) => input[k] !== undefined && input[k] !== null;
-  for (const key of REQUIRED) {
-    if (!partial || present(key)) errors.check(!blank(input[key]), `input.${key}`, 'is required');
-  }
-  if (!blank(input.name)) {
-    const name = (input.name as string).trim().replace(/\s+/g, '');
-    const tradeName = deriveTradeName(name);
-    if (name.length < 4 || name.length > 100) errors.add('input.name', 'must be the full registered name (4–100 characters), e.g. 靖江市春意空调有限公司');
-    else if (tradeName.length < 2) errors.add('input.name', 'must contain a trade name besides region, industry and organisation form (E1)');
-    out.name = name;
-    out.tradeName = tradeName;
-  }
-  if (!blank(input.address)) {
-    const address = (input.address as string).trim();
-    errors.check(address.length >= 6, 'input.address', 'must be the detailed address (at least 6 characters)');
-    out.address = address;
-  }
-  if (!blank(input.industry)) out.industry = (input.industry as string).trim();
-  if (!blank(input.phone)) {
-    const phone = normalizePhone(input.phone as string);
-    if (phone === null) errors.add('input.phone', 'must be a mobile (1[3-9] + 9 digits) or a landline (0 + area code, 7–8 digits)');
-    else {
-      out.phone = phone;
-      out.phoneKey = phoneKey(phone);
-    }
-  }
-  if (!blank(input.introduction)) {
-    const intro = (input.introduction as string).trim();
-    errors.check(intro.replace(/\s/g, '').length >= 10, 'input.introduction', 'must say what the company does (at least 10 characters)');
-    out.introduction = intro;
-  }
-  if (present('postcode')) {
-    errors.check(blank(input.postcode) || isPostcode(input.postcode as string), 'input.postcode', 'must be 6 digits');
-    out.postcode = clean(input.postcode);
-  }
-  if (present('email')) {
-    errors.check(blank(input.email) || isEmail(input.email as string), 'input.email', 'is not an email address');
-    out.email = clean(input.email);
-  }
-  if (present('fax')) {
-    const fax = blank(input.fax) ? null : normalizeLandline(input.fax as string);
-    errors.check(blank(input.fax) || fax !== null, 'input.fax', 'must be a landline number');
-    out.fax = fax;
-  }
-  if (present('website')) {
-    errors.check(blank(input.website) || /^(https?:\/\/)?[\w-]+(\.[\w-]+)+(\/\S*)?$/i.test((input.website as string).trim()), 'input.website', 'is not a web address');
-    out.website = clean(input.website);
-  }
-  for (const key of ['country', 'region', 'source', 'level'] as const) if (present(key)) out[key] = clean(input[key]);
-  return out;
 }

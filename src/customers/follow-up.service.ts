@@ -4,22 +4,18 @@
  */
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
-import { contacts, customers, FOLLOW_UP_CHANNELS, followUps, type CustomerRow, type FollowUpChannel, type FollowUpRow } from '../platform/db/schema.js';
+import { contacts, customers, followUps, type CustomerRow, type FollowUpRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { FieldErrorCollector, NotFoundError } from '../platform/errors.js';
+import { FieldErrorCollector, NotFoundError, ValidationError } from '../platform/errors.js';
+import { parseInput } from '../platform/validation.js';
 import { startOfLocalDay } from '../workflow/policy/calendar.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import { hasRole, type Viewer } from '../platform/auth/viewer.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
 import type { CustomerService } from './customer.service.js';
+import { followUpInput, type FollowUpInput } from './follow-up.validation.js';
 
-export interface FollowUpInput {
-  channel: FollowUpChannel;
-  notes: string;
-  nextContactAt?: Date | null;
-  contactId?: string | null;
-}
-
+/** F3: a custodian's customers by when to contact them next, and terms about to end. */
 export interface ReminderList {
   overdue: CustomerRow[];
   today: CustomerRow[];
@@ -29,12 +25,7 @@ export interface ReminderList {
 
 const DAY_MS = 86_400_000;
 
-/** F2: notes must say something: enough characters, and not one character repeated. */
-function nonTrivial(notes: string): boolean {
-  const text = notes.replace(/\s/g, '');
-  return text.length >= 5 && new Set(text).size >= 3;
-}
-
+/** Follow-ups of customers (F2–F4) and the custodian's reminders (F3). */
 export class FollowUpService {
   constructor(
     private readonly database: Database,
@@ -47,26 +38,20 @@ export class FollowUpService {
     return this.database.db;
   }
 
-  async add(viewer: Viewer, customerId: string, input: FollowUpInput): Promise<FollowUpRow> {
+  async add(viewer: Viewer, customerId: string, raw: FollowUpInput): Promise<FollowUpRow> {
     const now = this.clock();
-    const errors = new FieldErrorCollector();
-    errors.check((FOLLOW_UP_CHANNELS as readonly string[]).includes(input.channel), 'input.channel', `must be one of ${FOLLOW_UP_CHANNELS.join(', ')}`);
-    errors.check(nonTrivial(input.notes ?? ''), 'input.notes', 'must describe the contact (at least 5 characters)');
-    if (input.nextContactAt) errors.check(input.nextContactAt > now, 'input.nextContactAt', 'must be in the future');
-    else if (hasRole(viewer, 'SALES')) errors.add('input.nextContactAt', 'is required: when is the next contact? (F2)');
-    errors.throwIfAny();
+    const input = parseInput(followUpInput({ now, nextContactRequired: hasRole(viewer, 'SALES') }), raw, { root: 'input' });
     return this.db.transaction(async (tx) => {
       const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for('update');
       if (!customer) throw new NotFoundError('Customer', customerId);
       this.customers.requireEdit(viewer, customer);
       if (input.contactId) {
         const [contact] = await tx.select().from(contacts).where(and(eq(contacts.id, input.contactId), eq(contacts.customerId, customerId)));
-        if (!contact) errors.add('input.contactId', 'is not a contact of this customer');
-        errors.throwIfAny();
+        if (!contact) throw new ValidationError({ 'input.contactId': 'is not a contact of this customer' });
       }
       const [row] = await tx
         .insert(followUps)
-        .values({ customerId, authorId: viewer.id, contactId: input.contactId ?? null, channel: input.channel, notes: input.notes.trim(), nextContactAt: input.nextContactAt ?? null, createdAt: now })
+        .values({ customerId, authorId: viewer.id, contactId: input.contactId ?? null, channel: input.channel, notes: input.notes, nextContactAt: input.nextContactAt ?? null, createdAt: now })
         .returning();
       if (!row) throw new Error('insert returned nothing');
       await tx.update(customers).set({ lastFollowUpAt: now, nextContactAt: input.nextContactAt ?? null }).where(eq(customers.id, customerId));

@@ -1,10 +1,16 @@
 /**
- * The one place that reads the environment. Parsed once at start; every problem is reported
- * at once with the variable's name.
+ * The one place that reads the environment. Parsed once at start with a zod schema; every
+ * problem is reported at once with the variable's name.
  */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+import { z } from 'zod';
 
+import { evenAfterOtherProblems, validate } from './validation.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** pino's levels. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The settings the app runs with, from {@link parseConfig}. */
 export interface Config {
   port: number;
   host: string;
@@ -25,6 +31,7 @@ export interface Config {
   maxBodyBytes: number;
 }
 
+/** Thrown by {@link parseConfig}; each problem starts with the variable's name. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -34,65 +41,90 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+function wholeNumber(min: number, max: number, fallback: number) {
+  const message = (issue: { readonly input?: unknown }) => `must be a whole number from ${min} to ${max} (got "${String(issue.input)}")`;
+  return z
+    .string()
+    .refine((raw) => /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max, { error: message })
+    .transform(Number)
+    .default(fallback);
+}
+
+const flag = z.string().transform((raw, ctx) => {
+  const value = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  ctx.addIssue({ code: 'custom', message: `must be true or false (got "${value}")` });
+  return z.NEVER;
+});
+
+const JWT_SECRET_HINT =
+  'is required with DATABASE_URL (tokens must verify on every instance); ' +
+  'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"';
+
+/** The variables, by name; a blank variable counts as unset. */
+const environment = z
+  .object({
+    PORT: wholeNumber(0, 65_535, 4000),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    DATA_DIR: z.string().default('./data'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
+    JWT_TTL: wholeNumber(60, 90 * 86_400, 8 * 3600),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')} (got "${String(issue.input)}")` })
+      .default('info'),
+    SEED_DEMO: flag.optional(),
+    POLICY_FILE: z.string().optional(),
+    /** Seconds. */
+    SWEEP_INTERVAL: wholeNumber(0, 86_400, 30),
+    MAX_QUERY_DEPTH: wholeNumber(2, 100, 10),
+    MAX_QUERY_COST: wholeNumber(10, 10_000_000, 10_000),
+    MAX_BODY_BYTES: wholeNumber(1_024, 100 * 1_048_576, 1_048_576),
+  })
+  .superRefine(
+    (env, ctx) => {
+      if (env.DATABASE_URL !== undefined && env.JWT_SECRET === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: JWT_SECRET_HINT });
+      }
+    },
+    { when: evenAfterOtherProblems },
+  )
+  .transform(
+    (env): Config => ({
+      port: env.PORT,
+      host: env.HOST,
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      jwtSecret: env.JWT_SECRET,
+      jwtTtlSeconds: env.JWT_TTL,
+      logLevel: env.LOG_LEVEL,
+      seedDemo: env.SEED_DEMO ?? env.DATABASE_URL === undefined,
+      policyFile: env.POLICY_FILE,
+      sweepIntervalMs: env.SWEEP_INTERVAL * 1000,
+      maxQueryDepth: env.MAX_QUERY_DEPTH,
+      maxQueryCost: env.MAX_QUERY_COST,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+    }),
+  );
+
+/** The known variables, trimmed, without the blank ones (a blank variable means "use the default"). */
+function setVariables(env: Env): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const name of Object.keys(environment.in.shape)) {
+    const value = env[name]?.trim();
+    if (value !== undefined && value !== '') set[name] = value;
+  }
+  return set;
+}
+
+/**
+ * Reads the configuration from `env` (normally `process.env`), with defaults.
+ * @throws ConfigError naming every variable that is wrong, e.g. `PORT must be a whole number
+ *   from 0 to 65535 (got "eighty")`.
+ */
 export function parseConfig(env: Env): Config {
-  const problems: string[] = [];
-  const str = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = str(name);
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return Number(raw);
-  };
-  const bool = (name: string, fallback: boolean): boolean => {
-    const raw = str(name)?.toLowerCase();
-    if (raw === undefined) return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    problems.push(`${name} must be true or false (got "${raw}")`);
-    return fallback;
-  };
-
-  const databaseUrl = str('DATABASE_URL');
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
-  }
-  const jwtSecret = str('JWT_SECRET');
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    problems.push('JWT_SECRET must be at least 32 characters long');
-  }
-  if (databaseUrl !== undefined && jwtSecret === undefined) {
-    problems.push(
-      'JWT_SECRET is required with DATABASE_URL (tokens must verify on every instance); ' +
-        'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"',
-    );
-  }
-  const logLevel = (str('LOG_LEVEL') ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
-  }
-  const sweepSeconds = int('SWEEP_INTERVAL', 30, 0, 86_400);
-
-  const config: Config = {
-    port: int('PORT', 4000, 0, 65_535),
-    host: str('HOST') ?? '0.0.0.0',
-    databaseUrl,
-    dataDir: str('DATA_DIR') ?? './data',
-    jwtSecret,
-    jwtTtlSeconds: int('JWT_TTL', 8 * 3600, 60, 90 * 86_400),
-    logLevel,
-    seedDemo: bool('SEED_DEMO', databaseUrl === undefined),
-    policyFile: str('POLICY_FILE'),
-    sweepIntervalMs: sweepSeconds * 1000,
-    maxQueryDepth: int('MAX_QUERY_DEPTH', 10, 2, 100),
-    maxQueryCost: int('MAX_QUERY_COST', 10_000, 10, 10_000_000),
-    maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 1_024, 100 * 1_048_576),
-  };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  const result = validate(environment, setVariables(env));
+  if (!result.ok) throw new ConfigError(result.problems.map((p) => `${p.path} ${p.message}`));
+  return result.value;
 }

@@ -1,35 +1,22 @@
 /** Users, sign-in and the viewer behind a token. */
 import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
-import { ROLES, users, type Role, type UserRow } from '../platform/db/schema.js';
+import { users, type UserRow } from '../platform/db/schema.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../platform/auth/password.js';
 import type { TokenService } from '../platform/auth/tokens.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
-import { DuplicateError, FieldErrorCollector, NotFoundError, UnauthenticatedError } from '../platform/errors.js';
+import { DuplicateError, NotFoundError, UnauthenticatedError } from '../platform/errors.js';
+import { parseInput } from '../platform/validation.js';
 import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
 import type { Clock } from '../platform/clock.js';
+import { createUserInput, updateUserInput, type CreateUserInput, type UpdateUserInput } from './user.validation.js';
 
-export interface CreateUserInput {
-  username: string;
-  displayName: string;
-  password: string;
-  roles: Role[];
-}
-
-export interface UpdateUserInput {
-  displayName?: string | null;
-  roles?: Role[] | null;
-  active?: boolean | null;
-  password?: string | null;
-}
-
-const USERNAME = /^[a-z0-9][a-z0-9._-]{2,31}$/;
-const MIN_PASSWORD = 8;
-
+/** The viewer a user row signs in as. */
 export function toViewer(row: UserRow): Viewer {
   return { id: row.id, username: row.username, displayName: row.displayName, roles: row.roles };
 }
 
+/** Users: sign-in, the viewer behind a token, and administration (ADMIN). */
 export class UserService {
   constructor(
     private readonly database: Database,
@@ -87,43 +74,27 @@ export class UserService {
     });
   }
 
-  async create(viewer: Viewer, input: CreateUserInput): Promise<UserRow> {
+  async create(viewer: Viewer, raw: CreateUserInput): Promise<UserRow> {
     requireRole(viewer, 'ADMIN');
-    const errors = new FieldErrorCollector();
-    const username = input.username.trim().toLowerCase();
-    errors.check(USERNAME.test(username), 'input.username', '3–32 characters: lower-case letters, digits, . _ -');
-    errors.check(input.displayName.trim().length > 0, 'input.displayName', 'is required');
-    errors.check(input.password.length >= MIN_PASSWORD, 'input.password', `must be at least ${MIN_PASSWORD} characters`);
-    checkRoles(errors, input.roles);
-    errors.throwIfAny();
-    const passwordHash = await hashPassword(input.password);
+    const { username, displayName, password, roles } = parseInput(createUserInput, raw, { root: 'input' });
+    const passwordHash = await hashPassword(password);
     const now = this.clock();
     const [row] = await this.db
       .insert(users)
-      .values({ username, displayName: input.displayName.trim(), passwordHash, roles: input.roles, createdAt: now, updatedAt: now })
+      .values({ username, displayName, passwordHash, roles, createdAt: now, updatedAt: now })
       .onConflictDoNothing()
       .returning();
     if (!row) throw new DuplicateError(`Username ${username} is taken`, [{ username }]);
     return row;
   }
 
-  async update(viewer: Viewer, id: string, input: UpdateUserInput): Promise<UserRow> {
+  async update(viewer: Viewer, id: string, raw: UpdateUserInput): Promise<UserRow> {
     requireRole(viewer, 'ADMIN');
-    const errors = new FieldErrorCollector();
-    if (input.displayName != null) errors.check(input.displayName.trim().length > 0, 'input.displayName', 'must not be empty');
-    if (input.password != null) {
-      errors.check(input.password.length >= MIN_PASSWORD, 'input.password', `must be at least ${MIN_PASSWORD} characters`);
-    }
-    if (input.roles != null) checkRoles(errors, input.roles);
-    if (id === viewer.id) {
-      errors.check(input.active !== false, 'input.active', 'you cannot deactivate yourself');
-      errors.check(input.roles == null || input.roles.includes('ADMIN'), 'input.roles', 'you cannot remove your own ADMIN role');
-    }
-    errors.throwIfAny();
+    const input = parseInput(updateUserInput(id === viewer.id), raw, { root: 'input' });
     const [row] = await this.db
       .update(users)
       .set({
-        ...(input.displayName != null && { displayName: input.displayName.trim() }),
+        ...(input.displayName != null && { displayName: input.displayName }),
         ...(input.roles != null && { roles: [...new Set(input.roles)] }),
         ...(input.active != null && { active: input.active }),
         ...(input.password != null && { passwordHash: await hashPassword(input.password) }),
@@ -134,10 +105,4 @@ export class UserService {
     if (!row) throw new NotFoundError('User', id);
     return row;
   }
-}
-
-function checkRoles(errors: FieldErrorCollector, roles: readonly string[]): void {
-  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  errors.check(unknown.length === 0, 'input.roles', `unknown roles: ${unknown.join(', ')}`);
-  errors.check(roles.length > 0, 'input.roles', 'at least one role is required');
 }

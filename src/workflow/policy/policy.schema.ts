@@ -1,0 +1,200 @@
+/**
+ * P11: the shape of a policy document as zod schemas. Every setting says what it must be; the
+ * assembled {@link policySchema} refuses unknown keys, reports every problem at once (see
+ * `platform/validation.ts`) and is the single source of the policy types in `policy.ts`.
+ */
+import { z } from 'zod';
+
+import { evenAfterOtherProblems, show } from '../../platform/validation.js';
+import { isLocalDate, isValidTimeZone } from './calendar.js';
+import { DurationError, durationToMs, parseDuration } from './duration.js';
+
+/** The top-level sections; each workflow reads the sections it needs. */
+export const POLICY_SECTIONS = ['customer', 'application', 'contract', 'calendar'] as const;
+
+/** Roles an approval step may require. */
+export const POLICY_ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
+
+/** A1: the kinds of application that go to audit. */
+export const APPLICATION_KINDS = ['PROTECTION', 'INTENT', 'EXTENSION'] as const;
+
+/** `ANY`: one holder of the role decides the step; `ALL`: every holder must approve. */
+export const APPROVAL_MODES = ['ANY', 'ALL'] as const;
+
+/** The message of a setting that is missing or of the wrong kind. */
+function expected(what: string): (issue: { readonly input?: unknown }) => string {
+  return (issue) => (issue.input === undefined ? 'is required' : `must be ${what}, got ${show(issue.input)}`);
+}
+
+/** An object with exactly these settings; each unknown key is a problem of its own. */
+function section<S extends z.ZodRawShape>(shape: S) {
+  const keys = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `is not a known setting (expected one of: ${keys})` : expected('an object')(issue),
+  });
+}
+
+/** The reason `text` is not a usable term, or undefined when it is a positive ISO-8601 duration. */
+function termProblem(text: string): string | undefined {
+  try {
+    return durationToMs(parseDuration(text)) > 0 ? undefined : `must be longer than zero, got "${text}"`;
+  } catch (error) {
+    if (error instanceof DurationError) return error.message;
+    throw error;
+  }
+}
+
+function isTerm(value: unknown): value is string {
+  return typeof value === 'string' && termProblem(value) === undefined;
+}
+
+/** A positive ISO-8601 duration (`P30D`, `PT12H`; see `duration.ts`). */
+const term = z.string({ error: expected('an ISO-8601 duration string such as "P30D"') }).superRefine((text, ctx) => {
+  const problem = termProblem(text);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const positiveIntegerMessage = expected('a positive integer');
+const positiveInteger = z.int({ error: positiveIntegerMessage }).positive({ error: positiveIntegerMessage });
+
+const capMessage = expected('a positive integer or null (no limit)');
+/** A cap: a positive integer, or `null` for none. */
+const cap = z.int({ error: capMessage }).positive({ error: capMessage }).nullable();
+
+/** A list of distinct items; `whole` adds a problem about the list as a whole. */
+function distinctList<T extends string | number>(
+  isItem: (value: unknown) => value is T,
+  messages: { invalid: (item: unknown) => string; twice: (item: T) => string; whole?: (items: readonly T[]) => string | undefined },
+) {
+  return z
+    .array(z.unknown(), { error: expected('a list') })
+    .superRefine((items, ctx) => {
+      const seen: T[] = [];
+      items.forEach((item, index) => {
+        if (!isItem(item)) ctx.addIssue({ code: 'custom', path: [index], message: messages.invalid(item) });
+        else if (seen.includes(item)) ctx.addIssue({ code: 'custom', path: [index], message: messages.twice(item) });
+        else seen.push(item);
+      });
+      const whole = messages.whole?.(seen);
+      if (whole !== undefined) ctx.addIssue({ code: 'custom', message: whole });
+    })
+    .transform((items) => items.filter(isItem));
+}
+
+function isLocalDateString(value: unknown): value is string {
+  return typeof value === 'string' && isLocalDate(value);
+}
+
+function isWeekday(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 7;
+}
+
+/** Distinct real `YYYY-MM-DD` dates. */
+const dates = distinctList(isLocalDateString, {
+  invalid: (item) => `must be a real date written YYYY-MM-DD, got ${show(item)}`,
+  twice: (day) => `${day} is listed twice`,
+});
+
+/** Protection terms and caps (P1–P7). */
+export const customerPolicySchema = section({
+  /** P2: protection term of a prospect. */
+  prospectTerm: term,
+  /** P4: protection term of an intent customer. */
+  intentTerm: term,
+  /** P3: extension granted when the application does not ask for a length. */
+  extensionTerm: term,
+  /** P3: the longest extension an application may ask for. */
+  maxExtensionTerm: term,
+  /** P5: how long the person who abandoned a customer may not protect it again. */
+  abandonCoolDown: term,
+  /** P1: working days a rejected customer stays in custody before going to the pool. */
+  rejectionReleaseWorkingDays: positiveInteger,
+  /** How long before a term ends the custodian is warned. */
+  warnBefore: term,
+  /** P7: the most customers one salesperson may hold; `null` = no cap. */
+  maxCustomersPerSales: cap,
+  /** P7: whether formal customers count towards `maxCustomersPerSales`. */
+  capCountsFormal: z.boolean({ error: expected('true or false') }),
+  /** P7: the most pool customers one salesperson may claim per local day; `null` = no limit. */
+  dailyClaimLimit: cap,
+}).superRefine(
+  (customer, ctx) => {
+    // P3: the default extension must itself be grantable (judged only when both terms are usable).
+    const { extensionTerm, maxExtensionTerm } = customer;
+    if (isTerm(extensionTerm) && isTerm(maxExtensionTerm) && durationToMs(extensionTerm) > durationToMs(maxExtensionTerm)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['extensionTerm'],
+        message: `must not be longer than customer.maxExtensionTerm ("${maxExtensionTerm}"), got "${extensionTerm}"`,
+      });
+    }
+  },
+  { when: evenAfterOtherProblems },
+);
+
+/** One step of an application's audit; steps run in order. */
+const approvalStep = section({
+  role: z.enum(POLICY_ROLES, { error: expected(`one of ${POLICY_ROLES.join(', ')}`) }),
+  mode: z.enum(APPROVAL_MODES, { error: expected(`one of ${APPROVAL_MODES.join(', ')}`) }),
+});
+
+/** A1: the steps of one kind of application, in order; at least one. */
+const approvalSteps = z.array(approvalStep, { error: expected('a list of approval steps') }).min(1, 'needs at least one approval step');
+
+/** Audit of applications (A1–A5). */
+export const applicationPolicySchema = section({
+  /** A5: working days after which a pending application shows as overdue. */
+  auditSla: section({ workingDays: positiveInteger }),
+  /** The approval steps of each kind of application, in order; at least one each. */
+  steps: section({ PROTECTION: approvalSteps, INTENT: approvalSteps, EXTENSION: approvalSteps }),
+});
+
+const assigneeMessage = expected('a username (non-empty, no surrounding spaces) or null (unassigned)');
+const prefixMessage = expected('1 to 16 letters, digits, "-" or "_"');
+
+/** Contracts (C1–C4). */
+export const contractPolicySchema = section({
+  /** P6: username of the after-sales person a new formal customer goes to; `null` = unassigned. */
+  afterSalesAssignee: z.string({ error: assigneeMessage }).regex(/^\S(.*\S)?$/, { error: assigneeMessage }).nullable(),
+  /** C2: prefix of reserved contract numbers, e.g. `HT`. */
+  numberPrefix: z.string({ error: prefixMessage }).regex(/^[A-Za-z0-9_-]{1,16}$/, { error: prefixMessage }),
+});
+
+const timeZoneMessage = expected('an IANA time zone known to Intl, such as "Asia/Shanghai"');
+
+/** The working-day calendar (P1, A5); see `WorkingCalendar` in `calendar.ts`. */
+export const calendarPolicySchema = section({
+  /** IANA time zone, e.g. `Asia/Shanghai`. */
+  timeZone: z.string({ error: timeZoneMessage }).refine(isValidTimeZone, { error: timeZoneMessage }),
+  /** ISO weekday numbers, 1 = Monday … 7 = Sunday. */
+  weekend: distinctList(isWeekday, {
+    invalid: (item) => `must be an ISO weekday number from 1 (Monday) to 7 (Sunday), got ${show(item)}`,
+    twice: (day) => `weekday ${day} is listed twice`,
+    whole: (days) => (days.length === 7 ? 'cannot make every day of the week a weekend day' : undefined),
+  }),
+  /** Local dates that are not working days. */
+  holidays: dates,
+  /** Local dates on a weekend that are working days (调休). */
+  workdays: dates,
+}).superRefine(
+  (calendar, ctx) => {
+    // Values may still be raw here (see evenAfterOtherProblems), hence the guards.
+    const { holidays, workdays } = calendar;
+    if (!Array.isArray(holidays) || !Array.isArray(workdays)) return;
+    workdays.forEach((day, index) => {
+      if (isLocalDateString(day) && workdays.indexOf(day) === index && holidays.some((holiday) => holiday === day && isLocalDateString(holiday))) {
+        ctx.addIssue({ code: 'custom', path: ['workdays', index], message: `${day} is also listed in calendar.holidays` });
+      }
+    });
+  },
+  { when: evenAfterOtherProblems },
+);
+
+/** The whole policy document: exactly the {@link POLICY_SECTIONS}. */
+export const policySchema = section({
+  customer: customerPolicySchema,
+  application: applicationPolicySchema,
+  contract: contractPolicySchema,
+  calendar: calendarPolicySchema,
+});
