@@ -118,7 +118,7 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
     return this.services.applications.withdraw(viewerOf(ctx), id);
   }
 
-  @FieldResolver(() => ApplicationStatusEnum, { description: 'Where it stands.' })
+  @FieldResolver(() => ApplicationStatusEnum, { description: 'Where it stands: its machine state as an enum; PENDING until decided, withdrawn or lapsed.' })
   status(@Root() row: ApplicationRow): ApplicationStatus {
     return statusOf(row.state);
   }

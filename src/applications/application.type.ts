@@ -100,7 +100,7 @@ export class ChecklistItem {
   description: 'An application to audit (A1). Its applicant, and auditors, managers, admins and holders of its step roles, may see it; others get FORBIDDEN.',
 })
 export class Application extends WorkflowEntity {
-  @Field(() => ApplicationKindEnum, { description: 'What it asks for.' })
+  @Field(() => ApplicationKindEnum, { description: 'What it asks for: protection of a new customer (P1), intent conversion (P4) or a longer term (P3).' })
   kind!: ApplicationKind;
 
   @Field(() => String, { description: 'Why the applicant asks (at least 5 characters); for PROTECTION, the customer’s introduction.' })
@@ -109,7 +109,7 @@ export class Application extends WorkflowEntity {
   @Field(() => String, { nullable: true, description: 'EXTENSION only: the ISO 8601 duration asked for, e.g. P15D; null for other kinds.' })
   extension!: string | null;
 
-  @Field(() => Date, { description: 'When it was made.' })
+  @Field(() => Date, { description: 'When it was made; the audit SLA (A5) counts from here.' })
   createdAt!: Date;
 
   @Field(() => Date, { nullable: true, description: 'When it was approved, rejected or withdrawn; null while pending and for a lapsed one.' })

@@ -42,7 +42,7 @@ export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, it
     @Field(() => String, { description: 'Opaque position of this item in the list: pass it as `after` to continue after it.' })
     cursor!: string;
 
-    @Field(() => NodeClass, { description: `The item itself.` })
+    @Field(() => NodeClass, { description: `The ${NodeClass.name} at this position in the list.` })
     node!: TNode;
   }
 
