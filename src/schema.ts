@@ -6,10 +6,13 @@ import { buildSchema as buildTypeGraphQLSchema } from 'type-graphql';
 import { authChecker } from './platform/graphql/context.js';
 import { ApplicationResolver, CustomerApplicationsResolver, DecisionResolver } from './applications/application.resolver.js';
 import { ContractLineResolver, ContractResolver, CustomerContractsResolver, PaymentResolver, ProductResolver } from './contracts/contract.resolver.js';
-import { ContactResolver, FollowUpResolver, ReminderItemResolver, TransitionResolver } from './customers/contact.resolver.js';
+import { ContactResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
-import { UserResolver } from './users/user.resolver.js';
+import { FollowUpResolver } from './customers/follow-up.resolver.js';
+import { ReminderItemResolver } from './customers/reminder.resolver.js';
+import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
 import { checkIds } from './platform/graphql/ids.js';
+import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
 import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
 
@@ -18,7 +21,7 @@ const RESOLVERS = [
   CustomerResolver,
   ContactResolver,
   FollowUpResolver,
-  TransitionResolver,
+  TransitionActorResolver,
   ReminderItemResolver,
   ApplicationResolver,
   DecisionResolver,
@@ -52,8 +55,16 @@ function containerFor(services: Services | undefined) {
   };
 }
 
+const ROOTS: RootDescriptions = {
+  query:
+    'Everything a client reads. Every field needs a signed-in user: send `Authorization: Bearer <token>` (from login); without one a field fails with UNAUTHENTICATED. Errors carry `extensions.code`: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT (with `extensions.fields`), NOT_FOUND.',
+  mutation:
+    'Everything a client changes; only login works without a token. Every change of state goes through a workflow machine: an event it does not allow now is refused with ILLEGAL_TRANSITION (`extensions.state`, `extensions.allowedEvents`), a stale expectedVersion with CONFLICT, a duplicate with DUPLICATE (`extensions.matches`).',
+};
+
+/** The executable schema; without `services` it serves only to print the SDL. */
 export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
-  return buildTypeGraphQLSchema({
+  const schema = await buildTypeGraphQLSchema({
     resolvers: RESOLVERS,
     container: containerFor(services),
     authChecker,
@@ -62,6 +73,7 @@ export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
   });
+  return describeRoots(schema, ROOTS);
 }
 
 /** The SDL committed as schema/schema.graphql (sorted, so diffs are stable). */

@@ -1,21 +1,22 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { ApplicationKind, ApplicationRow, CustomerRow } from '../platform/db/schema.js';
-import { statusOf, type ApplicationStatus } from './application.service.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ApplicationDecisionRow, ApplicationRow, CustomerRow, UserRow } from '../platform/db/schema.js';
+import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { AvailableAction, Customer, TransitionConnection } from '../customers/customer.type.js';
-import { toConnection } from '../platform/graphql/relay.js';
-import { availableActionsOf, historyOf } from '../workflow/graphql/workflow-fields.js';
-import { User } from '../users/user.type.js';
-import { Application, ApplicationConnection, ApplicationKindEnum, ApplicationOrder, ApplicationStatusEnum, ApprovalStep, ChecklistItem, Decision } from './application.type.js';
-import type { ApplicationService } from './application.service.js';
-import type { CustomerService } from '../customers/customer.service.js';
-import type { UserService } from '../users/user.service.js';
+import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
+import { WorkflowEntityResolver, type WorkflowEdge } from '../workflow/graphql/workflow-entity.resolver.js';
+import { Customer } from '../customers/customer.type.js';
+import { customerLoaders } from '../customers/customer.loaders.js';
+import type { CustomerService } from '../customers/customer.service.js';
+import { User } from '../users/user.type.js';
+import { userLoaders } from '../users/user.loaders.js';
+import type { UserService } from '../users/user.service.js';
+import { statusOf, type ApplicationService, type ApplicationStatus, type ChecklistItem as ChecklistRow, type StepView } from './application.service.js';
+import { ApplicationFilter } from './application.input.js';
+import { Application, ApplicationConnection, ApplicationOrder, ApplicationStatusEnum, ApprovalStep, ChecklistItem, Decision } from './application.type.js';
 import type { ApplicationFacts } from './application.machine.js';
 import { applicationLoaders } from './application.loaders.js';
-import { customerLoaders } from '../customers/customer.loaders.js';
-import { userLoaders } from '../users/user.loaders.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface ApplicationResolverServices {
@@ -26,171 +27,160 @@ export interface ApplicationResolverServices {
   workflows: { application: WorkflowDefinition<ApplicationRow, ApplicationFacts> };
 }
 
-@InputType()
-export class ApplicationFilter {
-  @Field(() => ApplicationStatusEnum, { nullable: true })
-  status?: ApplicationStatus | null;
+/** How applications plug into the shared workflow fields. */
+const applicationEdge: WorkflowEdge<ApplicationRow, ApplicationResolverServices> = {
+  workflow: (s) => s.workflows.application,
+  describe: {
+    state: 'The approval machine’s state: pending, approved, rejected, withdrawn or lapsed (see status).',
+    availableActions: 'What this viewer may do with it now (APPROVE, REJECT for the current step’s decider; WITHDRAW for the applicant while pending).',
+    history: 'P10: every event on this application, newest first.',
+  },
+};
 
-  @Field(() => ApplicationKindEnum, { nullable: true })
-  kind?: ApplicationKind | null;
+const ID_ARG = 'The application’s id.';
 
-  @Field(() => Boolean, { nullable: true, description: 'A5: pending longer than the audit SLA.' })
-  overdue?: boolean | null;
-
-  @Field(() => ID, { nullable: true })
-  customerId?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  applicantId?: string | null;
-}
-
+/** Applications and audit (A1–A5): the queue, applying, deciding. */
 @Resolver(() => Application)
-export class ApplicationResolver {
-  constructor(private readonly services: ApplicationResolverServices) {}
-
+export class ApplicationResolver extends WorkflowEntityResolver(Application, applicationEdge) {
   @Authorized()
-  @Query(() => ApplicationConnection, { description: 'The audit queue (oldest pending first by default); a salesperson sees their own (A3).' })
+  @Query(() => ApplicationConnection, {
+    description: 'The audit queue: auditors, managers and admins see all applications; anyone else only their own (A3). Oldest first by default.',
+  })
   async applications(
-    @Arg('filter', () => ApplicationFilter, { nullable: true }) filter: ApplicationFilter | null,
-    @Arg('orderBy', () => ApplicationOrder, { nullable: true }) orderBy: ApplicationOrder | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => ApplicationFilter, { nullable: true, description: 'Which applications; default: all the viewer may see.' }) filter: ApplicationFilter | null,
+    @Arg('orderBy', () => ApplicationOrder, { nullable: true, description: 'The order; default OLDEST_FIRST.' }) orderBy: ApplicationOrder | null,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
-  ): Promise<ApplicationConnection> {
-    const page = await this.services.applications.list(viewerOf(ctx), filter ?? {}, orderBy ?? ApplicationOrder.OLDEST_FIRST, { first, after });
-    return toConnection(page, (r) => r, after !== null) as unknown as ApplicationConnection;
+  ): Promise<ConnectionOf<ApplicationRow>> {
+    const rows = await this.services.applications.list(viewerOf(ctx), filter ?? {}, orderBy ?? ApplicationOrder.OLDEST_FIRST, page);
+    return toConnection(rows, (r) => r, page);
   }
 
   @Authorized()
-  @Query(() => Application)
-  async application(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
+  @Query(() => Application, { description: 'One application. FORBIDDEN unless you may see it (A3); NOT_FOUND for an unknown id.' })
+  async application(@Arg('id', () => ID, { description: ID_ARG }) id: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
     const row = await this.services.applications.get(id);
     this.services.applications.requireSee(viewerOf(ctx), row);
     return row;
   }
 
   @Authorized()
-  @Mutation(() => Application, { description: 'P4: the custodian of a protected prospect asks to make it an intent customer.' })
-  async applyForIntent(@Arg('customerId', () => ID) customerId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
+  @Mutation(() => Application, {
+    description: 'P4: the custodian of a protected prospect asks to make it an intent customer. FORBIDDEN for anyone else; ILLEGAL_TRANSITION in another state; DUPLICATE while one is pending.',
+  })
+  async applyForIntent(
+    @Arg('customerId', () => ID, { description: 'The protected prospect.' }) customerId: string,
+    @Arg('reason', () => String, { description: 'The detailed reason for the auditor, at least 5 characters (P4).' }) reason: string,
+    @Ctx() ctx: Context,
+  ): Promise<ApplicationRow> {
     return this.services.applications.applyForIntent(viewerOf(ctx), customerId, reason);
   }
 
   @Authorized()
-  @Mutation(() => Application, { description: 'P3: ask for a longer term; days default to and are capped by the policy.' })
+  @Mutation(() => Application, {
+    description: 'P3: the custodian asks for a longer protection or intent term. FORBIDDEN for anyone else; ILLEGAL_TRANSITION in another state; DUPLICATE while one is pending.',
+  })
   async applyForExtension(
-    @Arg('customerId', () => ID) customerId: string,
-    @Arg('reason', () => String) reason: string,
-    @Arg('days', () => Int, { nullable: true }) days: number | null,
+    @Arg('customerId', () => ID, { description: 'The customer in your custody.' }) customerId: string,
+    @Arg('reason', () => String, { description: 'Why the term should be longer, at least 5 characters.' }) reason: string,
+    @Arg('days', () => Int, { nullable: true, description: 'Days to add; default the policy’s extension term (15 days), at most its maximum (else BAD_USER_INPUT).' }) days: number | null,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
     return this.services.applications.applyForExtension(viewerOf(ctx), customerId, reason, days);
   }
 
   @Authorized()
-  @Mutation(() => Application, { description: 'A2/A4: approve the current step; the last approval moves the customer in the same transaction.' })
+  @Mutation(() => Application, {
+    description: 'A2/A4: approves the current step as one of its deciders; the last approval moves the customer in the same transaction. Nobody approves their own application (FORBIDDEN).',
+  })
   async approveApplication(
-    @Arg('id', () => ID) id: string,
-    @Arg('note', () => String, { nullable: true }) note: string | null,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Arg('note', () => String, { nullable: true, description: 'An optional note for the applicant.' }) note: string | null,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
     return this.services.applications.approve(viewerOf(ctx), id, note, expectedVersion);
   }
 
   @Authorized()
-  @Mutation(() => Application, { description: 'A3: reject with a reason the applicant sees.' })
+  @Mutation(() => Application, { description: 'A3: rejects the application as a decider of its current step; a rejected PROTECTION application starts the P1 release term.' })
   async rejectApplication(
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String) reason: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Arg('reason', () => String, { description: 'Why, for the applicant to act on (A3); required.' }) reason: string,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
     return this.services.applications.reject(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized()
-  @Mutation(() => Application, { description: 'A2: the applicant withdraws a pending application.' })
-  async withdrawApplication(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
+  @Mutation(() => Application, { description: 'A2: the applicant withdraws a pending application; a withdrawn PROTECTION application leaves the customer rejected (P1).' })
+  async withdrawApplication(@Arg('id', () => ID, { description: ID_ARG }) id: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
     return this.services.applications.withdraw(viewerOf(ctx), id);
   }
 
-  @FieldResolver(() => ApplicationStatusEnum)
+  @FieldResolver(() => ApplicationStatusEnum, { description: 'Where it stands: its machine state as an enum; PENDING until decided, withdrawn or lapsed.' })
   status(@Root() row: ApplicationRow): ApplicationStatus {
     return statusOf(row.state);
   }
 
-  @FieldResolver(() => String, { description: 'The machine state.' })
-  state(@Root() row: ApplicationRow): string {
-    return row.state;
-  }
-
-  @FieldResolver(() => Customer, { description: 'The customer card (details follow P8).' })
+  @FieldResolver(() => Customer, { description: 'The customer it is about (its details follow P8).' })
   async customer(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<CustomerRow | null> {
     return ctx.scope.use(customerLoaders, this.services).customerById.load(row.customerId);
   }
 
-  @FieldResolver(() => User)
-  async applicant(@Root() row: ApplicationRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => User, { description: 'Who applied (for PROTECTION, who entered the customer).' })
+  async applicant(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<UserRow | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.applicantId);
   }
 
-  @FieldResolver(() => Boolean, { description: 'A5: pending longer than the audit SLA (working days).' })
-  overdue(@Root() row: ApplicationRow, @Ctx() ctx: Context): boolean {
+  @FieldResolver(() => Boolean, { description: 'A5: pending past the audit SLA (working days of the policy calendar).' })
+  overdue(@Root() row: ApplicationRow): boolean {
     return this.services.applications.isOverdue(row);
   }
 
-  @FieldResolver(() => Date, { description: 'When a pending application becomes overdue.' })
-  dueAt(@Root() row: ApplicationRow, @Ctx() ctx: Context): Date {
+  @FieldResolver(() => Date, { description: 'A5: when it becomes overdue if still pending: made + the audit SLA in working days.' })
+  dueAt(@Root() row: ApplicationRow): Date {
     return this.services.applications.dueAt(row);
   }
 
-  @FieldResolver(() => [ApprovalStep])
-  async steps(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<ApprovalStep[]> {
-    return this.services.applications.steps(row, await ctx.scope.use(applicationLoaders, this.services).decisionsByApplicationId.load(row.id));
+  @FieldResolver(() => [ApprovalStep], { description: 'Its approval steps in order, with their decisions.' })
+  async steps(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<StepView[]> {
+    return this.services.applications.steps(row, await this.decisions(row, ctx));
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'A3: why it was rejected.' })
+  @FieldResolver(() => String, { nullable: true, description: 'A3: why it was rejected; null unless rejected.' })
   async rejectionReason(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<string | null> {
-    const decisions = await ctx.scope.use(applicationLoaders, this.services).decisionsByApplicationId.load(row.id);
-    return decisions.find((d) => d.decision === 'REJECTED')?.note ?? null;
+    return (await this.decisions(row, ctx)).find((d) => d.decision === 'REJECTED')?.note ?? null;
   }
 
-  @FieldResolver(() => [ChecklistItem], { nullable: true, description: 'P1: for PROTECTION applications, the audit checklist computed now.' })
-  async checklist(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<ChecklistItem[] | null> {
+  @FieldResolver(() => [ChecklistItem], { nullable: true, description: 'P1: for a PROTECTION application, the audit checklist computed now; null for other kinds.' })
+  async checklist(@Root() row: ApplicationRow): Promise<ChecklistRow[] | null> {
     return row.kind === 'PROTECTION' ? this.services.applications.checklist(row) : null;
   }
 
-  @FieldResolver(() => [AvailableAction], { description: 'What this viewer may do with it now.' })
-  async availableActions(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    return availableActionsOf(this.services.engine, ctx, this.services.workflows.application, row);
-  }
-
-  @FieldResolver(() => TransitionConnection)
-  async history(
-    @Root() row: ApplicationRow,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: Context,
-  ): Promise<TransitionConnection> {
-    return historyOf(this.services.engine, ctx, row.id, first, after);
+  private decisions(row: ApplicationRow, ctx: Context): Promise<ApplicationDecisionRow[]> {
+    return ctx.scope.use(applicationLoaders, this.services).decisionsByApplicationId.load(row.id);
   }
 }
 
+/** Who decided. */
 @Resolver(() => Decision)
 export class DecisionResolver {
   constructor(private readonly services: ApplicationResolverServices) {}
 
-  @FieldResolver(() => User)
-  async decider(@Root() row: Decision, @Ctx() ctx: Context) {
+  @FieldResolver(() => User, { description: 'Who decided.' })
+  async decider(@Root() row: Decision, @Ctx() ctx: Context): Promise<UserRow | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.deciderId);
   }
 }
 
+/** A customer's applications (a customer detail). */
 @Resolver(() => Customer)
 export class CustomerApplicationsResolver {
   constructor(private readonly services: ApplicationResolverServices) {}
 
-  @FieldResolver(() => [Application], { nullable: true, description: 'This customer’s applications, newest first. Details (P8).' })
+  @FieldResolver(() => [Application], { nullable: true, description: 'Its applications, newest first. Details (P8): FORBIDDEN (null) unless you may see its details.' })
   async applications(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ApplicationRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     return ctx.scope.use(applicationLoaders, this.services).applicationsByCustomerId.load(row.id);

@@ -1,37 +1,26 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { ContractLineRow, ContractRow, CustomerRow, DeliveryStatus, PaymentRow, ProductRow } from '../platform/db/schema.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ContractLineRow, ContractRow, CustomerRow, DeliveryStatus, PaymentRow, ProductRow, UserRow } from '../platform/db/schema.js';
+import { invariant } from '../platform/invariant.js';
 import { money } from '../platform/money.js';
+import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { AvailableAction, Customer, TransitionConnection } from '../customers/customer.type.js';
 import { DecimalScalar } from '../platform/graphql/decimal.scalar.js';
-import { toConnection } from '../platform/graphql/relay.js';
-import { availableActionsOf, historyOf } from '../workflow/graphql/workflow-fields.js';
-import { User } from '../users/user.type.js';
-import {
-  Contract,
-  ContractConnection,
-  ContractFilter,
-  ContractInput,
-  ContractLine,
-  ContractLineInput,
-  ContractOrder,
-  DeliveryStatusEnum,
-  Payment,
-  PaymentInput,
-  Product,
-  ProductConnection,
-  ProductFilter,
-  ProductInput,
-} from './contract.type.js';
-import type { ContractService } from './contract.service.js';
-import type { CustomerService } from '../customers/customer.service.js';
-import type { UserService } from '../users/user.service.js';
+import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
+import { WorkflowEntityResolver, type WorkflowEdge } from '../workflow/graphql/workflow-entity.resolver.js';
+import { Customer } from '../customers/customer.type.js';
+import { customerLoaders } from '../customers/customer.loaders.js';
+import type { CustomerService } from '../customers/customer.service.js';
+import { User } from '../users/user.type.js';
+import { userLoaders } from '../users/user.loaders.js';
+import type { UserService } from '../users/user.service.js';
+import { Contract, ContractConnection, ContractLine, ContractOrder, DeliveryStatusEnum, Payment } from './contract.type.js';
+import { ContractFilter, ContractInput, ContractLineInput, PaymentInput, ProductFilter, ProductInput } from './contract.input.js';
+import { Product, ProductConnection } from './product.type.js';
+import type { ContractService } from './contract.service.js';
 import type { ContractFacts } from './contract.machine.js';
 import { contractLoaders } from './contract.loaders.js';
-import { customerLoaders } from '../customers/customer.loaders.js';
-import { userLoaders } from '../users/user.loaders.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface ContractResolverServices {
@@ -42,124 +31,157 @@ export interface ContractResolverServices {
   workflows: { contract: WorkflowDefinition<ContractRow, ContractFacts> };
 }
 
-@Resolver(() => Contract)
-export class ContractResolver {
-  constructor(private readonly services: ContractResolverServices) {}
+/** How contracts plug into the shared workflow fields. */
+const contractEdge: WorkflowEdge<ContractRow, ContractResolverServices> = {
+  workflow: (s) => s.workflows.contract,
+  describe: {
+    state: 'The contract machine’s state: reserved, draft, confirmed, settled, voided or terminated.',
+    availableActions: 'What this viewer may do with it now: UPDATE (fill in), CONFIRM, VOID, TERMINATE, PAYMENT, as the machine and its guards allow.',
+    history: 'P10: every event on this contract, newest first.',
+  },
+};
 
+const ID_ARG = 'The contract’s id.';
+const WHO = 'The customer’s custodian, a manager, or after-sales for a formal customer (C1); others get FORBIDDEN.';
+
+/** Contracts (C1–C4): reserve, fill in, confirm, void, terminate, payments and delivery. */
+@Resolver(() => Contract)
+export class ContractResolver extends WorkflowEntityResolver(Contract, contractEdge) {
   @Authorized()
-  @Query(() => Contract)
-  async contract(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ContractRow> {
+  @Query(() => Contract, { description: 'One contract. FORBIDDEN unless you may see its customer’s details (P8); NOT_FOUND for an unknown id.' })
+  async contract(@Arg('id', () => ID, { description: ID_ARG }) id: string, @Ctx() ctx: Context): Promise<ContractRow> {
     return this.services.contracts.get(viewerOf(ctx), id);
   }
 
   @Authorized()
-  @Query(() => ContractConnection)
+  @Query(() => ContractConnection, {
+    description: 'Contracts, filtered and ordered. A salesperson sees those of customers in their custody; managers, after-sales, auditors and admins see all (P8).',
+  })
   async contracts(
-    @Arg('filter', () => ContractFilter, { nullable: true }) filter: ContractFilter | null,
-    @Arg('orderBy', () => ContractOrder, { nullable: true }) orderBy: ContractOrder | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => ContractFilter, { nullable: true, description: 'Which contracts; default: all the viewer may see.' }) filter: ContractFilter | null,
+    @Arg('orderBy', () => ContractOrder, { nullable: true, description: 'The order; default NEWEST_FIRST.' }) orderBy: ContractOrder | null,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
-  ): Promise<ContractConnection> {
-    const page = await this.services.contracts.list(viewerOf(ctx), filter ?? {}, orderBy ?? ContractOrder.NEWEST_FIRST, { first, after });
-    return toConnection(page, (r) => r, after !== null) as unknown as ContractConnection;
+  ): Promise<ConnectionOf<ContractRow>> {
+    const rows = await this.services.contracts.list(viewerOf(ctx), filter ?? {}, orderBy ?? ContractOrder.NEWEST_FIRST, page);
+    return toConnection(rows, (r) => r, page);
   }
 
   @Authorized()
-  @Mutation(() => Contract, { description: 'C1/C2: reserve a contract number for an intent or formal customer.' })
-  async reserveContract(@Arg('customerId', () => ID) customerId: string, @Ctx() ctx: Context): Promise<ContractRow> {
+  @Mutation(() => Contract, {
+    description: `C1/C2: reserves a contract number (预领合同) for an intent or formal customer; ILLEGAL_TRANSITION for a customer in another stage. ${WHO}`,
+  })
+  async reserveContract(@Arg('customerId', () => ID, { description: 'The customer who will sign.' }) customerId: string, @Ctx() ctx: Context): Promise<ContractRow> {
     return this.services.contracts.reserve(viewerOf(ctx), customerId);
   }
 
   @Authorized()
-  @Mutation(() => Contract, { description: 'C2: fill in; the first update moves a reserved contract to draft.' })
+  @Mutation(() => Contract, { description: `C2: fills in a reserved or draft contract; the first update makes a reserved one a draft. ${WHO}` })
   async updateContract(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => ContractInput) input: ContractInput,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Arg('input', () => ContractInput, { description: 'The fields to fill in.' }) input: ContractInput,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
     return this.services.contracts.update(viewerOf(ctx), id, input, expectedVersion);
   }
 
   @Authorized()
-  @Mutation(() => ContractLine, { description: 'C2: add a product line (添加产品) before confirmation.' })
-  async addContractLine(@Arg('contractId', () => ID) contractId: string, @Arg('input', () => ContractLineInput) input: ContractLineInput, @Ctx() ctx: Context): Promise<ContractLineRow> {
+  @Mutation(() => ContractLine, { description: `C2: adds a product line (添加产品) before confirmation; the total is recomputed. ${WHO}` })
+  async addContractLine(
+    @Arg('contractId', () => ID, { description: ID_ARG }) contractId: string,
+    @Arg('input', () => ContractLineInput, { description: 'The line to add.' }) input: ContractLineInput,
+    @Ctx() ctx: Context,
+  ): Promise<ContractLineRow> {
     const [line] = await this.services.contracts.addLines(viewerOf(ctx), contractId, [input]);
-    if (!line) throw new Error('no line added');
+    invariant(line, 'addLines returns one row per input');
     return line;
   }
 
   @Authorized()
-  @Mutation(() => Contract, { description: 'Remove a line before confirmation (kept, marked removed — E6).' })
-  async removeContractLine(@Arg('contractId', () => ID) contractId: string, @Arg('lineId', () => ID) lineId: string, @Ctx() ctx: Context): Promise<ContractRow> {
+  @Mutation(() => Contract, { description: `Removes a line before confirmation (kept in the database, marked removed, E6); the total is recomputed. ${WHO}` })
+  async removeContractLine(
+    @Arg('contractId', () => ID, { description: ID_ARG }) contractId: string,
+    @Arg('lineId', () => ID, { description: 'The line to remove; NOT_FOUND when it is not a current line of this contract.' }) lineId: string,
+    @Ctx() ctx: Context,
+  ): Promise<ContractRow> {
     return this.services.contracts.removeLine(viewerOf(ctx), contractId, lineId);
   }
 
   @Authorized()
-  @Mutation(() => Contract, { description: 'C2/P6: lock the contract and make the customer formal, in one transaction.' })
+  @Mutation(() => Contract, {
+    description: `C2/P6: confirms a complete draft: it can no longer be edited, and the customer becomes formal in the same transaction. Missing fields are refused with BAD_USER_INPUT per field. ${WHO}`,
+  })
   async confirmContract(
-    @Arg('id', () => ID) id: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
     return this.services.contracts.confirm(viewerOf(ctx), id, expectedVersion);
   }
 
   @Authorized()
-  @Mutation(() => Contract, { description: 'C4: void a reserved or draft contract; its number is never reused.' })
+  @Mutation(() => Contract, { description: `C4: voids a reserved or draft contract; its number is never reused. ${WHO}` })
   async voidContract(
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String) reason: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Arg('reason', () => String, { description: 'Why; required (at least 2 characters), recorded in the history.' }) reason: string,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
     return this.services.contracts.void(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized('MANAGER')
-  @Mutation(() => Contract, { description: 'End a confirmed contract (MANAGER, reason required).' })
+  @Mutation(() => Contract, { description: 'Ends a confirmed contract early. MANAGER only.' })
   async terminateContract(
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String) reason: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Arg('reason', () => String, { description: 'Why; required (at least 2 characters), recorded in the history.' }) reason: string,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
     return this.services.contracts.terminate(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized()
-  @Mutation(() => Payment, { description: 'C3: record a payment; the one reaching the total settles the contract.' })
-  async recordPayment(@Arg('contractId', () => ID) contractId: string, @Arg('input', () => PaymentInput) input: PaymentInput, @Ctx() ctx: Context): Promise<PaymentRow> {
+  @Mutation(() => Payment, {
+    description: 'C3: records a payment on a confirmed contract; the one reaching the total settles it, one beyond it is refused. After-sales, a manager or the custodian; others get FORBIDDEN.',
+  })
+  async recordPayment(
+    @Arg('contractId', () => ID, { description: ID_ARG }) contractId: string,
+    @Arg('input', () => PaymentInput, { description: 'The payment.' }) input: PaymentInput,
+    @Ctx() ctx: Context,
+  ): Promise<PaymentRow> {
     return this.services.contracts.recordPayment(viewerOf(ctx), contractId, input);
   }
 
   @Authorized()
-  @Mutation(() => Contract, { description: 'C3: delivery progress.' })
+  @Mutation(() => Contract, {
+    description: 'C3: records delivery progress of a confirmed or settled contract (ILLEGAL_TRANSITION otherwise). After-sales, a manager or the custodian; others get FORBIDDEN.',
+  })
   async updateDelivery(
-    @Arg('contractId', () => ID) contractId: string,
-    @Arg('status', () => DeliveryStatusEnum) status: DeliveryStatus,
+    @Arg('contractId', () => ID, { description: ID_ARG }) contractId: string,
+    @Arg('status', () => DeliveryStatusEnum, { description: 'How far delivery has got now.' }) status: DeliveryStatus,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
     return this.services.contracts.updateDelivery(viewerOf(ctx), contractId, status);
   }
 
-  @FieldResolver(() => Customer)
+  @FieldResolver(() => Customer, { description: 'The customer who signs.' })
   async customer(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<CustomerRow | null> {
     return ctx.scope.use(customerLoaders, this.services).customerById.load(row.customerId);
   }
 
-  @FieldResolver(() => User)
-  async createdBy(@Root() row: ContractRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => User, { description: 'Who reserved it.' })
+  async createdBy(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<UserRow | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.createdById);
   }
 
-  @FieldResolver(() => [ContractLine])
+  @FieldResolver(() => [ContractLine], { description: 'Its current product lines, in order (removed ones are kept in the database but not listed).' })
   async lines(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<ContractLineRow[]> {
     return ctx.scope.use(contractLoaders, this.services).linesByContractId.load(row.id);
   }
 
-  @FieldResolver(() => [Payment])
+  @FieldResolver(() => [Payment], { description: 'Its payments, by payment date (C3).' })
   async payments(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<PaymentRow[]> {
     return ctx.scope.use(contractLoaders, this.services).paymentsByContractId.load(row.id);
   }
@@ -173,78 +195,69 @@ export class ContractResolver {
   outstandingAmount(@Root() row: ContractRow): string {
     return money.format((money.parse(row.total) ?? 0n) - (money.parse(row.paid) ?? 0n));
   }
-
-  @FieldResolver(() => [AvailableAction])
-  async availableActions(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    return availableActionsOf(this.services.engine, ctx, this.services.workflows.contract, row);
-  }
-
-  @FieldResolver(() => TransitionConnection)
-  async history(
-    @Root() row: ContractRow,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: Context,
-  ): Promise<TransitionConnection> {
-    return historyOf(this.services.engine, ctx, row.id, first, after);
-  }
 }
 
+/** Who handled a payment. */
 @Resolver(() => Payment)
 export class PaymentResolver {
   constructor(private readonly services: ContractResolverServices) {}
 
-  @FieldResolver(() => User, { nullable: true })
-  async handler(@Root() row: PaymentRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => User, { nullable: true, description: 'Who handled it (by default, who recorded it).' })
+  async handler(@Root() row: PaymentRow, @Ctx() ctx: Context): Promise<UserRow | null> {
     return row.handlerId ? ctx.scope.use(userLoaders, this.services).userById.load(row.handlerId) : null;
   }
 }
 
+/** The catalogue product of a line. */
 @Resolver(() => ContractLine)
 export class ContractLineResolver {
   constructor(private readonly services: ContractResolverServices) {}
 
-  @FieldResolver(() => Product, { nullable: true })
+  @FieldResolver(() => Product, { nullable: true, description: 'The catalogue product; null for a free-text line.' })
   async product(@Root() row: ContractLineRow, @Ctx() ctx: Context): Promise<ProductRow | null> {
     return row.productId ? ctx.scope.use(contractLoaders, this.services).productById.load(row.productId) : null;
   }
 }
 
+/** The product catalogue. */
 @Resolver(() => Product)
 export class ProductResolver {
   constructor(private readonly services: ContractResolverServices) {}
 
   @Authorized()
-  @Query(() => ProductConnection)
+  @Query(() => ProductConnection, { description: 'The product catalogue by name; anyone signed in.' })
   async products(
-    @Arg('filter', () => ProductFilter, { nullable: true }) filter: ProductFilter | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => ProductFilter, { nullable: true, description: 'Which products; default: all.' }) filter: ProductFilter | null,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
-  ): Promise<ProductConnection> {
+  ): Promise<ConnectionOf<ProductRow>> {
     viewerOf(ctx);
-    const page = await this.services.contracts.products(filter ?? {}, { first, after });
-    return toConnection(page, (r) => r, after !== null) as unknown as ProductConnection;
+    return toConnection(await this.services.contracts.products(filter ?? {}, page), (r) => r, page);
   }
 
   @Authorized('MANAGER', 'ADMIN')
-  @Mutation(() => Product)
-  async createProduct(@Arg('input', () => ProductInput) input: ProductInput, @Ctx() ctx: Context): Promise<ProductRow> {
+  @Mutation(() => Product, { description: 'Adds a product to the catalogue. MANAGER and ADMIN only.' })
+  async createProduct(@Arg('input', () => ProductInput, { description: 'The product; code, name, unit and listPrice are required.' }) input: ProductInput, @Ctx() ctx: Context): Promise<ProductRow> {
     return this.services.contracts.saveProduct(viewerOf(ctx), null, input);
   }
 
   @Authorized('MANAGER', 'ADMIN')
-  @Mutation(() => Product)
-  async updateProduct(@Arg('id', () => ID) id: string, @Arg('input', () => ProductInput) input: ProductInput, @Ctx() ctx: Context): Promise<ProductRow> {
+  @Mutation(() => Product, { description: 'Changes a catalogue product; lines already written keep their prices. MANAGER and ADMIN only.' })
+  async updateProduct(
+    @Arg('id', () => ID, { description: 'The product’s id.' }) id: string,
+    @Arg('input', () => ProductInput, { description: 'The fields to change.' }) input: ProductInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProductRow> {
     return this.services.contracts.saveProduct(viewerOf(ctx), id, input);
   }
 }
 
+/** A customer's contracts (a customer detail). */
 @Resolver(() => Customer)
 export class CustomerContractsResolver {
   constructor(private readonly services: ContractResolverServices) {}
 
-  @FieldResolver(() => [Contract], { nullable: true, description: 'This customer’s contracts, newest first. Details (P8).' })
+  @FieldResolver(() => [Contract], { nullable: true, description: 'Its contracts, newest first. Details (P8): FORBIDDEN (null) unless you may see its details.' })
   async contracts(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ContractRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     return ctx.scope.use(contractLoaders, this.services).contractsByCustomerId.load(row.id);

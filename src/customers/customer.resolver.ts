@@ -1,33 +1,28 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { CustomerRow, Stage } from '../platform/db/schema.js';
-import { formatDuration } from '../workflow/policy/duration.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Viewer } from '../platform/auth/viewer.js';
+import type { ContactRow, CustomerRow, FollowUpRow, Stage, UserRow } from '../platform/db/schema.js';
+import { DEFAULT_PAGE_SIZE } from '../platform/pagination.js';
+import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { toConnection } from '../platform/graphql/relay.js';
-import { availableActionsOf, historyOf } from '../workflow/graphql/workflow-fields.js';
+import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { formatDuration } from '../workflow/policy/duration.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
+import { WorkflowEntityResolver, type WorkflowEdge } from '../workflow/graphql/workflow-entity.resolver.js';
 import { User } from '../users/user.type.js';
+import { userLoaders } from '../users/user.loaders.js';
+import type { UserService } from '../users/user.service.js';
+import type { ApplicationService } from '../applications/application.service.js';
+import { Contact } from './contact.type.js';
 import { CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerOrderField, OrderDirection, PoolFilter, UpdateCustomerInput } from './customer.input.js';
-import {
-  AvailableAction,
-  Contact,
-  Customer,
-  CustomerConnection,
-  DuplicateMatch,
-  FollowUpConnection,
-  ReminderList,
-  StageEnum,
-  TransitionConnection,
-} from './customer.type.js';
+import { Customer, CustomerConnection, DuplicateMatch, StageEnum } from './customer.type.js';
+import { FollowUpConnection } from './follow-up.type.js';
+import { ReminderList } from './reminder.type.js';
+import type { CustomerFacts } from './customer.machine.js';
 import type { CustomerService } from './customer.service.js';
 import type { ContactService } from './contact.service.js';
 import type { FollowUpService } from './follow-up.service.js';
-import type { ApplicationService } from '../applications/application.service.js';
-import type { UserService } from '../users/user.service.js';
-import type { Viewer } from '../platform/auth/viewer.js';
-import type { WorkflowEngine } from '../workflow/engine.js';
-import type { WorkflowDefinition } from '../workflow/workflow.js';
-import type { CustomerFacts } from './customer.machine.js';
 import { contactLoaders, customerLoaders, followUpLoaders } from './customer.loaders.js';
-import { userLoaders } from '../users/user.loaders.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface CustomerResolverServices {
@@ -42,60 +37,72 @@ export interface CustomerResolverServices {
   workflows: { customer: WorkflowDefinition<CustomerRow, CustomerFacts> };
 }
 
-@Resolver(() => Customer)
-export class CustomerResolver {
-  constructor(private readonly services: CustomerResolverServices) {}
+/** How customers plug into the shared workflow fields. */
+const customerEdge: WorkflowEdge<CustomerRow, CustomerResolverServices> = {
+  workflow: (s) => s.workflows.customer,
+  current: (s, row) => s.customers.project(row),
+  guardHistory: (s, viewer, row) => s.customers.requireDetails(viewer, row),
+  describe: {
+    state: 'The protection machine’s state path now, e.g. pool, prospect.pendingAudit, prospect.rejected, prospect.protected, intent, formal. A term that has run out reads as pool at once, before the sweeper has run (P2).',
+    availableActions: 'The events this viewer may send to this customer now (e.g. CLAIM, ABANDON, TRANSFER, RESUBMIT), computed from the machine and its guards; render only these buttons.',
+    history: 'P10: every change of state or custody, newest first. Details (P8): FORBIDDEN (null) unless you may see this customer’s details.',
+  },
+};
 
+const ID_ARG = 'The customer’s id.';
+const REASON_ARG = 'Why; required (at least 2 characters), recorded in the history (P10).';
+
+/** Customers: the lists, the duplicate check, entry and the protection actions (P1–P9). */
+@Resolver(() => Customer)
+export class CustomerResolver extends WorkflowEntityResolver(Customer, customerEdge) {
   // ------------------------------------------------------------------ queries
 
   @Authorized()
-  @Query(() => Customer, { description: 'One customer; a salesperson sees only the public card of others’ customers (P8).' })
-  async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CustomerRow> {
+  @Query(() => Customer, { description: 'One customer. Anyone signed in gets its public card; details follow P8 (FORBIDDEN per field). An unknown id is NOT_FOUND.' })
+  async customer(@Arg('id', () => ID, { description: ID_ARG }) id: string, @Ctx() ctx: Context): Promise<CustomerRow> {
     viewerOf(ctx);
     return this.services.customers.get(id);
   }
 
   @Authorized()
-  @Query(() => CustomerConnection)
+  @Query(() => CustomerConnection, { description: 'Customers, filtered and ordered. A salesperson gets their own unless filter.scope is ALL (then public cards of others’, P8).' })
   async customers(
-    @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
-    @Arg('orderBy', () => CustomerOrder, { nullable: true }) orderBy: CustomerOrder | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => CustomerFilter, { nullable: true, description: 'Which customers; default: all in the viewer’s default scope.' }) filter: CustomerFilter | null,
+    @Arg('orderBy', () => CustomerOrder, { nullable: true, description: 'The order; default: newest entered first.' }) orderBy: CustomerOrder | null,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
-  ): Promise<CustomerConnection> {
+  ): Promise<ConnectionOf<CustomerRow>> {
     const order = orderBy ?? { field: CustomerOrderField.CREATED_AT, direction: OrderDirection.DESC };
-    const page = await this.services.customers.list(viewerOf(ctx), filter ?? {}, order, { first, after });
-    return toConnection(page, (r) => r, after !== null) as unknown as CustomerConnection;
+    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, order, page), (r) => r, page);
   }
 
   @Authorized('SALES', 'MANAGER')
-  @Query(() => CustomerConnection, { description: 'The public pool (P7), including customers whose term has run out.' })
+  @Query(() => CustomerConnection, { description: 'The public pool (P7), newest first, including customers whose term has run out but not yet been swept. SALES and MANAGER only.' })
   async pool(
-    @Arg('filter', () => PoolFilter, { nullable: true }) filter: PoolFilter | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => PoolFilter, { nullable: true, description: 'Which pool customers; default: all.' }) filter: PoolFilter | null,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
-  ): Promise<CustomerConnection> {
-    const page = await this.services.customers.pool(viewerOf(ctx), filter ?? {}, { first, after });
-    return toConnection(page, (r) => r, after !== null) as unknown as CustomerConnection;
+  ): Promise<ConnectionOf<CustomerRow>> {
+    return toConnection(await this.services.customers.pool(viewerOf(ctx), filter ?? {}, page), (r) => r, page);
   }
 
   @Authorized('SALES', 'MANAGER', 'AUDITOR')
-  @Query(() => [DuplicateMatch], { description: 'E2: is this company already entered, in which state, with whom? At most 20, most relevant first.' })
+  @Query(() => [DuplicateMatch], {
+    description: 'E2: is this company already entered, in which state, with whom? Matches by name, similar trade name or phone, at most 20, most relevant first. SALES, MANAGER and AUDITOR only.',
+  })
   async duplicateCheck(
-    @Arg('keyword', () => String, { nullable: true }) keyword: string | null,
-    @Arg('phone', () => String, { nullable: true }) phone: string | null,
+    @Arg('keyword', () => String, { nullable: true, description: 'Part of a name or a trade name, e.g. 春意; give a keyword, a phone or both (else BAD_USER_INPUT).' }) keyword: string | null,
+    @Arg('phone', () => String, { nullable: true, description: 'A mobile or landline; matches customers’ and contacts’ numbers in any format.' }) phone: string | null,
     @Ctx() ctx: Context,
   ): Promise<DuplicateMatch[]> {
     return this.services.customers.duplicateCheck(viewerOf(ctx), keyword, phone);
   }
 
   @Authorized()
-  @Query(() => ReminderList, { description: 'F3: the viewer’s customers by next contact time, and terms about to end.' })
+  @Query(() => ReminderList, { description: 'F3: the viewer’s home screen: their customers by next contact time, and terms about to end.' })
   async reminders(
-    @Arg('from', () => Date, { nullable: true }) from: Date | null,
-    @Arg('to', () => Date, { nullable: true }) to: Date | null,
+    @Arg('from', () => Date, { nullable: true, description: 'How far back overdue reminders reach; default: no limit.' }) from: Date | null,
+    @Arg('to', () => Date, { nullable: true, description: 'Where upcoming reminders stop; default: 7 days from now. Must be after `from` (else BAD_USER_INPUT).' }) to: Date | null,
     @Ctx() ctx: Context,
   ): Promise<ReminderList> {
     const list = await this.services.followUps.reminders(viewerOf(ctx), from, to);
@@ -106,60 +113,66 @@ export class CustomerResolver {
   // ------------------------------------------------------------------ mutations
 
   @Authorized('SALES', 'MANAGER')
-  @Mutation(() => Customer, { description: 'E3/E4/P1: enter a customer; the creator becomes its custodian, pending audit.' })
-  async createCustomer(@Arg('input', () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() ctx: Context): Promise<CustomerRow> {
+  @Mutation(() => Customer, {
+    description: 'E3/E4/P1: enters a customer; the creator becomes its custodian and it waits for audit with a PROTECTION application. A matching trade name or phone is refused with DUPLICATE and `extensions.matches`.',
+  })
+  async createCustomer(@Arg('input', () => CreateCustomerInput, { description: 'The customer’s data and contacts.' }) input: CreateCustomerInput, @Ctx() ctx: Context): Promise<CustomerRow> {
     return this.services.enterCustomer(viewerOf(ctx), input);
   }
 
   @Authorized()
-  @Mutation(() => Customer)
+  @Mutation(() => Customer, { description: 'Corrects a customer’s data fields (never its state). Its custodian or a manager (after-sales for a formal one); others get FORBIDDEN.' })
   async updateCustomer(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateCustomerInput) input: UpdateCustomerInput,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Arg('input', () => UpdateCustomerInput, { description: 'The fields to change.' }) input: UpdateCustomerInput,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
     return this.services.customers.update(viewerOf(ctx), id, input, expectedVersion);
   }
 
   @Authorized('SALES')
-  @Mutation(() => Customer, { description: 'P7: take a pool customer into protection (no audit, fresh term).' })
+  @Mutation(() => Customer, {
+    description: 'P7: takes a pool customer into your protection directly (no audit) with a fresh prospect term. Refused with ILLEGAL_TRANSITION inside your cool-down (P5) or at the policy’s holding cap or daily claim limit (P7). SALES only.',
+  })
   async claimCustomer(
-    @Arg('id', () => ID) id: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
     return this.services.customers.claim(viewerOf(ctx), id, expectedVersion);
   }
 
   @Authorized()
-  @Mutation(() => Customer, { description: 'P5: give a customer back to the pool; you cannot protect it again during the cool-down.' })
+  @Mutation(() => Customer, { description: 'P5: gives a prospect or intent customer back to the pool; you cannot protect it again during the cool-down. Its custodian only.' })
   async abandonCustomer(
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String) reason: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Arg('reason', () => String, { description: REASON_ARG }) reason: string,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
     return this.services.customers.abandon(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized('MANAGER')
-  @Mutation(() => Customer, { description: 'P9: move custody (with contacts, follow-ups and reminders) to another salesperson.' })
+  @Mutation(() => Customer, {
+    description: 'P9: moves custody, with contacts, follow-ups and reminders, to another salesperson; not to someone inside a cool-down (P5). MANAGER only.',
+  })
   async transferCustomer(
-    @Arg('id', () => ID) id: string,
-    @Arg('toUserId', () => ID) toUserId: string,
-    @Arg('reason', () => String) reason: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Arg('toUserId', () => ID, { description: 'The salesperson who becomes custodian.' }) toUserId: string,
+    @Arg('reason', () => String, { description: REASON_ARG }) reason: string,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
     return this.services.customers.transfer(viewerOf(ctx), id, toUserId, reason, expectedVersion);
   }
 
   @Authorized()
-  @Mutation(() => Customer, { description: 'P1: send a rejected customer back to audit after correcting it.' })
+  @Mutation(() => Customer, { description: 'P1: sends a rejected customer back to audit after correcting it, with a new PROTECTION application. Its custodian only.' })
   async resubmitProtection(
-    @Arg('id', () => ID) id: string,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
+    @Arg('id', () => ID, { description: ID_ARG }) id: string,
+    @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
     return this.services.applications.resubmit(viewerOf(ctx), id, expectedVersion);
@@ -167,89 +180,63 @@ export class CustomerResolver {
 
   // ------------------------------------------------------------------ fields
 
-  @FieldResolver(() => String, { description: 'The machine state path, e.g. prospect.protected.' })
-  state(@Root() row: CustomerRow, @Ctx() ctx: Context): string {
-    return this.services.customers.project(row).state;
-  }
-
-  @FieldResolver(() => StageEnum)
-  stage(@Root() row: CustomerRow, @Ctx() ctx: Context): Stage {
+  @FieldResolver(() => StageEnum, { description: 'The lifecycle stage now; a term that has run out reads as POOL at once (P2).' })
+  stage(@Root() row: CustomerRow): Stage {
     return this.services.customers.project(row).stage;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'The salesperson protecting it (after-sales for a formal one); null in the pool.' })
-  async custodian(@Root() row: CustomerRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => User, { nullable: true, description: 'Who protects it now: the salesperson, or after-sales for a formal customer (P6); null in the pool.' })
+  async custodian(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow | null> {
     const id = this.services.customers.project(row).custodianId;
     return id ? ctx.scope.use(userLoaders, this.services).userById.load(id) : null;
   }
 
-  @FieldResolver(() => User)
-  async createdBy(@Root() row: CustomerRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => User, { description: 'Who entered it (E7).' })
+  async createdBy(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.createdById);
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'When protection ends (P2, P4) unless extended or converted.' })
-  protectedUntil(@Root() row: CustomerRow, @Ctx() ctx: Context): Date | null {
+  @FieldResolver(() => Date, { nullable: true, description: 'When the protection or intent term ends (P2, P4) unless extended (P3) or converted; null in other states.' })
+  protectedUntil(@Root() row: CustomerRow): Date | null {
     const now = this.services.customers.project(row);
     return now.deadlineEvent === 'TERM_EXPIRED' ? now.deadlineAt : null;
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'When the pending deadline fires (term end, or rejection release P1).' })
-  deadlineAt(@Root() row: CustomerRow, @Ctx() ctx: Context): Date | null {
+  @FieldResolver(() => Date, { nullable: true, description: 'When the pending deadline fires: the end of a term (P2, P4) or the release of a rejected prospect (P1); null when none runs.' })
+  deadlineAt(@Root() row: CustomerRow): Date | null {
     return this.services.customers.project(row).deadlineAt;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'What happens at deadlineAt: TERM_EXPIRED or REJECTION_LAPSED.' })
-  deadlineEvent(@Root() row: CustomerRow, @Ctx() ctx: Context): string | null {
+  @FieldResolver(() => String, { nullable: true, description: 'What happens at deadlineAt: TERM_EXPIRED (to the pool, P2/P4) or REJECTION_LAPSED (to the pool, P1); null when none runs.' })
+  deadlineEvent(@Root() row: CustomerRow): string | null {
     return this.services.customers.project(row).deadlineEvent;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'ISO-8601 duration left until deadlineAt, e.g. P2DT3H.' })
-  expiresIn(@Root() row: CustomerRow, @Ctx() ctx: Context): string | null {
+  @FieldResolver(() => String, { nullable: true, description: 'Time left until deadlineAt as an ISO 8601 duration, e.g. P2DT3H; PT0S when due; null when no deadline runs.' })
+  expiresIn(@Root() row: CustomerRow): string | null {
     const ms = this.services.customers.remainingMs(row);
     return ms === null ? null : formatDuration(ms);
   }
 
-  @FieldResolver(() => [Contact], { nullable: true, description: 'Details (P8).' })
-  async contacts(@Root() row: CustomerRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => [Contact], { nullable: true, description: 'Its contact persons, oldest first (F1). Details (P8): FORBIDDEN (null) unless you may see its details.' })
+  async contacts(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ContactRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     return ctx.scope.use(contactLoaders, this.services).contactsByCustomerId.load(row.id);
   }
 
-  @FieldResolver(() => FollowUpConnection, { nullable: true, description: 'Details (P8). Newest first.' })
-  async followUps(
-    @Root() row: CustomerRow,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: Context,
-  ): Promise<FollowUpConnection> {
+  @FieldResolver(() => FollowUpConnection, { nullable: true, description: 'Its follow-ups, newest first (F2, F4). Details (P8): FORBIDDEN (null) unless you may see its details.' })
+  async followUps(@Root() row: CustomerRow, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: Context): Promise<ConnectionOf<FollowUpRow>> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
-    const page = after
-      ? await this.services.followUps.page(row.id, { first, after })
-      : await ctx.scope.use(followUpLoaders, this.services).followUpFirstPage.load({ customerId: row.id, first: first ?? 20 });
-    return toConnection(page, (f) => f, after !== null) as unknown as FollowUpConnection;
+    const rows = page.after
+      ? await this.services.followUps.page(row.id, page)
+      : await ctx.scope.use(followUpLoaders, this.services).followUpFirstPage.load({ customerId: row.id, first: page.first ?? DEFAULT_PAGE_SIZE });
+    return toConnection(rows, (f) => f, page);
   }
 
-  @FieldResolver(() => [AvailableAction], { description: 'The events this viewer may send now (computed from the machine).' })
-  async availableActions(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
-    return availableActionsOf(this.services.engine, ctx, this.services.workflows.customer, row);
-  }
-
-  @FieldResolver(() => TransitionConnection, { nullable: true, description: 'P10: every transition, newest first. Details (P8).' })
-  async history(
-    @Root() row: CustomerRow,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: Context,
-  ): Promise<TransitionConnection> {
-    this.services.customers.requireDetails(viewerOf(ctx), row);
-    return historyOf(this.services.engine, ctx, row.id, first, after);
-  }
-
-  @FieldResolver(() => [User], { description: 'Who protected it before, most recent first (what a claimer wants to know).' })
-  async previousCustodians(@Root() row: CustomerRow, @Ctx() ctx: Context) {
+  @FieldResolver(() => [User], { description: 'Who protected it before, most recent first: what someone about to claim it wants to know.' })
+  async previousCustodians(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow[]> {
     const ids = await ctx.scope.use(customerLoaders, this.services).previousCustodiansByCustomerId.load(row.id);
     const rows = await ctx.scope.use(userLoaders, this.services).userById.loadMany(ids);
-    return rows.filter((u) => u !== null && !(u instanceof Error));
+    return rows.filter((u): u is UserRow => u !== null && !(u instanceof Error));
   }
 }

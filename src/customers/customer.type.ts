@@ -1,15 +1,22 @@
-import { JSONScalar } from '../platform/graphql/json.scalar.js';
-import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareInterface, type NextFn, type ResolverData } from 'type-graphql';
-import type { CustomerService } from './customer.service.js';
-import { FOLLOW_UP_CHANNELS, STAGES, type CustomerRow, type FollowUpChannel, type Stage } from '../platform/db/schema.js';
+import { Field, ID, ObjectType, registerEnumType, UseMiddleware, type MiddlewareInterface, type NextFn, type ResolverData } from 'type-graphql';
+import { STAGES, type CustomerRow, type Stage } from '../platform/db/schema.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { Connection } from '../platform/graphql/relay.js';
+import { WorkflowEntity } from '../workflow/graphql/workflow-entity.type.js';
+import type { CustomerService } from './customer.service.js';
 
+/** The lifecycle stages as a GraphQL enum (values from the database enum). */
 export const StageEnum = Object.fromEntries(STAGES.map((s) => [s, s])) as { [K in Stage]: K };
-registerEnumType(StageEnum, { name: 'Stage', description: 'Where a customer is in its lifecycle: POOL, PROSPECT, INTENT, FORMAL.' });
-
-export const ChannelEnum = Object.fromEntries(FOLLOW_UP_CHANNELS.map((s) => [s, s])) as { [K in FollowUpChannel]: K };
-registerEnumType(ChannelEnum, { name: 'FollowUpChannel' });
+registerEnumType(StageEnum, {
+  name: 'Stage',
+  description: 'Where a customer is in its lifecycle, derived from its machine state. A term that has run out reads as POOL at once, even before the deadline sweeper has run (P2).',
+  valuesConfig: {
+    POOL: { description: '公海: no custodian; any salesperson may claim it (P7).' },
+    PROSPECT: { description: '潜在客户: protected by its custodian, pending audit, rejected or protected for the prospect term (P1, P2).' },
+    INTENT: { description: '意向客户: confirmed interest, protected for the intent term (P4).' },
+    FORMAL: { description: '正式客户: has signed a contract; with after-sales, never falls to the pool on a timer (P6).' },
+  } satisfies Record<Stage, { description: string }>,
+});
 
 /** P8: a field only the custodian (or a manager, auditor, after-sales) may read; others get FORBIDDEN. */
 export class DetailsOnly implements MiddlewareInterface<Context> {
@@ -21,233 +28,94 @@ export class DetailsOnly implements MiddlewareInterface<Context> {
   }
 }
 
-@ObjectType({ description: 'An input an action needs.' })
-export class ActionInput {
-  @Field(() => String)
+const DETAILS = 'Details (P8): FORBIDDEN (null) unless you are its custodian, a manager, auditor, after-sales or admin, or a salesperson and it is in the pool.';
+
+/** A company under the protection machine; resolvers return `CustomerRow`s for it. */
+@ObjectType({
+  description:
+    'A company (E1) and its protection lifecycle (P1–P11). Anyone signed in may read its public card; fields marked “Details (P8)” are for its custodian, managers, auditors, after-sales and admins, and for any salesperson while it is in the pool. Anyone else gets FORBIDDEN on those fields, never silently empty values.',
+})
+export class Customer extends WorkflowEntity {
+  @Field(() => String, { description: 'The full registered name: region + trade name + industry + organisation form, e.g. 靖江市春意空调有限公司 (E1).' })
   name!: string;
 
-  @Field(() => String, { description: 'GraphQL type name, e.g. String, ID.' })
-  type!: string;
-
-  @Field(() => Boolean)
-  required!: boolean;
-}
-
-@ObjectType({ description: 'An event this viewer may send now; render it as a button.' })
-export class AvailableAction {
-  @Field(() => String)
-  event!: string;
-
-  @Field(() => String)
-  label!: string;
-
-  @Field(() => [ActionInput])
-  inputs!: ActionInput[];
-}
-
-@ObjectType({ description: 'One recorded transition (P10).' })
-export class Transition {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  machine!: string;
-
-  @Field(() => Int)
-  machineVersion!: number;
-
-  @Field(() => String)
-  event!: string;
-
-  @Field(() => String, { nullable: true })
-  fromState!: string | null;
-
-  @Field(() => String)
-  toState!: string;
-
-  @Field(() => String, { nullable: true })
-  reason!: string | null;
-
-  @Field(() => JSONScalar, { description: 'Event inputs, custody changes ([before, after]) and the new deadline.' })
-  payload!: Record<string, unknown>;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  actorId!: string | null;
-}
-
-@ObjectType()
-export class TransitionConnection extends Connection(Transition) {}
-
-@ObjectType()
-export class Contact {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, { nullable: true, description: '职务' })
-  title!: string | null;
-
-  @Field(() => String, { nullable: true })
-  mobile!: string | null;
-
-  @Field(() => String, { nullable: true })
-  landline!: string | null;
-
-  @Field(() => String, { nullable: true })
-  email!: string | null;
-
-  @Field(() => String, { nullable: true })
-  note!: string | null;
-
-  @Field(() => Int)
-  version!: number;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  customerId!: string;
-}
-
-@ObjectType({ description: 'A recorded contact attempt (F2); append-only (F4).' })
-export class FollowUp {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => ChannelEnum)
-  channel!: FollowUpChannel;
-
-  @Field(() => String)
-  notes!: string;
-
-  @Field(() => Date, { nullable: true })
-  nextContactAt!: Date | null;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  customerId!: string;
-  authorId!: string;
-  contactId!: string | null;
-}
-
-@ObjectType()
-export class FollowUpConnection extends Connection(FollowUp) {}
-
-@ObjectType({ description: 'A company (E1). Fields marked "details" are visible to its custodian, managers, auditors and after-sales only (P8).' })
-export class Customer {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String, { description: 'Full registered name, e.g. 靖江市春意空调有限公司.' })
-  name!: string;
-
-  @Field(() => String, { description: 'The duplicate-check key derived from the name (E1), e.g. 春意.' })
+  @Field(() => String, { description: 'The duplicate-check key derived from the name (E1), e.g. 春意; unique among customers (E4).' })
   tradeName!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The industry, e.g. 空调 (required, E3).' })
   industry!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The region, e.g. 靖江市; null when not given.' })
   region!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Details (P8).' })
+  @Field(() => String, { nullable: true, description: `The detailed address (required at entry, E3). ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   address!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Details (P8).' })
+  @Field(() => String, { nullable: true, description: `The company phone, normalised: a mobile as 11 digits or a landline as 0523-84123456 (E5). ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   phone!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Details (P8).' })
+  @Field(() => String, { nullable: true, description: `What the company does (required at entry, E3). ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   introduction!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Details (P8).' })
+  @Field(() => String, { nullable: true, description: `The postcode, 6 digits (E5). ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   postcode!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Details (P8).' })
+  @Field(() => String, { nullable: true, description: `The company website. ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   website!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Details (P8).' })
+  @Field(() => String, { nullable: true, description: `The company email address. ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   email!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Details (P8).' })
+  @Field(() => String, { nullable: true, description: `The fax number, normalised like a landline (E5). ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   fax!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The country; null when not given.' })
   country!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Where the lead came from (free text, e.g. 展会 trade fair); null when not given.' })
   source!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The customer level the sales team assigns (free text, e.g. A, B, C); null when not given.' })
   level!: string | null;
 
-  @Field(() => Int, { description: 'Send back as expectedVersion to detect concurrent changes.' })
-  version!: number;
-
-  @Field(() => Int, { description: 'The machine version this instance runs on (P11; see migrateWorkflowInstances).' })
-  machineVersion!: number;
-
-  @Field(() => Date, { nullable: true, description: 'Details (P8).' })
+  @Field(() => Date, { nullable: true, description: `When the last follow-up was recorded (F2); null before the first. ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   lastFollowUpAt!: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Details (P8).' })
+  @Field(() => Date, { nullable: true, description: `The next contact time of the last follow-up, which drives reminders (F3); null when none is planned. ${DETAILS}` })
   @UseMiddleware(DetailsOnly)
   nextContactAt!: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the customer was entered; set by the system (E7).' })
   createdAt!: Date;
 }
 
-@ObjectType()
-export class CustomerConnection extends Connection(Customer) {}
+/** A page of customers. */
+@ObjectType({ description: 'A page of customers (Relay connection), in the order asked for.' })
+export class CustomerConnection extends Connection(Customer, 'customers') {}
 
-@ObjectType({ description: 'What the duplicate check may show anybody (E2, P8).' })
+/** One row of the duplicate check: only what anybody may see (P8). */
+@ObjectType({ description: 'A customer the duplicate check found, with only what anybody may see: name, stage, state and custodian (E2, P8).' })
 export class DuplicateMatch {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The customer’s id; customer(id) gives its card (details only to those P8 allows).' })
   customerId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The full registered name.' })
   name!: string;
 
-  @Field(() => StageEnum)
+  @Field(() => StageEnum, { description: 'Its lifecycle stage now (a run-out term reads as POOL).' })
   stage!: Stage;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Its machine state path now, e.g. prospect.protected; a customer in protection cannot be protected again (E2).' })
   state!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The display name of whoever protects it; null in the pool.' })
   custodianName!: string | null;
 }
-
-@ObjectType()
-export class ReminderItem {
-  @Field(() => Customer)
-  customer!: CustomerRow;
-}
-
-@ObjectType({ description: 'F3: the viewer’s home screen.' })
-export class ReminderList {
-  @Field(() => [ReminderItem], { description: 'Next contact time has passed.' })
-  overdue!: ReminderItem[];
-
-  @Field(() => [ReminderItem], { description: 'Due later today.' })
-  today!: ReminderItem[];
-
-  @Field(() => [ReminderItem], { description: 'Due after today, until `to`.' })
-  upcoming!: ReminderItem[];
-
-  @Field(() => [ReminderItem], { description: 'The customer leaves the viewer’s custody within the policy’s warnBefore: a protection or intent term ends (P2, P4), or a rejected prospect is about to be released to the pool (P1) unless resubmitted.' })
-  expiring!: ReminderItem[];
-}
-

@@ -2,32 +2,34 @@ import { Field, InputType } from 'type-graphql';
 import type { Role } from '../platform/db/schema.js';
 import { RoleEnum } from './user.type.js';
 
-@InputType()
+/** A new account (createUser). */
+@InputType({ description: 'A new user account. Problems are refused with BAD_USER_INPUT, each under its input path in `extensions.fields`.' })
 export class CreateUserInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'The sign-in name: 3–32 characters, lower-case letters, digits, “.”, “_” or “-” (upper case is lowered). A taken name is refused with DUPLICATE.' })
   username!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The name shown on records; must not be blank.' })
   displayName!: string;
 
-  @Field(() => String, { description: 'At least 8 characters.' })
+  @Field(() => String, { description: 'At least 8 characters; only a hash is stored.' })
   password!: string;
 
-  @Field(() => [RoleEnum])
+  @Field(() => [RoleEnum], { description: 'At least one role.' })
   roles!: Role[];
 }
 
-@InputType()
+/** Changes to an account (updateUser); only the fields given change. */
+@InputType({ description: 'Changes to a user account; only the fields given change.' })
 export class UpdateUserInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A new display name; must not be blank.' })
   displayName?: string | null;
 
-  @Field(() => [RoleEnum], { nullable: true })
+  @Field(() => [RoleEnum], { nullable: true, description: 'The complete new set of roles (it replaces the old one); at least one. You cannot remove your own ADMIN role.' })
   roles?: Role[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'A deactivated user cannot sign in; their tokens stop working.' })
+  @Field(() => Boolean, { nullable: true, description: 'False deactivates: the user cannot sign in and their tokens stop working at once. True reactivates. You cannot deactivate yourself.' })
   active?: boolean | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A new password, at least 8 characters.' })
   password?: string | null;
 }

@@ -1,61 +1,73 @@
-/** Relay connections: one generic shape for every list. */
+/** Relay connections: one generic shape for every list, and the one mapper from a domain page to it. */
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { Page } from '../pagination.js';
+import type { Page, PageArgs } from '../pagination.js';
 
-@ObjectType()
+/** Where a page sits in its list (Relay `PageInfo`). */
+@ObjectType({ description: 'Where a page sits in its list: whether more items follow, and the cursors to continue from.' })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True when more items follow this page: ask again with `after: endCursor`.' })
   hasNextPage!: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True when this page was asked for with an `after` cursor, i.e. it is not the first page.' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The cursor of the first item on this page; null when the page is empty.' })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The cursor of the last item on this page: pass it as `after` for the next page. Null when the page is empty.' })
   endCursor!: string | null;
 }
 
-export interface ConnectionShape<T> {
-  edges: { cursor: string; node: T }[];
+/** One item of a page with its cursor, as resolvers return it (`T` is the row the node type resolves from). */
+export interface EdgeOf<T> {
+  cursor: string;
+  node: T;
+}
+
+/** A page as resolvers return it; the GraphQL shape is the `Connection(...)` class of the node type. */
+export interface ConnectionOf<T> {
+  edges: EdgeOf<T>[];
   pageInfo: PageInfo;
   /** A getter: the count query runs only when a client asks for `totalCount`. */
   readonly totalCount: Promise<number>;
 }
 
-export function Connection<TNode extends object>(NodeClass: ClassType<TNode>) {
-  @ObjectType(`${NodeClass.name}Edge`)
+/**
+ * The GraphQL connection and edge types of a node type: `XConnection` (declared by the caller,
+ * which names it) and `XEdge`. `items` is the plural noun used in the descriptions.
+ */
+export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, items: string) {
+  @ObjectType(`${NodeClass.name}Edge`, { description: `One of the ${items} on a page, with the cursor that points just after it.` })
   class Edge {
-    @Field(() => String)
+    @Field(() => String, { description: 'Opaque position of this item in the list: pass it as `after` to continue after it.' })
     cursor!: string;
 
-    @Field(() => NodeClass)
+    @Field(() => NodeClass, { description: `The ${NodeClass.name} at this position in the list.` })
     node!: TNode;
   }
 
   @ObjectType()
   abstract class ConnectionClass {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: `The ${items} on this page, in the list's order, each with its cursor.` })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more items follow, and the cursors to continue from.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'All items matching the filter, across pages.' })
+    @Field(() => Int, { description: `How many ${items} match the filter across all pages (counted only when asked for).` })
     totalCount!: number;
   }
   return ConnectionClass;
 }
 
-/** Maps a domain page to the connection shape (nodes mapped with `map`). */
-export function toConnection<T, N>(page: Page<T>, map: (row: T) => N, hadCursor: boolean): ConnectionShape<N> {
+/** Maps a domain page to what a connection field returns; `map` turns each row into what the node type resolves from. */
+export function toConnection<T, N>(page: Page<T>, map: (row: T) => N, args: PageArgs): ConnectionOf<N> {
   const edges = page.nodes.map((n, i) => ({ cursor: page.cursors[i] ?? '', node: map(n) }));
   return {
     edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
-      hasPreviousPage: hadCursor,
+      hasPreviousPage: Boolean(args.after),
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
