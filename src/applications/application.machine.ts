@@ -35,8 +35,9 @@ export interface ApplicationInput {
   steps: ApprovalStepSpec[];
 }
 
-/** The events of the application machine, as its guards see them. */
-export type ApplicationEvent = RuleEvent<ApplicationFacts>;
+/** The events of the application machine with their inputs, as its guards see them. */
+export type ApplicationEvent = RuleEvent<ApplicationFacts> &
+  ({ type: 'APPROVE'; note?: string | null } | { type: 'REJECT'; reason?: string | null } | { type: 'WITHDRAW' } | { type: 'LAPSE' });
 
 /** A rule of the application workflow. */
 export type ApplicationRule = Rule<ApplicationRow, ApplicationContext, ApplicationFacts>;

@@ -26,3 +26,5 @@ export const applicationWorkflow = defineWorkflow<ApplicationRow, ApplicationCon
 export const applicationMachine = buildMachine(applicationWorkflow.implementation, applicationDocument);
 /** Labels and inputs of each event of version 1. */
 export const applicationEvents = applicationDocument.events;
+/** Why each guard refuses (tests and designers). */
+export const applicationGuardRules = applicationWorkflow.guardRules;

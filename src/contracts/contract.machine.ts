@@ -28,8 +28,9 @@ export interface ContractInput {
   customerId: string;
 }
 
-/** The events of the contract machine, as its guards see them. */
-export type ContractEvent = RuleEvent<ContractFacts>;
+/** The events of the contract machine with their inputs, as its guards see them. */
+export type ContractEvent = RuleEvent<ContractFacts> &
+  ({ type: 'UPDATE' } | { type: 'CONFIRM' } | { type: 'VOID' | 'TERMINATE'; reason?: string | null } | { type: 'PAYMENT'; amount: string });
 
 /** A rule of the contract workflow. */
 export type ContractRule = Rule<ContractRow, ContractContext, ContractFacts>;

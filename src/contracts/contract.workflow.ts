@@ -30,3 +30,5 @@ export function contractWorkflow(customerNow: (row: CustomerRow) => CustomerRow)
 
 /** Version 1 of the machine, built from the repository document (tests and diagrams). */
 export const contractMachine = buildMachine(contractWorkflow((row) => row).implementation, contractDocument);
+/** Why each guard refuses (tests and designers). */
+export const contractGuardRules = contractWorkflow((row) => row).guardRules;

@@ -30,8 +30,18 @@ export interface CustomerInput {
   custodianId: string | null;
 }
 
-/** The events of the customer machine, as its guards see them. */
-export type CustomerEvent = RuleEvent<CustomerFacts>;
+/** The events of the customer machine with their inputs, as its guards see them. */
+export type CustomerEvent = RuleEvent<CustomerFacts> &
+  (
+    | { type: 'CLAIM' }
+    | { type: 'ABANDON'; reason?: string | null }
+    | { type: 'TRANSFER'; toUserId: string; reason?: string | null }
+    | { type: 'RESUBMIT' }
+    | { type: 'PROTECTION_APPROVED' | 'PROTECTION_REJECTED' | 'INTENT_APPROVED'; via: 'application' }
+    | { type: 'EXTENSION_APPROVED'; via: 'application'; extension?: string | null }
+    | { type: 'CONTRACT_SIGNED'; via: 'contract'; afterSalesUserId?: string | null }
+    | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' }
+  );
 
 /** A rule of the customer workflow. */
 export type CustomerRule = Rule<CustomerRow, CustomerContext, CustomerFacts>;

@@ -303,9 +303,9 @@ export class WorkflowEngine {
     return isLegal(snapshot, { ...event, actor, facts, at: this.clock().toISOString() });
   }
 
-  /** Every fact the guards may read for this actor on this row now (outside any lock). */
-  facts<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow, actor: Actor): Promise<TFacts> {
-    const request = { executor: this.database.db, row, actor, event: { type: OFFER_EVENT }, now: this.clock(), policy: this.policy(), read: this.read(def) };
+  /** The facts the guards would read for this actor and event on this row now (outside any lock; every fact when offering). */
+  facts<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow, actor: Actor, event: EngineEvent = { type: OFFER_EVENT }): Promise<TFacts> {
+    const request = { executor: this.database.db, row, actor, event, now: this.clock(), policy: this.policy(), read: this.read(def) };
     return def.facts(request);
   }
 

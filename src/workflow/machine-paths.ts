@@ -54,7 +54,7 @@ export function stateDeadline(machine: AnyStateMachine, path: string): StateMeta
  * `snapshot.can`, which is false for a targetless transition without actions (a legal event
  * that changes only what the engine writes, such as UPDATE on a draft contract).
  */
-export function isLegal(snapshot: AnyMachineSnapshot, event: { type: string; [key: string]: unknown }): boolean {
+export function isLegal<E extends { type: string }>(snapshot: AnyMachineSnapshot, event: E): boolean {
   const machine: AnyStateMachine = snapshot.machine;
   const data = machine.getTransitionData(snapshot, event);
   return Array.isArray(data) && data.length > 0;

@@ -6,13 +6,14 @@
 import { and, count, eq, ne, notInArray, sql } from 'drizzle-orm';
 import { users } from '../../platform/db/schema.js';
 import { actorHasRole, type Actor } from '../../workflow/actor.js';
-import type { ApplicationContext, ApplicationEvent, ApplicationRule, ApprovalStepSpec } from '../application.machine.js';
+import type { RuleEvent } from '../../workflow/definition.js';
+import type { ApplicationContext, ApplicationFacts, ApplicationRule, ApprovalStepSpec } from '../application.machine.js';
 
 const currentStep = (c: ApplicationContext): ApprovalStepSpec | undefined => c.steps[c.step];
 const userId = (a: Actor) => (a.kind === 'user' ? a.id : null);
 
 /** Would this approval complete the current step? */
-function completesStep(context: ApplicationContext, event: ApplicationEvent): boolean {
+function completesStep(context: ApplicationContext, event: RuleEvent<ApplicationFacts>): boolean {
   const step = currentStep(context);
   if (!step) return false;
   return step.mode === 'ANY' || context.approvals.length + 1 >= Math.max(1, event.facts.holders);

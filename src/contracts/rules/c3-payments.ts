@@ -3,7 +3,10 @@
  * payment that reaches the total settles the contract. Who may record them is decided by C1.
  */
 import { money } from '../../platform/money.js';
-import type { ContractEvent, ContractRule } from '../contract.machine.js';
+import type { RuleEvent } from '../../workflow/definition.js';
+import type { ContractFacts, ContractRule } from '../contract.machine.js';
+
+type ContractEvent = RuleEvent<ContractFacts>;
 
 const amountOf = (e: ContractEvent) => (e.type === 'PAYMENT' && typeof e.amount === 'string' ? (money.parse(e.amount) ?? 0n) : 0n);
 const afterPayment = (e: ContractEvent) => (money.parse(e.facts.paid) ?? 0n) + amountOf(e);

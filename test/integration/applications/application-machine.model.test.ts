@@ -1,44 +1,41 @@
 /**
- * Model-based tests of the application (audit) machine (A2–A4).
+ * Model-based tests of the application (audit) machine (A2–A4), on the shared harness
+ * (test/support/model*.ts), with a two-step policy: AUDITOR, then MANAGER.
  *
- * `xstate/graph` walks the pure `applicationMachine` with a two-step policy (AUDITOR, then
- * MANAGER) from its initial state, trying every candidate event (each event type sent by each
- * demo user and by the sweeper, with and without a usable reason), and keeps only the events the
- * machine accepts. Every generated path is then replayed on a real database through the real
- * engine, with the real demo users, checking after each step that the row's state, status and
- * context (step, approvals, deciders) are what the model says. At every state reached, the
- * events the model refuses must be refused by the engine too, and the actions the engine offers
- * each user must be the ones the model accepts. Some paths are replayed again through the
- * GraphQL mutations, checking the decision's effect on the customer (A4).
+ * Candidate events at each vertex: every event type sent by every demo user, by a fixture user
+ * who holds both deciding roles, and by the sweeper; REJECT also without a usable reason. The
+ * machine decides which are accepted (the paths: every edge of the model graph, all simple
+ * paths) and which refused: among them the applicant approving their own application (A2), the
+ * fixture user deciding the second step after deciding the first (A2: one decision per person),
+ * a decision by the wrong role, a withdrawal by someone else, REJECT without a reason (A3), a
+ * lapse declared by a user (A4). At every distinct vertex the actions the engine offers each
+ * user are the event types the model accepts from them.
  *
- * The last tests fail if any transition of the machine (source state, event, target, including
- * the targetless APPROVE that advances a step) was never taken, in the model or on the database.
+ * The world remembers the decisions taken (step, decider, decision): what the application's
+ * GraphQL `steps { decisions }` must show. Paths a user can walk by mutations to a decision or a
+ * withdrawal are replayed again through GraphQL, checking the decision's effect on the customer
+ * in the same transaction (A4).
  */
-import { machineVersionsUsed, runOnPublishedDefinition } from '../../support/policy.js';
-import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SnapshotFrom } from 'xstate';
-import { getAdjacencyMap, getShortestPaths, getSimplePaths, serializeSnapshot, type StatePath, type TraversalOptions } from 'xstate/graph';
-import { applications, transitions, type Role } from '../../../src/platform/db/schema.js';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { transitions } from '../../../src/platform/db/schema.js';
 import { DEMO_USERS } from '../../../src/demo/seed.js';
-import { DomainError } from '../../../src/platform/errors.js';
 import { SYSTEM_SWEEPER, type Actor } from '../../../src/workflow/actor.js';
-import { statePath } from '../../../src/workflow/machine-paths.js';
-import { applicationEvents, applicationMachine } from '../../../src/applications/application.workflow.js';
+import { startTestApp } from '../../support/app.js';
+import { createUser, crewCustomer, crewPendingApplication, modelUser } from '../../support/crew.js';
 import {
+  applicationDocument,
+  applicationEvents,
+  applicationGuardRules,
+  applicationMachine,
   type ApplicationContext,
   type ApplicationEvent,
   type ApplicationFacts,
   type ApprovalStepSpec,
-} from '../../../src/applications/application.machine.js';
-import { startTestApp, type TestApp } from '../../support/app.js';
-import { actorFor, createCustomer, pendingApplication } from '../../support/customers.js';
+} from '../../support/machines.js';
+import { buildModel, type ModelPath, type ModelSpec, type ModelState } from '../../support/model.js';
+import { describeModel, domainRefusal, graphqlRefusal, type ModelDriver, type RunContext } from '../../support/model-run.js';
 import { policyWith } from '../../support/policy.js';
-
-type Snapshot = SnapshotFrom<typeof applicationMachine>;
-type Path = StatePath<Snapshot, ApplicationEvent>;
-
-// ------------------------------------------------------------------------------------ the model
 
 const STEPS: ApprovalStepSpec[] = [
   { role: 'AUDITOR', mode: 'ANY' },
@@ -46,28 +43,38 @@ const STEPS: ApprovalStepSpec[] = [
 ];
 /** The applicant: createCustomer opens the PROTECTION application in this user's name. */
 const APPLICANT = 'sales1';
-const SYSTEM = 'system';
-
-/** In the model a user's id is their username; the replay maps it to the real id. */
-const MODEL_USERS: Actor[] = DEMO_USERS.map((u) => ({ kind: 'user', id: u.username, roles: u.roles, displayName: u.displayName }));
-const CANDIDATE_ACTORS: Actor[] = [...MODEL_USERS, SYSTEM_SWEEPER];
-const nameOf = (actor: Actor): string => (actor.kind === 'user' ? actor.id : SYSTEM);
+/** A fixture user (see `setup`) who holds both deciding roles. */
+const LEAD = 'lead.model';
+const MODEL_USERS: Actor[] = [...DEMO_USERS.map((u) => modelUser(u.username, u.roles)), modelUser(LEAD, ['AUDITOR', 'MANAGER'])];
+const nameOf = (actor: Actor): string => (actor.kind === 'user' ? actor.id : 'system');
 
 const NOTE = '资料齐全，同意保护';
 const REASON = '地址缺少门牌号，请补充后重新提交';
 const LAPSE_REASON = 'The customer is no longer in a state this application applies to';
 
-/** What the engine loads for guards: active holders of the current step's role, applicant excluded. */
+interface Decision {
+  step: number;
+  username: string;
+  decision: 'APPROVED' | 'REJECTED';
+}
+interface World {
+  decisions: Decision[];
+}
+type State = ModelState<ApplicationContext, World>;
+type Path = ModelPath<ApplicationContext, ApplicationEvent, World>;
+
+/** What the engine loads for guards: active holders of the current step's role, applicant and deciders excluded. */
 function factsFor(context: ApplicationContext): ApplicationFacts {
   const step = context.steps[context.step];
   if (!step) return { holders: 0 };
-  return { holders: DEMO_USERS.filter((u) => u.username !== APPLICANT && u.roles.includes(step.role as Role)).length };
+  const holds = (a: Actor) => a.kind === 'user' && a.roles.includes(step.role) && a.id !== APPLICANT && !context.deciders.includes(a.id);
+  return { holders: MODEL_USERS.filter(holds).length };
 }
 
 /** Every event type from every candidate actor; REJECT also without a usable reason. */
-function candidateEvents(snapshot: Snapshot): ApplicationEvent[] {
-  const facts = factsFor(snapshot.context);
-  return CANDIDATE_ACTORS.flatMap((actor): ApplicationEvent[] => [
+function candidates({ context }: State): ApplicationEvent[] {
+  const facts = factsFor(context);
+  return [...MODEL_USERS, SYSTEM_SWEEPER].flatMap((actor): ApplicationEvent[] => [
     { type: 'APPROVE', note: NOTE, actor, facts },
     { type: 'REJECT', reason: REASON, actor, facts },
     { type: 'REJECT', reason: ' ', actor, facts },
@@ -76,258 +83,169 @@ function candidateEvents(snapshot: Snapshot): ApplicationEvent[] {
   ]);
 }
 
-const traversal: TraversalOptions<Snapshot, ApplicationEvent, { applicantId: string; steps: ApprovalStepSpec[] }> = {
+const describeEvent = (e: ApplicationEvent) => `${nameOf(e.actor)} ${e.type}${e.type === 'REJECT' && e.reason === ' ' ? ' (no reason)' : ''}`;
+/** `pending@1`, or the final state: where the application is, as the GraphQL status tells it. */
+const stepOf = (s: State) => (s.done ? s.state : `${s.state}@${s.context.step}`);
+
+const spec: ModelSpec<ApplicationContext, ApplicationEvent, World> = {
+  name: 'application',
+  machine: applicationMachine,
+  document: applicationDocument,
+  guardRules: applicationGuardRules,
   input: { applicantId: APPLICANT, steps: STEPS },
-  events: candidateEvents,
-  // Keep the events the machine accepts (the engine asks `can` too: a refused event is no edge).
-  filterEvents: (snapshot, event) => snapshot.can(event),
+  world: { decisions: [] },
+  nextWorld: ({ context, world }, e) =>
+    e.type === 'APPROVE' || e.type === 'REJECT'
+      ? { decisions: [...world.decisions, { step: context.step, username: nameOf(e.actor), decision: e.type === 'APPROVE' ? 'APPROVED' : 'REJECTED' }] }
+      : world,
+  candidates,
+  describeEvent,
+  describeState: (s) => `${stepOf(s)}${s.context.deciders.length ? `(${s.context.deciders.join('+')})` : ''}`,
+  rulesOf: (e) => (e.type === 'REJECT' ? ['A2', 'A3'] : e.type === 'LAPSE' ? ['A4'] : ['A2']),
+  journeys: 'all',
+  cover: 'edges',
+};
+const model = buildModel(spec);
+
+const FIELDS = `id status customer { id state } steps { index role status decisions { decision decider { username } } }`;
+const MUTATIONS: Partial<Record<ApplicationEvent['type'], string>> = {
+  APPROVE: `mutation($id: ID!, $note: String) { r: approveApplication(id: $id, note: $note) { ${FIELDS} } }`,
+  REJECT: `mutation($id: ID!, $reason: String!) { r: rejectApplication(id: $id, reason: $reason) { ${FIELDS} } }`,
+  WITHDRAW: `mutation($id: ID!) { r: withdrawApplication(id: $id) { ${FIELDS} } }`,
+};
+interface Result {
+  r: { status: string; customer: { state: string }; steps: { index: number; role: string; decisions: { decision: string; decider: { username: string } }[] }[] };
+}
+const sends = (e: ApplicationEvent) => e.actor.kind === 'user' && MUTATIONS[e.type] !== undefined;
+const mutation = (e: ApplicationEvent) => {
+  const query = MUTATIONS[e.type];
+  if (!query) throw new Error(`no mutation sends ${e.type}`);
+  return { query, variables: { ...(e.type === 'APPROVE' && { note: e.note }), ...(e.type === 'REJECT' && { reason: e.reason }) } };
+};
+/** Paths a user can walk by mutations (LAPSE is the system's) that end in a decision or withdrawal. */
+const userPaths = (paths: Path[]) => paths.filter((p) => p.end.done && p.steps.every((s) => sends(s.event)));
+
+interface Instance {
+  id: string;
+  customerId: string;
+}
+
+const engineEvent = ({ type, actor: _actor, facts: _facts, ...inputs }: ApplicationEvent) => ({ type, ...inputs });
+
+/** A4: the customer moves with the decision that closes the application; a withdrawn PROTECTION application counts as rejected (P1). */
+const customerStateAfter = (s: State) => (s.state === 'approved' ? 'prospect.protected' : s.state === 'rejected' || s.state === 'withdrawn' ? 'prospect.rejected' : 'prospect.pendingAudit');
+
+async function viaGraphql({ app, crew }: RunContext, { id }: Instance, e: ApplicationEvent, to: State): Promise<void> {
+  const { query, variables } = mutation(e);
+  const { r } = await app.ok<Result>(query, { id, ...variables }, crew.token(nameOf(e.actor)));
+  const where = describeEvent(e);
+  expect(r.status, where).toBe(to.state.toUpperCase());
+  expect(r.steps.map((s) => s.role)).toEqual(STEPS.map((s) => s.role));
+  expect(r.steps.flatMap((s) => s.decisions.map((d) => ({ step: s.index, username: d.decider.username, decision: d.decision }))), `${where}: decisions`).toEqual(to.world.decisions);
+  expect(r.customer.state, `${where}: customer (A4)`).toBe(customerStateAfter(to));
+}
+
+const driver: ModelDriver<ApplicationContext, ApplicationEvent, World, Instance> = {
+  start: () => startTestApp({ policy: policyWith({ application: { steps: { PROTECTION: STEPS } } }) }),
+  users: DEMO_USERS.map((u) => u.username),
+  setup: ({ app, crew }) => createUser(app, crew, LEAD, ['AUDITOR', 'MANAGER']),
+  async create({ app, crew }) {
+    const customerId = await crewCustomer(app, crew, APPLICANT);
+    return { id: await crewPendingApplication(app, crew, customerId), customerId };
+  },
+  async perform(ctx, instance, { event, to }, transport) {
+    if (transport === 'graphql') return viaGraphql(ctx, instance, event, to);
+    await ctx.app.services.engine.apply(ctx.app.services.workflows.application, instance.id, engineEvent(event), ctx.crew.actor(event.actor));
+  },
+  attempt({ app, crew }, { id }, _state, e) {
+    if (sends(e)) {
+      const { query, variables } = mutation(e);
+      return graphqlRefusal(app, query, { id, ...variables }, crew.token(nameOf(e.actor)));
+    }
+    return domainRefusal(app.services.engine.apply(app.services.workflows.application, id, engineEvent(e), crew.actor(e.actor)));
+  },
+  /** The row's snapshot holds the model's status and context (ids mapped to real users). */
+  async expectState({ app, crew }, { id }, s, where) {
+    const snapshot = (await app.services.applications.get(id)).snapshot as { status?: string; context?: ApplicationContext };
+    expect(snapshot.status, `${where}: status`).toBe(s.done ? 'done' : 'active');
+    expect(snapshot.context, `${where}: context`).toEqual({
+      applicantId: crew.id(s.context.applicantId),
+      steps: STEPS,
+      step: s.context.step,
+      approvals: s.context.approvals.map(crew.id),
+      deciders: s.context.deciders.map(crew.id),
+    });
+  },
+  /** The actions the engine offers each user are the non-internal event types the model accepts from them. */
+  async atVertex({ app, crew }, { id }, probe) {
+    const row = await app.services.applications.get(id);
+    for (const actor of MODEL_USERS) {
+      const offered = await app.services.engine.available(app.services.workflows.application, row, crew.actor(actor));
+      const accepted = probe.accepted.filter((e) => e.actor === actor && !applicationEvents[e.type]?.internal).map((e) => e.type);
+      expect(new Set(offered), `${probe.name}: actions offered to ${nameOf(actor)}`).toEqual(new Set(accepted));
+    }
+  },
+  async afterPath({ app, crew }, { customerId }, path, transport) {
+    const [customer] = await app.services.customers.byIds([customerId]);
+    if (transport === 'engine') {
+      // The engine moves only the application: the customer is the service's business (A4).
+      expect(customer?.state).toBe('prospect.pendingAudit');
+      return;
+    }
+    if (path.end.state !== 'approved') return;
+    expect(customer).toMatchObject({ state: 'prospect.protected', custodianId: crew.id(APPLICANT) });
+    const history = await app.database.db.select().from(transitions).where(eq(transitions.entityId, customerId)).orderBy(asc(transitions.id));
+    expect(history.map((h) => [h.event, h.toState])).toEqual([
+      ['CREATE', 'prospect.pendingAudit'],
+      ['PROTECTION_APPROVED', 'prospect.protected'],
+    ]);
+    // Recorded with the final decider (A4, P10).
+    expect(history[1]?.actorId).toBe(crew.id(path.end.context.deciders.at(-1) ?? ''));
+  },
+  graphql: { sends, paths: userPaths },
+  /** The targetless APPROVE advanced the step (not only recorded an approval). */
+  async coverage({ app }, instances) {
+    const advanced = await app.database.db
+      .select()
+      .from(transitions)
+      .where(and(eq(transitions.entityType, 'application'), inArray(transitions.entityId, instances), eq(transitions.event, 'APPROVE'), eq(transitions.toState, 'pending')));
+    expect(advanced.length).toBeGreaterThan(0);
+    for (const h of advanced) {
+      const row = await app.services.applications.get(h.entityId);
+      expect((row.snapshot as { context: ApplicationContext }).context.step, `application ${h.entityId}`).toBeGreaterThanOrEqual(1);
+    }
+  },
 };
 
-const stateOf = (s: Snapshot) => statePath(s.value);
-const describeEvent = (e: ApplicationEvent) => (isInit(e) ? e.type : `${nameOf(e.actor)} ${e.type}`);
-const describeState = (s: Snapshot) => (s.status === 'active' ? `${stateOf(s)}@${s.context.step}` : stateOf(s));
-const isInit = (e: ApplicationEvent | { type: string }) => e.type === 'xstate.init';
-/** The steps after the initial one (xstate/graph prefixes each path with an `xstate.init` step). */
-const moves = (path: Path) => path.steps.filter((s) => !isInit(s.event));
-const pathName = (path: Path) => [describeState(path.steps[0]!.state), ...moves(path).map((s) => `[${describeEvent(s.event)}] ${describeState(s.state)}`)].join(' → ');
-
-/** Shortest and simple paths from the initial state to every state, without duplicates. */
-function generatePaths(): Path[] {
-  const byKey = new Map<string, Path>();
-  for (const path of [...getShortestPaths(applicationMachine, traversal), ...getSimplePaths(applicationMachine, traversal)]) {
-    const key = JSON.stringify(moves(path).map((s) => [s.event.type, nameOf(s.event.actor)]));
-    if (!byKey.has(key)) byKey.set(key, path);
-  }
-  return [...byKey.values()].sort((a, b) => a.steps.length - b.steps.length || pathName(a).localeCompare(pathName(b)));
-}
-
-const PATHS = generatePaths();
-
-/** `source EVENT → target` for every transition definition of the machine (targetless: source). */
-function machineTransitions(): string[] {
-  return Object.values(applicationMachine.root.states).flatMap((node) =>
-    [...node.transitions.entries()].flatMap(([event, defs]) => defs.map((t) => `${node.key} ${event} → ${t.target?.[0]?.key ?? node.key}`)),
-  );
-}
-const transitionKey = (from: string, event: string, to: string) => `${from} ${event} → ${to}`;
-
-// ------------------------------------------------------------------------------------ the replay
-
-describe('application machine, model-based (two steps: AUDITOR then MANAGER)', () => {
-  let app: TestApp;
-  const actors = new Map<string, Actor>();
-  /** Applications replayed through the engine / through GraphQL (their history is the coverage). */
-  const replayed: string[] = [];
-  /** States whose refusals and offered actions were already checked against the engine. */
-  const probed = new Set<string>();
-
-  const realActor = (modelActor: Actor): Actor => {
-    if (modelActor.kind === 'system') return SYSTEM_SWEEPER;
-    const actor = actors.get(modelActor.id);
-    if (!actor) throw new Error(`no real actor for ${modelActor.id}`);
-    return actor;
-  };
-  const realId = (username: string) => {
-    const actor = actors.get(username);
-    if (!actor || actor.kind !== 'user') throw new Error(`no real user ${username}`);
-    return actor.id;
-  };
-  const historyOf = (id: string) =>
-    app.database.db.select().from(transitions).where(and(eq(transitions.entityType, 'application'), eq(transitions.entityId, id))).orderBy(asc(transitions.id));
-  const applicationRow = async (id: string) => {
-    const [row] = await app.database.db.select().from(applications).where(eq(applications.id, id));
-    if (!row) throw new Error(`application ${id} vanished`);
-    return row;
-  };
-
-  /** The row must be in the model's state, with the model's context (ids mapped to real users). */
-  const expectRowMatches = async (id: string, expected: Snapshot, where: string) => {
-    const row = await applicationRow(id);
-    const snapshot = row.snapshot as { status?: string; context?: ApplicationContext };
-    expect(row.state, `${where}: state`).toBe(stateOf(expected));
-    expect(snapshot.status, `${where}: status`).toBe(expected.status);
-    expect(snapshot.context?.step, `${where}: step`).toBe(expected.context.step);
-    expect(snapshot.context, `${where}: context`).toEqual({
-      applicantId: realId(expected.context.applicantId),
-      steps: STEPS,
-      step: expected.context.step,
-      approvals: expected.context.approvals.map(realId),
-      deciders: expected.context.deciders.map(realId),
-    });
-    return row;
-  };
-
-  /**
-   * Once per model state: every candidate event the model refuses, the engine refuses too
-   * (with a domain error, the row untouched), and the actions the engine offers each user are
-   * the non-internal event types the model accepts from that user.
-   */
-  const probeState = async (id: string, expected: Snapshot) => {
-    const key = serializeSnapshot(expected);
-    if (probed.has(key)) return;
-    probed.add(key);
-    const before = await applicationRow(id);
-    for (const event of candidateEvents(expected)) {
-      if (expected.can(event)) continue;
-      const { type, actor, facts: _facts, ...inputs } = event;
-      const attempt = app.services.engine.apply(app.services.workflows.application, id, { type, ...inputs }, realActor(actor));
-      await expect(attempt, `${describeState(expected)}: ${describeEvent(event)} ${JSON.stringify(inputs)} must be refused`).rejects.toBeInstanceOf(DomainError);
-    }
-    expect(await applicationRow(id), `${describeState(expected)}: refused events change nothing`).toEqual(before);
-    for (const modelActor of MODEL_USERS) {
-      const offered = await app.services.engine.available(app.services.workflows.application, before, realActor(modelActor));
-      const accepted = new Set(
-        candidateEvents(expected)
-          .filter((e) => e.actor === modelActor && !applicationEvents[e.type]?.internal && expected.can(e))
-          .map((e) => e.type),
-      );
-      expect(new Set(offered), `${describeState(expected)}: actions offered to ${nameOf(modelActor)}`).toEqual(accepted);
-    }
-  };
-
-  beforeAll(async () => {
-    app = await startTestApp({ policy: policyWith({ application: { steps: { PROTECTION: STEPS } } }) });
-    await runOnPublishedDefinition(app, 'application'); // issue 7: the suite runs on a published definition
-    for (const u of DEMO_USERS) actors.set(u.username, await actorFor(app, u.username));
-  });
-  afterAll(async () => app?.close());
-
-  it('should generate paths that reach every final state, through both steps', () => {
-    const ends = new Set(PATHS.map((p) => describeState(p.state)));
-    expect(ends).toEqual(new Set(['pending@0', 'pending@1', 'approved', 'rejected', 'withdrawn', 'lapsed']));
-    // Every end state but `approved` is reached both from step 0 and from step 1.
-    for (const end of ['rejected', 'withdrawn', 'lapsed']) {
-      expect(new Set(PATHS.filter((p) => describeState(p.state) === end).map((p) => p.state.context.step)), end).toEqual(new Set([0, 1]));
-    }
-    expect(PATHS.find((p) => stateOf(p.state) === 'approved')?.steps.map((s) => describeEvent(s.event))).toEqual(['xstate.init', 'auditor1 APPROVE', 'manager1 APPROVE']);
-  });
-
-  describe('replayed through the engine', () => {
-    for (const path of PATHS) {
-      it(pathName(path), async () => {
-        const customer = await createCustomer(app, APPLICANT);
-        const application = await pendingApplication(app, customer.id);
-        replayed.push(application.id);
-        const [first, ...rest] = path.steps;
-        if (!first) throw new Error('empty path');
-        let before = await expectRowMatches(application.id, first.state, 'initial');
-        await probeState(application.id, first.state);
-        for (const [i, step] of rest.entries()) {
-          const { type, actor, facts: _facts, ...inputs } = step.event;
-          const where = `step ${i + 1} (${describeEvent(step.event)})`;
-          const result = await app.services.engine.apply(app.services.workflows.application, application.id, { type, ...inputs }, realActor(actor));
-          expect(result.to, where).toBe(stateOf(step.state));
-          const after = await expectRowMatches(application.id, step.state, where);
-          expect(after.version, where).toBe(before.version + 1);
-          // P10: CREATE, then one history row per transition, with its actor.
-          const history = await historyOf(application.id);
-          expect(history, where).toHaveLength(i + 2);
-          expect(history.at(-1), where).toMatchObject({ event: type, fromState: before.state, toState: after.state, actorId: realActor(actor).id });
-          await probeState(application.id, step.state);
-          before = after;
-        }
-        // The engine moves only the application: the customer is the service's business (A4).
-        const [after] = await app.services.customers.byIds([customer.id]);
-        expect(after?.state).toBe('prospect.pendingAudit');
-      });
-    }
-  });
-
-  describe('replayed through GraphQL (A2–A4)', () => {
-    const FIELDS = `id status customer { id state } steps { index role status decisions { decision decider { username } } }`;
-    const MUTATIONS: Record<string, string> = {
-      APPROVE: `mutation($id: ID!, $note: String) { r: approveApplication(id: $id, note: $note) { ${FIELDS} } }`,
-      REJECT: `mutation($id: ID!, $reason: String!) { r: rejectApplication(id: $id, reason: $reason) { ${FIELDS} } }`,
-      WITHDRAW: `mutation($id: ID!) { r: withdrawApplication(id: $id) { ${FIELDS} } }`,
-    };
-    /** Paths a user can walk by mutations (LAPSE is the system's) that end in a decision or withdrawal. */
-    const userPaths = PATHS.filter((p) => p.state.status === 'done' && moves(p).every((s) => s.event.actor.kind === 'user'));
-
-    it('should pick every path a user can walk to a decision or withdrawal, at both steps', () => {
-      expect(userPaths.map((p) => describeState(p.state)).sort()).toEqual(['approved', 'rejected', 'rejected', 'withdrawn', 'withdrawn']);
+describe('application machine (model-based, two steps: AUDITOR then MANAGER)', () => {
+  describeModel(model, driver, () => {
+    it('should generate paths that reach every final state, through both steps', () => {
+      expect(new Set(model.paths.map((p) => stepOf(p.end)))).toEqual(new Set(['pending@0', 'pending@1', 'approved', 'rejected', 'withdrawn', 'lapsed']));
+      // Every end state but `approved` is reached both from step 0 and from step 1.
+      for (const end of ['rejected', 'withdrawn', 'lapsed']) {
+        expect(new Set(model.paths.filter((p) => p.end.state === end).map((p) => p.end.context.step)), end).toEqual(new Set([0, 1]));
+      }
+      // Approved by one decider per step; never twice by the one who holds both roles (A2).
+      expect(model.paths.filter((p) => p.end.state === 'approved').map((p) => p.steps.map((s) => describeEvent(s.event)))).toEqual([
+        ['auditor1 APPROVE', 'lead.model APPROVE'],
+        ['auditor1 APPROVE', 'manager1 APPROVE'],
+        ['lead.model APPROVE', 'manager1 APPROVE'],
+      ]);
     });
 
-    for (const path of userPaths) {
-      it(pathName(path), async () => {
-        const customer = await createCustomer(app, APPLICANT);
-        const application = await pendingApplication(app, customer.id);
-        replayed.push(application.id);
-        const decisions: { step: number; username: string; decision: string }[] = [];
-        let previous = path.steps[0]!.state;
-        for (const step of moves(path)) {
-          const event = step.event;
-          const username = nameOf(event.actor);
-          const vars = { id: application.id, ...(event.type === 'APPROVE' && { note: event.note }), ...(event.type === 'REJECT' && { reason: event.reason }) };
-          const { r } = await app.ok<{ r: { status: string; customer: { state: string }; steps: { index: number; role: string; status: string; decisions: { decision: string; decider: { username: string } }[] }[] } }>(
-            MUTATIONS[event.type]!,
-            vars,
-            await app.login(username),
-          );
-          if (event.type === 'APPROVE' || event.type === 'REJECT') decisions.push({ step: previous.context.step, username, decision: event.type === 'APPROVE' ? 'APPROVED' : 'REJECTED' });
-          expect(r.status).toBe(stateOf(step.state).toUpperCase());
-          await expectRowMatches(application.id, step.state, describeEvent(event));
-          expect(r.steps.map((s) => s.role)).toEqual(STEPS.map((s) => s.role));
-          expect(r.steps.flatMap((s) => s.decisions.map((d) => ({ step: s.index, username: d.decider.username, decision: d.decision })))).toEqual(decisions);
-          // A4: the customer moves with the decision that closes the application, in the same transaction.
-          // A withdrawn PROTECTION application counts as a rejection for the customer (P1).
-          const closedWithoutApproval = stateOf(step.state) === 'rejected' || stateOf(step.state) === 'withdrawn';
-          const customerState = stateOf(step.state) === 'approved' ? 'prospect.protected' : closedWithoutApproval ? 'prospect.rejected' : 'prospect.pendingAudit';
-          expect(r.customer.state, `${describeEvent(event)}: customer`).toBe(customerState);
-          previous = step.state;
-        }
-        if (stateOf(path.state) === 'approved') {
-          const [protectedRow] = await app.services.customers.byIds([customer.id]);
-          expect(protectedRow).toMatchObject({ state: 'prospect.protected', custodianId: realId(APPLICANT) });
-          const history = await app.database.db.select().from(transitions).where(eq(transitions.entityId, customer.id)).orderBy(asc(transitions.id));
-          expect(history.map((h) => [h.event, h.toState])).toEqual([
-            ['CREATE', 'prospect.pendingAudit'],
-            ['PROTECTION_APPROVED', 'prospect.protected'],
-          ]);
-          // Recorded with the final decider (A4, P10).
-          expect(history[1]?.actorId).toBe(realId('manager1'));
-        }
-      });
-    }
-  });
-
-  describe('coverage', () => {
-    const expected = machineTransitions();
+    it('should pick every path a user can walk to a decision or withdrawal, at both steps, for GraphQL', () => {
+      expect(userPaths(model.paths).map((p) => stepOf(p.end)).sort()).toEqual(['approved', 'approved', 'approved', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'withdrawn', 'withdrawn', 'withdrawn']);
+    });
 
     it('should know every transition of the machine, including the targetless APPROVE', () => {
-      expect(new Set(expected)).toEqual(
-        new Set(['pending APPROVE → approved', 'pending APPROVE → pending', 'pending REJECT → rejected', 'pending WITHDRAW → withdrawn', 'pending LAPSE → lapsed']),
-      );
+      expect(new Set(model.declared)).toEqual(new Set(['pending APPROVE → approved', 'pending APPROVE → pending', 'pending REJECT → rejected', 'pending WITHDRAW → withdrawn', 'pending LAPSE → lapsed']));
     });
 
-    it('should walk every edge of the model graph and every transition of the machine in the generated paths', () => {
-      const edges = new Set(PATHS.flatMap((p) => moves(p).map((s, i) => `${serializeSnapshot(p.steps[i]!.state)} ${JSON.stringify(s.event)}`)));
-      const adjacency = getAdjacencyMap(applicationMachine, traversal);
-      const graphEdges = Object.values(adjacency).flatMap((v) => Object.values(v.transitions as Record<string, { event: ApplicationEvent }>).map((t) => `${serializeSnapshot(v.state)} ${JSON.stringify(t.event)}`));
-      expect(graphEdges.length).toBeGreaterThanOrEqual(8);
-      expect(graphEdges.filter((e) => !edges.has(e))).toEqual([]);
-      const walked = new Set(PATHS.flatMap((p) => moves(p).map((s, i) => transitionKey(stateOf(p.steps[i]!.state), s.event.type, stateOf(s.state)))));
-      expect(expected.filter((t) => !walked.has(t))).toEqual([]);
+    it('should explore a refusal by every guard that can refuse: own application, wrong role, second decision (A2), no reason (A3), lapse by a user (A4)', () => {
+      const refusals = new Set(model.probes.flatMap((p) => p.refused.map((r) => r.expected.message)));
+      // completesLastStep only chooses between the two APPROVE transitions: the other one takes the event.
+      const { completesLastStep: _choice, ...refusing } = applicationGuardRules;
+      for (const [guard, info] of Object.entries(refusing)) expect(refusals.has(info.message), guard).toBe(true);
     });
-
-    it('should have taken every transition of the machine on the database', async () => {
-      expect(replayed.length, 'the replays ran').toBe(PATHS.length + PATHS.filter((p) => p.state.status === 'done' && moves(p).every((s) => s.event.actor.kind === 'user')).length);
-      const history = await app.database.db
-        .select()
-        .from(transitions)
-        .where(and(eq(transitions.entityType, 'application'), inArray(transitions.entityId, replayed), ne(transitions.event, 'CREATE')));
-      const taken = new Set(history.map((h) => transitionKey(h.fromState ?? '', h.event, h.toState)));
-      expect(expected.filter((t) => !taken.has(t))).toEqual([]);
-      // The targetless APPROVE advanced the step (not only recorded an approval).
-      const advanced = history.filter((h) => h.event === 'APPROVE' && h.fromState === 'pending' && h.toState === 'pending');
-      expect(advanced.length).toBeGreaterThan(0);
-      for (const h of advanced) {
-        const row = await applicationRow(h.entityId);
-        expect((row.snapshot as { context: ApplicationContext }).context.step, `application ${h.entityId}`).toBeGreaterThanOrEqual(1);
-      }
-    });
-  });
-
-  it('should have run every application on the published version 2, and recorded it in history (issue 7)', async () => {
-    expect(await machineVersionsUsed(app, 'application')).toEqual({ instances: [2], history: [2] });
   });
 });

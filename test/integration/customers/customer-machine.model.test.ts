@@ -1,192 +1,156 @@
 /**
- * Model-based tests of the customer machine (P1–P10): paths generated with `xstate/graph` over
- * the pure `customerMachine` are replayed through the real engine on a real database, one fresh
- * customer per path. After every step the row must be in the state (and custody) the model
- * predicts and carry one history row per transition (P10). The suite fails when a transition
- * the machine declares was never exercised by a successful replay.
+ * Model-based tests of the customer machine (P1–P10), on the shared harness (test/support/model*.ts).
  *
- * The model uses usernames as actor ids; the replay maps them to the demo users' real ids.
- * Three paths are also replayed through GraphQL: the customer mutations, and audit decisions
- * as the applications workflow makes them (apply, then approve or reject: A4); deadline and
- * contract events go through the engine as the sweeper and the contracts workflow send them.
+ * The model is `customerMachine` plus a world that remembers who abandoned the customer on the
+ * path (P5: their cool-down runs). Usernames stand for users; the replay maps them to real ids.
+ * Candidate events at each vertex: the claimer's CLAIM, CLAIMs by anyone cooling down (P5), by a
+ * manager, and by a fixture user who holds one customer claimed today, under a policy with a
+ * holding cap of 1 and under one with a daily claim limit of 1 (P7); TRANSFERs to a salesperson,
+ * to someone who cannot hold customers, without a reason, and by a salesperson (P9, P10);
+ * ABANDON and RESUBMIT by the custodian, without a reason, and by someone else (P5, P8, P1);
+ * audit decisions and contract signing as the applications and contracts workflows send them,
+ * and as a caller that forgets `via` would (A4, P6); deadlines by the sweeper and by a user (P2).
+ * The machine decides which are accepted (the paths) and which refused (the refusal probes).
+ *
+ * Customer mutations and audit decisions (apply, then approve or reject: A4) go through GraphQL
+ * on three sampled paths; deadlines and contract signing go through the engine as the sweeper
+ * and the contracts workflow send them.
  */
-import { machineVersionsUsed, runOnPublishedDefinition } from '../../support/policy.js';
-import { and, asc, eq, like } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialTransition, transition, type AnyStateNode, type SnapshotFrom } from 'xstate';
-import { createTestModel } from 'xstate/graph';
-import { applications, customers, transitions, type CustomerRow, type Role } from '../../../src/platform/db/schema.js';
-import { SYSTEM_SWEEPER, type Actor } from '../../../src/workflow/actor.js';
-import { statePath } from '../../../src/workflow/machine-paths.js';
-import type { CustomerEvent } from '../../../src/customers/customer.machine.js';
-import { customerMachine, NO_FACTS } from '../../../src/customers/customer.workflow.js';
-import { startTestApp, type TestApp } from '../../support/app.js';
-import { actorFor, createCustomer } from '../../support/customers.js';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { customers, type Role } from '../../../src/platform/db/schema.js';
+import { SYSTEM_SWEEPER } from '../../../src/workflow/actor.js';
+import { startTestApp } from '../../support/app.js';
+import { createUser, crewCustomer, crewPendingApplication, modelUser } from '../../support/crew.js';
+import { poolCustomer } from '../../support/customers.js';
+import { customerDocument, customerGuardRules, customerMachine, NO_FACTS, type CustomerContext, type CustomerEvent, type CustomerFacts } from '../../support/machines.js';
+import { buildModel, type ModelPath, type ModelSpec, type ModelState } from '../../support/model.js';
+import { describeModel, domainRefusal, graphqlRefusal, type ModelDriver, type RunContext } from '../../support/model-run.js';
+import { policyWith } from '../../support/policy.js';
 
-type CustomerSnapshot = SnapshotFrom<typeof customerMachine>;
+const USERS = { sales1: ['SALES'], sales2: ['SALES'], sales3: ['SALES'], manager1: ['MANAGER'], auditor1: ['AUDITOR'], aftersales1: ['AFTER_SALES'] } as const;
+/** A fixture user (see `setup`): holds one customer, claimed today (P7). */
+const CAPPED = 'capped.model';
+type Username = keyof typeof USERS | typeof CAPPED;
+const ROLES: Record<Username, readonly Role[]> = { ...USERS, [CAPPED]: ['SALES'] };
+const isUsername = (id: string | null): id is Username => id !== null && Object.hasOwn(ROLES, id);
+const user = (username: Username) => modelUser(username, ROLES[username]);
 
-const USERS = {
-  sales1: ['SALES'],
-  sales2: ['SALES'],
-  sales3: ['SALES'],
-  manager1: ['MANAGER'],
-  auditor1: ['AUDITOR'],
-  aftersales1: ['AFTER_SALES'],
-} as const satisfies Record<string, readonly Role[]>;
-type Username = keyof typeof USERS;
-
-const isUsername = (id: string | null): id is Username => id !== null && Object.hasOwn(USERS, id);
-const rolesOf = (username: Username): readonly Role[] => USERS[username];
-const user = (username: Username): Actor => ({ kind: 'user', id: username, roles: rolesOf(username) });
-
-/** Who creates every customer, and so its first custodian (P1). */
+/** Creates every customer, and so is its first custodian (P1). */
 const CREATOR: Username = 'sales1';
-/**
- * P5: the claimer is never someone who can have abandoned the customer on the same path: the
- * creator and the transfer target abandon, and a path holds at most one CLAIM (its target
- * vertex is unique in the graph).
- */
+/** Claims pool customers; refused while cooling down after abandoning the customer (P5). */
 const CLAIMER: Username = 'sales2';
 const TRANSFER_TARGET: Username = 'sales3';
-const AFTER_SALES: Username = 'aftersales1';
+const REASON = '客户短期内无采购计划';
+const BLANK = ' ';
+/** The model's mark for a running cool-down; the engine loads its end. */
+const COOLING = 'running';
 
-/** One event per type whose guards pass in `snapshot` (built from its custodian). */
-function modelEvents(snapshot: CustomerSnapshot): CustomerEvent[] {
-  const custodian = snapshot.context.custodianId;
-  const facts = NO_FACTS;
-  const auditor = user('auditor1');
-  const events: CustomerEvent[] = [
-    { type: 'CLAIM', actor: user(CLAIMER), facts },
-    // The engine computes targetEligible itself; the model states what the database will say.
-    { type: 'TRANSFER', actor: user('manager1'), facts: { ...facts, targetEligible: true }, toUserId: TRANSFER_TARGET, reason: '人员调整，客户移交' },
-    { type: 'PROTECTION_APPROVED', via: 'application', actor: auditor, facts },
-    { type: 'PROTECTION_REJECTED', via: 'application', actor: auditor, facts, reason: '联系人电话无法接通' },
-    { type: 'INTENT_APPROVED', via: 'application', actor: auditor, facts, reason: '客户已确认采购预算' },
-    { type: 'EXTENSION_APPROVED', via: 'application', actor: auditor, facts, reason: '客户正在走内部审批' },
-    {
-      type: 'CONTRACT_SIGNED',
-      via: 'contract',
-      actor: isUsername(custodian) && rolesOf(custodian).includes('SALES') ? user(custodian) : user('manager1'),
-      facts,
-      afterSalesUserId: AFTER_SALES,
-    },
-    { type: 'TERM_EXPIRED', actor: SYSTEM_SWEEPER, facts },
-    { type: 'REJECTION_LAPSED', actor: SYSTEM_SWEEPER, facts },
-  ];
-  if (isUsername(custodian)) {
-    events.push({ type: 'ABANDON', actor: user(custodian), facts, reason: '客户短期内无采购计划' }, { type: 'RESUBMIT', actor: user(custodian), facts });
-  }
-  return events;
+/** P7, P11: policies a candidate is tried under, and the fixture user's facts under each. */
+const VARIATIONS = {
+  cap: { policy: { maxCustomersPerSales: 1 }, facts: { holding: 1, maxHolding: 1 } },
+  daily: { policy: { dailyClaimLimit: 1 }, facts: { claimsToday: 1, dailyClaimLimit: 1 } },
+} as const;
+type Variation = keyof typeof VARIATIONS;
+
+interface World {
+  /** Who abandoned the customer on this path: their P5 cool-down runs (sorted). */
+  coolingDown: Username[];
 }
-
-const model = createTestModel(customerMachine, { events: modelEvents, input: { custodianId: CREATOR } });
-
-const triple = (from: string, type: string, to: string) => `${from} --${type}--> ${to}`;
-
-function leafPath(node: AnyStateNode): string {
-  let leaf = node;
-  while (Object.keys(leaf.states).length > 0) {
-    const next = leaf.initial.target[0];
-    if (!next) throw new Error(`${leaf.id} has no initial state`);
-    leaf = next;
-  }
-  return leaf.path.join('.');
+/** A decision or signing sent by a caller that left out `via` (only the engine can be reached that way). */
+interface Forged {
+  type: 'PROTECTION_APPROVED' | 'CONTRACT_SIGNED';
+  actor: CustomerEvent['actor'];
+  facts: CustomerFacts;
+  reason?: undefined;
+  forged: true;
 }
+type Event = (CustomerEvent & { variation?: Variation }) | Forged;
+type State = ModelState<CustomerContext, World>;
 
-interface DeclaredTransition {
-  key: string;
-  source: string;
-  type: string;
-}
-
-/**
- * Every (leaf state, event, leaf state) the machine declares: transitions of a leaf and of its
- * ancestors; targetless ones stay in the leaf; targets resolve to their initial leaf.
- */
-function declaredTransitions(): DeclaredTransition[] {
-  const result = new Map<string, DeclaredTransition>();
-  const visit = (node: AnyStateNode) => {
-    const children = Object.values(node.states);
-    if (children.length > 0) return children.forEach(visit);
-    const source = node.path.join('.');
-    for (let n: AnyStateNode | undefined = node; n; n = n.parent) {
-      for (const [type, definitions] of Object.entries(n.on)) {
-        for (const definition of definitions) {
-          const targets = definition.target?.length ? definition.target.map(leafPath) : [source];
-          for (const target of targets) result.set(triple(source, type, target), { key: triple(source, type, target), source, type });
-        }
-      }
-    }
-  };
-  visit(customerMachine.root);
-  return [...result.values()].sort((a, b) => a.key.localeCompare(b.key));
-}
-
-interface Step {
-  event: CustomerEvent;
-  /** The model's state after the event. */
-  state: CustomerSnapshot;
-}
-interface Case {
-  name: string;
-  steps: Step[];
-}
-
-const describePath = (steps: Step[]) => `${['CREATE', ...steps.map((s) => s.event.type)].join(' → ')} ⇒ ${statePath(steps.at(-1)?.state.value ?? 'prospect.pendingAudit')}`;
-
-function toCase(origin: string, path: { steps: Array<{ event: { type: string }; state: CustomerSnapshot }> }): Case {
-  const [init, ...rest] = path.steps;
-  if (init?.event.type !== 'xstate.init') throw new Error('a generated path starts with xstate.init');
-  const steps = rest.map((s) => ({ event: s.event as CustomerEvent, state: s.state }));
-  return { name: `${origin}: ${describePath(steps)}`, steps };
-}
-
-const stepTriples = (c: Case) => {
-  let from = statePath(initialTransition(customerMachine, { custodianId: CREATOR })[0].value);
-  return c.steps.map((s) => {
-    const to = statePath(s.state.value);
-    const t = triple(from, s.event.type, to);
-    from = to;
-    return t;
-  });
+const RULES: Record<Event['type'], string[]> = {
+  CLAIM: ['P7'],
+  ABANDON: ['P5'],
+  TRANSFER: ['P9'],
+  RESUBMIT: ['P1'],
+  PROTECTION_APPROVED: ['P1', 'A4'],
+  PROTECTION_REJECTED: ['P1', 'A4'],
+  INTENT_APPROVED: ['P4', 'A4'],
+  EXTENSION_APPROVED: ['P3', 'A4'],
+  CONTRACT_SIGNED: ['P6'],
+  TERM_EXPIRED: ['P2'],
+  REJECTION_LAPSED: ['P1'],
 };
 
-// Shortest paths to every vertex (a vertex is state + context + the transition that entered it,
-// so these reach every transition the graph can take), and the longest simple journeys. Simple
-// paths are taken over state + context only: with the transition in the vertex they explode.
-const shortest = model.getShortestPaths().map((p) => toCase('shortest', p));
-const simple = model.getSimplePaths({ serializeState: (s) => JSON.stringify({ value: s.value, context: s.context }) });
-const longest = Math.max(...simple.map((p) => p.weight));
-const journeys = simple.filter((p) => p.weight === longest).map((p) => toCase('simple', p));
-const generated = [...shortest, ...journeys];
+/** P5, P1: what the custodian may do, and abandoning without a reason (P10). */
+const custodianEvents = (custodian: Username, facts: CustomerFacts): Event[] => [
+  { type: 'ABANDON', actor: user(custodian), facts, reason: REASON },
+  { type: 'ABANDON', actor: user(custodian), facts, reason: BLANK },
+  { type: 'RESUBMIT', actor: user(custodian), facts },
+];
 
-/**
- * Transitions xstate/graph cannot generate: a targetless transition without actions is not
- * among a state's own events, so the traversal never takes it. Each gets an explicit path:
- * the shortest path to its source state, then the event.
- */
-function explicitCases(): Case[] {
-  const generatedTriples = new Set(generated.flatMap(stepTriples));
-  const prefixes = model.getShortestPaths({ allowDuplicatePaths: true }).map((p) => toCase('explicit', p));
-  prefixes.sort((a, b) => a.steps.length - b.steps.length);
-  const result: Case[] = [];
-  for (const { source, type } of declaredTransitions().filter((t) => !generatedTriples.has(t.key))) {
-    const found = prefixes.flatMap((prefix) => {
-      const state = prefix.steps.at(-1)?.state ?? initialTransition(customerMachine, { custodianId: CREATOR })[0];
-      if (statePath(state.value) !== source) return [];
-      const event = modelEvents(state).find((e) => e.type === type);
-      if (!event || customerMachine.getTransitionData(state, event).length === 0) return [];
-      const [next] = transition(customerMachine, state, event);
-      const steps = [...prefix.steps, { event, state: next }];
-      return [{ name: `explicit: ${describePath(steps)}`, steps }];
-    })[0];
-    if (found) result.push(found);
-  }
-  return result;
+function candidates({ context, world }: State): Event[] {
+  const custodian = isUsername(context.custodianId) ? context.custodianId : null;
+  const facts = (u: Username): CustomerFacts => ({ ...NO_FACTS, coolingDownUntil: world.coolingDown.includes(u) ? COOLING : null });
+  const outsider: Username = custodian === 'sales3' ? 'sales1' : 'sales3';
+  const eligible = (u: Username) => ({ ...facts(u), targetEligible: true });
+  const auditor = user('auditor1');
+  const signer = custodian && ROLES[custodian].includes('SALES') ? user(custodian) : user('manager1');
+  return [
+    { type: 'CLAIM', actor: user(CLAIMER), facts: facts(CLAIMER) },
+    ...world.coolingDown.filter((u) => u !== CLAIMER).map((u): Event => ({ type: 'CLAIM', actor: user(u), facts: facts(u) })),
+    { type: 'CLAIM', actor: user('manager1'), facts: NO_FACTS },
+    ...(['cap', 'daily'] as const).map((v): Event => ({ type: 'CLAIM', actor: user(CAPPED), facts: { ...NO_FACTS, ...VARIATIONS[v].facts }, variation: v })),
+    // The engine computes targetEligible itself; the model states what the database will say.
+    { type: 'TRANSFER', actor: user('manager1'), facts: eligible('manager1'), toUserId: TRANSFER_TARGET, reason: '人员调整，客户移交' },
+    { type: 'TRANSFER', actor: user('manager1'), facts: NO_FACTS, toUserId: 'auditor1', reason: '人员调整，客户移交' },
+    { type: 'TRANSFER', actor: user('manager1'), facts: eligible('manager1'), toUserId: TRANSFER_TARGET, reason: BLANK },
+    { type: 'TRANSFER', actor: user(outsider), facts: eligible(outsider), toUserId: TRANSFER_TARGET, reason: '人员调整，客户移交' },
+    ...(custodian ? custodianEvents(custodian, facts(custodian)) : []),
+    { type: 'ABANDON', actor: user(outsider), facts: facts(outsider), reason: REASON },
+    { type: 'RESUBMIT', actor: user(outsider), facts: facts(outsider) },
+    { type: 'PROTECTION_APPROVED', via: 'application', actor: auditor, facts: NO_FACTS },
+    { type: 'PROTECTION_REJECTED', via: 'application', actor: auditor, facts: NO_FACTS, reason: '联系人电话无法接通' },
+    { type: 'INTENT_APPROVED', via: 'application', actor: auditor, facts: NO_FACTS, reason: '客户已确认采购预算' },
+    { type: 'EXTENSION_APPROVED', via: 'application', actor: auditor, facts: NO_FACTS, reason: '客户正在走内部审批' },
+    { type: 'CONTRACT_SIGNED', via: 'contract', actor: signer, facts: custodian ? facts(custodian) : NO_FACTS, afterSalesUserId: 'aftersales1' },
+    { type: 'PROTECTION_APPROVED', actor: auditor, facts: NO_FACTS, forged: true },
+    { type: 'CONTRACT_SIGNED', actor: signer, facts: custodian ? facts(custodian) : NO_FACTS, forged: true },
+    { type: 'TERM_EXPIRED', actor: SYSTEM_SWEEPER, facts: NO_FACTS },
+    { type: 'REJECTION_LAPSED', actor: SYSTEM_SWEEPER, facts: NO_FACTS },
+    { type: 'TERM_EXPIRED', actor: user(custodian ?? CREATOR), facts: facts(custodian ?? CREATOR) },
+  ];
 }
-const explicit = explicitCases();
 
-/** Customer events a user can cause through GraphQL: the customer's own mutations, and audit decisions (A4). */
+function describeEvent(e: Event): string {
+  const who = e.actor.kind === 'user' ? e.actor.id : 'system';
+  const to = e.type === 'TRANSFER' ? ` to ${e.toUserId}` : '';
+  const marks = ['variation' in e && e.variation ? `under ${e.variation}` : '', e.reason === BLANK ? 'no reason' : '', 'forged' in e ? 'no via' : ''].filter(Boolean);
+  return `${who} ${e.type}${to}${marks.length ? ` (${marks.join(', ')})` : ''}`;
+}
+
+const spec: ModelSpec<CustomerContext, Event, World> = {
+  name: 'customer',
+  machine: customerMachine,
+  document: customerDocument,
+  guardRules: customerGuardRules,
+  input: { custodianId: CREATOR },
+  world: { coolingDown: [] },
+  // P5: abandoning starts the abandoner's cool-down on this customer.
+  nextWorld: ({ world }, e) => (e.type === 'ABANDON' && isUsername(e.actor.id) ? { coolingDown: [...new Set([...world.coolingDown, e.actor.id])].sort() } : world),
+  candidates,
+  describeEvent,
+  describeState: ({ state, context, world }) => `${state}(${context.custodianId ?? 'nobody'})${world.coolingDown.length ? ` cooling:${world.coolingDown.join('+')}` : ''}`,
+  rulesOf: (e) => RULES[e.type],
+  journeys: 'longest',
+  cover: 'transitions',
+  // What is refused where, not by whom: which salesperson holds the customer or cools down does
+  // not change the outcomes, which are what a refusal situation is told apart by.
+  situation: (_state, e) => describeEvent(e).replace(/^\S+ /, '').replace(/ to \S+/, ''),
+};
+const model = buildModel(spec);
+
+/** Customer events a user causes through GraphQL: the customer's own mutations and audit decisions (A4). */
 const MUTATIONS = {
   CLAIM: `mutation($id: ID!) { claimCustomer(id: $id) { id state } }`,
   ABANDON: `mutation($id: ID!, $r: String!) { abandonCustomer(id: $id, reason: $r) { id state } }`,
@@ -196,181 +160,139 @@ const MUTATIONS = {
   EXTENSION_APPROVED: `mutation($c: ID!, $r: String!) { applyForExtension(customerId: $c, reason: $r) { id } }`,
   PROTECTION_APPROVED: `mutation($id: ID!) { approveApplication(id: $id) { id status } }`,
   PROTECTION_REJECTED: `mutation($id: ID!, $r: String!) { rejectApplication(id: $id, reason: $r) { id status } }`,
-} as const satisfies Partial<Record<CustomerEvent['type'], string>>;
-const APPROVE = MUTATIONS.PROTECTION_APPROVED;
-const hasMutation = (type: string): type is keyof typeof MUTATIONS => Object.hasOwn(MUTATIONS, type);
+} as const satisfies Partial<Record<Event['type'], string>>;
+/** The coarse role a customer mutation needs (`@Authorized`): below it the edge refuses, before any rule. */
+const MUTATION_ROLES: Partial<Record<Event['type'], Role>> = { CLAIM: 'SALES', TRANSFER: 'MANAGER' };
+const hasMutation = (e: Event): e is CustomerEvent & { type: keyof typeof MUTATIONS } => Object.hasOwn(MUTATIONS, e.type) && !('forged' in e) && e.actor.kind === 'user';
+
+/** The event as a caller hands it to the engine (which adds actor, facts and time), with real ids. */
+function engineEvent({ crew }: RunContext, e: Event): { type: string; [key: string]: unknown } {
+  if ('forged' in e) return { type: e.type };
+  const { actor: _actor, facts: _facts, variation: _variation, ...rest } = e;
+  if (rest.type === 'TRANSFER') return { ...rest, toUserId: crew.id(rest.toUserId) };
+  if (rest.type === 'CONTRACT_SIGNED') return { ...rest, afterSalesUserId: rest.afterSalesUserId ? crew.id(rest.afterSalesUserId) : null };
+  return rest;
+}
+
+/** Runs `call` under the event's policy variation (P7), then restores the file's policy. */
+async function underVariation<T>({ app }: RunContext, e: Event, call: () => Promise<T>): Promise<T> {
+  const variation = 'variation' in e ? e.variation : undefined;
+  if (!variation) return call();
+  const base = app.services.policy();
+  app.services.setPolicy(policyWith({ customer: VARIATIONS[variation].policy }));
+  try {
+    return await call();
+  } finally {
+    app.services.setPolicy(base);
+  }
+}
+
+/** A step a mutation sends: the customer's own mutations by the model's actor; audit decisions on the pending application, after the custodian applied (A4). */
+async function viaGraphql(ctx: RunContext, id: string, e: CustomerEvent & { type: keyof typeof MUTATIONS }, from: State): Promise<void> {
+  const { app, crew } = ctx;
+  const token = crew.token(e.actor.kind === 'user' ? e.actor.id : '');
+  switch (e.type) {
+    case 'CLAIM':
+    case 'RESUBMIT':
+      return void (await app.ok(MUTATIONS[e.type], { id }, token));
+    case 'ABANDON':
+      return void (await app.ok(MUTATIONS.ABANDON, { id, r: e.reason }, token));
+    case 'TRANSFER':
+      return void (await app.ok(MUTATIONS.TRANSFER, { id, to: crew.id(e.toUserId), r: e.reason }, token));
+    case 'PROTECTION_APPROVED':
+      return void (await app.ok(MUTATIONS.PROTECTION_APPROVED, { id: await crewPendingApplication(app, crew, id) }, token));
+    case 'PROTECTION_REJECTED':
+      return void (await app.ok(MUTATIONS.PROTECTION_REJECTED, { id: await crewPendingApplication(app, crew, id), r: e.reason }, token));
+    case 'INTENT_APPROVED':
+    case 'EXTENSION_APPROVED': {
+      await app.ok(MUTATIONS[e.type], { c: id, r: e.reason ?? '客户需求明确' }, crew.token(from.context.custodianId ?? ''));
+      const application = await crewPendingApplication(app, crew, id, e.type === 'INTENT_APPROVED' ? 'INTENT' : 'EXTENSION');
+      return void (await app.ok(MUTATIONS.PROTECTION_APPROVED, { id: application }, token));
+    }
+  }
+}
+
+/**
+ * Refusals of the customer's own events go through its mutation, when the actor holds the role
+ * the mutation needs (below it the edge refuses before any rule); the rest go to the engine, as
+ * the applications and contracts workflows and the sweeper send them.
+ */
+function attempt(ctx: RunContext, id: string, e: Event) {
+  const { app, crew } = ctx;
+  const role = MUTATION_ROLES[e.type];
+  if (hasMutation(e) && e.actor.kind === 'user' && (!role || e.actor.roles.includes(role))) {
+    const token = crew.token(e.actor.id);
+    if (e.type === 'CLAIM' || e.type === 'RESUBMIT') return graphqlRefusal(app, MUTATIONS[e.type], { id }, token);
+    if (e.type === 'ABANDON') return graphqlRefusal(app, MUTATIONS.ABANDON, { id, r: e.reason }, token);
+    if (e.type === 'TRANSFER') return graphqlRefusal(app, MUTATIONS.TRANSFER, { id, to: crew.id(e.toUserId), r: e.reason }, token);
+  }
+  return domainRefusal(app.services.engine.apply(app.services.workflows.customer, id, engineEvent(ctx, e), crew.actor(e.actor)));
+}
 
 /** Three paths that together send the most distinct (state, mutation) pairs through GraphQL. */
-function graphqlSample(cases: Case[]): Case[] {
-  const pairs = (c: Case) => new Set(stepTriples(c).filter((t) => Object.keys(MUTATIONS).some((m) => t.includes(` --${m}--> `))));
-  const chosen: Case[] = [];
+function graphqlSample(paths: ModelPath<CustomerContext, Event, World>[]): ModelPath<CustomerContext, Event, World>[] {
+  const pairs = (p: ModelPath<CustomerContext, Event, World>) => new Set(p.steps.filter((s) => hasMutation(s.event)).map((s) => `${s.from.state} ${s.event.type}`));
+  const chosen: ModelPath<CustomerContext, Event, World>[] = [];
   const seen = new Set<string>();
+  const gain = (p: ModelPath<CustomerContext, Event, World>) => [...pairs(p)].filter((x) => !seen.has(x)).length;
   for (let i = 0; i < 3; i++) {
-    const gain = (c: Case) => [...pairs(c)].filter((p) => !seen.has(p)).length;
-    const best = cases.filter((c) => !chosen.includes(c)).sort((a, b) => gain(b) - gain(a) || a.steps.length - b.steps.length)[0];
+    const best = paths.filter((p) => !chosen.includes(p)).sort((a, b) => gain(b) - gain(a) || a.steps.length - b.steps.length)[0];
     if (!best) break;
     chosen.push(best);
-    pairs(best).forEach((p) => seen.add(p));
+    pairs(best).forEach((x) => seen.add(x));
   }
   return chosen;
 }
-const viaGraphql = graphqlSample(generated);
+
+const driver: ModelDriver<CustomerContext, Event, World, { id: string }> = {
+  start: () => startTestApp(),
+  users: Object.keys(USERS),
+  async setup({ app, crew }) {
+    // P7 fixture: one pool customer claimed today, so the fixture user holds 1 and claimed 1.
+    await createUser(app, crew, CAPPED, ['SALES']);
+    const pool = await poolCustomer(app, 'sales3');
+    await app.services.customers.claim(crew.viewer(CAPPED), pool.id);
+  },
+  create: async ({ app, crew }) => ({ id: await crewCustomer(app, crew, CREATOR) }),
+  async perform(ctx, { id }, { from, event }, transport) {
+    if (transport === 'graphql' && hasMutation(event)) return viaGraphql(ctx, id, event, from);
+    const { app, crew } = ctx;
+    await underVariation(ctx, event, () => app.services.engine.apply(app.services.workflows.customer, id, engineEvent(ctx, event), crew.actor(event.actor)));
+  },
+  attempt: (ctx, { id }, _state, event) => underVariation(ctx, event, () => attempt(ctx, id, event)),
+  async expectState({ app, crew }, { id }, state, where) {
+    const [row] = await app.database.db.select({ custodianId: customers.custodianId }).from(customers).where(eq(customers.id, id));
+    const custodian = state.context.custodianId;
+    expect(row?.custodianId, `${where}: custodian`).toBe(custodian === null ? null : crew.id(custodian));
+  },
+  /** The facts the engine loads for every candidate (under its policy) are the ones the model assumed. */
+  async atVertex(ctx, { id }, probe) {
+    const { app, crew } = ctx;
+    const [row] = await app.services.customers.byIds([id]);
+    if (!row) throw new Error(`customer ${id} is gone`);
+    for (const event of [...probe.accepted, ...probe.refused.map((r) => r.event)]) {
+      const real = await underVariation(ctx, event, () => app.services.engine.facts(app.services.workflows.customer, row, crew.actor(event.actor), engineEvent(ctx, event)));
+      const expected = event.actor.kind === 'user' ? event.facts : NO_FACTS;
+      const seen = { ...real, coolingDownUntil: real.coolingDownUntil === null ? null : COOLING };
+      expect(seen, `${probe.name}: facts for ${describeEvent(event)}`).toEqual(expected);
+    }
+  },
+  graphql: { sends: hasMutation, paths: graphqlSample },
+};
 
 describe('customer machine (model-based, real engine)', () => {
-  let app: TestApp;
-  const ids = new Map<string, string>();
-  const actors = new Map<string, Actor>();
-  const tokens = new Map<string, string>();
-  const covered = new Set<string>();
+  describeModel(model, driver, () => {
+    it('should generate a reasonable number of paths, and three to send through GraphQL', () => {
+      expect(model.counts.shortest).toBeGreaterThanOrEqual(20);
+      expect(model.paths.length).toBeLessThanOrEqual(60);
+      expect(graphqlSample(model.paths)).toHaveLength(3);
+    });
 
-  beforeAll(async () => {
-    app = await startTestApp();
-    await runOnPublishedDefinition(app, 'customer'); // issue 7: the suite runs on a published definition
-    for (const username of Object.keys(USERS)) {
-      const actor = await actorFor(app, username);
-      actors.set(username, actor);
-      ids.set(username, actor.id ?? '');
-      tokens.set(username, await app.login(username));
-    }
-  });
-  afterAll(async () => app?.close());
-
-  const realId = (modelId: string | null): string | null => {
-    if (modelId === null) return null;
-    const id = ids.get(modelId);
-    if (!id) throw new Error(`no demo user ${modelId}`);
-    return id;
-  };
-  const realActor = (actor: Actor): Actor => {
-    if (actor.kind === 'system') return actor;
-    const real = actors.get(actor.id);
-    if (!real) throw new Error(`no demo user ${actor.id}`);
-    return real;
-  };
-  const rowOf = async (id: string): Promise<CustomerRow> => {
-    const [row] = await app.database.db.select().from(customers).where(eq(customers.id, id));
-    if (!row) throw new Error(`customer ${id} is gone`);
-    return row;
-  };
-  const historyOf = (id: string) =>
-    app.database.db.select().from(transitions).where(and(eq(transitions.entityType, 'customer'), eq(transitions.entityId, id))).orderBy(asc(transitions.id));
-
-  /** The model's event as a caller sends it: the engine adds actor, facts and time itself. */
-  const engineEvent = (event: CustomerEvent): { type: string; [key: string]: unknown } => {
-    const { actor: _actor, facts: _facts, ...rest } = event;
-    if (rest.type === 'TRANSFER') return { ...rest, toUserId: realId(String(rest.toUserId)) };
-    if (rest.type === 'CONTRACT_SIGNED') return { ...rest, afterSalesUserId: realId(typeof rest.afterSalesUserId === "string" ? rest.afterSalesUserId : null) };
-    return rest;
-  };
-
-  const pendingApplication = async (customerId: string, kind: 'PROTECTION' | 'INTENT' | 'EXTENSION'): Promise<string> => {
-    const rows = await app.database.db
-      .select({ id: applications.id })
-      .from(applications)
-      .where(and(eq(applications.customerId, customerId), eq(applications.kind, kind), like(applications.state, 'pending%')));
-    expect(rows, `one pending ${kind} application`).toHaveLength(1);
-    return rows[0]?.id ?? '';
-  };
-
-  /**
-   * Sends a step through GraphQL when a mutation causes it: the customer's own mutations by
-   * the model's actor; audit decisions by auditor1 on the pending application, after the
-   * custodian applied for an intent or extension (A4). Returns false for the rest.
-   */
-  const sendViaGraphql = async (id: string, event: CustomerEvent, custodian: string | null): Promise<boolean> => {
-    if (!hasMutation(event.type) || event.actor.kind !== 'user') return false;
-    const tokenOf = (username: string | null | undefined) => {
-      const token = username ? tokens.get(username) : undefined;
-      if (!token) throw new Error(`no token for ${username}`);
-      return token;
-    };
-    switch (event.type) {
-      case 'CLAIM':
-      case 'RESUBMIT':
-        await app.ok(MUTATIONS[event.type], { id }, tokenOf(event.actor.id));
-        return true;
-      case 'ABANDON':
-        await app.ok(MUTATIONS.ABANDON, { id, r: event.reason }, tokenOf(event.actor.id));
-        return true;
-      case 'TRANSFER':
-        await app.ok(MUTATIONS.TRANSFER, { id, to: realId(String(event.toUserId)), r: event.reason }, tokenOf(event.actor.id));
-        return true;
-      case 'PROTECTION_APPROVED':
-        await app.ok(APPROVE, { id: await pendingApplication(id, 'PROTECTION') }, tokenOf(event.actor.id));
-        return true;
-      case 'PROTECTION_REJECTED':
-        await app.ok(MUTATIONS.PROTECTION_REJECTED, { id: await pendingApplication(id, 'PROTECTION'), r: event.reason }, tokenOf(event.actor.id));
-        return true;
-      case 'INTENT_APPROVED':
-      case 'EXTENSION_APPROVED': {
-        const applicant = [...ids].find(([, real]) => real === custodian)?.[0];
-        const kind = event.type === 'INTENT_APPROVED' ? 'INTENT' : 'EXTENSION';
-        await app.ok(MUTATIONS[event.type], { c: id, r: event.reason ?? '客户需求明确' }, tokenOf(applicant));
-        await app.ok(APPROVE, { id: await pendingApplication(id, kind) }, tokenOf(event.actor.id));
-        return true;
+    it('should explore a refusal by every guard: P5 cool-down, P7 role, cap and daily limit, P8, P9, P10, A4, P6 and P2', () => {
+      const refusals = new Set(model.probes.flatMap((p) => p.refused.map((r) => JSON.stringify(r.expected))));
+      for (const [guard, info] of Object.entries(customerGuardRules)) {
+        expect(refusals.has(JSON.stringify({ code: info.code, rule: info.rule, message: info.message })), guard).toBe(true);
       }
-      default:
-        return false;
-    }
-  };
-
-  async function replay(c: Case, transport: 'engine' | 'graphql'): Promise<number> {
-    const created = await createCustomer(app, CREATOR);
-    const start = initialTransition(customerMachine, { custodianId: CREATOR })[0];
-    expect(created).toMatchObject({ state: statePath(start.value), custodianId: realId(start.context.custodianId) });
-    expect(await historyOf(created.id)).toHaveLength(1);
-    let graphqlSteps = 0;
-    for (const [i, step] of c.steps.entries()) {
-      const label = `step ${i + 1} (${step.event.type})`;
-      const before = await rowOf(created.id);
-      if (transport === 'graphql' && (await sendViaGraphql(created.id, step.event, before.custodianId))) graphqlSteps += 1;
-      else await app.services.engine.apply(app.services.workflows.customer, created.id, engineEvent(step.event), realActor(step.event.actor));
-      const after = await rowOf(created.id);
-      const expected = statePath(step.state.value);
-      expect(after.state, label).toBe(expected);
-      expect(after.custodianId, label).toBe(realId(step.state.context.custodianId));
-      expect(after.version, label).toBe(before.version + 1);
-      const history = await historyOf(created.id);
-      expect(history, label).toHaveLength(1 + i + 1); // P10: CREATE, then one row per transition
-      expect(history.at(-1), label).toMatchObject({ event: step.event.type, fromState: before.state, toState: expected });
-      covered.add(triple(before.state, step.event.type, after.state));
-    }
-    return graphqlSteps;
-  }
-
-  it('should generate a reasonable number of paths', () => {
-    expect(shortest.length).toBeGreaterThanOrEqual(20);
-    expect(generated.length + explicit.length).toBeLessThanOrEqual(60);
-    expect(viaGraphql).toHaveLength(3);
-  });
-
-  describe('paths replayed through the engine', () => {
-    for (const c of [...generated, ...explicit]) {
-      it(`should replay ${c.name}`, async () => {
-        await replay(c, 'engine');
-      });
-    }
-  });
-
-  describe('paths replayed through GraphQL where a mutation exists', () => {
-    for (const c of viaGraphql) {
-      it(`should replay ${c.name}`, async () => {
-        const viaMutation = c.steps.filter((s) => hasMutation(s.event.type) && s.event.actor.kind === 'user').length;
-        expect(viaMutation).toBeGreaterThan(0);
-        expect(await replay(c, 'graphql')).toBe(viaMutation);
-      });
-    }
-  });
-
-  // Runs last (vitest runs a file's tests in order): coverage of the replays above.
-  it('should have exercised every transition the machine declares', () => {
-    const declared = declaredTransitions().map((t) => t.key);
-    expect(declared.length).toBeGreaterThan(0);
-    expect(declared.filter((t) => !covered.has(t))).toEqual([]);
-    expect([...covered].filter((t) => !declared.includes(t))).toEqual([]);
-  });
-
-  it('should have run every customer on the published version 2, and recorded it in history (issue 7)', async () => {
-    expect(await machineVersionsUsed(app, 'customer')).toEqual({ instances: [2], history: [2] });
+    });
   });
 });
