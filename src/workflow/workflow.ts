@@ -39,6 +39,18 @@ export interface WorkflowSpec<TRow extends WorkflowRow, TContext, TInput, TFacts
   derive: (context: TContext, state: string) => Partial<TRow>;
 }
 
+/** A rule as docs list it: its code and title, and the guards, actions and terms it defines. */
+export interface RuleSummary {
+  code: string;
+  title: string;
+  policyKeys: readonly string[];
+  guards: readonly string[];
+  actions: readonly string[];
+  terms: readonly string[];
+  /** Whether it loads facts for its guards. */
+  facts: boolean;
+}
+
 export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFacts = unknown> {
   readonly name: string;
   readonly entityType: string;
@@ -46,8 +58,8 @@ export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFac
   readonly document: WorkflowDocument;
   readonly invariants: WorkflowInvariants;
   readonly dedicated: Record<string, string>;
-  /** The rules, for docs and designers. */
-  readonly rules: readonly { code: string; title: string; policyKeys?: readonly string[] }[];
+  /** The rules, for docs and designers: what each says and which names it gives the machine. */
+  readonly rules: readonly RuleSummary[];
   /** What code provides to build a machine from any version's document. */
   readonly implementation: MachineImplementation;
   /** Why each guard refuses. */
@@ -135,7 +147,15 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
     document: spec.document,
     invariants: spec.invariants,
     dedicated: spec.dedicated,
-    rules: spec.rules.map(({ code, title, policyKeys }) => ({ code, title, policyKeys })),
+    rules: spec.rules.map((r) => ({
+      code: r.code,
+      title: r.title,
+      policyKeys: r.policyKeys ?? [],
+      guards: Object.keys(r.guards ?? {}),
+      actions: [...Object.keys(r.actions ?? {}), ...Object.keys(r.effects ?? {})],
+      terms: Object.keys(r.terms ?? {}),
+      facts: r.facts !== undefined,
+    })),
     implementation,
     guardRules,
     terms,
