@@ -198,8 +198,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the protection or intent term ends (P2, P4) unless extended (P3) or converted; null in other states.' })
   protectedUntil(@Root() row: CustomerRow): Date | null {
-    const now = this.services.customers.project(row);
-    return now.deadlineEvent === 'TERM_EXPIRED' ? now.deadlineAt : null;
+    return this.services.customers.protectedUntil(row);
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the pending deadline fires: the end of a term (P2, P4) or the release of a rejected prospect (P1); null when none runs.' })

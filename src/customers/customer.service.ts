@@ -314,6 +314,12 @@ export class CustomerService {
     return (await this.engine.apply(this.workflow, id, { type: 'TRANSFER', toUserId, reason }, actorOf(viewer), { expectedVersion })).row;
   }
 
+  /** When the protection or intent term ends (P2, P4): the deadline of a term, not of a rejection's release. */
+  protectedUntil(row: CustomerRow): Date | null {
+    const now = this.project(row);
+    return now.deadlineEvent === 'TERM_EXPIRED' ? now.deadlineAt : null;
+  }
+
   /** Time left on the running term, in ms (0 when due), or null with no deadline. */
   remainingMs(row: CustomerRow): number | null {
     const now = this.project(row);
