@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { Database } from './platform/db/client.js';
 import type { TokenService } from './platform/auth/tokens.js';
 import { ApplicationService } from './applications/application.service.js';
+import { ApplicationChecklistService } from './applications/application-checklist.service.js';
+import { ApplicationDecisionService } from './applications/application-decision.service.js';
+import { ApplicationOpeningService } from './applications/application-opening.service.js';
 import { ContractService } from './contracts/contract.service.js';
 import { ContactService } from './customers/contact.service.js';
 import { CustomerService } from './customers/customer.service.js';
@@ -41,7 +44,9 @@ export function createServices(deps: ServiceDeps) {
   const versions = new MachineRegistry(definitions, database);
   const engine = new WorkflowEngine(database, clock, currentPolicy, versions);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
-  const applications = new ApplicationService(database, engine, workflows.application, customers, clock, currentPolicy);
+  const applications = new ApplicationService(database, clock, currentPolicy);
+  const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
+  const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
   const designs = new WorkflowService(database, engine, clock, definitions, {
@@ -66,8 +71,15 @@ export function createServices(deps: ServiceDeps) {
     customers,
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
     enterCustomer: (viewer: Viewer, input: CreateCustomerInput) =>
-      customers.create(viewer, input, (tx, row) => applications.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim())),
+      customers.create(viewer, input, (tx, row) => applicationOpenings.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim())),
+    /** A3/A5 reads: one application, the audit queue, steps and due times. */
     applications,
+    /** A1/P3/P4: opening and applying; P1 resubmission. */
+    applicationOpenings,
+    /** A2–A4: approve, reject, withdraw. */
+    applicationDecisions,
+    /** P1: the audit checklist of a protection application. */
+    applicationChecklist: new ApplicationChecklistService(database, customers),
     contracts,
     contacts: new ContactService(database, customers, clock),
     followUps: new FollowUpService(database, customers, clock, currentPolicy),

@@ -12,7 +12,10 @@ import type { CustomerService } from '../customers/customer.service.js';
 import { User } from '../users/user.type.js';
 import { userLoaders } from '../users/user.loaders.js';
 import type { UserService } from '../users/user.service.js';
-import { statusOf, type ApplicationService, type ApplicationStatus, type ChecklistItem as ChecklistRow, type StepView } from './application.service.js';
+import { statusOf, type ApplicationService, type ApplicationStatus, type StepView } from './application.service.js';
+import type { ApplicationChecklistService, ChecklistItem as ChecklistRow } from './application-checklist.service.js';
+import type { ApplicationDecisionService } from './application-decision.service.js';
+import type { ApplicationOpeningService } from './application-opening.service.js';
 import { ApplicationFilter } from './application.input.js';
 import { Application, ApplicationConnection, ApplicationOrder, ApplicationStatusEnum, ApprovalStep, ChecklistItem, Decision } from './application.type.js';
 import type { ApplicationFacts } from './application.machine.js';
@@ -21,6 +24,9 @@ import { applicationLoaders } from './application.loaders.js';
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface ApplicationResolverServices {
   applications: ApplicationService;
+  applicationOpenings: ApplicationOpeningService;
+  applicationDecisions: ApplicationDecisionService;
+  applicationChecklist: ApplicationChecklistService;
   customers: CustomerService;
   users: UserService;
   engine: WorkflowEngine;
@@ -73,7 +79,7 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
     @Arg('reason', () => String, { description: 'The detailed reason for the auditor, at least 5 characters (P4).' }) reason: string,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
-    return this.services.applications.applyForIntent(viewerOf(ctx), customerId, reason);
+    return this.services.applicationOpenings.applyForIntent(viewerOf(ctx), customerId, reason);
   }
 
   @Authorized()
@@ -86,7 +92,7 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
     @Arg('days', () => Int, { nullable: true, description: 'Days to add; default the policy’s extension term (15 days), at most its maximum (else BAD_USER_INPUT).' }) days: number | null,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
-    return this.services.applications.applyForExtension(viewerOf(ctx), customerId, reason, days);
+    return this.services.applicationOpenings.applyForExtension(viewerOf(ctx), customerId, reason, days);
   }
 
   @Authorized()
@@ -99,7 +105,7 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
     @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
-    return this.services.applications.approve(viewerOf(ctx), id, note, expectedVersion);
+    return this.services.applicationDecisions.approve(viewerOf(ctx), id, note, expectedVersion);
   }
 
   @Authorized()
@@ -110,13 +116,13 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
     @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
-    return this.services.applications.reject(viewerOf(ctx), id, reason, expectedVersion);
+    return this.services.applicationDecisions.reject(viewerOf(ctx), id, reason, expectedVersion);
   }
 
   @Authorized()
   @Mutation(() => Application, { description: 'A2: the applicant withdraws a pending application; a withdrawn PROTECTION application leaves the customer rejected (P1).' })
   async withdrawApplication(@Arg('id', () => ID, { description: ID_ARG }) id: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
-    return this.services.applications.withdraw(viewerOf(ctx), id);
+    return this.services.applicationDecisions.withdraw(viewerOf(ctx), id);
   }
 
   @FieldResolver(() => ApplicationStatusEnum, { description: 'Where it stands: its machine state as an enum; PENDING until decided, withdrawn or lapsed.' })
@@ -156,7 +162,7 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
 
   @FieldResolver(() => [ChecklistItem], { nullable: true, description: 'P1: for a PROTECTION application, the audit checklist computed now; null for other kinds.' })
   async checklist(@Root() row: ApplicationRow): Promise<ChecklistRow[] | null> {
-    return row.kind === 'PROTECTION' ? this.services.applications.checklist(row) : null;
+    return row.kind === 'PROTECTION' ? this.services.applicationChecklist.checklist(row) : null;
   }
 
   private decisions(row: ApplicationRow, ctx: Context): Promise<ApplicationDecisionRow[]> {

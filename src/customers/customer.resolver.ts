@@ -12,7 +12,7 @@ import { WorkflowEntityResolver, type WorkflowEdge } from '../workflow/graphql/w
 import { User } from '../users/user.type.js';
 import { userLoaders } from '../users/user.loaders.js';
 import type { UserService } from '../users/user.service.js';
-import type { ApplicationService } from '../applications/application.service.js';
+import type { ApplicationOpeningService } from '../applications/application-opening.service.js';
 import { Contact } from './contact.type.js';
 import { CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerOrderField, OrderDirection, PoolFilter, UpdateCustomerInput } from './customer.input.js';
 import { Customer, CustomerConnection, DuplicateMatch, StageEnum } from './customer.type.js';
@@ -31,7 +31,7 @@ export interface CustomerResolverServices {
   customers: CustomerService;
   contacts: ContactService;
   followUps: FollowUpService;
-  applications: ApplicationService;
+  applicationOpenings: ApplicationOpeningService;
   users: UserService;
   engine: WorkflowEngine;
   workflows: { customer: WorkflowDefinition<CustomerRow, CustomerFacts> };
@@ -175,7 +175,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
-    return this.services.applications.resubmit(viewerOf(ctx), id, expectedVersion);
+    return this.services.applicationOpenings.resubmit(viewerOf(ctx), id, expectedVersion);
   }
 
   // ------------------------------------------------------------------ fields

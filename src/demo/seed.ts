@@ -162,19 +162,19 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     };
     const approved = plan.approved;
     if (approved !== undefined) {
-      steps.push({ daysAgo: approved, run: async () => void (await at(approved).applications.approve(viewer('auditor1'), await pendingOf(approved, 'PROTECTION'), '资料齐全，同意保护')) });
+      steps.push({ daysAgo: approved, run: async () => void (await at(approved).applicationDecisions.approve(viewer('auditor1'), await pendingOf(approved, 'PROTECTION'), '资料齐全，同意保护')) });
     }
     const rejected = plan.rejected;
     if (rejected !== undefined) {
-      steps.push({ daysAgo: rejected, run: async () => void (await at(rejected).applications.reject(viewer('auditor1'), await pendingOf(rejected, 'PROTECTION'), '联系人电话无法接通，请核实后重新提交')) });
+      steps.push({ daysAgo: rejected, run: async () => void (await at(rejected).applicationDecisions.reject(viewer('auditor1'), await pendingOf(rejected, 'PROTECTION'), '联系人电话无法接通，请核实后重新提交')) });
     }
     const intent = plan.intent;
     if (intent !== undefined) {
       steps.push({
         daysAgo: intent,
         run: async () => {
-          await at(intent + 0.2).applications.applyForIntent(viewer(owner), customer.id, '客户已确认采购预算，计划近期签约');
-          await at(intent).applications.approve(viewer('auditor1'), await pendingOf(intent, 'INTENT'), '同意转为意向客户');
+          await at(intent + 0.2).applicationOpenings.applyForIntent(viewer(owner), customer.id, '客户已确认采购预算，计划近期签约');
+          await at(intent).applicationDecisions.approve(viewer('auditor1'), await pendingOf(intent, 'INTENT'), '同意转为意向客户');
         },
       });
     }

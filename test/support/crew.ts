@@ -76,8 +76,8 @@ export async function crewPendingApplication(app: TestApp, crew: Crew, customerI
 /** An intent customer of `username`: protection approved, then an INTENT application approved (P1, P4, A4). */
 export async function crewIntentCustomer(app: TestApp, crew: Crew, username: string, auditor = 'auditor1'): Promise<string> {
   const id = await crewCustomer(app, crew, username);
-  await app.services.applications.approve(crew.viewer(auditor), await crewPendingApplication(app, crew, id), 'ok');
-  const intent = await app.services.applications.applyForIntent(crew.viewer(username), id, '客户确认了采购预算和时间');
-  await app.services.applications.approve(crew.viewer(auditor), intent.id, 'ok');
+  await app.services.applicationDecisions.approve(crew.viewer(auditor), await crewPendingApplication(app, crew, id), 'ok');
+  const intent = await app.services.applicationOpenings.applyForIntent(crew.viewer(username), id, '客户确认了采购预算和时间');
+  await app.services.applicationDecisions.approve(crew.viewer(auditor), intent.id, 'ok');
   return id;
 }

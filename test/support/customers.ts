@@ -60,7 +60,7 @@ export async function viewerFor(app: TestApp, username: string) {
 export async function protectedCustomer(app: TestApp, username = 'sales1', overrides: Record<string, unknown> = {}): Promise<CustomerRow> {
   const c = await createCustomer(app, username, overrides);
   const application = await pendingApplication(app, c.id);
-  await app.services.applications.approve(await viewerFor(app, 'auditor1'), application.id, 'ok');
+  await app.services.applicationDecisions.approve(await viewerFor(app, 'auditor1'), application.id, 'ok');
   const [row] = await app.services.customers.byIds([c.id]);
   if (!row) throw new Error('customer vanished');
   return row;
@@ -70,7 +70,7 @@ export async function protectedCustomer(app: TestApp, username = 'sales1', overr
 export async function rejectedCustomer(app: TestApp, username = 'sales1', reason = '地址不完整，请补充门牌号'): Promise<CustomerRow> {
   const c = await createCustomer(app, username);
   const application = await pendingApplication(app, c.id);
-  await app.services.applications.reject(await viewerFor(app, 'auditor1'), application.id, reason);
+  await app.services.applicationDecisions.reject(await viewerFor(app, 'auditor1'), application.id, reason);
   const [row] = await app.services.customers.byIds([c.id]);
   if (!row) throw new Error('customer vanished');
   return row;
@@ -85,8 +85,8 @@ export async function poolCustomer(app: TestApp, username = 'sales3'): Promise<C
 /** An intent customer: protected, then an INTENT application approved by auditor1 (P4). */
 export async function intentCustomer(app: TestApp, username = 'sales1'): Promise<CustomerRow> {
   const c = await protectedCustomer(app, username);
-  const application = await app.services.applications.applyForIntent(await viewerFor(app, username), c.id, '客户确认了采购预算和时间');
-  await app.services.applications.approve(await viewerFor(app, 'auditor1'), application.id, 'ok');
+  const application = await app.services.applicationOpenings.applyForIntent(await viewerFor(app, username), c.id, '客户确认了采购预算和时间');
+  await app.services.applicationDecisions.approve(await viewerFor(app, 'auditor1'), application.id, 'ok');
   const [row] = await app.services.customers.byIds([c.id]);
   if (!row) throw new Error('customer vanished');
   return row;

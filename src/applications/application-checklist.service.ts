@@ -1,0 +1,49 @@
+/** P1: the audit checklist of a PROTECTION application, computed when asked (never stored). */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../platform/db/client.js';
+import { contacts, customers, type ApplicationRow } from '../platform/db/schema.js';
+import type { CustomerService } from '../customers/customer.service.js';
+import { deriveTradeName } from '../customers/rules/e1-trade-name.js';
+
+/** One line of the checklist: what is checked, whether it passed, and what was seen. */
+export interface ChecklistItem {
+  code: 'FULL_NAME' | 'ADDRESS' | 'CONTACT_NUMBER' | 'NOT_PROTECTED_ELSEWHERE';
+  label: string;
+  passed: boolean;
+  detail: string | null;
+}
+
+/** Computes what the auditor checks before deciding a protection application (P1, E4). */
+export class ApplicationChecklistService {
+  constructor(
+    private readonly database: Database,
+    private readonly customers: CustomerService,
+  ) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  /** P1: what the auditor checks on a protection application, computed now. */
+  async checklist(row: ApplicationRow): Promise<ChecklistItem[]> {
+    const customer = await this.customers.get(row.customerId);
+    const people = await this.db.select().from(contacts).where(eq(contacts.customerId, customer.id));
+    const key = deriveTradeName(customer.name);
+    const others = await this.db
+      .select({ id: customers.id, name: customers.name, state: customers.state })
+      .from(customers)
+      .where(and(sql`${customers.id} <> ${customer.id}`, sql`${customers.stage} <> 'POOL'`, sql`(${customers.tradeName} = ${key} or ${customers.phoneKey} = ${customer.phoneKey})`));
+    const withNumber = people.filter((c) => c.mobile || c.landline);
+    return [
+      { code: 'FULL_NAME', label: '全称规范 Full registered name', passed: key.length >= 2 && key !== customer.name, detail: `trade name ${key}` },
+      { code: 'ADDRESS', label: '详细地址 Detailed address', passed: customer.address.trim().length >= 6, detail: customer.address },
+      { code: 'CONTACT_NUMBER', label: '联系人电话 A contact with a valid number', passed: withNumber.length > 0, detail: `${withNumber.length} of ${people.length} contacts` },
+      {
+        code: 'NOT_PROTECTED_ELSEWHERE',
+        label: '无重复保护 Nobody else protects this company',
+        passed: others.length === 0,
+        detail: others.length ? others.map((o) => `${o.name} (${o.state})`).join('; ') : null,
+      },
+    ];
+  }
+}

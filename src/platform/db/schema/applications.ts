@@ -1,0 +1,55 @@
+/** Applications and their audit decisions (A1–A5). */
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
+import { customers } from './customers.js';
+import { users } from './users.js';
+
+/** The kinds of application (A1). */
+export const APPLICATION_KINDS = ['PROTECTION', 'INTENT', 'EXTENSION'] as const;
+export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
+
+/** A1: protection, intent and extension applications, each run by the `application` machine. */
+export const applications = pgTable(
+  'applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    kind: text('kind').$type<ApplicationKind>().notNull(),
+    applicantId: uuid('applicant_id').notNull().references(() => users.id),
+    reason: text('reason').notNull(),
+    /** EXTENSION: the ISO-8601 duration asked for (P3). */
+    extension: text('extension'),
+    ...workflowColumns(),
+    decidedAt: ts('decided_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // A1: at most one pending application per kind per customer.
+    uniqueIndex('applications_one_pending_key').on(t.customerId, t.kind).where(sql`${t.state} like 'pending%'`),
+    index('applications_queue_idx').on(t.state, t.createdAt, t.id),
+    index('applications_customer_idx').on(t.customerId, t.createdAt),
+    index('applications_applicant_idx').on(t.applicantId, t.createdAt),
+  ],
+);
+export type ApplicationRow = typeof applications.$inferSelect;
+
+/** Every approve/reject decision on an application, per step (A2, A3). */
+export const applicationDecisions = pgTable(
+  'application_decisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id').notNull().references(() => applications.id),
+    step: integer('step').notNull(),
+    deciderId: uuid('decider_id').notNull().references(() => users.id),
+    decision: text('decision').$type<'APPROVED' | 'REJECTED'>().notNull(),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('application_decisions_once_key').on(t.applicationId, t.step, t.deciderId),
+    index('application_decisions_app_idx').on(t.applicationId, t.createdAt),
+  ],
+);
+export type ApplicationDecisionRow = typeof applicationDecisions.$inferSelect;

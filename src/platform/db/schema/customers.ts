@@ -1,0 +1,115 @@
+/**
+ * Customers and what hangs on them: contacts, follow-ups (F4) and cool-downs (P5). Nothing is
+ * ever hard-deleted (E6).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
+import { users } from './users.js';
+
+/** The stage a customer is in, kept beside the machine state for indexed queries. */
+export const STAGES = ['POOL', 'PROSPECT', 'INTENT', 'FORMAL'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Customers, run by the `customer` machine; trade name and phone key are unique (E4). */
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** E1/E4: the duplicate-check key derived from the full name. */
+    tradeName: text('trade_name').notNull(),
+    address: text('address').notNull(),
+    industry: text('industry').notNull(),
+    phone: text('phone').notNull(),
+    /** Digits only, for duplicate matching across formats. */
+    phoneKey: text('phone_key').notNull(),
+    introduction: text('introduction').notNull(),
+    postcode: text('postcode'),
+    website: text('website'),
+    email: text('email'),
+    fax: text('fax'),
+    country: text('country'),
+    region: text('region'),
+    source: text('source'),
+    level: text('level'),
+    ...workflowColumns(),
+    stage: text('stage').$type<Stage>().notNull(),
+    custodianId: uuid('custodian_id').references(() => users.id),
+    createdById: uuid('created_by_id').notNull().references(() => users.id),
+    lastFollowUpAt: ts('last_follow_up_at'),
+    nextContactAt: ts('next_contact_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('customers_trade_name_key').on(t.tradeName),
+    uniqueIndex('customers_phone_key_key').on(t.phoneKey),
+    index('customers_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+    index('customers_custodian_idx').on(t.custodianId, t.stage),
+    index('customers_stage_idx').on(t.stage, t.createdAt),
+    index('customers_deadline_idx').on(t.deadlineAt).where(sql`${t.deadlineAt} is not null`),
+    index('customers_next_contact_idx').on(t.custodianId, t.nextContactAt),
+    index('customers_created_idx').on(t.createdAt, t.id),
+  ],
+);
+export type CustomerRow = typeof customers.$inferSelect;
+
+/** A customer's contact people. */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    name: text('name').notNull(),
+    title: text('title'),
+    mobile: text('mobile'),
+    landline: text('landline'),
+    email: text('email'),
+    note: text('note'),
+    version: integer('version').notNull().default(1),
+    createdById: uuid('created_by_id').notNull().references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('contacts_customer_idx').on(t.customerId, t.createdAt),
+    index('contacts_mobile_idx').on(t.mobile),
+    index('contacts_landline_idx').on(sql`regexp_replace(${t.landline}, '[^0-9]', '', 'g')`),
+  ],
+);
+export type ContactRow = typeof contacts.$inferSelect;
+
+/** How a follow-up reached the customer. */
+export const FOLLOW_UP_CHANNELS = ['PHONE', 'VISIT', 'EMAIL', 'MESSAGE', 'MEETING', 'OTHER'] as const;
+export type FollowUpChannel = (typeof FOLLOW_UP_CHANNELS)[number];
+
+/** F4: append-only; there is no update or delete. */
+export const followUps = pgTable(
+  'follow_ups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    authorId: uuid('author_id').notNull().references(() => users.id),
+    contactId: uuid('contact_id').references(() => contacts.id),
+    channel: text('channel').$type<FollowUpChannel>().notNull(),
+    notes: text('notes').notNull(),
+    nextContactAt: ts('next_contact_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('follow_ups_customer_idx').on(t.customerId, t.createdAt, t.id)],
+);
+export type FollowUpRow = typeof followUps.$inferSelect;
+
+/** P5: after abandoning, the same person may not protect the customer again until `until`. */
+export const coolDowns = pgTable(
+  'cool_downs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    until: ts('until').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('cool_downs_user_customer_idx').on(t.userId, t.customerId, t.until)],
+);
