@@ -44,6 +44,7 @@ export function createServices(deps: ServiceDeps) {
   const versions = new MachineRegistry(definitions, database);
   const engine = new WorkflowEngine(database, clock, currentPolicy, versions);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
+  const contacts = new ContactService(database, customers, clock);
   const applications = new ApplicationService(database, clock, currentPolicy);
   const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
   const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock);
@@ -79,9 +80,9 @@ export function createServices(deps: ServiceDeps) {
     /** A2–A4: approve, reject, withdraw. */
     applicationDecisions,
     /** P1: the audit checklist of a protection application. */
-    applicationChecklist: new ApplicationChecklistService(database, customers),
+    applicationChecklist: new ApplicationChecklistService(customers, contacts),
     contracts,
-    contacts: new ContactService(database, customers, clock),
+    contacts,
     followUps: new FollowUpService(database, customers, clock, currentPolicy),
   };
 }

@@ -1,7 +1,6 @@
 /** P1: the audit checklist of a PROTECTION application, computed when asked (never stored). */
-import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../platform/db/client.js';
-import { contacts, customers, type ApplicationRow } from '../platform/db/schema.js';
+import type { ApplicationRow } from '../platform/db/schema.js';
+import type { ContactService } from '../customers/contact.service.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import { deriveTradeName } from '../customers/rules/e1-trade-name.js';
 
@@ -16,23 +15,16 @@ export interface ChecklistItem {
 /** Computes what the auditor checks before deciding a protection application (P1, E4). */
 export class ApplicationChecklistService {
   constructor(
-    private readonly database: Database,
     private readonly customers: CustomerService,
+    private readonly contacts: ContactService,
   ) {}
-
-  private get db() {
-    return this.database.db;
-  }
 
   /** P1: what the auditor checks on a protection application, computed now. */
   async checklist(row: ApplicationRow): Promise<ChecklistItem[]> {
     const customer = await this.customers.get(row.customerId);
-    const people = await this.db.select().from(contacts).where(eq(contacts.customerId, customer.id));
+    const [people = []] = await this.contacts.byCustomerIds([customer.id]);
     const key = deriveTradeName(customer.name);
-    const others = await this.db
-      .select({ id: customers.id, name: customers.name, state: customers.state })
-      .from(customers)
-      .where(and(sql`${customers.id} <> ${customer.id}`, sql`${customers.stage} <> 'POOL'`, sql`(${customers.tradeName} = ${key} or ${customers.phoneKey} = ${customer.phoneKey})`));
+    const others = await this.customers.protectedElsewhere(customer);
     const withNumber = people.filter((c) => c.mobile || c.landline);
     return [
       { code: 'FULL_NAME', label: '全称规范 Full registered name', passed: key.length >= 2 && key !== customer.name, detail: `trade name ${key}` },

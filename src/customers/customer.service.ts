@@ -300,6 +300,22 @@ export class CustomerService {
     return customerIds.map((id) => map.get(id) ?? []);
   }
 
+  /** E4/P1: other customers held now (not in the pool) with the same trade-name key or phone, as they are now. */
+  async protectedElsewhere(customer: CustomerRow): Promise<{ id: string; name: string; state: string }[]> {
+    const now = this.clock();
+    const read = this.engine.read(this.workflow);
+    return this.db
+      .select({ id: customers.id, name: customers.name, state: sql<string>`${read.state(now)}` })
+      .from(customers)
+      .where(
+        and(
+          sql`${customers.id} <> ${customer.id}`,
+          sql`${this.stage()} <> 'POOL'`,
+          sql`(${customers.tradeName} = ${customer.tradeName} or ${customers.phoneKey} = ${customer.phoneKey})`,
+        ),
+      );
+  }
+
   // ---------------------------------------------------------------- protection actions (P5, P7, P9)
 
   async claim(viewer: Viewer, id: string, expectedVersion?: number | null): Promise<CustomerRow> {
