@@ -42,8 +42,8 @@ const OTHER_RULES: readonly OtherRule[] = [
   { code: 'F3', title: 'Next contact times become reminders: overdue, today, upcoming', where: ['src/customers/follow-up.service.ts'] },
   { code: 'F4', title: 'Follow-ups are append-only', where: ['src/customers/follow-up.service.ts'] },
   { code: 'P11', title: 'Terms, cool-downs, caps and the calendar are policy a designer changes without code', where: ['src/workflow/policy/policy.schema.ts', 'src/workflow/policy/default-policy.json'] },
-  { code: 'A1', title: 'Protection, intent conversion and extension applications go to audit', where: ['src/applications/application.service.ts'] },
-  { code: 'A5', title: 'An application waiting longer than the audit SLA (3 working days) is overdue in the queue', where: ['src/applications/application.service.ts'] },
+  { code: 'A1', title: 'Protection, intent conversion and extension applications go to audit', where: ['src/applications/application-opening.service.ts'] },
+  { code: 'A5', title: 'An application waiting longer than the audit SLA (3 working days) is overdue in the queue', where: ['src/applications/rules/a5-audit-sla.ts'] },
 ];
 
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;

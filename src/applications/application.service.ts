@@ -10,7 +10,7 @@ import { applicationDecisions, applications, type ApplicationDecisionRow, type A
 import type { Clock } from '../platform/clock.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import type { ApplicationContext } from './application.machine.js';
-import { addWorkingDays } from '../workflow/policy/calendar.js';
+import { auditDueAt, isAuditOverdue } from './rules/a5-audit-sla.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import { hasRole, type Viewer } from '../platform/auth/viewer.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
@@ -76,13 +76,12 @@ export class ApplicationService {
 
   /** A5: the instant a pending application becomes overdue (created + SLA working days). */
   dueAt(row: ApplicationRow): Date {
-    const p = this.policy();
-    return addWorkingDays(row.createdAt, p.application.auditSla.workingDays, p.calendar);
+    return auditDueAt(row, this.policy());
   }
 
   /** A5: pending and past its due instant. */
   isOverdue(row: ApplicationRow): boolean {
-    return row.state === 'pending' && this.dueAt(row) <= this.clock();
+    return isAuditOverdue(row, this.policy(), this.clock());
   }
 
   /** The audit queue: a page of the applications this viewer may see (A3), filtered and ordered. */
