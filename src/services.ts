@@ -4,6 +4,9 @@ import type { Database } from './platform/db/client.js';
 import type { TokenService } from './platform/auth/tokens.js';
 import { ApplicationService } from './applications/application.service.js';
 import { ContractService } from './contracts/contract.service.js';
+import { ContractLineService } from './contracts/contract-line.service.js';
+import { PaymentService } from './contracts/payment.service.js';
+import { ProductService } from './contracts/product.service.js';
 import { ContactService } from './customers/contact.service.js';
 import { CustomerService } from './customers/customer.service.js';
 import { FollowUpService } from './customers/follow-up.service.js';
@@ -42,6 +45,7 @@ export function createServices(deps: ServiceDeps) {
   const engine = new WorkflowEngine(database, clock, currentPolicy, versions);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
   const applications = new ApplicationService(database, engine, workflows.application, customers, clock, currentPolicy);
+  const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
   const designs = new WorkflowService(database, engine, clock, definitions, {
@@ -69,6 +73,12 @@ export function createServices(deps: ServiceDeps) {
       customers.create(viewer, input, (tx, row) => applications.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim())),
     applications,
     contracts,
+    /** Lines and totals of contracts being filled in (C2). */
+    contractLines: new ContractLineService(database, engine, workflows.contract, products, clock),
+    /** Payments and delivery of confirmed contracts (C3). */
+    payments: new PaymentService(database, engine, workflows.contract, customers, clock),
+    /** The product catalogue that contract lines refer to. */
+    products,
     contacts: new ContactService(database, customers, clock),
     followUps: new FollowUpService(database, customers, clock, currentPolicy),
   };
