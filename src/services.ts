@@ -7,6 +7,9 @@ import { ApplicationChecklistService } from './applications/application-checklis
 import { ApplicationDecisionService } from './applications/application-decision.service.js';
 import { ApplicationOpeningService } from './applications/application-opening.service.js';
 import { ContractService } from './contracts/contract.service.js';
+import { ContractLineService } from './contracts/contract-line.service.js';
+import { PaymentService } from './contracts/payment.service.js';
+import { ProductService } from './contracts/product.service.js';
 import { ContactService } from './customers/contact.service.js';
 import { CustomerService } from './customers/customer.service.js';
 import { FollowUpService } from './customers/follow-up.service.js';
@@ -48,6 +51,7 @@ export function createServices(deps: ServiceDeps) {
   const applications = new ApplicationService(database, clock, currentPolicy);
   const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
   const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock);
+  const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
   const designs = new WorkflowService(database, engine, clock, definitions, {
@@ -82,6 +86,12 @@ export function createServices(deps: ServiceDeps) {
     /** P1: the audit checklist of a protection application. */
     applicationChecklist: new ApplicationChecklistService(customers, contacts),
     contracts,
+    /** Lines and totals of contracts being filled in (C2). */
+    contractLines: new ContractLineService(database, engine, workflows.contract, products, clock),
+    /** Payments and delivery of confirmed contracts (C3). */
+    payments: new PaymentService(database, engine, workflows.contract, customers, clock),
+    /** The product catalogue that contract lines refer to. */
+    products,
     contacts,
     followUps: new FollowUpService(database, customers, clock, currentPolicy),
   };

@@ -16,15 +16,21 @@ import { User } from '../users/user.type.js';
 import { userLoaders } from '../users/user.loaders.js';
 import type { UserService } from '../users/user.service.js';
 import { Contract, ContractConnection, ContractLine, ContractOrder, DeliveryStatusEnum, Payment } from './contract.type.js';
-import { ContractFilter, ContractInput, ContractLineInput, PaymentInput, ProductFilter, ProductInput } from './contract.input.js';
-import { Product, ProductConnection } from './product.type.js';
+import { ContractFilter, ContractInput, ContractLineInput, PaymentInput } from './contract.input.js';
+import { Product } from './product.type.js';
 import type { ContractService } from './contract.service.js';
+import type { ContractLineService } from './contract-line.service.js';
+import type { PaymentService } from './payment.service.js';
+import type { ProductService } from './product.service.js';
 import type { ContractFacts } from './contract.machine.js';
 import { contractLoaders } from './contract.loaders.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface ContractResolverServices {
   contracts: ContractService;
+  contractLines: ContractLineService;
+  payments: PaymentService;
+  products: ProductService;
   customers: CustomerService;
   users: UserService;
   engine: WorkflowEngine;
@@ -93,7 +99,7 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
     @Arg('input', () => ContractLineInput, { description: 'The line to add.' }) input: ContractLineInput,
     @Ctx() ctx: Context,
   ): Promise<ContractLineRow> {
-    const [line] = await this.services.contracts.addLines(viewerOf(ctx), contractId, [input]);
+    const [line] = await this.services.contractLines.addLines(viewerOf(ctx), contractId, [input]);
     invariant(line, 'addLines returns one row per input');
     return line;
   }
@@ -105,7 +111,7 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
     @Arg('lineId', () => ID, { description: 'The line to remove; NOT_FOUND when it is not a current line of this contract.' }) lineId: string,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
-    return this.services.contracts.removeLine(viewerOf(ctx), contractId, lineId);
+    return this.services.contractLines.removeLine(viewerOf(ctx), contractId, lineId);
   }
 
   @Authorized()
@@ -151,7 +157,7 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
     @Arg('input', () => PaymentInput, { description: 'The payment.' }) input: PaymentInput,
     @Ctx() ctx: Context,
   ): Promise<PaymentRow> {
-    return this.services.contracts.recordPayment(viewerOf(ctx), contractId, input);
+    return this.services.payments.recordPayment(viewerOf(ctx), contractId, input);
   }
 
   @Authorized()
@@ -163,7 +169,7 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
     @Arg('status', () => DeliveryStatusEnum, { description: 'How far delivery has got now.' }) status: DeliveryStatus,
     @Ctx() ctx: Context,
   ): Promise<ContractRow> {
-    return this.services.contracts.updateDelivery(viewerOf(ctx), contractId, status);
+    return this.services.payments.updateDelivery(viewerOf(ctx), contractId, status);
   }
 
   @FieldResolver(() => Customer, { description: 'The customer who signs.' })
@@ -216,39 +222,6 @@ export class ContractLineResolver {
   @FieldResolver(() => Product, { nullable: true, description: 'The catalogue product; null for a free-text line.' })
   async product(@Root() row: ContractLineRow, @Ctx() ctx: Context): Promise<ProductRow | null> {
     return row.productId ? ctx.scope.use(contractLoaders, this.services).productById.load(row.productId) : null;
-  }
-}
-
-/** The product catalogue. */
-@Resolver(() => Product)
-export class ProductResolver {
-  constructor(private readonly services: ContractResolverServices) {}
-
-  @Authorized()
-  @Query(() => ProductConnection, { description: 'The product catalogue by name; anyone signed in.' })
-  async products(
-    @Arg('filter', () => ProductFilter, { nullable: true, description: 'Which products; default: all.' }) filter: ProductFilter | null,
-    @Args(() => ConnectionArgs) page: ConnectionArgs,
-    @Ctx() ctx: Context,
-  ): Promise<ConnectionOf<ProductRow>> {
-    viewerOf(ctx);
-    return toConnection(await this.services.contracts.products(filter ?? {}, page), (r) => r, page);
-  }
-
-  @Authorized('MANAGER', 'ADMIN')
-  @Mutation(() => Product, { description: 'Adds a product to the catalogue. MANAGER and ADMIN only.' })
-  async createProduct(@Arg('input', () => ProductInput, { description: 'The product; code, name, unit and listPrice are required.' }) input: ProductInput, @Ctx() ctx: Context): Promise<ProductRow> {
-    return this.services.contracts.saveProduct(viewerOf(ctx), null, input);
-  }
-
-  @Authorized('MANAGER', 'ADMIN')
-  @Mutation(() => Product, { description: 'Changes a catalogue product; lines already written keep their prices. MANAGER and ADMIN only.' })
-  async updateProduct(
-    @Arg('id', () => ID, { description: 'The product’s id.' }) id: string,
-    @Arg('input', () => ProductInput, { description: 'The fields to change.' }) input: ProductInput,
-    @Ctx() ctx: Context,
-  ): Promise<ProductRow> {
-    return this.services.contracts.saveProduct(viewerOf(ctx), id, input);
   }
 }
 

@@ -101,9 +101,9 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
   const auditor = actorOf(viewer('auditor1'));
   if (!withCustomers) return true;
   const catalogue: ProductRow[] = [];
-  for (const p of DEMO_PRODUCTS) catalogue.push(await at(60).contracts.saveProduct(viewer('manager1'), null, p));
+  for (const p of DEMO_PRODUCTS) catalogue.push(await at(60).products.create(viewer('manager1'), p));
   let contractCount = 0;
-  /** A contract's life, replayed through the contract service (C1–C4). */
+  /** A contract's life, replayed through the contract services (C1–C4). */
   const contractLife = async (customerId: string, owner: string, daysAgo: number, end: 'reserved' | 'draft' | 'confirmed' | 'partlyPaid' | 'settled' | 'voided' | 'terminated') => {
     const s = at(daysAgo);
     const who = viewer(owner);
@@ -121,7 +121,7 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
       terms: '货到验收合格后30日内付清全款。',
       commitments: '免费安装调试，一年内免费上门保养两次。',
     });
-    await s.contracts.addLines(who, c.id, [
+    await s.contractLines.addLines(who, c.id, [
       { productId: catalogue[0]?.id ?? null, quantity: '2', discount: '0.05' },
       { productId: catalogue[2]?.id ?? null, quantity: '10' },
     ]);
@@ -135,7 +135,7 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     if (end === 'partlyPaid' || end === 'settled') {
       const total = money.parse(confirmed.total) ?? 0n;
       const first = end === 'settled' ? total : total / 2n;
-      await pay.contracts.recordPayment(viewer('manager1'), c.id, { amount: money.format(first), paidAt: new Date(now.getTime() - Math.max(daysAgo - 5, 0.5) * DAY), method: 'BANK_TRANSFER', account: '中国银行靖江支行 6222 0000' });
+      await pay.payments.recordPayment(viewer('manager1'), c.id, { amount: money.format(first), paidAt: new Date(now.getTime() - Math.max(daysAgo - 5, 0.5) * DAY), method: 'BANK_TRANSFER', account: '中国银行靖江支行 6222 0000' });
     }
     if (end === 'terminated') await pay.contracts.terminate(viewer('manager1'), c.id, '客户经营困难，双方协商终止');
   };

@@ -4,9 +4,19 @@
  * a confirmed contract is no longer editable and makes the customer formal (P6).
  */
 import { and, count, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/client.js';
 import { contractLines, type ContractRow } from '../../platform/db/schema.js';
 import { money } from '../../platform/money.js';
 import type { ContractRule } from '../contract.machine.js';
+
+/** How many product lines a contract has now; removed ones (E6) do not count. */
+export async function currentLineCount(executor: Executor, contractId: string): Promise<number> {
+  const [lines] = await executor
+    .select({ n: count() })
+    .from(contractLines)
+    .where(and(eq(contractLines.contractId, contractId), isNull(contractLines.removedAt)));
+  return lines?.n ?? 0;
+}
 
 /** What must be filled in before a contract can be confirmed, by input path. */
 export function missingForConfirmation(row: ContractRow, lineCount: number): Record<string, string> {
@@ -43,11 +53,7 @@ export const c2CompleteBeforeConfirm: ContractRule = {
   facts: {
     defaults: { missing: {} },
     async load({ executor, row }) {
-      const [lines] = await executor
-        .select({ n: count() })
-        .from(contractLines)
-        .where(and(eq(contractLines.contractId, row.id), isNull(contractLines.removedAt)));
-      return { missing: missingForConfirmation(row, lines?.n ?? 0) };
+      return { missing: missingForConfirmation(row, await currentLineCount(executor, row.id)) };
     },
   },
 };

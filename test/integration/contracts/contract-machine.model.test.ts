@@ -179,12 +179,12 @@ type Instance = { id: string; customerId: string };
 /** The call a model event stands for, by the model's user, through the services. */
 function perform({ app, crew }: RunContext, id: string, e: Event): Promise<unknown> {
   const viewer = crew.viewer(nameOf(e));
-  const contracts = app.services.contracts;
+  const { contracts, contractLines, payments } = app.services;
   switch (e.call) {
     case 'update':
       return contracts.update(viewer, id, INPUT);
     case 'addLines':
-      return contracts.addLines(viewer, id, [LINE]);
+      return contractLines.addLines(viewer, id, [LINE]);
     case 'confirm':
       return contracts.confirm(viewer, id);
     case 'void':
@@ -193,7 +193,7 @@ function perform({ app, crew }: RunContext, id: string, e: Event): Promise<unkno
       return contracts.terminate(viewer, id, e.reason ?? '');
     case 'recordPayment':
       if (e.type !== 'PAYMENT') throw new Error('recordPayment sends PAYMENT');
-      return contracts.recordPayment(viewer, id, { amount: e.amount, paidAt: app.clock(), method: 'BANK_TRANSFER' });
+      return payments.recordPayment(viewer, id, { amount: e.amount, paidAt: app.clock(), method: 'BANK_TRANSFER' });
   }
 }
 

@@ -155,7 +155,7 @@ describe('contracts and payments', () => {
       await app.ok(UPDATE, { id: r.id, i: COMPLETE }, await t('sales1'));
       const viewer = await app.services.users.viewerForToken(await t('sales1'));
       const lines = Array.from({ length: 10_000 }, (_, i) => ({ description: `零件 ${i}`, quantity: '3', unitPrice: '0.10', discount: i % 2 ? '0.5' : '0' }));
-      await app.services.contracts.addLines(viewer, r.id, lines);
+      await app.services.contractLines.addLines(viewer, r.id, lines);
       const [row] = await app.database.db.select().from(contracts).where(eq(contracts.id, r.id));
       // 5,000 × 0.30 + 5,000 × 0.15 = 2250.00
       expect(row?.total).toBe('2250.00');
