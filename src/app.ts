@@ -87,7 +87,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   );
   let httpServer: Server | undefined;
   try {
-    await runMigrations(database, options.databaseUrl);
+    await runMigrations(database);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
     const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY });
     // P11: the newest published policy version is in force; other instances pick it up on refresh.

@@ -3,13 +3,13 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { lockKeys, type Database } from '../platform/db/client.js';
 import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, DuplicateError, NotFoundError } from '../platform/errors.js';
+import { invariant } from '../platform/invariant.js';
 import { parseInput } from '../platform/validation.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from './customer.service.js';
 import { duplicateKeys } from './rules/e4-duplicate-entry.js';
 import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
-import { DuplicateError } from '../platform/errors.js';
 
 /** Contacts of customers (F1, E5), changed by whoever may change the customer. */
 export class ContactService {
@@ -32,7 +32,7 @@ export class ContactService {
       await this.refuseForeignPhones(tx, contactPhoneKeys(clean), customerId);
       const now = this.clock();
       const [row] = await tx.insert(contacts).values({ ...clean, customerId, createdById: viewer.id, createdAt: now, updatedAt: now }).returning();
-      if (!row) throw new Error('insert returned nothing');
+      invariant(row, 'insert … returning gives the row');
       return row;
     });
   }

@@ -19,7 +19,7 @@ registerEnumType(StageEnum, {
 });
 
 /** P8: a field only the custodian (or a manager, auditor, after-sales) may read; others get FORBIDDEN. */
-export class DetailsOnly implements MiddlewareInterface<Context> {
+class DetailsOnly implements MiddlewareInterface<Context> {
   constructor(private readonly services: { customers: CustomerService }) {}
 
   use({ root, context }: ResolverData<Context>, next: NextFn): Promise<unknown> {

@@ -150,10 +150,6 @@ export type ContactInput = Given<z.input<typeof contactRecord>> & { name: string
 export type CustomerFieldsInput = Given<z.input<typeof customerRecord>>;
 /** A new customer as a client sends it (GraphQL `CreateCustomerInput`). */
 export type CreateCustomerInput = z.input<typeof customerRecord> & { contacts?: ContactInput[] | null };
-/** A contact ready to store. */
-export type CleanContact = z.output<typeof contactInput>;
-/** Customer columns ready to store: those given, plus the derived `tradeName` and `phoneKey`. */
-export type CleanCustomerFields = z.output<typeof customerChanges>;
 
 /** The phone keys of a contact, for the duplicate rule (E4). */
 export function contactPhoneKeys(c: { mobile: string | null; landline: string | null }): string[] {

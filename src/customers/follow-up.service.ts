@@ -7,6 +7,7 @@ import type { Database } from '../platform/db/client.js';
 import { contacts, customers, followUps, type CustomerRow, type FollowUpRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { FieldErrorCollector, NotFoundError, ValidationError } from '../platform/errors.js';
+import { invariant } from '../platform/invariant.js';
 import { parseInput } from '../platform/validation.js';
 import { startOfLocalDay } from '../workflow/policy/calendar.js';
 import type { Policy } from '../workflow/policy/policy.js';
@@ -53,7 +54,7 @@ export class FollowUpService {
         .insert(followUps)
         .values({ customerId, authorId: viewer.id, contactId: input.contactId ?? null, channel: input.channel, notes: input.notes, nextContactAt: input.nextContactAt ?? null, createdAt: now })
         .returning();
-      if (!row) throw new Error('insert returned nothing');
+      invariant(row, 'insert … returning gives the row');
       await tx.update(customers).set({ lastFollowUpAt: now, nextContactAt: input.nextContactAt ?? null }).where(eq(customers.id, customerId));
       return row;
     });

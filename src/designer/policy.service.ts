@@ -11,6 +11,7 @@ import type { Clock } from '../platform/clock.js';
 import { ConflictError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
 import { mergePolicy, type Policy, type PolicySection } from '../workflow/policy/policy.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
+import { invariant } from '../platform/invariant.js';
 
 /** Which policy sections each workflow owns. */
 export const WORKFLOW_SECTIONS: Record<string, PolicySection[]> = {
@@ -30,7 +31,7 @@ function leaves(value: unknown, prefix = ''): Map<string, unknown> {
 }
 
 /** Leaf-by-leaf differences between two documents (arrays compared whole). */
-export function policyDiff(before: unknown, after: unknown): { path: string; from: unknown; to: unknown }[] {
+function policyDiff(before: unknown, after: unknown): { path: string; from: unknown; to: unknown }[] {
   const a = leaves(before);
   const b = leaves(after);
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
@@ -81,19 +82,17 @@ export class PolicyService {
       throw new ConflictError(`The policies are at version ${this.version}, you had ${expectedVersion}; reload and retry`, { currentVersion: this.version });
     }
     const merged = mergePolicy(this.current(), changes);
-    if (!merged.ok) {
-      for (const p of merged.problems) errors.add(p.path ? `changes.${p.path}` : 'changes', p.message);
-      errors.throwIfAny('Invalid policy change');
-      throw new Error('unreachable');
-    }
-    const document = merged.policy as unknown as Record<string, unknown>;
+    if (!merged.ok) for (const p of merged.problems) errors.add(p.path ? `changes.${p.path}` : 'changes', p.message);
+    errors.throwIfAny('Invalid policy change');
+    invariant(merged.ok, 'a policy that does not merge has at least one problem');
+    const document: Record<string, unknown> = { ...merged.policy };
     const diff = policyDiff(this.current(), document);
     try {
       const [row] = await this.database.db
         .insert(policyVersions)
         .values({ version: this.version + 1, workflow, document, changes: changes as Record<string, unknown>, diff, authorId: viewer.id, note: note?.trim() || null, createdAt: this.clock() })
         .returning();
-      if (!row) throw new Error('insert returned nothing');
+      invariant(row, 'insert … returning gives the row');
       this.put(merged.policy);
       this.version = row.version;
       return row;

@@ -7,7 +7,7 @@ import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { JSONScalar } from '../platform/graphql/json.scalar.js';
 import { describeWorkflow } from '../workflow/describe.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
-import type { WorkflowRow } from '../workflow/definition.js';
+import type { WorkflowRow } from '../workflow/table.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { MigrationResult } from './workflow.service.js';
 import { User } from '../users/user.type.js';

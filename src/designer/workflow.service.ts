@@ -15,7 +15,7 @@ import { ConflictError, FieldErrorCollector, ForbiddenError, NotFoundError, Vali
 import { leafPaths, type WorkflowDocument } from '../workflow/document.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
-import type { WorkflowRow } from '../workflow/definition.js';
+import { workflowRows, type WorkflowRow } from '../workflow/table.js';
 import { isFinalState } from '../workflow/machine-paths.js';
 import type { MachineRegistry } from '../workflow/registry.js';
 import { occupancyProblems, validateDocument, type WorkflowProblem } from '../workflow/validation/index.js';
@@ -177,7 +177,7 @@ export class WorkflowService {
     const actor = actorOf(viewer);
 
     return this.database.db.transaction(async (tx) => {
-      const rows = (await tx.select().from(def.table).where(ne(def.table.machineVersion, toVersion)).orderBy(def.table.id).for('update')) as unknown as WorkflowRow[];
+      const rows = workflowRows(await tx.select().from(def.table).where(ne(def.table.machineVersion, toVersion)).orderBy(def.table.id).for('update'));
       const live = rows.filter((r) => !isFinal(this.registry, def, r.machineVersion, r.state));
       const stranded = new Map<string, number>();
       for (const r of live) if (!leaves.has(mapping[r.state] ?? r.state)) stranded.set(r.state, (stranded.get(r.state) ?? 0) + 1);
@@ -205,7 +205,7 @@ export class WorkflowService {
    */
   async send(viewer: Viewer, name: string, id: string, event: string, input: unknown, expectedVersion: number | null): Promise<WorkflowRow> {
     const def = this.get(name);
-    const [row] = (await this.database.db.select().from(def.table).where(eq(def.table.id, id))) as unknown as WorkflowRow[];
+    const [row] = workflowRows(await this.database.db.select().from(def.table).where(eq(def.table.id, id)));
     if (!row) throw new NotFoundError(def.entityType, id);
     await this.addressable[name]?.(viewer, id);
     await this.registry.ensure(def, row.machineVersion);

@@ -1,7 +1,7 @@
 /** The workflow designer's view of the machines (P11): versions, structure, migrations, policy changes. */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { JSONScalar } from '../platform/graphql/json.scalar.js';
-import type { WorkflowRow } from '../workflow/definition.js';
+import type { WorkflowRow } from '../workflow/table.js';
 import { ActionInput } from '../workflow/graphql/action.type.js';
 import type { WorkflowProblem as Problem } from '../workflow/validation/index.js';
 import { Application } from '../applications/application.type.js';

@@ -27,7 +27,7 @@ export function pageSize(first: number | null | undefined, argName = 'first'): n
   return first;
 }
 
-export function encodeCursor(values: readonly unknown[]): string {
+function encodeCursor(values: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 

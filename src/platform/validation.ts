@@ -58,7 +58,7 @@ function plural(n: number | bigint, one: string): string {
  * Messages for issues a schema gave none: a missing or null value `is required`; otherwise
  * what was expected and what came (`must be one of SALES, ADMIN, got "KING"`).
  */
-export const humanError: z.core.$ZodErrorMap = (issue) => {
+const humanError: z.core.$ZodErrorMap = (issue) => {
   const missing = issue.input === undefined || issue.input === null;
   switch (issue.code) {
     case 'invalid_type':
@@ -113,7 +113,7 @@ function unknownKeysFirst(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue
  * zod issues as {@link Problem}s under `root`, ordered, with one problem per unknown key
  * (`input.custodianId`) rather than one for the object holding it.
  */
-export function problemsOf(issues: readonly z.core.$ZodIssue[], root = ''): Problem[] {
+function problemsOf(issues: readonly z.core.$ZodIssue[], root = ''): Problem[] {
   return unknownKeysFirst(issues).flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: joinPath(root, [...issue.path, key]), message: issue.message }))

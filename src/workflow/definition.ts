@@ -1,39 +1,17 @@
 /**
- * The shapes every workflow shares: state meta, event info, and the rule — the unit a feature
- * writes its numbered business rules in (one file per rule, listed in a registry per feature).
+ * The shapes every workflow shares: guard refusals, engine events, and the rule — the unit a
+ * feature writes its numbered business rules in (one file per rule, listed in a registry per
+ * feature). The document's own shapes (state meta, event info) are in document.ts.
  *
  * A rule bundles what the engine needs to enforce it: named guards with their refusal, the
  * facts those guards read (one query), context updates and effects the machine's actions name,
  * the policy terms timed states declare, and the policy keys it reads (for the docs).
  */
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Executor, Tx } from '../platform/db/client.js';
 import type { ErrorCode } from '../platform/errors.js';
 import type { Actor } from './actor.js';
 import type { Policy } from './policy/policy.js';
 import type { ReadModel } from './read-model.js';
-
-export interface StateMeta {
-  label: string;
-  description?: string;
-  /** P11: entering this state starts a deadline; when it passes the sweeper sends `event`. */
-  deadline?: { event: string; term: string };
-}
-
-export interface EventInput {
-  name: string;
-  type: 'String' | 'ID' | 'Int' | 'DateTime';
-  required: boolean;
-  /** A value that passes the guards, used to decide whether to offer the action. */
-  example?: string;
-}
-
-export interface EventInfo {
-  label: string;
-  inputs: EventInput[];
-  /** Sent by another workflow or the sweeper, never offered to a user as an action. */
-  internal?: boolean;
-}
 
 /** Why a guard refuses, as the client sees it. */
 export interface GuardRule {
@@ -122,27 +100,6 @@ export interface Rule<TRow, TContext, TFacts> {
   actions?: Record<string, ContextUpdate<TContext, TFacts>>;
   effects?: Record<string, Effect<TRow>>;
   terms?: Record<string, TermFn>;
-}
-
-/** The columns every workflow table has (see `workflowColumns` in the db schema). */
-export interface WorkflowRow {
-  id: string;
-  state: string;
-  snapshot: Record<string, unknown>;
-  version: number;
-  machineVersion: number;
-  deadlineAt: Date | null;
-  deadlineEvent: string | null;
-}
-
-export interface WorkflowTable extends PgTable {
-  id: PgColumn;
-  state: PgColumn;
-  snapshot: PgColumn;
-  version: PgColumn;
-  machineVersion: PgColumn;
-  deadlineAt: PgColumn;
-  deadlineEvent: PgColumn;
 }
 
 /** What the product's code relies on, checked on every publish (see validation/). */

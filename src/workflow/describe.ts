@@ -3,7 +3,8 @@
  * them) and a Mermaid state diagram — all derived from the machine itself, never hand-listed.
  */
 import type { AnyStateMachine, StateNode } from 'xstate';
-import type { EventInfo, EventInput, GuardRule, StateMeta } from './definition.js';
+import type { GuardRule } from './definition.js';
+import type { EventInfo, EventInput, StateMeta } from './document.js';
 import type { MachineVersion } from './registry.js';
 
 export interface StateDescription {
@@ -42,7 +43,7 @@ export interface WorkflowDescription {
 
 type GuardLike = string | { type: string } | ((...args: never[]) => unknown) & { guards?: GuardLike[] };
 
-export function guardNames(guard: unknown): string[] {
+function guardNames(guard: unknown): string[] {
   const g = guard as GuardLike | undefined;
   if (g === undefined) return [];
   if (typeof g === 'string') return [g];

@@ -8,7 +8,31 @@
  */
 import { and, type AnyStateMachine } from 'xstate';
 import { ValidationError } from '../platform/errors.js';
-import type { EventInfo, StateMeta } from './definition.js';
+
+/** What a state says about itself beyond the tree: its label for people, and the deadline it starts. */
+export interface StateMeta {
+  label: string;
+  description?: string;
+  /** P11: entering this state starts a deadline; when it passes the sweeper sends `event`. */
+  deadline?: { event: string; term: string };
+}
+
+/** One input an event takes from the user (the generic `sendWorkflowEvent` checks it). */
+export interface EventInput {
+  name: string;
+  type: 'String' | 'ID' | 'Int' | 'DateTime';
+  required: boolean;
+  /** A value that passes the guards, used to decide whether to offer the action. */
+  example?: string;
+}
+
+/** An event the machine understands: its label, its inputs, and whether only the system sends it. */
+export interface EventInfo {
+  label: string;
+  inputs: EventInput[];
+  /** Sent by another workflow or the sweeper, never offered to a user as an action. */
+  internal?: boolean;
+}
 
 /** A guard: a name, or all of several (`{ "and": [...] }`). */
 export type GuardDoc = string | { and: GuardDoc[] };
@@ -71,14 +95,14 @@ export function buildMachine(impl: MachineImplementation, doc: WorkflowDocument)
 /** Leaf state paths of a (valid) document. */
 export function leafPaths(doc: WorkflowDocument): string[] {
   const out: string[] = [];
-  const walk = (states: Record<string, { states?: Record<string, unknown> }>, prefix: string) => {
+  const walk = (states: Record<string, StateDoc>, prefix: string) => {
     for (const [key, s] of Object.entries(states)) {
       const path = prefix ? `${prefix}.${key}` : key;
-      if (s.states && Object.keys(s.states).length > 0) walk(s.states as never, path);
+      if (s.states && Object.keys(s.states).length > 0) walk(s.states, path);
       else out.push(path);
     }
   };
-  walk(doc.states as never, '');
+  walk(doc.states, '');
   return out;
 }
 

@@ -15,8 +15,10 @@ import { transitions, type TransitionRow } from '../platform/db/schema.js';
 import type { Page, PageArgs } from '../platform/pagination.js';
 import { historyPage } from './history.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { invariant } from '../platform/invariant.js';
 import { SYSTEM_SWEEPER, type Actor } from './actor.js';
-import type { EngineEvent, WorkflowRow } from './definition.js';
+import type { EngineEvent } from './definition.js';
+import { workflowRows, type WorkflowRow } from './table.js';
 import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.js';
 import type { Policy } from './policy/policy.js';
 import { allowedEvents, refusal } from './refusal.js';
@@ -75,7 +77,8 @@ export class WorkflowEngine {
     const deadline = stateDeadline(machine, state);
     if (!deadline) return { deadlineAt: null, deadlineEvent: null };
     const term = def.terms[deadline.term];
-    if (!term) throw new Error(`${def.name}: state ${state} declares unknown term ${deadline.term}`);
+    // A published document passed the known-terms check.
+    invariant(term, `${def.name}: state ${state} declares unknown term ${deadline.term}`);
     return { deadlineAt: term(start, this.policy()), deadlineEvent: deadline.event };
   }
 
@@ -132,7 +135,7 @@ export class WorkflowEngine {
     actor: Actor,
     options: ApplyOptions = {},
   ): Promise<ApplyResult<TRow>> {
-    const [locked] = (await tx.select().from(def.table).where(eq(def.table.id, id)).for('update')) as TRow[];
+    const [locked] = workflowRows<TRow>(await tx.select().from(def.table).where(eq(def.table.id, id)).for('update'));
     if (!locked) throw new NotFoundError(def.entityType, id);
     await this.versions.ensure(def, locked.machineVersion);
     if (options.expectedVersion != null && options.expectedVersion !== locked.version) {
@@ -157,7 +160,7 @@ export class WorkflowEngine {
    * false when another process got there first or the deadline moved.
    */
   async fireDueDeadline<TRow extends WorkflowRow, TFacts>(tx: Tx, def: WorkflowDefinition<TRow, TFacts>, id: string): Promise<boolean> {
-    const [row] = (await tx.select().from(def.table).where(eq(def.table.id, id)).for('update', { skipLocked: true })) as TRow[];
+    const [row] = workflowRows<TRow>(await tx.select().from(def.table).where(eq(def.table.id, id)).for('update', { skipLocked: true }));
     const now = this.clock();
     if (!row || !row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return false;
     await this.versions.ensure(def, row.machineVersion);
@@ -237,11 +240,8 @@ export class WorkflowEngine {
       updatedAt: w.now,
       ...derived,
     };
-    const [updated] = (await tx
-      .update(def.table)
-      .set(values)
-      .where(and(eq(def.table.id, row.id), eq(def.table.version, row.version)))
-      .returning()) as TRow[];
+    const unchanged = and(eq(def.table.id, row.id), eq(def.table.version, row.version));
+    const [updated] = workflowRows<TRow>(await tx.update(def.table).set(values).where(unchanged).returning());
     if (!updated) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
     await tx.insert(transitions).values({
       entityType: def.entityType,

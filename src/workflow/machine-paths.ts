@@ -1,6 +1,6 @@
 /** Reading a machine: state paths, the nodes along a path, the deadline a state declares, legality. */
 import type { AnyMachineSnapshot, AnyStateMachine, StateNode, StateValue } from 'xstate';
-import type { StateMeta } from './definition.js';
+import type { StateMeta } from './document.js';
 
 /** `{ prospect: 'protected' }` → `prospect.protected`. */
 export function statePath(value: unknown): string {

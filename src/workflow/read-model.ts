@@ -7,7 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { transition } from 'xstate';
 import { SYSTEM_SWEEPER } from './actor.js';
-import type { WorkflowTable } from './definition.js';
+import type { WorkflowTable } from './table.js';
 import { leafPaths } from './document.js';
 import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';

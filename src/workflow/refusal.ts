@@ -5,7 +5,8 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { DomainError, ForbiddenError, IllegalTransitionError, ValidationError } from '../platform/errors.js';
 import type { Actor } from './actor.js';
-import type { EngineEvent, EventInfo, GuardRule } from './definition.js';
+import type { EngineEvent, GuardRule } from './definition.js';
+import type { EventInfo } from './document.js';
 import { isLegal, nodeChain } from './machine-paths.js';
 
 type GuardImpl = (args: { context: unknown; event: unknown }, params: unknown) => boolean;

@@ -8,8 +8,8 @@ import { asc } from 'drizzle-orm';
 import type { AnyStateMachine } from 'xstate';
 import type { Database } from '../platform/db/client.js';
 import { workflowVersions } from '../platform/db/schema.js';
-import type { EventInfo } from './definition.js';
-import { asDocument, buildMachine, leafPaths, type MachineImplementation, type StateDoc, type WorkflowDocument } from './document.js';
+import { invariant } from '../platform/invariant.js';
+import { asDocument, buildMachine, leafPaths, type EventInfo, type MachineImplementation, type StateDoc, type WorkflowDocument } from './document.js';
 
 /** What the registry needs of a workflow definition. */
 export interface VersionedWorkflow {
@@ -47,14 +47,14 @@ export class MachineRegistry {
 
   private of(name: string): Map<number, MachineVersion> {
     const versions = this.versions.get(name);
-    if (!versions) throw new Error(`unknown workflow ${name}`);
+    invariant(versions, `unknown workflow ${name}`);
     return versions;
   }
 
   /** Makes a version known (a published document). */
   install(name: string, version: number, document: WorkflowDocument): MachineVersion {
     const def = this.definitions.get(name);
-    if (!def) throw new Error(`unknown workflow ${name}`);
+    invariant(def, `unknown workflow ${name}`);
     const mv = this.build(def, version, document);
     this.of(name).set(version, mv);
     return mv;
@@ -77,7 +77,7 @@ export class MachineRegistry {
   /** The version a row runs on (it must be loaded: see `ensure`). */
   machineOf(def: { name: string }, row: { machineVersion: number }): MachineVersion {
     const mv = this.get(def, row.machineVersion);
-    if (!mv) throw new Error(`${def.name} machine version ${row.machineVersion} is not loaded`);
+    invariant(mv, `${def.name} machine version ${row.machineVersion} is not loaded`);
     return mv;
   }
 

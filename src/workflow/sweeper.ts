@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Tx } from '../platform/db/client.js';
-import type { WorkflowRow } from './definition.js';
+import type { WorkflowRow } from './table.js';
 import type { WorkflowEngine } from './engine.js';
 import type { WorkflowDefinition } from './workflow.js';
 

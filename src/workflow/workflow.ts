@@ -14,10 +14,10 @@ import type {
   RuleEvent,
   TermFn,
   WorkflowInvariants,
-  WorkflowRow,
-  WorkflowTable,
 } from './definition.js';
+import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { MachineImplementation, WorkflowDocument } from './document.js';
+import { invariant } from '../platform/invariant.js';
 
 /** The event type the engine uses while working out which actions to offer (all facts load). */
 export const OFFER_EVENT = '(offer)';
@@ -93,7 +93,7 @@ function collect<TRow, TContext, TFacts>(rules: readonly Rule<TRow, TContext, TF
   const effects: Record<string, Effect<TRow>> = {};
   const terms: Record<string, TermFn> = {};
   const claim = (kind: string, name: string, code: string, taken: Record<string, unknown>) => {
-    if (name in taken) throw new Error(`${kind} ${name} of rule ${code} is defined by two rules`);
+    invariant(!(name in taken), `${kind} ${name} of rule ${code} is defined by two rules`);
   };
   for (const rule of rules) {
     for (const [name, spec] of Object.entries(rule.guards ?? {})) {

@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 import { repositoryWorkflows } from '../../src/catalogue.js';
-import type { EventInfo } from '../../src/workflow/definition.js';
+import type { EventInfo } from '../../src/workflow/document.js';
 import type { StateDoc, TransitionDoc, WorkflowDocument } from '../../src/workflow/document.js';
 import { MachineRegistry } from '../../src/workflow/registry.js';
 import { validateDocument, type ValidationContext, type WorkflowCheck, type WorkflowProblem } from '../../src/workflow/validation/index.js';

@@ -7,7 +7,7 @@ import { initialTransition, transition, type AnyStateNode, type SnapshotFrom } f
 import { createTestModel, getStateNodes } from 'xstate/graph';
 import type { Role } from '../../src/platform/db/schema.js';
 import { SYSTEM_SWEEPER, type Actor } from '../../src/workflow/actor.js';
-import type { StateMeta } from '../../src/workflow/definition.js';
+import type { StateMeta } from '../../src/workflow/document.js';
 import { isLegal, statePath } from '../../src/workflow/machine-paths.js';
 import type { CustomerEvent } from '../../src/customers/customer.machine.js';
 import { customerGuardRules, customerMachine, NO_FACTS } from '../../src/customers/customer.workflow.js';

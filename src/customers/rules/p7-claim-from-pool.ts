@@ -14,7 +14,7 @@ import type { CustomerRow } from '../../platform/db/schema.js';
 import { stageOf, type CustomerRule } from '../customer.machine.js';
 
 /** Stages that count as holding a customer (the P7 cap). */
-export function holdingStages(policy: Policy): Stage[] {
+function holdingStages(policy: Policy): Stage[] {
   return policy.customer.capCountsFormal ? ['PROSPECT', 'INTENT', 'FORMAL'] : ['PROSPECT', 'INTENT'];
 }
 

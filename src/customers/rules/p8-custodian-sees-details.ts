@@ -18,7 +18,7 @@ export function canSeeDetails(viewer: Viewer, now: CustomerRow): boolean {
 }
 
 /** Who may change a customer's records: its custodian, a manager, after-sales for a formal one. */
-export function canEdit(viewer: Viewer, now: CustomerRow): boolean {
+function canEdit(viewer: Viewer, now: CustomerRow): boolean {
   return hasRole(viewer, 'MANAGER') || now.custodianId === viewer.id || (now.stage === 'FORMAL' && hasRole(viewer, 'AFTER_SALES'));
 }
 

@@ -1,5 +1,5 @@
 import type { Role } from '../db/schema.js';
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { ForbiddenError } from '../errors.js';
 
 /** The signed-in user a request acts as. */
 export interface Viewer {
@@ -11,11 +11,6 @@ export interface Viewer {
 
 export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
   return roles.some((r) => viewer.roles.includes(r));
-}
-
-export function requireViewer(viewer: Viewer | null): Viewer {
-  if (!viewer) throw new UnauthenticatedError();
-  return viewer;
 }
 
 export function requireRole(viewer: Viewer, ...roles: Role[]): void {

@@ -7,12 +7,15 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
+import { invariant } from '../invariant.js';
 import * as schema from './schema.js';
 
-export type Schema = typeof schema;
+type Schema = typeof schema;
 /** The drizzle database, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction handle: inside `db.transaction` use only this (PGlite has one connection). */
@@ -29,6 +32,8 @@ export interface Database {
   onQuery(listener: (query: string) => void): () => void;
   /** Throws unless the database answers. */
   ping(): Promise<void>;
+  /** Applies the committed migrations in `migrationsFolder` that this database has not had yet. */
+  migrate(migrationsFolder: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,46 +67,62 @@ function queryListeners() {
   };
 }
 
+/** The rows of a raw statement: postgres.js returns them as an array, PGlite as `{ rows }`. */
+function resultRows(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result;
+  invariant(typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows), 'a raw statement returns its rows');
+  return result.rows;
+}
+
+/** What both drivers share once drizzle is set up over them. */
+function database(kind: Database['kind'], db: Db, onQuery: Database['onQuery'], driver: Pick<Database, 'migrate' | 'close'>): Database {
+  return {
+    kind,
+    db,
+    onQuery,
+    async rows<T extends Record<string, unknown>>(executor: Executor, query: SQL) {
+      // The caller names the columns its statement selects.
+      return resultRows(await executor.execute(query)) as T[];
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    ...driver,
+  };
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const inMemory = dataDir === undefined || dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   // pg_trgm must be loaded on every open of the data directory, not only the first.
   const client = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { pg_trgm } });
   const queries = queryListeners();
-  const db = drizzlePglite({ client, schema, logger: queries.logger }) as unknown as Db;
-  return {
-    kind: 'pglite',
-    db,
-    onQuery: queries.onQuery,
-    async rows<T extends Record<string, unknown>>(executor: Executor, query: SQL) {
-      const result = (await executor.execute(query)) as unknown as { rows: T[] };
-      return result.rows;
-    },
-    async ping() {
-      await db.execute(sql`select 1`);
-    },
-    async close() {
-      await client.close();
-    },
-  };
+  const db = drizzlePglite({ client, schema, logger: queries.logger });
+  return database('pglite', db, queries.onQuery, {
+    migrate: (migrationsFolder) => migratePglite(db, { migrationsFolder }),
+    close: () => client.close(),
+  });
 }
+
+/** An advisory lock key held while migrating, so instances starting together apply each migration once. */
+const MIGRATION_LOCK = 727_274_001;
 
 async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, { max: 10, onnotice: () => undefined, connect_timeout: 10 });
   const queries = queryListeners();
-  const db = drizzlePostgres({ client, schema, logger: queries.logger }) as unknown as Db;
-  return {
-    kind: 'postgres',
-    db,
-    onQuery: queries.onQuery,
-    async rows<T extends Record<string, unknown>>(executor: Executor, query: SQL) {
-      return (await executor.execute(query)) as unknown as T[];
+  const db = drizzlePostgres({ client, schema, logger: queries.logger });
+  return database('postgres', db, queries.onQuery, {
+    async migrate(migrationsFolder) {
+      // One dedicated connection: a session-level advisory lock belongs to a connection, not the pool.
+      const migrator = postgres(url, { max: 1, onnotice: () => undefined });
+      try {
+        await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePostgres(drizzlePostgres({ client: migrator }), { migrationsFolder });
+        await migrator`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+      } finally {
+        await migrator.end({ timeout: 5 });
+      }
     },
-    async ping() {
-      await db.execute(sql`select 1`);
-    },
-    async close() {
-      await client.end({ timeout: 5 });
-    },
-  };
+    close: () => client.end({ timeout: 5 }),
+  });
 }

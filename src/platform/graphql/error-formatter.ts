@@ -9,17 +9,6 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError } from '../errors.js';
 
-export const CLIENT_ERROR_CODES = [
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'DUPLICATE',
-  'ILLEGAL_TRANSITION',
-  'CONFLICT',
-  'INTERNAL_SERVER_ERROR',
-] as const;
-
 /** Apollo's request-level codes that all mean "your request is wrong". */
 const REQUEST_ERROR_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',

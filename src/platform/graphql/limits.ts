@@ -22,14 +22,14 @@ export interface QueryLimits {
   maxCost: number;
 }
 
-export interface QueryMeasure {
+interface QueryMeasure {
   depth: number;
   cost: number;
   /** Field path → problem with its `first` argument. */
   pageProblems: Record<string, string>;
 }
 
-export function measureOperation(
+function measureOperation(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,

@@ -11,7 +11,7 @@ import { viewerOf, type Context } from '../../platform/graphql/context.js';
 import { toConnection, type ConnectionOf } from '../../platform/graphql/relay.js';
 import type { WorkflowEngine } from '../engine.js';
 import type { WorkflowDefinition } from '../workflow.js';
-import type { WorkflowRow } from '../definition.js';
+import type { WorkflowRow } from '../table.js';
 import { AvailableAction } from './action.type.js';
 import { Transition, TransitionConnection } from './transition.type.js';
 import type { WorkflowEntity } from './workflow-entity.type.js';

@@ -21,9 +21,6 @@ export interface WorkingCalendar {
   readonly workdays: readonly string[];
 }
 
-/** Saturday and Sunday, as ISO weekday numbers. */
-export const DEFAULT_WEEKEND: readonly number[] = Object.freeze([6, 7]);
-
 /** A wall-clock reading in some time zone. `isoWeekday` is 1 = Monday … 7 = Sunday. */
 export interface LocalDateTime {
   readonly year: number;

@@ -13,13 +13,10 @@ import { DurationError, durationToMs, parseDuration } from './duration.js';
 export const POLICY_SECTIONS = ['customer', 'application', 'contract', 'calendar'] as const;
 
 /** Roles an approval step may require. */
-export const POLICY_ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
-
-/** A1: the kinds of application that go to audit. */
-export const APPLICATION_KINDS = ['PROTECTION', 'INTENT', 'EXTENSION'] as const;
+const POLICY_ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
 
 /** `ANY`: one holder of the role decides the step; `ALL`: every holder must approve. */
-export const APPROVAL_MODES = ['ANY', 'ALL'] as const;
+const APPROVAL_MODES = ['ANY', 'ALL'] as const;
 
 /** The message of a setting that is missing or of the wrong kind. */
 function expected(what: string): (issue: { readonly input?: unknown }) => string {
@@ -97,7 +94,7 @@ const dates = distinctList(isLocalDateString, {
 });
 
 /** Protection terms and caps (P1–P7). */
-export const customerPolicySchema = section({
+const customerPolicySchema = section({
   /** P2: protection term of a prospect. */
   prospectTerm: term,
   /** P4: protection term of an intent customer. */
@@ -143,7 +140,7 @@ const approvalStep = section({
 const approvalSteps = z.array(approvalStep, { error: expected('a list of approval steps') }).min(1, 'needs at least one approval step');
 
 /** Audit of applications (A1–A5). */
-export const applicationPolicySchema = section({
+const applicationPolicySchema = section({
   /** A5: working days after which a pending application shows as overdue. */
   auditSla: section({ workingDays: positiveInteger }),
   /** The approval steps of each kind of application, in order; at least one each. */
@@ -154,7 +151,7 @@ const assigneeMessage = expected('a username (non-empty, no surrounding spaces) 
 const prefixMessage = expected('1 to 16 letters, digits, "-" or "_"');
 
 /** Contracts (C1–C4). */
-export const contractPolicySchema = section({
+const contractPolicySchema = section({
   /** P6: username of the after-sales person a new formal customer goes to; `null` = unassigned. */
   afterSalesAssignee: z.string({ error: assigneeMessage }).regex(/^\S(.*\S)?$/, { error: assigneeMessage }).nullable(),
   /** C2: prefix of reserved contract numbers, e.g. `HT`. */
@@ -164,7 +161,7 @@ export const contractPolicySchema = section({
 const timeZoneMessage = expected('an IANA time zone known to Intl, such as "Asia/Shanghai"');
 
 /** The working-day calendar (P1, A5); see `WorkingCalendar` in `calendar.ts`. */
-export const calendarPolicySchema = section({
+const calendarPolicySchema = section({
   /** IANA time zone, e.g. `Asia/Shanghai`. */
   timeZone: z.string({ error: timeZoneMessage }).refine(isValidTimeZone, { error: timeZoneMessage }),
   /** ISO weekday numbers, 1 = Monday … 7 = Sunday. */

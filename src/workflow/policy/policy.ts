@@ -10,9 +10,9 @@ import type { z } from 'zod';
 
 import { show, validate, type Problem } from '../../platform/validation.js';
 import defaults from './default-policy.json' with { type: 'json' };
-import { APPLICATION_KINDS, APPROVAL_MODES, POLICY_ROLES, POLICY_SECTIONS, policySchema } from './policy.schema.js';
+import { POLICY_SECTIONS, policySchema } from './policy.schema.js';
 
-export { APPLICATION_KINDS, APPROVAL_MODES, POLICY_ROLES, POLICY_SECTIONS } from './policy.schema.js';
+export { POLICY_SECTIONS } from './policy.schema.js';
 
 /** Deeply read-only: a policy handed out by this module is frozen. */
 type Frozen<T> = T extends readonly (infer U)[]
@@ -25,22 +25,6 @@ type Frozen<T> = T extends readonly (infer U)[]
 export type Policy = Frozen<z.output<typeof policySchema>>;
 /** A top-level section of the policy document. */
 export type PolicySection = (typeof POLICY_SECTIONS)[number];
-/** A role an approval step may require. */
-export type PolicyRole = (typeof POLICY_ROLES)[number];
-/** A1: a kind of application that goes to audit. */
-export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
-/** How the holders of a step's role decide it. */
-export type ApprovalMode = (typeof APPROVAL_MODES)[number];
-/** Protection terms and caps. Durations are ISO-8601 strings (see `duration.ts`). */
-export type CustomerPolicy = Policy['customer'];
-/** Audit of applications (A1–A5). */
-export type ApplicationPolicy = Policy['application'];
-/** One step of an application's audit; steps run in order. */
-export type ApprovalStep = ApplicationPolicy['steps'][ApplicationKind][number];
-/** Contracts (C1–C4). */
-export type ContractPolicy = Policy['contract'];
-/** The working-day calendar (P1, A5). */
-export type CalendarPolicy = Policy['calendar'];
 
 /** One thing wrong with a policy document. `path` is dotted (`calendar.holidays.3`); `''` is the document itself. */
 export type PolicyProblem = Problem;
@@ -68,7 +52,7 @@ export class PolicyError extends Error {
 }
 
 /** One line per problem: `- customer.prospectTerm: must be …`. */
-export function formatPolicyProblems(problems: readonly PolicyProblem[]): string {
+function formatPolicyProblems(problems: readonly PolicyProblem[]): string {
   return problems.map((p) => `- ${p.path === '' ? '(document)' : p.path}: ${p.message}`).join('\n');
 }
 

@@ -19,7 +19,6 @@ import { runChecks } from './run.js';
 
 export type { ValidationContext, WorkflowCheck, WorkflowProblem } from './check.js';
 export { occupancyProblems } from './occupancy.js';
-export { workflowChecks } from './workflow-checks.js';
 
 /** Every problem with a document, in the order designers see them (empty when it may be published). */
 export function validateDocument(ctx: ValidationContext, input: unknown): WorkflowProblem[] {

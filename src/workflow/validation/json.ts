@@ -11,7 +11,7 @@ export function quote(name: string): string {
 }
 
 /** `at.key`, or `key` at the top of the document. */
-export function pathOf(at: string, key: string): string {
+function pathOf(at: string, key: string): string {
   return at === '' ? key : `${at}.${key}`;
 }
 
