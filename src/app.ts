@@ -76,6 +76,21 @@ function resolveJwtSecret(options: AppOptions): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The one Apollo server of an app: limits, error mapping, logging through pino. */
+async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: Logger): Promise<ApolloServer<Context>> {
+  const server = new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    // Stack traces go to the log, never to clients.
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    plugins: [limitsPlugin({ maxDepth: options.limits?.maxDepth ?? 10, maxCost: options.limits?.maxCost ?? 10_000 })],
+    logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  await server.start();
+  return server;
+}
+
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
@@ -97,16 +112,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (options.seedDemo) await seedDemoData({ database, tokens, clock, logger }, options.seedDemoCustomers ?? true);
 
     const schema = await buildSchema(services);
-    const server = new ApolloServer<Context>({
-      schema,
-      introspection: true,
-      // Stack traces go to the log, never to clients.
-      includeStacktraceInErrorResponses: false,
-      formatError: createErrorFormatter(logger),
-      plugins: [limitsPlugin({ maxDepth: options.limits?.maxDepth ?? 10, maxCost: options.limits?.maxCost ?? 10_000 })],
-      logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
-    });
-    await server.start();
+    const server = await startApollo(schema, options, logger);
     services.sweeper.start(options.sweepIntervalMs ?? 30_000);
     const policyRefresh = (options.sweepIntervalMs ?? 30_000) > 0
       ? setInterval(

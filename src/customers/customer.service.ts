@@ -19,6 +19,7 @@ import { durationToMs } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { stageOf, type CustomerFacts } from './customer.machine.js';
+import { SORT_KEYS, type CustomerFilter, type CustomerOrder } from './customer.list.js';
 import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import { parseInput } from '../platform/validation.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, searchDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
@@ -27,44 +28,10 @@ import { canSeeDetails, requireDetails, requireEdit, SEES_ALL_DETAILS } from './
 
 export type { DuplicateMatch } from './rules/e4-duplicate-entry.js';
 
-export type CustomerOrderField = 'CREATED_AT' | 'NAME' | 'PROTECTED_UNTIL' | 'LAST_FOLLOW_UP_AT';
-
-export interface CustomerFilter {
-  scope?: 'MINE' | 'ALL' | null;
-  stage?: Stage | null;
-  state?: string | null;
-  custodianId?: string | null;
-  industry?: string | null;
-  region?: string | null;
-  keyword?: string | null;
-  createdFrom?: Date | null;
-  createdTo?: Date | null;
-}
-
-export interface CustomerOrder {
-  field: CustomerOrderField;
-  direction: 'ASC' | 'DESC';
-}
-
 /** Runs inside the creating transaction, so entry and what it starts commit together. */
 export type AfterEntry = (tx: Tx, row: CustomerRow) => Promise<unknown>;
 
-type SortKey = { expr: SQL; type: string; value: (r: CustomerRow) => unknown };
-
-const SORT_KEYS: Record<CustomerOrderField, SortKey> = {
-  CREATED_AT: { expr: sql`${customers.createdAt}`, type: 'timestamptz', value: (r) => r.createdAt.toISOString() },
-  NAME: { expr: sql`${customers.name}`, type: 'text', value: (r) => r.name },
-  PROTECTED_UNTIL: {
-    expr: sql`coalesce(${customers.deadlineAt}, 'infinity'::timestamptz)`,
-    type: 'timestamptz',
-    value: (r) => r.deadlineAt?.toISOString() ?? 'infinity',
-  },
-  LAST_FOLLOW_UP_AT: {
-    expr: sql`coalesce(${customers.lastFollowUpAt}, '-infinity'::timestamptz)`,
-    type: 'timestamptz',
-    value: (r) => r.lastFollowUpAt?.toISOString() ?? '-infinity',
-  },
-};
+export type { CustomerFilter, CustomerOrder, CustomerOrderField } from './customer.list.js';
 
 export class CustomerService {
   /** Each row's projection, computed once per row object (rows are loaded per request). */
@@ -125,6 +92,11 @@ export class CustomerService {
   }
 
   // ---------------------------------------------------------------- the machine, for other features
+
+  /** Sends an event to a customer in a transaction of its own (the demo's back-dated story, the sweeper's events). */
+  async applyEvent(id: string, event: EngineEvent, actor: Actor): Promise<CustomerRow> {
+    return (await this.engine.apply(this.workflow, id, event, actor)).row;
+  }
 
   /** Sends an event to a customer inside the caller's transaction (an audit decision, a contract). */
   applyIn(tx: Tx, id: string, event: EngineEvent, actor: Actor) {

@@ -73,6 +73,181 @@ const DEMO_PRODUCTS = [
   { code: 'PIPE-CU', name: '铜管安装材料包', unit: '套', listPrice: '356.50' },
 ];
 
+type ContractEnd = 'reserved' | 'draft' | 'confirmed' | 'partlyPaid' | 'settled' | 'voided' | 'terminated';
+type Step = { daysAgo: number; run: () => Promise<void> };
+
+/** The demo's story, replayed through the services with a clock set back to each moment. */
+class DemoStory {
+  private readonly catalogue: ProductRow[] = [];
+  contractCount = 0;
+
+  constructor(
+    private readonly deps: SeedDeps,
+    private readonly now: Date,
+    private readonly viewers: Map<string, Viewer>,
+  ) {}
+
+  viewer(username: string): Viewer {
+    const v = this.viewers.get(username);
+    if (!v) throw new Error(`unknown demo user ${username}`);
+    return v;
+  }
+
+  /**
+   * Services whose clock reads a moment in the past. The demo's story (back-dated claims,
+   * follow-ups, audits) is written against the default terms; a POLICY_FILE with, say,
+   * 30-second terms applies to what happens after the seed.
+   */
+  at(daysAgo: number): Services {
+    return createServices({ ...this.deps, policy: DEFAULT_POLICY, clock: () => this.daysAgo(daysAgo) });
+  }
+
+  private daysAgo(days: number): Date {
+    return new Date(this.now.getTime() - days * DAY);
+  }
+
+  async products(): Promise<void> {
+    for (const p of DEMO_PRODUCTS) this.catalogue.push(await this.at(60).products.create(this.viewer('manager1'), p));
+  }
+
+  get productCount(): number {
+    return this.catalogue.length;
+  }
+
+  /** A contract's life, replayed through the contract services (C1–C4). */
+  async contractLife(customerId: string, owner: string, daysAgo: number, end: ContractEnd): Promise<void> {
+    const s = this.at(daysAgo);
+    const who = this.viewer(owner);
+    const c = await s.contracts.reserve(who, customerId);
+    this.contractCount += 1;
+    if (end === 'reserved') return;
+    const [customer] = await s.customers.byIds([customerId]);
+    const day = (n: number) => this.daysAgo(n).toISOString().slice(0, 10);
+    await s.contracts.update(who, c.id, {
+      type: '销售合同',
+      signDate: day(daysAgo),
+      paymentMethod: 'BANK_TRANSFER',
+      buyer: { name: customer?.name ?? '', address: customer?.address ?? '', taxId: '91320000MA1DEMO00X', contactName: '采购部', phone: customer?.phone ?? null },
+      startDate: day(daysAgo - 1),
+      endDate: day(-365),
+      terms: '货到验收合格后30日内付清全款。',
+      commitments: '免费安装调试，一年内免费上门保养两次。',
+    });
+    await s.contractLines.addLines(who, c.id, [
+      { productId: this.catalogue[0]?.id ?? null, quantity: '2', discount: '0.05' },
+      { productId: this.catalogue[2]?.id ?? null, quantity: '10' },
+    ]);
+    if (end === 'draft') return;
+    if (end === 'voided') return void (await s.contracts.void(who, c.id, '客户调整采购数量，重新签订'));
+    const confirmed = await s.contracts.confirm(who, c.id);
+    const later = Math.max(daysAgo - 5, 0.5);
+    const pay = this.at(later);
+    if (end === 'partlyPaid' || end === 'settled') {
+      const total = money.parse(confirmed.total) ?? 0n;
+      const amount = money.format(end === 'settled' ? total : total / 2n);
+      await pay.payments.recordPayment(this.viewer('manager1'), c.id, { amount, paidAt: this.daysAgo(later), method: 'BANK_TRANSFER', account: '中国银行靖江支行 6222 0000' });
+    }
+    if (end === 'terminated') await pay.contracts.terminate(this.viewer('manager1'), c.id, '客户经营困难，双方协商终止');
+  }
+
+  /** The customer's pending application of a kind, as the auditor's queue shows it. */
+  private async pendingOf(daysAgo: number, customerId: string, kind: 'PROTECTION' | 'INTENT'): Promise<string> {
+    const page = await this.at(daysAgo).applications.list(this.viewer('auditor1'), { customerId, kind, status: 'PENDING' }, 'OLDEST_FIRST', { first: 1 });
+    const row = page.nodes[0];
+    if (!row) throw new Error(`no pending ${kind} application for ${customerId}`);
+    return row.id;
+  }
+
+  /** Audit decisions go through the applications workflow, as in the product (A4). */
+  private auditSteps(customerId: string, owner: string, plan: Plan): Step[] {
+    const steps: Step[] = [];
+    const auditor = this.viewer('auditor1');
+    const { approved, rejected, intent } = plan;
+    if (approved !== undefined) {
+      const run = async () => void (await this.at(approved).applicationDecisions.approve(auditor, await this.pendingOf(approved, customerId, 'PROTECTION'), '资料齐全，同意保护'));
+      steps.push({ daysAgo: approved, run });
+    }
+    if (rejected !== undefined) {
+      const reason = '联系人电话无法接通，请核实后重新提交';
+      const run = async () => void (await this.at(rejected).applicationDecisions.reject(auditor, await this.pendingOf(rejected, customerId, 'PROTECTION'), reason));
+      steps.push({ daysAgo: rejected, run });
+    }
+    if (intent !== undefined) {
+      const run = async () => {
+        await this.at(intent + 0.2).applicationOpenings.applyForIntent(this.viewer(owner), customerId, '客户已确认采购预算，计划近期签约');
+        await this.at(intent).applicationDecisions.approve(auditor, await this.pendingOf(intent, customerId, 'INTENT'), '同意转为意向客户');
+      };
+      steps.push({ daysAgo: intent, run });
+    }
+    return steps;
+  }
+
+  /** P6: a confirmed contract makes the customer formal; then the manager hands it to after-sales. */
+  private contractSteps(customerId: string, owner: string, plan: Plan, demo: DemoCustomer, i: number): Step[] {
+    const steps: Step[] = [];
+    const signed = plan.signed;
+    if (signed !== undefined) {
+      const formalIndex = (demoCustomers as DemoCustomer[]).slice(0, i).filter((d) => d.scenario === 'formal').length;
+      const end = (['settled', 'partlyPaid', 'confirmed', 'terminated'] as const)[formalIndex % 4] ?? 'confirmed';
+      const run = async () => {
+        await this.contractLife(customerId, owner, signed, end);
+        await this.at(signed - 0.5).customers.transfer(this.viewer('manager1'), customerId, this.viewer('aftersales1').id, '签约后移交售后');
+        if (formalIndex === 0) await this.contractLife(customerId, 'aftersales1', 3, 'reserved');
+        if (formalIndex === 1) await this.contractLife(customerId, 'aftersales1', 2, 'voided');
+      };
+      steps.push({ daysAgo: signed, run });
+    }
+    if (demo.scenario === 'intent' && i % 2 === 0) steps.push({ daysAgo: 2, run: () => this.contractLife(customerId, owner, 2, i % 4 === 0 ? 'draft' : 'reserved') });
+    return steps;
+  }
+
+  /** Custody ended by the salesperson (P5) or by the term (P2), sent straight to the engine. */
+  private custodySteps(customerId: string, owner: string, plan: Plan): Step[] {
+    const send = (daysAgo: number | undefined, event: { type: string; [k: string]: unknown }, actor: Actor): Step[] => {
+      if (daysAgo === undefined) return [];
+      return [{ daysAgo, run: async () => void (await this.at(daysAgo).customers.applyEvent(customerId, event, actor)) }];
+    };
+    return [
+      ...send(plan.abandoned, { type: 'ABANDON', reason: '客户短期内无采购计划' }, actorOf(this.viewer(owner))),
+      ...send(plan.expired, { type: 'TERM_EXPIRED' }, SYSTEM_SWEEPER),
+    ];
+  }
+
+  /** F2: follow-ups inside the custody window, each with a next contact time. */
+  private followUpSteps(customerId: string, owner: string, plan: Plan, demo: DemoCustomer, contacts: { id: string }[]): Step[] {
+    return demo.followUps.map((f) => {
+      const when = Math.min(Math.max(f.daysAgo, plan.custodyEnds), plan.created - 0.1);
+      const next = f.nextContactInDays === null ? null : new Date(this.now.getTime() + f.nextContactInDays * DAY);
+      const time = this.daysAgo(when);
+      const input = {
+        channel: f.channel,
+        notes: f.notes,
+        nextContactAt: next && next > time ? next : new Date(time.getTime() + 7 * DAY),
+        contactId: f.contact === null ? null : (contacts[f.contact]?.id ?? null),
+      };
+      return { daysAgo: when, run: async () => void (await this.at(when).followUps.add(this.viewer(owner), customerId, input)) };
+    });
+  }
+
+  /** One demo customer's life, entered and then replayed step by step, oldest first. */
+  async customerLife(demo: DemoCustomer, i: number): Promise<void> {
+    const owner = demo.custodian ?? (['sales2', 'sales3'][i % 2] as string);
+    const plan = timeline(demo.scenario, Math.max(0, ...demo.followUps.map((f) => f.daysAgo)));
+    const { custodian: _c, scenario: _s, followUps: _f, contacts, ...fields } = demo;
+    const customer = await this.at(plan.created).enterCustomer(this.viewer(owner), { ...fields, contacts });
+    const [contactRows = []] = await this.at(plan.created).contacts.byCustomerIds([customer.id]);
+    const steps = [
+      ...this.auditSteps(customer.id, owner, plan),
+      ...this.contractSteps(customer.id, owner, plan, demo, i),
+      ...this.custodySteps(customer.id, owner, plan),
+      ...this.followUpSteps(customer.id, owner, plan, demo, contactRows),
+    ];
+    // Oldest first; on the same day, custody changes come after that day's follow-ups.
+    steps.sort((a, b) => b.daysAgo - a.daysAgo);
+    for (const step of steps) await step.run();
+  }
+}
+
 /** Seeds only a database without users; returns whether it seeded. */
 export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promise<boolean> {
   const { database, clock, logger } = deps;
@@ -85,139 +260,12 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
     .values(DEMO_USERS.map((u) => ({ ...u, passwordHash, createdAt: new Date(now.getTime() - 90 * DAY), updatedAt: now })))
     .returning();
   const viewers = new Map<string, Viewer>(rows.map((r) => [r.username, { id: r.id, username: r.username, displayName: r.displayName, roles: r.roles }]));
-  const viewer = (username: string): Viewer => {
-    const v = viewers.get(username);
-    if (!v) throw new Error(`unknown demo user ${username}`);
-    return v;
-  };
-  // Services whose clock reads a moment in the past.
-  // The demo's story (back-dated claims, follow-ups, audits) is written against the default terms;
-  // a POLICY_FILE with, say, 30-second terms applies to what happens after the seed.
-  const at = (daysAgo: number): Services => createServices({ ...deps, policy: DEFAULT_POLICY, clock: () => new Date(now.getTime() - daysAgo * DAY) });
-  const send = async (daysAgo: number, id: string, event: { type: string; [k: string]: unknown }, actor: Actor) => {
-    const s = at(daysAgo);
-    await s.engine.apply(s.workflows.customer, id, event, actor);
-  };
-  const auditor = actorOf(viewer('auditor1'));
   if (!withCustomers) return true;
-  const catalogue: ProductRow[] = [];
-  for (const p of DEMO_PRODUCTS) catalogue.push(await at(60).products.create(viewer('manager1'), p));
-  let contractCount = 0;
-  /** A contract's life, replayed through the contract services (C1–C4). */
-  const contractLife = async (customerId: string, owner: string, daysAgo: number, end: 'reserved' | 'draft' | 'confirmed' | 'partlyPaid' | 'settled' | 'voided' | 'terminated') => {
-    const s = at(daysAgo);
-    const who = viewer(owner);
-    const c = await s.contracts.reserve(who, customerId);
-    contractCount += 1;
-    if (end === 'reserved') return;
-    const customer = (await s.customers.byIds([customerId]))[0];
-    await s.contracts.update(who, c.id, {
-      type: '销售合同',
-      signDate: new Date(now.getTime() - daysAgo * DAY).toISOString().slice(0, 10),
-      paymentMethod: 'BANK_TRANSFER',
-      buyer: { name: customer?.name ?? '', address: customer?.address ?? '', taxId: '91320000MA1DEMO00X', contactName: '采购部', phone: customer?.phone ?? null },
-      startDate: new Date(now.getTime() - (daysAgo - 1) * DAY).toISOString().slice(0, 10),
-      endDate: new Date(now.getTime() + 365 * DAY).toISOString().slice(0, 10),
-      terms: '货到验收合格后30日内付清全款。',
-      commitments: '免费安装调试，一年内免费上门保养两次。',
-    });
-    await s.contractLines.addLines(who, c.id, [
-      { productId: catalogue[0]?.id ?? null, quantity: '2', discount: '0.05' },
-      { productId: catalogue[2]?.id ?? null, quantity: '10' },
-    ]);
-    if (end === 'draft') return;
-    if (end === 'voided') {
-      await s.contracts.void(who, c.id, '客户调整采购数量，重新签订');
-      return;
-    }
-    const confirmed = await s.contracts.confirm(who, c.id);
-    const pay = at(Math.max(daysAgo - 5, 0.5));
-    if (end === 'partlyPaid' || end === 'settled') {
-      const total = money.parse(confirmed.total) ?? 0n;
-      const first = end === 'settled' ? total : total / 2n;
-      await pay.payments.recordPayment(viewer('manager1'), c.id, { amount: money.format(first), paidAt: new Date(now.getTime() - Math.max(daysAgo - 5, 0.5) * DAY), method: 'BANK_TRANSFER', account: '中国银行靖江支行 6222 0000' });
-    }
-    if (end === 'terminated') await pay.contracts.terminate(viewer('manager1'), c.id, '客户经营困难，双方协商终止');
-  };
-
-  for (const [i, demo] of (demoCustomers as DemoCustomer[]).entries()) {
-    const owner = demo.custodian ?? (['sales2', 'sales3'][i % 2] as string);
-    const oldest = Math.max(0, ...demo.followUps.map((f) => f.daysAgo));
-    const plan = timeline(demo.scenario, oldest);
-    const s = at(plan.created);
-    const { custodian: _c, scenario: _s, followUps: _f, contacts, ...fields } = demo;
-    const customer = await s.enterCustomer(viewer(owner), { ...fields, contacts });
-    const contactRows = await s.contacts.byCustomerIds([customer.id]);
-
-    const steps: { daysAgo: number; run: () => Promise<void> }[] = [];
-    const event = (daysAgo: number | undefined, e: { type: string; [k: string]: unknown }, actor: Actor) => {
-      if (daysAgo !== undefined) steps.push({ daysAgo, run: () => send(daysAgo, customer.id, e, actor) });
-    };
-    // Audit decisions go through the applications workflow, as in the product (A4).
-    const pendingOf = async (daysAgo: number, kind: 'PROTECTION' | 'INTENT') => {
-      const page = await at(daysAgo).applications.list(viewer('auditor1'), { customerId: customer.id, kind, status: 'PENDING' }, 'OLDEST_FIRST', { first: 1 });
-      const row = page.nodes[0];
-      if (!row) throw new Error(`no pending ${kind} application for ${demo.name}`);
-      return row.id;
-    };
-    const approved = plan.approved;
-    if (approved !== undefined) {
-      steps.push({ daysAgo: approved, run: async () => void (await at(approved).applicationDecisions.approve(viewer('auditor1'), await pendingOf(approved, 'PROTECTION'), '资料齐全，同意保护')) });
-    }
-    const rejected = plan.rejected;
-    if (rejected !== undefined) {
-      steps.push({ daysAgo: rejected, run: async () => void (await at(rejected).applicationDecisions.reject(viewer('auditor1'), await pendingOf(rejected, 'PROTECTION'), '联系人电话无法接通，请核实后重新提交')) });
-    }
-    const intent = plan.intent;
-    if (intent !== undefined) {
-      steps.push({
-        daysAgo: intent,
-        run: async () => {
-          await at(intent + 0.2).applicationOpenings.applyForIntent(viewer(owner), customer.id, '客户已确认采购预算，计划近期签约');
-          await at(intent).applicationDecisions.approve(viewer('auditor1'), await pendingOf(intent, 'INTENT'), '同意转为意向客户');
-        },
-      });
-    }
-    const signed = plan.signed;
-    if (signed !== undefined) {
-      const formalIndex = (demoCustomers as DemoCustomer[]).slice(0, i).filter((d) => d.scenario === 'formal').length;
-      steps.push({
-        daysAgo: signed,
-        run: async () => {
-          // P6: a confirmed contract makes the customer formal; then the manager hands it to after-sales.
-          await contractLife(customer.id, owner, signed, (['settled', 'partlyPaid', 'confirmed', 'terminated'] as const)[formalIndex % 4] ?? 'confirmed');
-          await at(signed - 0.5).customers.transfer(viewer('manager1'), customer.id, viewer('aftersales1').id, '签约后移交售后');
-          if (formalIndex === 0) await contractLife(customer.id, 'aftersales1', 3, 'reserved');
-          if (formalIndex === 1) await contractLife(customer.id, 'aftersales1', 2, 'voided');
-        },
-      });
-    }
-    if (demo.scenario === 'intent' && i % 2 === 0) {
-      steps.push({ daysAgo: 2, run: () => contractLife(customer.id, owner, 2, i % 4 === 0 ? 'draft' : 'reserved') });
-    }
-    event(plan.abandoned, { type: 'ABANDON', reason: '客户短期内无采购计划' }, actorOf(viewer(owner)));
-    event(plan.expired, { type: 'TERM_EXPIRED' }, SYSTEM_SWEEPER);
-    for (const f of demo.followUps) {
-      const when = Math.min(Math.max(f.daysAgo, plan.custodyEnds), plan.created - 0.1);
-      const next = f.nextContactInDays === null ? null : new Date(now.getTime() + f.nextContactInDays * DAY);
-      const time = new Date(now.getTime() - when * DAY);
-      steps.push({
-        daysAgo: when,
-        run: async () => {
-          await at(when).followUps.add(viewer(owner), customer.id, {
-            channel: f.channel,
-            notes: f.notes,
-            nextContactAt: next && next > time ? next : new Date(time.getTime() + 7 * DAY),
-            contactId: f.contact === null ? null : (contactRows[0]?.[f.contact]?.id ?? null),
-          });
-        },
-      });
-    }
-    // Oldest first; on the same day, custody changes come after that day's follow-ups.
-    steps.sort((a, b) => b.daysAgo - a.daysAgo);
-    for (const step of steps) await step.run();
-  }
-  logger.info({ users: DEMO_USERS.map((u) => u.username), customers: (demoCustomers as DemoCustomer[]).length, contracts: contractCount, products: catalogue.length }, 'seeded demo data');
+  const story = new DemoStory(deps, now, viewers);
+  await story.products();
+  for (const [i, demo] of (demoCustomers as DemoCustomer[]).entries()) await story.customerLife(demo, i);
+  const customers = (demoCustomers as DemoCustomer[]).length;
+  logger.info({ users: DEMO_USERS.map((u) => u.username), customers, contracts: story.contractCount, products: story.productCount }, 'seeded demo data');
   return true;
 }
 
@@ -226,6 +274,8 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
  * be running when the next step happens, so the dates are capped rather than taken from the
  * data's oldest follow-up; follow-ups are moved inside the custody window instead.
  */
+type Plan = ReturnType<typeof timeline>;
+
 function timeline(scenario: Scenario, oldest: number): Partial<Record<'approved' | 'rejected' | 'intent' | 'signed' | 'abandoned' | 'expired', number>> & {
   created: number;
   custodyEnds: number;

@@ -4,7 +4,7 @@
  */
 export type Scaled = bigint;
 
-const MONEY_SCALE = 2;
+export const MONEY_SCALE = 2;
 export const QUANTITY_SCALE = 3;
 export const RATE_SCALE = 4;
 

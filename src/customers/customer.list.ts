@@ -1,0 +1,41 @@
+/** The customer list's filter and order (customers, pool): what a front end may ask for, and how each order pages. */
+import { sql, type SQL } from 'drizzle-orm';
+import { customers, type CustomerRow, type Stage } from '../platform/db/schema.js';
+
+export type CustomerOrderField = 'CREATED_AT' | 'NAME' | 'PROTECTED_UNTIL' | 'LAST_FOLLOW_UP_AT';
+
+export interface CustomerFilter {
+  scope?: 'MINE' | 'ALL' | null;
+  stage?: Stage | null;
+  state?: string | null;
+  custodianId?: string | null;
+  industry?: string | null;
+  region?: string | null;
+  keyword?: string | null;
+  createdFrom?: Date | null;
+  createdTo?: Date | null;
+}
+
+export interface CustomerOrder {
+  field: CustomerOrderField;
+  direction: 'ASC' | 'DESC';
+}
+
+/** An order's SQL expression, its cursor type, and the row's value for the cursor. */
+export type SortKey = { expr: SQL; type: string; value: (r: CustomerRow) => unknown };
+
+export const SORT_KEYS: Record<CustomerOrderField, SortKey> = {
+  CREATED_AT: { expr: sql`${customers.createdAt}`, type: 'timestamptz', value: (r) => r.createdAt.toISOString() },
+  NAME: { expr: sql`${customers.name}`, type: 'text', value: (r) => r.name },
+  PROTECTED_UNTIL: {
+    expr: sql`coalesce(${customers.deadlineAt}, 'infinity'::timestamptz)`,
+    type: 'timestamptz',
+    value: (r) => r.deadlineAt?.toISOString() ?? 'infinity',
+  },
+  LAST_FOLLOW_UP_AT: {
+    expr: sql`coalesce(${customers.lastFollowUpAt}, '-infinity'::timestamptz)`,
+    type: 'timestamptz',
+    value: (r) => r.lastFollowUpAt?.toISOString() ?? '-infinity',
+  },
+};
+
