@@ -22,9 +22,7 @@ export default defineConfig({
     projects: [
       { extends: true as const, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true as const, test: { name: 'pglite', ...integration, env: { TEST_DB: 'pglite' } } },
-      ...(process.env.TEST_DATABASE_URL
-        ? [{ extends: true as const, test: { name: 'postgres', ...integration, env: { TEST_DB: 'postgres' } } }]
-        : []),
+      ...(process.env.TEST_DATABASE_URL ? [{ extends: true as const, test: { name: 'postgres', ...integration, env: { TEST_DB: 'postgres' } } }] : []),
     ],
   },
 });

@@ -139,9 +139,15 @@ async function main(): Promise<void> {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
     const bench = like(customers.tradeName, 'bench-%');
-    const [pooled] = await db.select({ n: count() }).from(customers).where(and(bench, eq(customers.state, 'pool')));
+    const [pooled] = await db
+      .select({ n: count() })
+      .from(customers)
+      .where(and(bench, eq(customers.state, 'pool')));
     const ids = db.select({ id: customers.id }).from(customers).where(bench);
-    const [expired] = await db.select({ n: count() }).from(transitions).where(and(eq(transitions.event, 'TERM_EXPIRED'), inArray(transitions.entityId, ids)));
+    const [expired] = await db
+      .select({ n: count() })
+      .from(transitions)
+      .where(and(eq(transitions.event, 'TERM_EXPIRED'), inArray(transitions.entityId, ids)));
 
     console.log(`bench-sweep on PostgreSQL ${new URL(database.url).host}`);
     console.log(`  demo deadlines swept first: ${demo.fired}`);
@@ -149,9 +155,13 @@ async function main(): Promise<void> {
     console.log(`  sweepOnce: fired ${result.fired}, failed ${result.failed}, ${seconds.toFixed(2)} s, ${Math.round(result.fired / seconds)} rows/s`);
     const totalStatements = [...statements.values()].reduce((a, b) => a + b, 0);
     const perVerb = [...statements.entries()].map(([verb, n]) => `${n} ${verb}`).join(', ');
-    console.log(`  statements through drizzle: ${totalStatements} (${(totalStatements / Math.max(1, result.fired)).toFixed(1)} per row: ${perVerb}); savepoints and commits not counted`);
+    console.log(
+      `  statements through drizzle: ${totalStatements} (${(totalStatements / Math.max(1, result.fired)).toFixed(1)} per row: ${perVerb}); savepoints and commits not counted`,
+    );
     console.log(`  node CPU during the sweep: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s of ${seconds.toFixed(2)} s wall`);
-    console.log(`  RSS: ${(rssBefore / MB).toFixed(0)} MB before, peak ${(peakRss / MB).toFixed(0)} MB during the sweep; process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    console.log(
+      `  RSS: ${(rssBefore / MB).toFixed(0)} MB before, peak ${(peakRss / MB).toFixed(0)} MB during the sweep; process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+    );
     console.log(`  check: ${pooled?.n ?? 0} in the pool, ${expired?.n ?? 0} TERM_EXPIRED rows (expected ${COUNT} each)`);
     if (result.fired !== COUNT || pooled?.n !== COUNT || expired?.n !== COUNT) process.exitCode = 1;
   } finally {

@@ -114,12 +114,16 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const schema = await buildSchema(services);
     const server = await startApollo(schema, options, logger);
     services.sweeper.start(options.sweepIntervalMs ?? 30_000);
-    const policyRefresh = (options.sweepIntervalMs ?? 30_000) > 0
-      ? setInterval(
-          () => void Promise.all([services.policies.refresh(), services.designs.refresh()]).catch((err: unknown) => logger.error({ err }, 'policy or workflow refresh failed')),
-          options.sweepIntervalMs ?? 30_000,
-        )
-      : undefined;
+    const policyRefresh =
+      (options.sweepIntervalMs ?? 30_000) > 0
+        ? setInterval(
+            () =>
+              void Promise.all([services.policies.refresh(), services.designs.refresh()]).catch((err: unknown) =>
+                logger.error({ err }, 'policy or workflow refresh failed'),
+              ),
+            options.sweepIntervalMs ?? 30_000,
+          )
+        : undefined;
     policyRefresh?.unref();
 
     const app: App = {

@@ -30,20 +30,44 @@ interface OtherRule {
 
 /** Rules that are code but not machine rules: each names the file that enforces it. */
 const OTHER_RULES: readonly OtherRule[] = [
-  { code: 'E1', title: 'The trade name (the registered name without region, stacked industry words and form) is the duplicate key', where: ['src/customers/rules/e1-trade-name.ts'] },
-  { code: 'E2', title: 'The duplicate check lists every customer whose name contains or resembles a keyword, with state and custodian', where: ['src/customers/rules/e4-duplicate-entry.ts'] },
+  {
+    code: 'E1',
+    title: 'The trade name (the registered name without region, stacked industry words and form) is the duplicate key',
+    where: ['src/customers/rules/e1-trade-name.ts'],
+  },
+  {
+    code: 'E2',
+    title: 'The duplicate check lists every customer whose name contains or resembles a keyword, with state and custodian',
+    where: ['src/customers/rules/e4-duplicate-entry.ts'],
+  },
   { code: 'E3', title: 'Full name, address, industry, phone and introduction are required at entry', where: ['src/customers/customer.validation.ts'] },
-  { code: 'E4', title: 'Entry is refused when the trade-name key or a phone matches an existing customer, naming it', where: ['src/customers/rules/e4-duplicate-entry.ts'] },
+  {
+    code: 'E4',
+    title: 'Entry is refused when the trade-name key or a phone matches an existing customer, naming it',
+    where: ['src/customers/rules/e4-duplicate-entry.ts'],
+  },
   { code: 'E5', title: 'Mobile, landline, postcode and e-mail formats', where: ['src/customers/rules/e5-formats.ts'] },
   { code: 'E6', title: 'Nothing is ever deleted (database triggers refuse DELETE)', where: ['drizzle/0003_no_deletes.sql'] },
   { code: 'E7', title: 'Creation time, creator and first custodian are set by the system', where: ['src/customers/customer.service.ts'] },
   { code: 'F1', title: 'Contacts: name, title, mobile and/or landline, e-mail, notes', where: ['src/customers/contact.service.ts'] },
-  { code: 'F2', title: 'Every contact attempt is a follow-up with channel, notes and the next contact time', where: ['src/customers/follow-up.service.ts', 'src/customers/follow-up.validation.ts'] },
+  {
+    code: 'F2',
+    title: 'Every contact attempt is a follow-up with channel, notes and the next contact time',
+    where: ['src/customers/follow-up.service.ts', 'src/customers/follow-up.validation.ts'],
+  },
   { code: 'F3', title: 'Next contact times become reminders: overdue, today, upcoming', where: ['src/customers/follow-up.service.ts'] },
   { code: 'F4', title: 'Follow-ups are append-only', where: ['src/customers/follow-up.service.ts'] },
-  { code: 'P11', title: 'Terms, cool-downs, caps and the calendar are policy a designer changes without code', where: ['src/workflow/policy/policy.schema.ts', 'src/workflow/policy/default-policy.json'] },
+  {
+    code: 'P11',
+    title: 'Terms, cool-downs, caps and the calendar are policy a designer changes without code',
+    where: ['src/workflow/policy/policy.schema.ts', 'src/workflow/policy/default-policy.json'],
+  },
   { code: 'A1', title: 'Protection, intent conversion and extension applications go to audit', where: ['src/applications/application-opening.service.ts'] },
-  { code: 'A5', title: 'An application waiting longer than the audit SLA (3 working days) is overdue in the queue', where: ['src/applications/rules/a5-audit-sla.ts'] },
+  {
+    code: 'A5',
+    title: 'An application waiting longer than the audit SLA (3 working days) is overdue in the queue',
+    where: ['src/applications/rules/a5-audit-sla.ts'],
+  },
 ];
 
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;
@@ -69,10 +93,17 @@ export function rulesMarkdown(root: string): string {
     '',
   ];
   for (const def of repositoryWorkflows()) {
-    lines.push(`## The \`${def.name}\` workflow`, '', '| rule | what it says | file | guards (refusal code) | actions and effects | terms | policy |', '| --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      `## The \`${def.name}\` workflow`,
+      '',
+      '| rule | what it says | file | guards (refusal code) | actions and effects | terms | policy |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const r of def.rules) {
       const guards = r.guards.map((g) => `\`${g}\` (${def.guardRules[g]?.code ?? '?'})`).join(', ');
-      lines.push(`| ${r.code} | ${r.title} | ${link(ruleFile(root, def.name, r.code))} | ${guards} | ${codes(r.actions)} | ${codes(r.terms)} | ${codes(r.policyKeys)} |`);
+      lines.push(
+        `| ${r.code} | ${r.title} | ${link(ruleFile(root, def.name, r.code))} | ${guards} | ${codes(r.actions)} | ${codes(r.terms)} | ${codes(r.policyKeys)} |`,
+      );
     }
     lines.push('');
   }

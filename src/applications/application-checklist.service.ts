@@ -29,7 +29,12 @@ export class ApplicationChecklistService {
     return [
       { code: 'FULL_NAME', label: '全称规范 Full registered name', passed: key.length >= 2 && key !== customer.name, detail: `trade name ${key}` },
       { code: 'ADDRESS', label: '详细地址 Detailed address', passed: customer.address.trim().length >= 6, detail: customer.address },
-      { code: 'CONTACT_NUMBER', label: '联系人电话 A contact with a valid number', passed: withNumber.length > 0, detail: `${withNumber.length} of ${people.length} contacts` },
+      {
+        code: 'CONTACT_NUMBER',
+        label: '联系人电话 A contact with a valid number',
+        passed: withNumber.length > 0,
+        detail: `${withNumber.length} of ${people.length} contacts`,
+      },
       {
         code: 'NOT_PROTECTED_ELSEWHERE',
         label: '无重复保护 Nobody else protects this company',

@@ -91,7 +91,8 @@ export class ApplicationDecisionService {
         });
         let customerEvent: { type: string; [k: string]: unknown } | null = null;
         if (row.state === 'approved') customerEvent = { type: ON_APPROVE[row.kind], via: 'application', extension: row.extension, applicationId: id };
-        if (row.state === 'rejected' && row.kind === 'PROTECTION') customerEvent = { type: 'PROTECTION_REJECTED', via: 'application', reason: event.reason, applicationId: id };
+        if (row.state === 'rejected' && row.kind === 'PROTECTION')
+          customerEvent = { type: 'PROTECTION_REJECTED', via: 'application', reason: event.reason, applicationId: id };
         if (customerEvent) {
           try {
             // A4: the customer moves in the same transaction as the decision.
@@ -115,7 +116,9 @@ export class ApplicationDecisionService {
 
   /** A4: the customer left the state this application was for: close it as lapsed (documented). */
   private async lapse(id: string, refusal: DomainError): Promise<IllegalTransitionError> {
-    await this.engine.apply(this.workflow, id, { type: 'LAPSE', reason: `The customer is no longer in a state this application applies to` }, SYSTEM_SWEEPER).catch(() => undefined);
+    await this.engine
+      .apply(this.workflow, id, { type: 'LAPSE', reason: `The customer is no longer in a state this application applies to` }, SYSTEM_SWEEPER)
+      .catch(() => undefined);
     const details = {
       state: String(refusal.details.state ?? ''),
       event: String(refusal.details.event ?? ''),

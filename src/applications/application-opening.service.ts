@@ -41,7 +41,14 @@ export class ApplicationOpeningService {
   }
 
   /** Opens an application inside the caller's transaction; steps come from the policy now. */
-  async openIn(tx: Tx, kind: ApplicationKind, customer: CustomerRow, applicant: Viewer, reason: string, extension: string | null = null): Promise<ApplicationRow> {
+  async openIn(
+    tx: Tx,
+    kind: ApplicationKind,
+    customer: CustomerRow,
+    applicant: Viewer,
+    reason: string,
+    extension: string | null = null,
+  ): Promise<ApplicationRow> {
     const [pending] = await tx
       .select({ id: applications.id })
       .from(applications)

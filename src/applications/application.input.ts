@@ -12,7 +12,10 @@ export class ApplicationFilter {
   @Field(() => ApplicationKindEnum, { nullable: true, description: 'Only this kind.' })
   kind?: ApplicationKind | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'A5: true for pending applications past the audit SLA (working days), false for pending ones within it.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'A5: true for pending applications past the audit SLA (working days), false for pending ones within it.',
+  })
   overdue?: boolean | null;
 
   @Field(() => ID, { nullable: true, description: 'Only applications for this customer.' })

@@ -53,7 +53,8 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
     description: 'The audit queue: auditors, managers and admins see all applications; anyone else only their own (A3). Oldest first by default.',
   })
   async applications(
-    @Arg('filter', () => ApplicationFilter, { nullable: true, description: 'Which applications; default: all the viewer may see.' }) filter: ApplicationFilter | null,
+    @Arg('filter', () => ApplicationFilter, { nullable: true, description: 'Which applications; default: all the viewer may see.' })
+    filter: ApplicationFilter | null,
     @Arg('orderBy', () => ApplicationOrder, { nullable: true, description: 'The order; default OLDEST_FIRST.' }) orderBy: ApplicationOrder | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
@@ -72,7 +73,8 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
 
   @Authorized()
   @Mutation(() => Application, {
-    description: 'P4: the custodian of a protected prospect asks to make it an intent customer. FORBIDDEN for anyone else; ILLEGAL_TRANSITION in another state; DUPLICATE while one is pending.',
+    description:
+      'P4: the custodian of a protected prospect asks to make it an intent customer. FORBIDDEN for anyone else; ILLEGAL_TRANSITION in another state; DUPLICATE while one is pending.',
   })
   async applyForIntent(
     @Arg('customerId', () => ID, { description: 'The protected prospect.' }) customerId: string,
@@ -84,12 +86,17 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
 
   @Authorized()
   @Mutation(() => Application, {
-    description: 'P3: the custodian asks for a longer protection or intent term. FORBIDDEN for anyone else; ILLEGAL_TRANSITION in another state; DUPLICATE while one is pending.',
+    description:
+      'P3: the custodian asks for a longer protection or intent term. FORBIDDEN for anyone else; ILLEGAL_TRANSITION in another state; DUPLICATE while one is pending.',
   })
   async applyForExtension(
     @Arg('customerId', () => ID, { description: 'The customer in your custody.' }) customerId: string,
     @Arg('reason', () => String, { description: 'Why the term should be longer, at least 5 characters.' }) reason: string,
-    @Arg('days', () => Int, { nullable: true, description: 'Days to add; default the policy’s extension term (15 days), at most its maximum (else BAD_USER_INPUT).' }) days: number | null,
+    @Arg('days', () => Int, {
+      nullable: true,
+      description: 'Days to add; default the policy’s extension term (15 days), at most its maximum (else BAD_USER_INPUT).',
+    })
+    days: number | null,
     @Ctx() ctx: Context,
   ): Promise<ApplicationRow> {
     return this.services.applicationOpenings.applyForExtension(viewerOf(ctx), customerId, reason, days);
@@ -97,7 +104,8 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
 
   @Authorized()
   @Mutation(() => Application, {
-    description: 'A2/A4: approves the current step as one of its deciders; the last approval moves the customer in the same transaction. Nobody approves their own application (FORBIDDEN).',
+    description:
+      'A2/A4: approves the current step as one of its deciders; the last approval moves the customer in the same transaction. Nobody approves their own application (FORBIDDEN).',
   })
   async approveApplication(
     @Arg('id', () => ID, { description: ID_ARG }) id: string,
@@ -109,7 +117,9 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
   }
 
   @Authorized()
-  @Mutation(() => Application, { description: 'A3: rejects the application as a decider of its current step; a rejected PROTECTION application starts the P1 release term.' })
+  @Mutation(() => Application, {
+    description: 'A3: rejects the application as a decider of its current step; a rejected PROTECTION application starts the P1 release term.',
+  })
   async rejectApplication(
     @Arg('id', () => ID, { description: ID_ARG }) id: string,
     @Arg('reason', () => String, { description: 'Why, for the applicant to act on (A3); required.' }) reason: string,
@@ -120,7 +130,9 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
   }
 
   @Authorized()
-  @Mutation(() => Application, { description: 'A2: the applicant withdraws a pending application; a withdrawn PROTECTION application leaves the customer rejected (P1).' })
+  @Mutation(() => Application, {
+    description: 'A2: the applicant withdraws a pending application; a withdrawn PROTECTION application leaves the customer rejected (P1).',
+  })
   async withdrawApplication(@Arg('id', () => ID, { description: ID_ARG }) id: string, @Ctx() ctx: Context): Promise<ApplicationRow> {
     return this.services.applicationDecisions.withdraw(viewerOf(ctx), id);
   }
@@ -160,7 +172,10 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
     return (await this.decisions(row, ctx)).find((d) => d.decision === 'REJECTED')?.note ?? null;
   }
 
-  @FieldResolver(() => [ChecklistItem], { nullable: true, description: 'P1: for a PROTECTION application, the audit checklist computed now; null for other kinds.' })
+  @FieldResolver(() => [ChecklistItem], {
+    nullable: true,
+    description: 'P1: for a PROTECTION application, the audit checklist computed now; null for other kinds.',
+  })
   async checklist(@Root() row: ApplicationRow): Promise<ChecklistRow[] | null> {
     return row.kind === 'PROTECTION' ? this.services.applicationChecklist.checklist(row) : null;
   }
@@ -186,7 +201,10 @@ export class DecisionResolver {
 export class CustomerApplicationsResolver {
   constructor(private readonly services: ApplicationResolverServices) {}
 
-  @FieldResolver(() => [Application], { nullable: true, description: 'Its applications, newest first. Details (P8): FORBIDDEN (null) unless you may see its details.' })
+  @FieldResolver(() => [Application], {
+    nullable: true,
+    description: 'Its applications, newest first. Details (P8): FORBIDDEN (null) unless you may see its details.',
+  })
   async applications(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ApplicationRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     return ctx.scope.use(applicationLoaders, this.services).applicationsByCustomerId.load(row.id);

@@ -6,7 +6,14 @@
  */
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
-import { applicationDecisions, applications, type ApplicationDecisionRow, type ApplicationKind, type ApplicationRow, type Role } from '../platform/db/schema.js';
+import {
+  applicationDecisions,
+  applications,
+  type ApplicationDecisionRow,
+  type ApplicationKind,
+  type ApplicationRow,
+  type Role,
+} from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import type { ApplicationContext } from './application.machine.js';
@@ -85,7 +92,12 @@ export class ApplicationService {
   }
 
   /** The audit queue: a page of the applications this viewer may see (A3), filtered and ordered. */
-  async list(viewer: Viewer, filter: ApplicationFilter = {}, order: 'OLDEST_FIRST' | 'NEWEST_FIRST' = 'OLDEST_FIRST', args: PageArgs = {}): Promise<Page<ApplicationRow>> {
+  async list(
+    viewer: Viewer,
+    filter: ApplicationFilter = {},
+    order: 'OLDEST_FIRST' | 'NEWEST_FIRST' = 'OLDEST_FIRST',
+    args: PageArgs = {},
+  ): Promise<Page<ApplicationRow>> {
     const limit = pageSize(args.first);
     const where: (SQL | undefined)[] = [];
     if (!hasRole(viewer, 'AUDITOR', 'MANAGER', 'ADMIN')) where.push(eq(applications.applicantId, viewer.id));
@@ -102,7 +114,11 @@ export class ApplicationService {
     const condition = and(...where);
     if (args.after) {
       const [at, id] = decodeCursor(args.after, 2);
-      where.push(newest ? sql`(${applications.createdAt}, ${applications.id}) < (cast(${String(at)} as timestamptz), cast(${String(id)} as uuid))` : sql`(${applications.createdAt}, ${applications.id}) > (cast(${String(at)} as timestamptz), cast(${String(id)} as uuid))`);
+      where.push(
+        newest
+          ? sql`(${applications.createdAt}, ${applications.id}) < (cast(${String(at)} as timestamptz), cast(${String(id)} as uuid))`
+          : sql`(${applications.createdAt}, ${applications.id}) > (cast(${String(at)} as timestamptz), cast(${String(id)} as uuid))`,
+      );
     }
     let rows = await this.db
       .select()
@@ -111,16 +127,26 @@ export class ApplicationService {
       .orderBy(newest ? desc(applications.createdAt) : asc(applications.createdAt), newest ? desc(applications.id) : asc(applications.id))
       .limit(filter.overdue != null ? 1000 : limit + 1);
     if (filter.overdue != null) rows = rows.filter((r) => this.isOverdue(r) === filter.overdue).slice(0, limit + 1);
-    return toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id], async () => {
-      if (filter.overdue != null) return (await this.db.select().from(applications).where(condition)).filter((r) => this.isOverdue(r) === filter.overdue).length;
-      const [c] = await this.db.select({ n: count() }).from(applications).where(condition);
-      return c?.n ?? 0;
-    });
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.createdAt.toISOString(), r.id],
+      async () => {
+        if (filter.overdue != null)
+          return (await this.db.select().from(applications).where(condition)).filter((r) => this.isOverdue(r) === filter.overdue).length;
+        const [c] = await this.db.select({ n: count() }).from(applications).where(condition);
+        return c?.n ?? 0;
+      },
+    );
   }
 
   /** The applications of each customer, newest first (a loader batch). */
   async byCustomerIds(ids: readonly string[]): Promise<ApplicationRow[][]> {
-    const rows = await this.db.select().from(applications).where(inArray(applications.customerId, [...ids])).orderBy(desc(applications.createdAt));
+    const rows = await this.db
+      .select()
+      .from(applications)
+      .where(inArray(applications.customerId, [...ids]))
+      .orderBy(desc(applications.createdAt));
     const map = new Map<string, ApplicationRow[]>();
     for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r]);
     return ids.map((id) => map.get(id) ?? []);
@@ -128,7 +154,11 @@ export class ApplicationService {
 
   /** The decisions on each application, oldest first (a loader batch). */
   async decisionsByApplicationIds(ids: readonly string[]): Promise<ApplicationDecisionRow[][]> {
-    const rows = await this.db.select().from(applicationDecisions).where(inArray(applicationDecisions.applicationId, [...ids])).orderBy(asc(applicationDecisions.createdAt));
+    const rows = await this.db
+      .select()
+      .from(applicationDecisions)
+      .where(inArray(applicationDecisions.applicationId, [...ids]))
+      .orderBy(asc(applicationDecisions.createdAt));
     const map = new Map<string, ApplicationDecisionRow[]>();
     for (const r of rows) map.set(r.applicationId, [...(map.get(r.applicationId) ?? []), r]);
     return ids.map((id) => map.get(id) ?? []);

@@ -51,7 +51,10 @@ export class Decision {
   @Field(() => String, { description: 'APPROVED or REJECTED.' })
   decision!: string;
 
-  @Field(() => String, { nullable: true, description: 'The approval note, or the rejection reason the applicant sees (A3); null for an approval without a note.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The approval note, or the rejection reason the applicant sees (A3); null for an approval without a note.',
+  })
   note!: string | null;
 
   @Field(() => Date, { description: 'When the decision was made.' })
@@ -61,7 +64,10 @@ export class Decision {
 }
 
 /** One approval step of an application, as the policy set it when the application was made. */
-@ObjectType({ description: 'One approval step: who decides, how many must approve, and what happened. Steps come from the policy when the application is made and run in order.' })
+@ObjectType({
+  description:
+    'One approval step: who decides, how many must approve, and what happened. Steps come from the policy when the application is made and run in order.',
+})
 export class ApprovalStep {
   @Field(() => Int, { description: 'The step’s position, from 0.' })
   index!: number;
@@ -91,7 +97,10 @@ export class ChecklistItem {
   @Field(() => Boolean, { description: 'Whether the check passes now.' })
   passed!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'What was found, e.g. the derived trade name or the similar customers; null when there is nothing to add.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What was found, e.g. the derived trade name or the similar customers; null when there is nothing to add.',
+  })
   detail!: string | null;
 }
 

@@ -43,13 +43,21 @@ export class ContractLineService {
     const productIds = [...new Set(inputs.map((l) => l.productId).filter((v): v is string => !!v))];
     const found = (await this.products.byIds(productIds)).filter((p): p is ProductRow => p !== null);
     const catalogue = new Map(found.map((p) => [p.id, p]));
-    const rows = inputs.length === 1 ? [parseInput(contractLineInput(catalogue), inputs[0], { root: 'input' })] : parseInput(contractLineList(catalogue), inputs, { root: 'lines' });
+    const rows =
+      inputs.length === 1
+        ? [parseInput(contractLineInput(catalogue), inputs[0], { root: 'input' })]
+        : parseInput(contractLineList(catalogue), inputs, { root: 'lines' });
     return this.db.transaction(async (tx) => {
       await this.engine.applyIn(tx, this.workflow, contractId, { type: 'UPDATE' }, actorOf(viewer), { payload: { addedLines: rows.length } });
       const now = this.clock();
       const inserted: ContractLineRow[] = [];
       for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-        inserted.push(...(await tx.insert(contractLines).values(rows.slice(i, i + INSERT_BATCH).map((r) => ({ ...r, contractId, createdAt: now }))).returning()));
+        inserted.push(
+          ...(await tx
+            .insert(contractLines)
+            .values(rows.slice(i, i + INSERT_BATCH).map((r) => ({ ...r, contractId, createdAt: now })))
+            .returning()),
+        );
       }
       await this.recomputeTotal(tx, contractId);
       return inserted;
@@ -74,7 +82,9 @@ export class ContractLineService {
   private async recomputeTotal(tx: Tx, contractId: string): Promise<ContractRow> {
     const [row] = await tx
       .update(contracts)
-      .set({ total: sql`(select coalesce(sum(${contractLines.amount}), 0) from ${contractLines} where ${contractLines.contractId} = ${contractId} and ${contractLines.removedAt} is null)` })
+      .set({
+        total: sql`(select coalesce(sum(${contractLines.amount}), 0) from ${contractLines} where ${contractLines.contractId} = ${contractId} and ${contractLines.removedAt} is null)`,
+      })
       .where(eq(contracts.id, contractId))
       .returning();
     if (!row) throw new NotFoundError('Contract', contractId);
@@ -83,7 +93,11 @@ export class ContractLineService {
 
   /** Each contract's current lines, in the order they were added (DataLoader batch). */
   async byContractIds(ids: readonly string[]): Promise<ContractLineRow[][]> {
-    const rows = await this.db.select().from(contractLines).where(and(inArray(contractLines.contractId, [...ids]), isNull(contractLines.removedAt))).orderBy(asc(contractLines.position));
+    const rows = await this.db
+      .select()
+      .from(contractLines)
+      .where(and(inArray(contractLines.contractId, [...ids]), isNull(contractLines.removedAt)))
+      .orderBy(asc(contractLines.position));
     return groupedBy(ids, rows, (r) => r.contractId);
   }
 }

@@ -61,7 +61,8 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
 
   @Authorized()
   @Query(() => ContractConnection, {
-    description: 'Contracts, filtered and ordered. A salesperson sees those of customers in their custody; managers, after-sales, auditors and admins see all (P8).',
+    description:
+      'Contracts, filtered and ordered. A salesperson sees those of customers in their custody; managers, after-sales, auditors and admins see all (P8).',
   })
   async contracts(
     @Arg('filter', () => ContractFilter, { nullable: true, description: 'Which contracts; default: all the viewer may see.' }) filter: ContractFilter | null,
@@ -77,7 +78,10 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
   @Mutation(() => Contract, {
     description: `C1/C2: reserves a contract number (预领合同) for an intent or formal customer; ILLEGAL_TRANSITION for a customer in another stage. ${WHO}`,
   })
-  async reserveContract(@Arg('customerId', () => ID, { description: 'The customer who will sign.' }) customerId: string, @Ctx() ctx: Context): Promise<ContractRow> {
+  async reserveContract(
+    @Arg('customerId', () => ID, { description: 'The customer who will sign.' }) customerId: string,
+    @Ctx() ctx: Context,
+  ): Promise<ContractRow> {
     return this.services.contracts.reserve(viewerOf(ctx), customerId);
   }
 
@@ -150,7 +154,8 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
 
   @Authorized()
   @Mutation(() => Payment, {
-    description: 'C3: records a payment on a confirmed contract; the one reaching the total settles it, one beyond it is refused. After-sales, a manager or the custodian; others get FORBIDDEN.',
+    description:
+      'C3: records a payment on a confirmed contract; the one reaching the total settles it, one beyond it is refused. After-sales, a manager or the custodian; others get FORBIDDEN.',
   })
   async recordPayment(
     @Arg('contractId', () => ID, { description: ID_ARG }) contractId: string,
@@ -162,7 +167,8 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
 
   @Authorized()
   @Mutation(() => Contract, {
-    description: 'C3: records delivery progress of a confirmed or settled contract (ILLEGAL_TRANSITION otherwise). After-sales, a manager or the custodian; others get FORBIDDEN.',
+    description:
+      'C3: records delivery progress of a confirmed or settled contract (ILLEGAL_TRANSITION otherwise). After-sales, a manager or the custodian; others get FORBIDDEN.',
   })
   async updateDelivery(
     @Arg('contractId', () => ID, { description: ID_ARG }) contractId: string,
@@ -230,7 +236,10 @@ export class ContractLineResolver {
 export class CustomerContractsResolver {
   constructor(private readonly services: ContractResolverServices) {}
 
-  @FieldResolver(() => [Contract], { nullable: true, description: 'Its contracts, newest first. Details (P8): FORBIDDEN (null) unless you may see its details.' })
+  @FieldResolver(() => [Contract], {
+    nullable: true,
+    description: 'Its contracts, newest first. Details (P8): FORBIDDEN (null) unless you may see its details.',
+  })
   async contracts(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ContractRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     return ctx.scope.use(contractLoaders, this.services).contractsByCustomerId.load(row.id);

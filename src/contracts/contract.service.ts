@@ -159,11 +159,17 @@ export class ContractService {
   }
 
   /** The contracts the viewer may see (P8), filtered, newest first or by sign date. */
-  async list(viewer: Viewer, filter: ContractFilter = {}, order: 'NEWEST_FIRST' | 'SIGN_DATE' = 'NEWEST_FIRST', args: PageArgs = {}): Promise<Page<ContractRow>> {
+  async list(
+    viewer: Viewer,
+    filter: ContractFilter = {},
+    order: 'NEWEST_FIRST' | 'SIGN_DATE' = 'NEWEST_FIRST',
+    args: PageArgs = {},
+  ): Promise<Page<ContractRow>> {
     const limit = pageSize(args.first);
     const where: (SQL | undefined)[] = [];
     // P8: a salesperson sees the contracts of customers in their custody.
-    if (!hasRole(viewer, 'MANAGER', 'AFTER_SALES', 'AUDITOR', 'ADMIN')) where.push(sql`${contracts.customerId} in (select ${customers.id} from ${customers} where ${this.customers.heldBy(viewer.id)})`);
+    if (!hasRole(viewer, 'MANAGER', 'AFTER_SALES', 'AUDITOR', 'ADMIN'))
+      where.push(sql`${contracts.customerId} in (select ${customers.id} from ${customers} where ${this.customers.heldBy(viewer.id)})`);
     if (filter.customerId) where.push(eq(contracts.customerId, filter.customerId));
     requireKnownState(this.engine.read(this.workflow).states(), filter.state);
     if (filter.state) where.push(eq(contracts.state, filter.state));
@@ -180,15 +186,24 @@ export class ContractService {
       .where(and(...where))
       .orderBy(...(order === 'SIGN_DATE' ? [desc(sql`coalesce(${contracts.signDate}, '0001-01-01')`)] : []), desc(contracts.createdAt), desc(contracts.id))
       .limit(limit + 1);
-    return toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id], async () => {
-      const [c] = await this.db.select({ n: count() }).from(contracts).where(condition);
-      return c?.n ?? 0;
-    });
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.createdAt.toISOString(), r.id],
+      async () => {
+        const [c] = await this.db.select({ n: count() }).from(contracts).where(condition);
+        return c?.n ?? 0;
+      },
+    );
   }
 
   /** Each customer's contracts, newest first (DataLoader batch). */
   async byCustomerIds(ids: readonly string[]): Promise<ContractRow[][]> {
-    const rows = await this.db.select().from(contracts).where(inArray(contracts.customerId, [...ids])).orderBy(desc(contracts.createdAt));
+    const rows = await this.db
+      .select()
+      .from(contracts)
+      .where(inArray(contracts.customerId, [...ids]))
+      .orderBy(desc(contracts.createdAt));
     return groupedBy(ids, rows, (r) => r.customerId);
   }
 }

@@ -49,7 +49,8 @@ registerEnumType(ContractOrder, {
 export class Buyer {
   @Field(() => String, { nullable: true, description: 'The buyer’s registered name.' }) name!: string | null;
   @Field(() => String, { nullable: true, description: 'The buyer’s address.' }) address!: string | null;
-  @Field(() => String, { nullable: true, description: 'Unified social credit code (统一社会信用代码): 15–20 digits or capital letters.' }) taxId!: string | null;
+  @Field(() => String, { nullable: true, description: 'Unified social credit code (统一社会信用代码): 15–20 digits or capital letters.' }) taxId!:
+    string | null;
   @Field(() => String, { nullable: true, description: 'The buyer’s contact person.' }) contactName!: string | null;
   @Field(() => String, { nullable: true, description: 'The buyer’s phone, normalised like a customer phone (E5).' }) phone!: string | null;
 }
@@ -87,7 +88,8 @@ const BEFORE_CONFIRM = 'required before confirmation (C2)';
     'C2: a contract, reserved → draft → confirmed → settled (or voided, terminated). Contracts are customer details (P8): FORBIDDEN unless you may see the customer’s details.',
 })
 export class Contract extends WorkflowEntity {
-  @Field(() => String, { description: 'The contract number, e.g. HT-2026-000123: reserved from a sequence, never reused, even when voided (C4).' }) number!: string;
+  @Field(() => String, { description: 'The contract number, e.g. HT-2026-000123: reserved from a sequence, never reused, even when voided (C4).' })
+  number!: string;
   @Field(() => String, { nullable: true, description: `The contract type (free text, e.g. 销售合同); ${BEFORE_CONFIRM}.` }) type!: string | null;
   @Field(() => String, { nullable: true, description: `The sign date, YYYY-MM-DD; ${BEFORE_CONFIRM}.` }) signDate!: string | null;
   @Field(() => PaymentMethodEnum, { nullable: true, description: `How the buyer pays; ${BEFORE_CONFIRM}.` }) paymentMethod!: PaymentMethod | null;
@@ -95,7 +97,8 @@ export class Contract extends WorkflowEntity {
   @Field(() => String, { nullable: true, description: `The first day, YYYY-MM-DD; ${BEFORE_CONFIRM}.` }) startDate!: string | null;
   @Field(() => String, { nullable: true, description: `The last day, YYYY-MM-DD, not before startDate; ${BEFORE_CONFIRM}.` }) endDate!: string | null;
   @Field(() => String, { nullable: true, description: `The terms (free text); ${BEFORE_CONFIRM}.` }) terms!: string | null;
-  @Field(() => String, { nullable: true, description: `Every gift or promise to the customer (附加及其他, C2), or 无; ${BEFORE_CONFIRM}.` }) commitments!: string | null;
+  @Field(() => String, { nullable: true, description: `Every gift or promise to the customer (附加及其他, C2), or 无; ${BEFORE_CONFIRM}.` }) commitments!:
+    string | null;
   @Field(() => DecimalScalar, { description: 'The exact sum of the lines’ amounts, computed by the server; must be above zero to confirm.' }) total!: string;
   @Field(() => DecimalScalar, { description: 'The sum of the recorded payments (C3).' }) paidAmount!: string;
   @Field(() => DecimalScalar, { description: 'What is still to be paid: total − paidAmount.' }) outstandingAmount!: string;

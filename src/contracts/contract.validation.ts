@@ -68,9 +68,13 @@ const buyerInput = z
     contactName: buyerText,
     phone: buyerText.transform(buyerPhone),
   })
-  .transform(
-    (b): Buyer => ({ name: b.name ?? null, address: b.address ?? null, taxId: b.taxId ?? null, contactName: b.contactName ?? null, phone: b.phone ?? null }),
-  );
+  .transform((b): Buyer => ({
+    name: b.name ?? null,
+    address: b.address ?? null,
+    taxId: b.taxId ?? null,
+    contactName: b.contactName ?? null,
+    phone: b.phone ?? null,
+  }));
 
 /** The columns of `contracts` a client fills in (C2); number, customer, totals and state are the server's. */
 const contractColumns = createInsertSchema(contracts).pick({
@@ -119,7 +123,10 @@ const lineRecord = lineColumns.extend({
   description: lineColumn.description.nullish().transform(blankAsNull),
   quantity: lineColumn.quantity.transform(decimal(QUANTITY_SCALE, (q) => q > 0n, 'must be a positive decimal with at most 3 decimals')),
   unitPrice: lineColumn.unitPrice.transform(decimal(MONEY_SCALE, (p) => p >= 0n, 'must be a decimal amount with at most 2 decimals')).nullish(),
-  discount: lineColumn.discount.unwrap().transform(decimal(RATE_SCALE, (d) => d >= 0n && d < WHOLE, 'must be a rate from 0 to below 1 (0.1 = 10 % off)')).nullish(),
+  discount: lineColumn.discount
+    .unwrap()
+    .transform(decimal(RATE_SCALE, (d) => d >= 0n && d < WHOLE, 'must be a rate from 0 to below 1 (0.1 = 10 % off)'))
+    .nullish(),
 });
 
 /** A product line as a client sends it (GraphQL `ContractLineInput`). */

@@ -57,7 +57,10 @@ export class PaymentService {
           createdAt: this.clock(),
         })
         .returning();
-      await tx.update(contracts).set({ paid: money.format((money.parse(row.paid) ?? 0n) + payment.amount) }).where(eq(contracts.id, contractId));
+      await tx
+        .update(contracts)
+        .set({ paid: money.format((money.parse(row.paid) ?? 0n) + payment.amount) })
+        .where(eq(contracts.id, contractId));
       invariant(recorded, 'an insert returns its row');
       return recorded;
     });
@@ -72,8 +75,13 @@ export class PaymentService {
         throw new IllegalTransitionError('Delivery is tracked on confirmed contracts', { state: row.state, event: 'DELIVERY', allowedEvents: [], rule: 'C3' });
       }
       const customer = this.customers.project(await this.customers.get(row.customerId, tx));
-      if (!mayReceivePayment(customer, actorOf(viewer))) throw new ForbiddenError('Delivery is tracked by after-sales, a manager or the custodian', { rule: 'C3' });
-      const [updated] = await tx.update(contracts).set({ deliveryStatus, version: row.version + 1, updatedAt: this.clock() }).where(eq(contracts.id, contractId)).returning();
+      if (!mayReceivePayment(customer, actorOf(viewer)))
+        throw new ForbiddenError('Delivery is tracked by after-sales, a manager or the custodian', { rule: 'C3' });
+      const [updated] = await tx
+        .update(contracts)
+        .set({ deliveryStatus, version: row.version + 1, updatedAt: this.clock() })
+        .where(eq(contracts.id, contractId))
+        .returning();
       if (!updated) throw new ConflictError('changed concurrently');
       return updated;
     });
@@ -81,7 +89,11 @@ export class PaymentService {
 
   /** Each contract's payments by payment date (DataLoader batch). */
   async byContractIds(ids: readonly string[]): Promise<PaymentRow[][]> {
-    const rows = await this.db.select().from(payments).where(inArray(payments.contractId, [...ids])).orderBy(asc(payments.paidAt));
+    const rows = await this.db
+      .select()
+      .from(payments)
+      .where(inArray(payments.contractId, [...ids]))
+      .orderBy(asc(payments.paidAt));
     return groupedBy(ids, rows, (r) => r.contractId);
   }
 }

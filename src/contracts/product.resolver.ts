@@ -30,7 +30,10 @@ export class ProductResolver {
 
   @Authorized('MANAGER', 'ADMIN')
   @Mutation(() => Product, { description: 'Adds a product to the catalogue. MANAGER and ADMIN only.' })
-  async createProduct(@Arg('input', () => ProductInput, { description: 'The product; code, name, unit and listPrice are required.' }) input: ProductInput, @Ctx() ctx: Context): Promise<ProductRow> {
+  async createProduct(
+    @Arg('input', () => ProductInput, { description: 'The product; code, name, unit and listPrice are required.' }) input: ProductInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProductRow> {
     return this.services.products.create(viewerOf(ctx), input);
   }
 

@@ -36,23 +36,37 @@ export class ProductService {
     const limit = pageSize(args.first);
     const where: (SQL | undefined)[] = [];
     if (filter.active != null) where.push(eq(products.active, filter.active));
-    if (filter.keyword?.trim()) where.push(sql`(${products.name} ilike ${`%${filter.keyword.trim()}%`} or ${products.code} ilike ${`%${filter.keyword.trim()}%`})`);
+    if (filter.keyword?.trim())
+      where.push(sql`(${products.name} ilike ${`%${filter.keyword.trim()}%`} or ${products.code} ilike ${`%${filter.keyword.trim()}%`})`);
     const condition = and(...where);
     if (args.after) {
       const [name, id] = decodeCursor(args.after, 2);
       where.push(sql`(${products.name}, ${products.id}) > (cast(${String(name)} as text), cast(${String(id)} as uuid))`);
     }
-    const rows = await this.db.select().from(products).where(and(...where)).orderBy(asc(products.name), asc(products.id)).limit(limit + 1);
-    return toPage(rows, limit, (r) => [r.name, r.id], async () => {
-      const [c] = await this.db.select({ n: count() }).from(products).where(condition);
-      return c?.n ?? 0;
-    });
+    const rows = await this.db
+      .select()
+      .from(products)
+      .where(and(...where))
+      .orderBy(asc(products.name), asc(products.id))
+      .limit(limit + 1);
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.name, r.id],
+      async () => {
+        const [c] = await this.db.select({ n: count() }).from(products).where(condition);
+        return c?.n ?? 0;
+      },
+    );
   }
 
   /** Products by id, in the order asked for (`null` for an unknown id). */
   async byIds(ids: readonly string[]): Promise<(ProductRow | null)[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.select().from(products).where(inArray(products.id, [...ids]));
+    const rows = await this.db
+      .select()
+      .from(products)
+      .where(inArray(products.id, [...ids]));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -62,7 +76,12 @@ export class ProductService {
     requireRole(viewer, 'MANAGER', 'ADMIN');
     const fields = parseInput(productInput, input, { root: 'input' });
     const now = this.clock();
-    const [row] = await this.uniqueCode(input, () => this.db.insert(products).values({ ...fields, createdAt: now, updatedAt: now }).returning());
+    const [row] = await this.uniqueCode(input, () =>
+      this.db
+        .insert(products)
+        .values({ ...fields, createdAt: now, updatedAt: now })
+        .returning(),
+    );
     invariant(row, 'an insert returns its row');
     return row;
   }

@@ -2,7 +2,8 @@ import { Field, InputType } from 'type-graphql';
 
 /** A contact person as entered (F1, E5). */
 @InputType({
-  description: 'A contact person (F1). A name and a mobile or a landline (or both) are required (E5); bad values are refused with BAD_USER_INPUT per field. A number that belongs to another customer is refused with DUPLICATE (E4).',
+  description:
+    'A contact person (F1). A name and a mobile or a landline (or both) are required (E5); bad values are refused with BAD_USER_INPUT per field. A number that belongs to another customer is refused with DUPLICATE (E4).',
 })
 export class ContactInput {
   @Field(() => String, { description: 'The person’s name; required.' })

@@ -18,7 +18,8 @@ export class ContactResolver {
 
   @Authorized()
   @Mutation(() => Contact, {
-    description: 'F1: adds a contact person to a customer (a mobile or a landline is required, E5). Its custodian or a manager (after-sales for a formal one); others get FORBIDDEN.',
+    description:
+      'F1: adds a contact person to a customer (a mobile or a landline is required, E5). Its custodian or a manager (after-sales for a formal one); others get FORBIDDEN.',
   })
   async addContact(
     @Arg('customerId', () => ID, { description: 'The customer the person works for.' }) customerId: string,

@@ -31,7 +31,10 @@ export class ContactService {
       this.customers.requireEdit(viewer, customer);
       await this.refuseForeignPhones(tx, contactPhoneKeys(clean), customerId);
       const now = this.clock();
-      const [row] = await tx.insert(contacts).values({ ...clean, customerId, createdById: viewer.id, createdAt: now, updatedAt: now }).returning();
+      const [row] = await tx
+        .insert(contacts)
+        .values({ ...clean, customerId, createdById: viewer.id, createdAt: now, updatedAt: now })
+        .returning();
       invariant(row, 'insert … returning gives the row');
       return row;
     });
@@ -73,14 +76,21 @@ export class ContactService {
   }
 
   async byCustomerIds(ids: readonly string[]): Promise<ContactRow[][]> {
-    const rows = await this.db.select().from(contacts).where(inArray(contacts.customerId, [...ids])).orderBy(asc(contacts.createdAt), asc(contacts.id));
+    const rows = await this.db
+      .select()
+      .from(contacts)
+      .where(inArray(contacts.customerId, [...ids]))
+      .orderBy(asc(contacts.createdAt), asc(contacts.id));
     const map = new Map<string, ContactRow[]>();
     for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r]);
     return ids.map((id) => map.get(id) ?? []);
   }
 
   async byIds(ids: readonly string[]): Promise<(ContactRow | null)[]> {
-    const rows = await this.db.select().from(contacts).where(inArray(contacts.id, [...ids]));
+    const rows = await this.db
+      .select()
+      .from(contacts)
+      .where(inArray(contacts.id, [...ids]));
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   }

@@ -38,7 +38,8 @@ class CustomerFields {
 })
 export class CreateCustomerInput extends CustomerFields {
   @Field(() => String, {
-    description: 'The full registered name, 4–100 characters: region + trade name + industry + organisation form, e.g. 靖江市春意空调有限公司 (E1). Its trade name is the duplicate key (E4).',
+    description:
+      'The full registered name, 4–100 characters: region + trade name + industry + organisation form, e.g. 靖江市春意空调有限公司 (E1). Its trade name is the duplicate key (E4).',
   })
   name!: string;
 
@@ -48,18 +49,26 @@ export class CreateCustomerInput extends CustomerFields {
   @Field(() => String, { description: 'The industry, e.g. 空调.' })
   industry!: string;
 
-  @Field(() => String, { description: 'The company phone: a mobile (1[3-9] + 9 digits) or a landline (0 + area code, 7–8 digits) (E5). Any customer’s or contact’s number already entered is refused with DUPLICATE (E4).' })
+  @Field(() => String, {
+    description:
+      'The company phone: a mobile (1[3-9] + 9 digits) or a landline (0 + area code, 7–8 digits) (E5). Any customer’s or contact’s number already entered is refused with DUPLICATE (E4).',
+  })
   phone!: string;
 
   @Field(() => String, { description: 'What the company does, at least 10 characters; it also becomes the reason of the PROTECTION application (P1).' })
   introduction!: string;
 
-  @Field(() => [ContactInput], { nullable: true, description: 'Contact persons entered with the customer (F1); the auditor checks that one has a valid number (P1).' })
+  @Field(() => [ContactInput], {
+    nullable: true,
+    description: 'Contact persons entered with the customer (F1); the auditor checks that one has a valid number (P1).',
+  })
   contacts?: ContactInput[] | null;
 }
 
 /** Changes to a customer's data fields (updateCustomer); never its state. */
-@InputType({ description: 'Changes to a customer’s data fields; only the fields given change, and an empty optional field clears it. The state never changes here.' })
+@InputType({
+  description: 'Changes to a customer’s data fields; only the fields given change, and an empty optional field clears it. The state never changes here.',
+})
 export class UpdateCustomerInput extends CustomerFields {
   @Field(() => String, { nullable: true, description: 'A corrected full registered name (E1); a new trade name is checked for duplicates again (E4).' })
   name?: string | null;
@@ -104,7 +113,10 @@ registerEnumType(CustomerOrderField, {
   valuesConfig: {
     CREATED_AT: { description: 'When the customer was entered.' },
     NAME: { description: 'The full registered name.' },
-    PROTECTED_UNTIL: { description: 'By the next deadline: the end of a protection or intent term, or the release of a rejected prospect (P1). Customers without one come last when ascending.' },
+    PROTECTED_UNTIL: {
+      description:
+        'By the next deadline: the end of a protection or intent term, or the release of a rejected prospect (P1). Customers without one come last when ascending.',
+    },
     LAST_FOLLOW_UP_AT: { description: 'When the last follow-up was recorded; customers without any come first when ascending.' },
   },
 });
@@ -126,7 +138,10 @@ registerEnumType(OrderDirection, {
 /** Filters of the customers list; all given conditions must hold. */
 @InputType({ description: 'Narrows the customers list; every condition given must hold.' })
 export class CustomerFilter {
-  @Field(() => CustomerScope, { nullable: true, description: 'Whose customers: default MINE for a salesperson, ALL for managers, auditors, after-sales and admins.' })
+  @Field(() => CustomerScope, {
+    nullable: true,
+    description: 'Whose customers: default MINE for a salesperson, ALL for managers, auditors, after-sales and admins.',
+  })
   scope?: CustomerScope | null;
 
   @Field(() => StageEnum, { nullable: true, description: 'Only customers in this stage now (a run-out term counts as POOL).' })
@@ -134,7 +149,8 @@ export class CustomerFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Only customers in this machine state now, e.g. prospect.pendingAudit; a path no version of the customer machine has is refused with BAD_USER_INPUT.',
+    description:
+      'Only customers in this machine state now, e.g. prospect.pendingAudit; a path no version of the customer machine has is refused with BAD_USER_INPUT.',
   })
   state?: string | null;
 

@@ -38,4 +38,3 @@ export const SORT_KEYS: Record<CustomerOrderField, SortKey> = {
     value: (r) => r.lastFollowUpAt?.toISOString() ?? '-infinity',
   },
 };
-

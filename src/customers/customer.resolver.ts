@@ -43,8 +43,10 @@ const customerEdge: WorkflowEdge<CustomerRow, CustomerResolverServices> = {
   current: (s, row) => s.customers.project(row),
   guardHistory: (s, viewer, row) => s.customers.requireDetails(viewer, row),
   describe: {
-    state: 'The protection machine’s state path now, e.g. pool, prospect.pendingAudit, prospect.rejected, prospect.protected, intent, formal. A term that has run out reads as pool at once, before the sweeper has run (P2).',
-    availableActions: 'The events this viewer may send to this customer now (e.g. CLAIM, ABANDON, TRANSFER, RESUBMIT), computed from the machine and its guards; render only these buttons.',
+    state:
+      'The protection machine’s state path now, e.g. pool, prospect.pendingAudit, prospect.rejected, prospect.protected, intent, formal. A term that has run out reads as pool at once, before the sweeper has run (P2).',
+    availableActions:
+      'The events this viewer may send to this customer now (e.g. CLAIM, ABANDON, TRANSFER, RESUBMIT), computed from the machine and its guards; render only these buttons.',
     history: 'P10: every change of state or custody, newest first. Details (P8): FORBIDDEN (null) unless you may see this customer’s details.',
   },
 };
@@ -58,16 +60,21 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
   // ------------------------------------------------------------------ queries
 
   @Authorized()
-  @Query(() => Customer, { description: 'One customer. Anyone signed in gets its public card; details follow P8 (FORBIDDEN per field). An unknown id is NOT_FOUND.' })
+  @Query(() => Customer, {
+    description: 'One customer. Anyone signed in gets its public card; details follow P8 (FORBIDDEN per field). An unknown id is NOT_FOUND.',
+  })
   async customer(@Arg('id', () => ID, { description: ID_ARG }) id: string, @Ctx() ctx: Context): Promise<CustomerRow> {
     viewerOf(ctx);
     return this.services.customers.get(id);
   }
 
   @Authorized()
-  @Query(() => CustomerConnection, { description: 'Customers, filtered and ordered. A salesperson gets their own unless filter.scope is ALL (then public cards of others’, P8).' })
+  @Query(() => CustomerConnection, {
+    description: 'Customers, filtered and ordered. A salesperson gets their own unless filter.scope is ALL (then public cards of others’, P8).',
+  })
   async customers(
-    @Arg('filter', () => CustomerFilter, { nullable: true, description: 'Which customers; default: all in the viewer’s default scope.' }) filter: CustomerFilter | null,
+    @Arg('filter', () => CustomerFilter, { nullable: true, description: 'Which customers; default: all in the viewer’s default scope.' })
+    filter: CustomerFilter | null,
     @Arg('orderBy', () => CustomerOrder, { nullable: true, description: 'The order; default: newest entered first.' }) orderBy: CustomerOrder | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
@@ -77,7 +84,9 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
   }
 
   @Authorized('SALES', 'MANAGER')
-  @Query(() => CustomerConnection, { description: 'The public pool (P7), newest first, including customers whose term has run out but not yet been swept. SALES and MANAGER only.' })
+  @Query(() => CustomerConnection, {
+    description: 'The public pool (P7), newest first, including customers whose term has run out but not yet been swept. SALES and MANAGER only.',
+  })
   async pool(
     @Arg('filter', () => PoolFilter, { nullable: true, description: 'Which pool customers; default: all.' }) filter: PoolFilter | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
@@ -88,11 +97,17 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
 
   @Authorized('SALES', 'MANAGER', 'AUDITOR')
   @Query(() => [DuplicateMatch], {
-    description: 'E2: is this company already entered, in which state, with whom? Matches by name, similar trade name or phone, at most 20, most relevant first. SALES, MANAGER and AUDITOR only.',
+    description:
+      'E2: is this company already entered, in which state, with whom? Matches by name, similar trade name or phone, at most 20, most relevant first. SALES, MANAGER and AUDITOR only.',
   })
   async duplicateCheck(
-    @Arg('keyword', () => String, { nullable: true, description: 'Part of a name or a trade name, e.g. 春意; give a keyword, a phone or both (else BAD_USER_INPUT).' }) keyword: string | null,
-    @Arg('phone', () => String, { nullable: true, description: 'A mobile or landline; matches customers’ and contacts’ numbers in any format.' }) phone: string | null,
+    @Arg('keyword', () => String, {
+      nullable: true,
+      description: 'Part of a name or a trade name, e.g. 春意; give a keyword, a phone or both (else BAD_USER_INPUT).',
+    })
+    keyword: string | null,
+    @Arg('phone', () => String, { nullable: true, description: 'A mobile or landline; matches customers’ and contacts’ numbers in any format.' })
+    phone: string | null,
     @Ctx() ctx: Context,
   ): Promise<DuplicateMatch[]> {
     return this.services.customers.duplicateCheck(viewerOf(ctx), keyword, phone);
@@ -102,7 +117,11 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
   @Query(() => ReminderList, { description: 'F3: the viewer’s home screen: their customers by next contact time, and terms about to end.' })
   async reminders(
     @Arg('from', () => Date, { nullable: true, description: 'How far back overdue reminders reach; default: no limit.' }) from: Date | null,
-    @Arg('to', () => Date, { nullable: true, description: 'Where upcoming reminders stop; default: 7 days from now. Must be after `from` (else BAD_USER_INPUT).' }) to: Date | null,
+    @Arg('to', () => Date, {
+      nullable: true,
+      description: 'Where upcoming reminders stop; default: 7 days from now. Must be after `from` (else BAD_USER_INPUT).',
+    })
+    to: Date | null,
     @Ctx() ctx: Context,
   ): Promise<ReminderList> {
     const list = await this.services.followUps.reminders(viewerOf(ctx), from, to);
@@ -114,14 +133,20 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
 
   @Authorized('SALES', 'MANAGER')
   @Mutation(() => Customer, {
-    description: 'E3/E4/P1: enters a customer; the creator becomes its custodian and it waits for audit with a PROTECTION application. A matching trade name or phone is refused with DUPLICATE and `extensions.matches`.',
+    description:
+      'E3/E4/P1: enters a customer; the creator becomes its custodian and it waits for audit with a PROTECTION application. A matching trade name or phone is refused with DUPLICATE and `extensions.matches`.',
   })
-  async createCustomer(@Arg('input', () => CreateCustomerInput, { description: 'The customer’s data and contacts.' }) input: CreateCustomerInput, @Ctx() ctx: Context): Promise<CustomerRow> {
+  async createCustomer(
+    @Arg('input', () => CreateCustomerInput, { description: 'The customer’s data and contacts.' }) input: CreateCustomerInput,
+    @Ctx() ctx: Context,
+  ): Promise<CustomerRow> {
     return this.services.enterCustomer(viewerOf(ctx), input);
   }
 
   @Authorized()
-  @Mutation(() => Customer, { description: 'Corrects a customer’s data fields (never its state). Its custodian or a manager (after-sales for a formal one); others get FORBIDDEN.' })
+  @Mutation(() => Customer, {
+    description: 'Corrects a customer’s data fields (never its state). Its custodian or a manager (after-sales for a formal one); others get FORBIDDEN.',
+  })
   async updateCustomer(
     @Arg('id', () => ID, { description: ID_ARG }) id: string,
     @Arg('input', () => UpdateCustomerInput, { description: 'The fields to change.' }) input: UpdateCustomerInput,
@@ -133,7 +158,8 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
 
   @Authorized('SALES')
   @Mutation(() => Customer, {
-    description: 'P7: takes a pool customer into your protection directly (no audit) with a fresh prospect term. Refused with ILLEGAL_TRANSITION inside your cool-down (P5) or at the policy’s holding cap or daily claim limit (P7). SALES only.',
+    description:
+      'P7: takes a pool customer into your protection directly (no audit) with a fresh prospect term. Refused with ILLEGAL_TRANSITION inside your cool-down (P5) or at the policy’s holding cap or daily claim limit (P7). SALES only.',
   })
   async claimCustomer(
     @Arg('id', () => ID, { description: ID_ARG }) id: string,
@@ -144,7 +170,9 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
   }
 
   @Authorized()
-  @Mutation(() => Customer, { description: 'P5: gives a prospect or intent customer back to the pool; you cannot protect it again during the cool-down. Its custodian only.' })
+  @Mutation(() => Customer, {
+    description: 'P5: gives a prospect or intent customer back to the pool; you cannot protect it again during the cool-down. Its custodian only.',
+  })
   async abandonCustomer(
     @Arg('id', () => ID, { description: ID_ARG }) id: string,
     @Arg('reason', () => String, { description: REASON_ARG }) reason: string,
@@ -169,7 +197,9 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
   }
 
   @Authorized()
-  @Mutation(() => Customer, { description: 'P1: sends a rejected customer back to audit after correcting it, with a new PROTECTION application. Its custodian only.' })
+  @Mutation(() => Customer, {
+    description: 'P1: sends a rejected customer back to audit after correcting it, with a new PROTECTION application. Its custodian only.',
+  })
   async resubmitProtection(
     @Arg('id', () => ID, { description: ID_ARG }) id: string,
     @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
@@ -185,7 +215,10 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     return this.services.customers.project(row).stage;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'Who protects it now: the salesperson, or after-sales for a formal customer (P6); null in the pool.' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'Who protects it now: the salesperson, or after-sales for a formal customer (P6); null in the pool.',
+  })
   async custodian(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow | null> {
     const id = this.services.customers.project(row).custodianId;
     return id ? ctx.scope.use(userLoaders, this.services).userById.load(id) : null;
@@ -196,34 +229,52 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     return ctx.scope.use(userLoaders, this.services).userById.load(row.createdById);
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'When the protection or intent term ends (P2, P4) unless extended (P3) or converted; null in other states.' })
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'When the protection or intent term ends (P2, P4) unless extended (P3) or converted; null in other states.',
+  })
   protectedUntil(@Root() row: CustomerRow): Date | null {
     return this.services.customers.protectedUntil(row);
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'When the pending deadline fires: the end of a term (P2, P4) or the release of a rejected prospect (P1); null when none runs.' })
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'When the pending deadline fires: the end of a term (P2, P4) or the release of a rejected prospect (P1); null when none runs.',
+  })
   deadlineAt(@Root() row: CustomerRow): Date | null {
     return this.services.customers.project(row).deadlineAt;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'What happens at deadlineAt: TERM_EXPIRED (to the pool, P2/P4) or REJECTION_LAPSED (to the pool, P1); null when none runs.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'What happens at deadlineAt: TERM_EXPIRED (to the pool, P2/P4) or REJECTION_LAPSED (to the pool, P1); null when none runs.',
+  })
   deadlineEvent(@Root() row: CustomerRow): string | null {
     return this.services.customers.project(row).deadlineEvent;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Time left until deadlineAt as an ISO 8601 duration, e.g. P2DT3H; PT0S when due; null when no deadline runs.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Time left until deadlineAt as an ISO 8601 duration, e.g. P2DT3H; PT0S when due; null when no deadline runs.',
+  })
   expiresIn(@Root() row: CustomerRow): string | null {
     const ms = this.services.customers.remainingMs(row);
     return ms === null ? null : formatDuration(ms);
   }
 
-  @FieldResolver(() => [Contact], { nullable: true, description: 'Its contact persons, oldest first (F1). Details (P8): FORBIDDEN (null) unless you may see its details.' })
+  @FieldResolver(() => [Contact], {
+    nullable: true,
+    description: 'Its contact persons, oldest first (F1). Details (P8): FORBIDDEN (null) unless you may see its details.',
+  })
   async contacts(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ContactRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     return ctx.scope.use(contactLoaders, this.services).contactsByCustomerId.load(row.id);
   }
 
-  @FieldResolver(() => FollowUpConnection, { nullable: true, description: 'Its follow-ups, newest first (F2, F4). Details (P8): FORBIDDEN (null) unless you may see its details.' })
+  @FieldResolver(() => FollowUpConnection, {
+    nullable: true,
+    description: 'Its follow-ups, newest first (F2, F4). Details (P8): FORBIDDEN (null) unless you may see its details.',
+  })
   async followUps(@Root() row: CustomerRow, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: Context): Promise<ConnectionOf<FollowUpRow>> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     const rows = page.after

@@ -6,7 +6,7 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
-import { contacts, customers, transitions, type CustomerRow, type Stage } from '../platform/db/schema.js';
+import { contacts, customers, type CustomerRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { ConflictError, DuplicateError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
 import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../platform/pagination.js';
@@ -15,6 +15,7 @@ import { actorOf, type Actor } from '../workflow/actor.js';
 import type { EngineEvent } from '../workflow/definition.js';
 import { requireKnownState } from '../workflow/document.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
+import { previousValues } from '../workflow/history.js';
 import { durationToMs } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
@@ -79,7 +80,10 @@ export class CustomerService {
   }
 
   async byIds(ids: readonly string[]): Promise<(CustomerRow | null)[]> {
-    const rows = await this.db.select().from(customers).where(inArray(customers.id, [...ids]));
+    const rows = await this.db
+      .select()
+      .from(customers)
+      .where(inArray(customers.id, [...ids]));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -176,7 +180,9 @@ export class CustomerService {
         if (!row) throw new NotFoundError('Customer', id);
         this.requireEdit(viewer, row);
         if (expectedVersion != null && expectedVersion !== row.version) {
-          throw new ConflictError(`Customer ${id} has changed (version ${row.version}, you had ${expectedVersion}); reload and retry`, { currentVersion: row.version });
+          throw new ConflictError(`Customer ${id} has changed (version ${row.version}, you had ${expectedVersion}); reload and retry`, {
+            currentVersion: row.version,
+          });
         }
         const keys = fields.phoneKey && fields.phoneKey !== row.phoneKey ? [fields.phoneKey] : [];
         const trade = fields.tradeName && fields.tradeName !== row.tradeName ? fields.tradeName : null;
@@ -229,7 +235,12 @@ export class CustomerService {
     return where;
   }
 
-  async list(viewer: Viewer, filter: CustomerFilter = {}, order: CustomerOrder = { field: 'CREATED_AT', direction: 'DESC' }, args: PageArgs = {}): Promise<Page<CustomerRow>> {
+  async list(
+    viewer: Viewer,
+    filter: CustomerFilter = {},
+    order: CustomerOrder = { field: 'CREATED_AT', direction: 'DESC' },
+    args: PageArgs = {},
+  ): Promise<Page<CustomerRow>> {
     const limit = pageSize(args.first);
     const where = this.filters(viewer, filter);
     const desc_ = order.direction === 'DESC';
@@ -237,7 +248,10 @@ export class CustomerService {
     const condition = and(...where);
     if (args.after) {
       const [v, id] = decodeCursor(args.after, 2);
-      const parts: KeyPart[] = [[sortKey.expr, v, sortKey.type], [customers.id, id]];
+      const parts: KeyPart[] = [
+        [sortKey.expr, v, sortKey.type],
+        [customers.id, id],
+      ];
       where.push(afterKey(parts, desc_));
     }
     const rows = await this.db
@@ -246,30 +260,30 @@ export class CustomerService {
       .where(and(...where))
       .orderBy(desc_ ? desc(sortKey.expr) : asc(sortKey.expr), desc_ ? desc(customers.id) : asc(customers.id))
       .limit(limit + 1);
-    return toPage(rows, limit, (r) => [sortKey.value(r), r.id], async () => {
-      const [c] = await this.db.select({ n: count() }).from(customers).where(condition);
-      return c?.n ?? 0;
-    });
+    return toPage(
+      rows,
+      limit,
+      (r) => [sortKey.value(r), r.id],
+      async () => {
+        const [c] = await this.db.select({ n: count() }).from(customers).where(condition);
+        return c?.n ?? 0;
+      },
+    );
   }
 
   /** P7: pool customers (including overdue ones), newest in the pool first. */
-  async pool(viewer: Viewer, filter: { industry?: string | null; region?: string | null; keyword?: string | null }, args: PageArgs): Promise<Page<CustomerRow>> {
+  async pool(
+    viewer: Viewer,
+    filter: { industry?: string | null; region?: string | null; keyword?: string | null },
+    args: PageArgs,
+  ): Promise<Page<CustomerRow>> {
     requireRole(viewer, 'SALES', 'MANAGER');
     return this.list(viewer, { ...filter, scope: 'ALL', stage: 'POOL' }, { field: 'CREATED_AT', direction: 'DESC' }, args);
   }
 
   /** Earlier custodians per customer, most recent first (from the history's custody changes). */
-  async previousCustodians(customerIds: readonly string[]): Promise<string[][]> {
-    const rows = await this.database.rows<{ entity_id: string; user_id: string; at: string }>(
-      this.db,
-      sql`select ${transitions.entityId} as entity_id, ${transitions.payload}->'changes'->'custodianId'->>0 as user_id, max(${transitions.id}) as at
-          from ${transitions}
-          where ${inArray(transitions.entityId, [...customerIds])} and ${transitions.payload}->'changes'->'custodianId'->>0 is not null
-          group by 1, 2 order by 3 desc`,
-    );
-    const map = new Map<string, string[]>();
-    for (const r of rows) map.set(r.entity_id, [...(map.get(r.entity_id) ?? []), r.user_id]);
-    return customerIds.map((id) => map.get(id) ?? []);
+  previousCustodians(customerIds: readonly string[]): Promise<string[][]> {
+    return previousValues(this.database, customerIds, 'custodianId');
   }
 
   /** E4/P1: other customers held now (not in the pool) with the same trade-name key or phone, as they are now. */

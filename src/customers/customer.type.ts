@@ -9,7 +9,8 @@ import type { CustomerService } from './customer.service.js';
 export const StageEnum = Object.fromEntries(STAGES.map((s) => [s, s])) as { [K in Stage]: K };
 registerEnumType(StageEnum, {
   name: 'Stage',
-  description: 'Where a customer is in its lifecycle, derived from its machine state. A term that has run out reads as POOL at once, even before the deadline sweeper has run (P2).',
+  description:
+    'Where a customer is in its lifecycle, derived from its machine state. A term that has run out reads as POOL at once, even before the deadline sweeper has run (P2).',
   valuesConfig: {
     POOL: { description: '公海: no custodian; any salesperson may claim it (P7).' },
     PROSPECT: { description: '潜在客户: protected by its custodian, pending audit, rejected or protected for the prospect term (P1, P2).' },
@@ -28,7 +29,8 @@ class DetailsOnly implements MiddlewareInterface<Context> {
   }
 }
 
-const DETAILS = 'Details (P8): FORBIDDEN (null) unless you are its custodian, a manager, auditor, after-sales or admin, or a salesperson and it is in the pool.';
+const DETAILS =
+  'Details (P8): FORBIDDEN (null) unless you are its custodian, a manager, auditor, after-sales or admin, or a salesperson and it is in the pool.';
 
 /** A company under the protection machine; resolvers return `CustomerRow`s for it. */
 @ObjectType({
@@ -89,7 +91,10 @@ export class Customer extends WorkflowEntity {
   @UseMiddleware(DetailsOnly)
   lastFollowUpAt!: Date | null;
 
-  @Field(() => Date, { nullable: true, description: `The next contact time of the last follow-up, which drives reminders (F3); null when none is planned. ${DETAILS}` })
+  @Field(() => Date, {
+    nullable: true,
+    description: `The next contact time of the last follow-up, which drives reminders (F3); null when none is planned. ${DETAILS}`,
+  })
   @UseMiddleware(DetailsOnly)
   nextContactAt!: Date | null;
 

@@ -7,8 +7,7 @@ import { createInsertSchema } from 'drizzle-zod';
 import { z } from 'zod';
 
 import { contacts, customers } from '../platform/db/schema.js';
-import type { FieldErrorCollector } from '../platform/errors.js';
-import { collect, evenAfterOtherProblems, validate } from '../platform/validation.js';
+import { evenAfterOtherProblems } from '../platform/validation.js';
 import { deriveTradeName } from './rules/e1-trade-name.js';
 import { isEmail, isPostcode, normalizeLandline, normalizeMobile, normalizePhone, phoneKey } from './rules/e5-formats.js';
 

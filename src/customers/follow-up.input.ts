@@ -11,7 +11,10 @@ export class FollowUpInput {
   @Field(() => String, { description: 'What was said and agreed: at least 5 characters and not one character repeated.' })
   notes!: string;
 
-  @Field(() => Date, { nullable: true, description: 'When to contact the customer next; must be in the future. Required when a salesperson records the follow-up (F2).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When to contact the customer next; must be in the future. Required when a salesperson records the follow-up (F2).',
+  })
   nextContactAt?: Date | null;
 
   @Field(() => ID, { nullable: true, description: 'The contact person spoken to; must be a contact of this customer.' })

@@ -25,7 +25,8 @@ export class FollowUpResolver {
 
   @Authorized()
   @Mutation(() => FollowUp, {
-    description: 'F2: records a contact attempt; append-only (F4). It sets the customer’s last and next contact times (F3). Its custodian or a manager (after-sales for a formal one); others get FORBIDDEN.',
+    description:
+      'F2: records a contact attempt; append-only (F4). It sets the customer’s last and next contact times (F3). Its custodian or a manager (after-sales for a formal one); others get FORBIDDEN.',
   })
   async addFollowUp(
     @Arg('customerId', () => ID, { description: 'The customer contacted.' }) customerId: string,

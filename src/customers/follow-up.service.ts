@@ -47,15 +47,29 @@ export class FollowUpService {
       if (!customer) throw new NotFoundError('Customer', customerId);
       this.customers.requireEdit(viewer, customer);
       if (input.contactId) {
-        const [contact] = await tx.select().from(contacts).where(and(eq(contacts.id, input.contactId), eq(contacts.customerId, customerId)));
+        const [contact] = await tx
+          .select()
+          .from(contacts)
+          .where(and(eq(contacts.id, input.contactId), eq(contacts.customerId, customerId)));
         if (!contact) throw new ValidationError({ 'input.contactId': 'is not a contact of this customer' });
       }
       const [row] = await tx
         .insert(followUps)
-        .values({ customerId, authorId: viewer.id, contactId: input.contactId ?? null, channel: input.channel, notes: input.notes, nextContactAt: input.nextContactAt ?? null, createdAt: now })
+        .values({
+          customerId,
+          authorId: viewer.id,
+          contactId: input.contactId ?? null,
+          channel: input.channel,
+          notes: input.notes,
+          nextContactAt: input.nextContactAt ?? null,
+          createdAt: now,
+        })
         .returning();
       invariant(row, 'insert … returning gives the row');
-      await tx.update(customers).set({ lastFollowUpAt: now, nextContactAt: input.nextContactAt ?? null }).where(eq(customers.id, customerId));
+      await tx
+        .update(customers)
+        .set({ lastFollowUpAt: now, nextContactAt: input.nextContactAt ?? null })
+        .where(eq(customers.id, customerId));
       return row;
     });
   }
@@ -71,7 +85,11 @@ export class FollowUpService {
       .from(followUps)
       .where(inArray(followUps.customerId, [...ids]))
       .as('ranked');
-    const rows = await this.db.select().from(ranked).where(lte(ranked.rn, first + 1)).orderBy(asc(ranked.rn));
+    const rows = await this.db
+      .select()
+      .from(ranked)
+      .where(lte(ranked.rn, first + 1))
+      .orderBy(asc(ranked.rn));
     const map = new Map<string, { rows: FollowUpRow[]; total: number }>();
     for (const { total, rn: _rn, ...f } of rows) {
       const entry = map.get(f.customerId) ?? { rows: [], total: Number(total) };
@@ -80,7 +98,12 @@ export class FollowUpService {
     }
     return ids.map((id) => {
       const entry = map.get(id) ?? { rows: [], total: 0 };
-      return toPage(entry.rows, first, (f) => [f.createdAt.toISOString(), f.id], async () => entry.total);
+      return toPage(
+        entry.rows,
+        first,
+        (f) => [f.createdAt.toISOString(), f.id],
+        async () => entry.total,
+      );
     });
   }
 
@@ -90,13 +113,23 @@ export class FollowUpService {
     const rows = await this.db
       .select()
       .from(followUps)
-      .where(and(eq(followUps.customerId, customerId), after ? sql`(${followUps.createdAt}, ${followUps.id}) < (cast(${String(after[0])} as timestamptz), cast(${String(after[1])} as uuid))` : undefined))
+      .where(
+        and(
+          eq(followUps.customerId, customerId),
+          after ? sql`(${followUps.createdAt}, ${followUps.id}) < (cast(${String(after[0])} as timestamptz), cast(${String(after[1])} as uuid))` : undefined,
+        ),
+      )
       .orderBy(desc(followUps.createdAt), desc(followUps.id))
       .limit(limit + 1);
-    return toPage(rows, limit, (f) => [f.createdAt.toISOString(), f.id], async () => {
-      const [c] = await this.db.select({ n: count() }).from(followUps).where(eq(followUps.customerId, customerId));
-      return c?.n ?? 0;
-    });
+    return toPage(
+      rows,
+      limit,
+      (f) => [f.createdAt.toISOString(), f.id],
+      async () => {
+        const [c] = await this.db.select({ n: count() }).from(followUps).where(eq(followUps.customerId, customerId));
+        return c?.n ?? 0;
+      },
+    );
   }
 
   async lastByCustomerIds(ids: readonly string[]): Promise<(FollowUpRow | null)[]> {

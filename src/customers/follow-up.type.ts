@@ -29,7 +29,10 @@ export class FollowUp {
   @Field(() => String, { description: 'What was said and agreed, in detail (F2).' })
   notes!: string;
 
-  @Field(() => Date, { nullable: true, description: 'When to contact the customer next (F2); it becomes the custodian’s reminder (F3). Null when none was planned.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When to contact the customer next (F2); it becomes the custodian’s reminder (F3). Null when none was planned.',
+  })
   nextContactAt!: Date | null;
 
   @Field(() => Date, { description: 'When it was recorded; set by the system.' })

@@ -24,7 +24,10 @@ export class ReminderItemResolver {
     return ctx.scope.use(followUpLoaders, this.services).lastFollowUpByCustomerId.load(item.customer.id);
   }
 
-  @FieldResolver(() => Contact, { nullable: true, description: 'Whom to call: the contact of the latest follow-up, else the first contact; null when the customer has none.' })
+  @FieldResolver(() => Contact, {
+    nullable: true,
+    description: 'Whom to call: the contact of the latest follow-up, else the first contact; null when the customer has none.',
+  })
   async contact(@Root() item: ReminderItem, @Ctx() ctx: Context): Promise<ContactRow | null> {
     const last = await ctx.scope.use(followUpLoaders, this.services).lastFollowUpByCustomerId.load(item.customer.id);
     if (last?.contactId) return ctx.scope.use(contactLoaders, this.services).contactById.load(last.contactId);

@@ -10,7 +10,10 @@ export class ReminderItem {
 }
 
 /** F3: the viewer's home screen, in four lists. */
-@ObjectType({ description: 'F3: the viewer’s home screen: customers in their custody by next contact time (at most 500 across overdue, today and upcoming, soonest first), and terms about to end.' })
+@ObjectType({
+  description:
+    'F3: the viewer’s home screen: customers in their custody by next contact time (at most 500 across overdue, today and upcoming, soonest first), and terms about to end.',
+})
 export class ReminderList {
   @Field(() => [ReminderItem], { description: 'The next contact time has passed (from `from`, if given, until now).' })
   overdue!: ReminderItem[];

@@ -127,7 +127,13 @@ class DemoStory {
       type: '销售合同',
       signDate: day(daysAgo),
       paymentMethod: 'BANK_TRANSFER',
-      buyer: { name: customer?.name ?? '', address: customer?.address ?? '', taxId: '91320000MA1DEMO00X', contactName: '采购部', phone: customer?.phone ?? null },
+      buyer: {
+        name: customer?.name ?? '',
+        address: customer?.address ?? '',
+        taxId: '91320000MA1DEMO00X',
+        contactName: '采购部',
+        phone: customer?.phone ?? null,
+      },
       startDate: day(daysAgo - 1),
       endDate: day(-365),
       terms: '货到验收合格后30日内付清全款。',
@@ -145,7 +151,12 @@ class DemoStory {
     if (end === 'partlyPaid' || end === 'settled') {
       const total = money.parse(confirmed.total) ?? 0n;
       const amount = money.format(end === 'settled' ? total : total / 2n);
-      await pay.payments.recordPayment(this.viewer('manager1'), c.id, { amount, paidAt: this.daysAgo(later), method: 'BANK_TRANSFER', account: '中国银行靖江支行 6222 0000' });
+      await pay.payments.recordPayment(this.viewer('manager1'), c.id, {
+        amount,
+        paidAt: this.daysAgo(later),
+        method: 'BANK_TRANSFER',
+        account: '中国银行靖江支行 6222 0000',
+      });
     }
     if (end === 'terminated') await pay.contracts.terminate(this.viewer('manager1'), c.id, '客户经营困难，双方协商终止');
   }
@@ -164,12 +175,14 @@ class DemoStory {
     const auditor = this.viewer('auditor1');
     const { approved, rejected, intent } = plan;
     if (approved !== undefined) {
-      const run = async () => void (await this.at(approved).applicationDecisions.approve(auditor, await this.pendingOf(approved, customerId, 'PROTECTION'), '资料齐全，同意保护'));
+      const run = async () =>
+        void (await this.at(approved).applicationDecisions.approve(auditor, await this.pendingOf(approved, customerId, 'PROTECTION'), '资料齐全，同意保护'));
       steps.push({ daysAgo: approved, run });
     }
     if (rejected !== undefined) {
       const reason = '联系人电话无法接通，请核实后重新提交';
-      const run = async () => void (await this.at(rejected).applicationDecisions.reject(auditor, await this.pendingOf(rejected, customerId, 'PROTECTION'), reason));
+      const run = async () =>
+        void (await this.at(rejected).applicationDecisions.reject(auditor, await this.pendingOf(rejected, customerId, 'PROTECTION'), reason));
       steps.push({ daysAgo: rejected, run });
     }
     if (intent !== undefined) {
@@ -197,7 +210,8 @@ class DemoStory {
       };
       steps.push({ daysAgo: signed, run });
     }
-    if (demo.scenario === 'intent' && i % 2 === 0) steps.push({ daysAgo: 2, run: () => this.contractLife(customerId, owner, 2, i % 4 === 0 ? 'draft' : 'reserved') });
+    if (demo.scenario === 'intent' && i % 2 === 0)
+      steps.push({ daysAgo: 2, run: () => this.contractLife(customerId, owner, 2, i % 4 === 0 ? 'draft' : 'reserved') });
     return steps;
   }
 
@@ -276,7 +290,10 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promis
  */
 type Plan = ReturnType<typeof timeline>;
 
-function timeline(scenario: Scenario, oldest: number): Partial<Record<'approved' | 'rejected' | 'intent' | 'signed' | 'abandoned' | 'expired', number>> & {
+function timeline(
+  scenario: Scenario,
+  oldest: number,
+): Partial<Record<'approved' | 'rejected' | 'intent' | 'signed' | 'abandoned' | 'expired', number>> & {
   created: number;
   custodyEnds: number;
 } {

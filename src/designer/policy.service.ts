@@ -73,7 +73,8 @@ export class PolicyService {
       errors.add('changes', 'must be an object of policy sections, e.g. { "customer": { "prospectTerm": "P20D" } }');
     } else {
       for (const key of Object.keys(changes)) {
-        if (!sections.includes(key as PolicySection)) errors.add(`changes.${key}`, `is not a policy of the ${workflow} workflow (its sections: ${sections.join(', ')})`);
+        if (!sections.includes(key as PolicySection))
+          errors.add(`changes.${key}`, `is not a policy of the ${workflow} workflow (its sections: ${sections.join(', ')})`);
       }
     }
     errors.throwIfAny('Invalid policy change');
@@ -90,7 +91,16 @@ export class PolicyService {
     try {
       const [row] = await this.database.db
         .insert(policyVersions)
-        .values({ version: this.version + 1, workflow, document, changes: changes as Record<string, unknown>, diff, authorId: viewer.id, note: note?.trim() || null, createdAt: this.clock() })
+        .values({
+          version: this.version + 1,
+          workflow,
+          document,
+          changes: changes as Record<string, unknown>,
+          diff,
+          authorId: viewer.id,
+          note: note?.trim() || null,
+          createdAt: this.clock(),
+        })
         .returning();
       invariant(row, 'insert … returning gives the row');
       this.put(merged.policy);

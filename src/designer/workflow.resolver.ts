@@ -54,7 +54,9 @@ export class WorkflowResolver {
     return def ? describe(this.services.designs, def) : null;
   }
 
-  @FieldResolver(() => JSONScalar, { description: 'The policy sections this workflow reads (terms, cool-downs, caps, steps, calendar), as in force now (P11).' })
+  @FieldResolver(() => JSONScalar, {
+    description: 'The policy sections this workflow reads (terms, cool-downs, caps, steps, calendar), as in force now (P11).',
+  })
   policies(@Root() w: Workflow): Record<string, unknown> {
     const policy = this.services.policy();
     return Object.fromEntries((WORKFLOW_SECTIONS[w.name] ?? []).map((s) => [s, policy[s]]));
@@ -67,12 +69,17 @@ export class WorkflowResolver {
 
   @Authorized('DESIGNER')
   @Mutation(() => Workflow, {
-    description: 'P11: publishes a validated policy change; it applies to deadlines started and applications made after it. DESIGNER only; invalid values are refused with BAD_USER_INPUT per path.',
+    description:
+      'P11: publishes a validated policy change; it applies to deadlines started and applications made after it. DESIGNER only; invalid values are refused with BAD_USER_INPUT per path.',
   })
   async updatePolicies(
     @Arg('workflow', () => String, { description: NAME_ARG }) workflow: string,
-    @Arg('changes', () => JSONScalar, { description: 'The values to change, by section, e.g. { "customer": { "prospectTerm": "P45D" } }; only this workflow’s sections.' }) changes: unknown,
-    @Arg('expectedVersion', () => Int, { description: 'Optimistic lock: the policyVersion you last read; a newer one means CONFLICT and nothing is written.' }) expectedVersion: number,
+    @Arg('changes', () => JSONScalar, {
+      description: 'The values to change, by section, e.g. { "customer": { "prospectTerm": "P45D" } }; only this workflow’s sections.',
+    })
+    changes: unknown,
+    @Arg('expectedVersion', () => Int, { description: 'Optimistic lock: the policyVersion you last read; a newer one means CONFLICT and nothing is written.' })
+    expectedVersion: number,
     @Arg('note', () => String, { nullable: true, description: 'Why, for the policy history.' }) note: string | null,
     @Ctx() ctx: Context,
   ): Promise<Workflow> {
@@ -89,13 +96,22 @@ export class WorkflowResolver {
     const first = this.services.designs.registry.get({ name: w.name }, 1);
     invariant(first, 'version 1 of every machine is loaded at start');
     return [
-      ...rows.map((r) => ({ version: r.version, note: r.note, definition: r.document, stateMapping: r.stateMapping, publishedAt: r.createdAt, authorId: r.authorId })),
+      ...rows.map((r) => ({
+        version: r.version,
+        note: r.note,
+        definition: r.document,
+        stateMapping: r.stateMapping,
+        publishedAt: r.createdAt,
+        authorId: r.authorId,
+      })),
       { version: 1, note: null, definition: first.document, stateMapping: {}, publishedAt: null, authorId: null },
     ];
   }
 
   @Authorized('DESIGNER', 'MANAGER', 'ADMIN')
-  @FieldResolver(() => [WorkflowOccupancy], { description: 'Instances per machine version and state: what a migration would move. DESIGNER, MANAGER and ADMIN only.' })
+  @FieldResolver(() => [WorkflowOccupancy], {
+    description: 'Instances per machine version and state: what a migration would move. DESIGNER, MANAGER and ADMIN only.',
+  })
   async instances(@Root() w: Workflow): Promise<WorkflowOccupancy[]> {
     return this.services.designs.occupancy(w.name);
   }
@@ -105,7 +121,11 @@ export class WorkflowResolver {
   async validateWorkflow(
     @Arg('name', () => String, { description: NAME_ARG }) name: string,
     @Arg('definition', () => JSONScalar, { description: DEFINITION_ARG }) definition: unknown,
-    @Arg('stateMapping', () => JSONScalar, { nullable: true, description: 'Where instances in states the document removes would go: { "old.path": "new.path" }.' }) stateMapping: unknown,
+    @Arg('stateMapping', () => JSONScalar, {
+      nullable: true,
+      description: 'Where instances in states the document removes would go: { "old.path": "new.path" }.',
+    })
+    stateMapping: unknown,
     @Ctx() ctx: Context,
   ): Promise<WorkflowValidation> {
     const problems = await this.services.designs.validate(viewerOf(ctx), name, definition, stateMapping);
@@ -121,7 +141,8 @@ export class WorkflowResolver {
     @Arg('name', () => String, { description: NAME_ARG }) name: string,
     @Arg('definition', () => JSONScalar, { description: DEFINITION_ARG }) definition: unknown,
     @Arg('note', () => String, { description: 'What changed and why, for the version list.' }) note: string,
-    @Arg('stateMapping', () => JSONScalar, { nullable: true, description: 'Where instances in states this version removes go: { "old.path": "new.path" }.' }) stateMapping: unknown,
+    @Arg('stateMapping', () => JSONScalar, { nullable: true, description: 'Where instances in states this version removes go: { "old.path": "new.path" }.' })
+    stateMapping: unknown,
     @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
     @Ctx() ctx: Context,
   ): Promise<Workflow> {
@@ -130,12 +151,17 @@ export class WorkflowResolver {
 
   @Authorized('DESIGNER')
   @Mutation(() => WorkflowMigration, {
-    description: 'Moves every live instance onto a version, each move a MIGRATE history row; all or nothing (a state with nowhere to go refuses the whole migration with BAD_USER_INPUT). DESIGNER only.',
+    description:
+      'Moves every live instance onto a version, each move a MIGRATE history row; all or nothing (a state with nowhere to go refuses the whole migration with BAD_USER_INPUT). DESIGNER only.',
   })
   async migrateWorkflowInstances(
     @Arg('name', () => String, { description: NAME_ARG }) name: string,
     @Arg('toVersion', () => Int, { description: 'The published version to move onto.' }) toVersion: number,
-    @Arg('stateMapping', () => JSONScalar, { nullable: true, description: 'Old state → new state, over the mapping stored at publish; unmapped states keep their path.' }) stateMapping: unknown,
+    @Arg('stateMapping', () => JSONScalar, {
+      nullable: true,
+      description: 'Old state → new state, over the mapping stored at publish; unmapped states keep their path.',
+    })
+    stateMapping: unknown,
     @Ctx() ctx: Context,
   ): Promise<MigrationResult> {
     return this.services.designs.migrate(viewerOf(ctx), name, toVersion, stateMapping);
@@ -162,7 +188,9 @@ export class WorkflowResolver {
 
   @Authorized()
   @Query(() => [PolicyVersion], { description: 'The published policy changes of a workflow, newest first; anyone signed in.' })
-  async policyHistory(@Arg('workflow', () => String, { description: 'The machine name: customer, application or contract.' }) workflow: string): Promise<PolicyVersionRow[]> {
+  async policyHistory(
+    @Arg('workflow', () => String, { description: 'The machine name: customer, application or contract.' }) workflow: string,
+  ): Promise<PolicyVersionRow[]> {
     return this.services.policies.history(workflow);
   }
 }

@@ -6,7 +6,7 @@
  * Instances remember their machine version (`machine_version`) and run on it until migrated:
  * a publish changes what new instances start on, never what a running one may do.
  */
-import { and, asc, count, desc, eq, ne } from 'drizzle-orm';
+import { and, count, desc, eq, ne } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
 import { workflowVersions, type WorkflowVersionRow } from '../platform/db/schema.js';
@@ -104,13 +104,20 @@ export class WorkflowService {
   }
 
   private async problems(def: AnyDefinition, definition: unknown, stateMapping: unknown): Promise<WorkflowProblem[]> {
-    const problems = validateDocument({ ...def, terms: Object.keys(def.terms), reference: this.registry.all(def)[0]?.machine ?? this.registry.current(def).machine }, definition);
+    const problems = validateDocument(
+      { ...def, terms: Object.keys(def.terms), reference: this.registry.all(def)[0]?.machine ?? this.registry.current(def).machine },
+      definition,
+    );
     const mapping = this.mappingOf(stateMapping, problems);
     if (problems.length > 0) return problems;
     const live = (await this.occupancy(def.name)).filter((o) => !o.terminal);
     const byState = new Map<string, number>();
     for (const o of live) byState.set(o.state, (byState.get(o.state) ?? 0) + o.count);
-    return occupancyProblems(definition as WorkflowDocument, [...byState].map(([state, n]) => ({ state, count: n })), mapping);
+    return occupancyProblems(
+      definition as WorkflowDocument,
+      [...byState].map(([state, n]) => ({ state, count: n })),
+      mapping,
+    );
   }
 
   private mappingOf(stateMapping: unknown, problems: WorkflowProblem[]): Record<string, string> {
@@ -123,7 +130,14 @@ export class WorkflowService {
   }
 
   /** Validates and publishes version N+1; new instances start on it at once, on every app instance after its next refresh. */
-  async publish(viewer: Viewer, name: string, definition: unknown, note: string, stateMapping: unknown, expectedVersion?: number | null): Promise<AnyDefinition> {
+  async publish(
+    viewer: Viewer,
+    name: string,
+    definition: unknown,
+    note: string,
+    stateMapping: unknown,
+    expectedVersion?: number | null,
+  ): Promise<AnyDefinition> {
     requireRole(viewer, 'DESIGNER');
     const def = this.get(name);
     const errors = new FieldErrorCollector();
@@ -149,7 +163,8 @@ export class WorkflowService {
         createdAt: this.clock(),
       });
     } catch (err) {
-      if (uniqueViolation(err)) throw new ConflictError(`Someone else published version ${version} of ${name} first; reload and merge`, { currentVersion: version });
+      if (uniqueViolation(err))
+        throw new ConflictError(`Someone else published version ${version} of ${name} first; reload and merge`, { currentVersion: version });
       throw err;
     }
     // Run what was stored, exactly as every other app instance will after its refresh.
@@ -171,7 +186,10 @@ export class WorkflowService {
     const problems: WorkflowProblem[] = [];
     const given = this.mappingOf(stateMapping, problems);
     if (problems.length > 0) throw problemsError(problems, 'Invalid state mapping');
-    const [stored] = await this.database.db.select().from(workflowVersions).where(and(eq(workflowVersions.workflow, name), eq(workflowVersions.version, toVersion)));
+    const [stored] = await this.database.db
+      .select()
+      .from(workflowVersions)
+      .where(and(eq(workflowVersions.workflow, name), eq(workflowVersions.version, toVersion)));
     const mapping = { ...(stored?.stateMapping ?? {}), ...given };
     const leaves = new Set(leafPaths(target.document));
     const actor = actorOf(viewer);
@@ -181,8 +199,14 @@ export class WorkflowService {
       const live = rows.filter((r) => !isFinal(this.registry, def, r.machineVersion, r.state));
       const stranded = new Map<string, number>();
       for (const r of live) if (!leaves.has(mapping[r.state] ?? r.state)) stranded.set(r.state, (stranded.get(r.state) ?? 0) + 1);
-      for (const [from, to] of Object.entries(given)) if (!leaves.has(to)) problems.push({ path: `stateMapping.${from}`, message: `${JSON.stringify(to)} is not a state of version ${toVersion}` });
-      for (const [state, n] of stranded) if (!(state in given)) problems.push({ path: `stateMapping.${state}`, message: `${n} instance(s) are in \`${state}\`, which version ${toVersion} does not have; map it to one of ${[...leaves].join(', ')}` });
+      for (const [from, to] of Object.entries(given))
+        if (!leaves.has(to)) problems.push({ path: `stateMapping.${from}`, message: `${JSON.stringify(to)} is not a state of version ${toVersion}` });
+      for (const [state, n] of stranded)
+        if (!(state in given))
+          problems.push({
+            path: `stateMapping.${state}`,
+            message: `${n} instance(s) are in \`${state}\`, which version ${toVersion} does not have; map it to one of ${[...leaves].join(', ')}`,
+          });
       if (problems.length > 0) throw problemsError(problems, `No ${name} instance was migrated`);
 
       const moves = new Map<string, MigrationResult['moves'][number]>();
@@ -216,9 +240,12 @@ export class WorkflowService {
     if (info.internal) throw new ForbiddenError(`${event} is sent by the system, not by users`, { event });
     const errors = new FieldErrorCollector();
     const values: Record<string, unknown> = {};
-    if (input !== null && input !== undefined && (typeof input !== 'object' || Array.isArray(input))) errors.add('input', 'must be an object of the event’s inputs');
+    if (input !== null && input !== undefined && (typeof input !== 'object' || Array.isArray(input)))
+      errors.add('input', 'must be an object of the event’s inputs');
     const given = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-    for (const key of Object.keys(given)) if (!info.inputs.some((i) => i.name === key)) errors.add(`input.${key}`, `is not an input of ${event} (${info.inputs.map((i) => i.name).join(', ') || 'none'})`);
+    for (const key of Object.keys(given))
+      if (!info.inputs.some((i) => i.name === key))
+        errors.add(`input.${key}`, `is not an input of ${event} (${info.inputs.map((i) => i.name).join(', ') || 'none'})`);
     for (const spec of info.inputs) {
       const v = given[spec.name];
       const at = `input.${spec.name}`;

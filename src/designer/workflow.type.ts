@@ -20,9 +20,11 @@ export class WorkflowDeadline {
 export class WorkflowState {
   @Field(() => String, { description: 'The state path, e.g. prospect.protected; entities’ `state` fields hold leaf paths.' }) path!: string;
   @Field(() => String, { description: 'The label from the document, Chinese then English, e.g. 保护中 Protected.' }) label!: string;
-  @Field(() => String, { nullable: true, description: 'What the state means, citing its rule; null when the document gives none.' }) description!: string | null;
+  @Field(() => String, { nullable: true, description: 'What the state means, citing its rule; null when the document gives none.' }) description!:
+    string | null;
   @Field(() => Boolean, { description: 'True for a final state: nothing leaves it, and migrations never move its instances.' }) terminal!: boolean;
-  @Field(() => WorkflowDeadline, { nullable: true, description: 'The deadline entering it starts; null for an untimed state.' }) deadline!: WorkflowDeadline | null;
+  @Field(() => WorkflowDeadline, { nullable: true, description: 'The deadline entering it starts; null for an untimed state.' })
+  deadline!: WorkflowDeadline | null;
 }
 
 /** One event of the current machine version. */
@@ -35,7 +37,10 @@ export class WorkflowEvent {
 }
 
 /** One transition of the current machine version. */
-@ObjectType({ description: 'One transition: in state `from`, event `event` leads to `to` when its guards pass. A transition on a compound state is listed for each of its leaves.' })
+@ObjectType({
+  description:
+    'One transition: in state `from`, event `event` leads to `to` when its guards pass. A transition on a compound state is listed for each of its leaves.',
+})
 export class WorkflowTransition {
   @Field(() => String, { description: 'The leaf state path it leaves.' }) from!: string;
   @Field(() => String, { description: 'The event that triggers it.' }) event!: string;
@@ -46,11 +51,16 @@ export class WorkflowTransition {
 }
 
 /** A machine as designers see it. */
-@ObjectType({ description: 'A machine as designers see it (P11): its current version’s document, states, events and transitions, its published versions and its policies. Anyone signed in may read it.' })
+@ObjectType({
+  description:
+    'A machine as designers see it (P11): its current version’s document, states, events and transitions, its published versions and its policies. Anyone signed in may read it.',
+})
 export class Workflow {
   @Field(() => String, { description: 'The machine name: customer, application or contract.' }) name!: string;
   @Field(() => Int, { description: 'The current version: new instances start on it. Send it back as expectedVersion when publishing.' }) version!: number;
-  @Field(() => JSONScalar, { description: 'The current version’s document (XState config with named guards, actions and terms, plus its events): edit it and publish.' })
+  @Field(() => JSONScalar, {
+    description: 'The current version’s document (XState config with named guards, actions and terms, plus its events): edit it and publish.',
+  })
   definition!: unknown;
   @Field(() => [WorkflowState], { description: 'Every state, compound states before their children.' }) states!: WorkflowState[];
   @Field(() => [WorkflowEvent], { description: 'Every event, with its label and inputs.' }) events!: WorkflowEvent[];
@@ -74,7 +84,8 @@ export class PolicyVersion {
 /** A problem validation found. */
 @ObjectType({ description: 'A problem with a workflow document or state mapping, with where it is.' })
 export class WorkflowProblem {
-  @Field(() => String, { description: 'A path into the document, e.g. states.prospect.states.onHold.on.RESUME.target ("" = the whole document).' }) path!: string;
+  @Field(() => String, { description: 'A path into the document, e.g. states.prospect.states.onHold.on.RESUME.target ("" = the whole document).' })
+  path!: string;
   @Field(() => String, { description: 'What is wrong, in words a designer can act on.' }) message!: string;
 }
 

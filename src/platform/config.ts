@@ -60,20 +60,21 @@ const flag = z.string().transform((raw, ctx) => {
 
 const JWT_SECRET_HINT =
   'is required with DATABASE_URL (tokens must verify on every instance); ' +
-  'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"';
+  "generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"";
 
 /** The variables, by name; a blank variable counts as unset. */
 const environment = z
   .object({
     PORT: wholeNumber(0, 65_535, 4000),
     HOST: z.string().default('0.0.0.0'),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
     DATA_DIR: z.string().default('./data'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters long').optional(),
     JWT_TTL: wholeNumber(60, 90 * 86_400, 8 * 3600),
-    LOG_LEVEL: z
-      .enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')} (got "${String(issue.input)}")` })
-      .default('info'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')} (got "${String(issue.input)}")` }).default('info'),
     SEED_DEMO: flag.optional(),
     POLICY_FILE: z.string().optional(),
     /** Seconds. */
@@ -90,23 +91,21 @@ const environment = z
     },
     { when: evenAfterOtherProblems },
   )
-  .transform(
-    (env): Config => ({
-      port: env.PORT,
-      host: env.HOST,
-      databaseUrl: env.DATABASE_URL,
-      dataDir: env.DATA_DIR,
-      jwtSecret: env.JWT_SECRET,
-      jwtTtlSeconds: env.JWT_TTL,
-      logLevel: env.LOG_LEVEL,
-      seedDemo: env.SEED_DEMO ?? env.DATABASE_URL === undefined,
-      policyFile: env.POLICY_FILE,
-      sweepIntervalMs: env.SWEEP_INTERVAL * 1000,
-      maxQueryDepth: env.MAX_QUERY_DEPTH,
-      maxQueryCost: env.MAX_QUERY_COST,
-      maxBodyBytes: env.MAX_BODY_BYTES,
-    }),
-  );
+  .transform((env): Config => ({
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    jwtSecret: env.JWT_SECRET,
+    jwtTtlSeconds: env.JWT_TTL,
+    logLevel: env.LOG_LEVEL,
+    seedDemo: env.SEED_DEMO ?? env.DATABASE_URL === undefined,
+    policyFile: env.POLICY_FILE,
+    sweepIntervalMs: env.SWEEP_INTERVAL * 1000,
+    maxQueryDepth: env.MAX_QUERY_DEPTH,
+    maxQueryCost: env.MAX_QUERY_COST,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+  }));
 
 /** The known variables, trimmed, without the blank ones (a blank variable means "use the default"). */
 function setVariables(env: Env): Record<string, string> {

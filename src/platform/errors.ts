@@ -2,14 +2,7 @@
  * Domain errors: typed here, mapped once to GraphQL at the edge (src/platform/graphql/error-formatter.ts).
  * Every error a client may see has one of these literal codes.
  */
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'DUPLICATE'
-  | 'ILLEGAL_TRANSITION'
-  | 'CONFLICT';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'DUPLICATE' | 'ILLEGAL_TRANSITION' | 'CONFLICT';
 
 export class DomainError extends Error {
   constructor(
@@ -67,10 +60,7 @@ export class ConflictError extends DomainError {
 }
 
 export class IllegalTransitionError extends DomainError {
-  constructor(
-    message: string,
-    details: { state: string; event: string; allowedEvents: string[]; rule?: string },
-  ) {
+  constructor(message: string, details: { state: string; event: string; allowedEvents: string[]; rule?: string }) {
     super('ILLEGAL_TRANSITION', message, details);
   }
 }

@@ -50,7 +50,10 @@ export type KeyPart = readonly [AnyColumn, unknown] | readonly [SQL, unknown, st
  * Every part of the key must be non-null (wrap nullable columns in coalesce).
  */
 export function afterKey(parts: readonly KeyPart[], descending = false): SQL {
-  const cols = sql.join(parts.map((p) => sql`${p[0]}`), sql`, `);
+  const cols = sql.join(
+    parts.map((p) => sql`${p[0]}`),
+    sql`, `,
+  );
   const vals = sql.join(
     parts.map((p) => {
       const type = p.length === 3 ? p[2] : (p[0] as AnyColumn).getSQLType();

@@ -19,9 +19,7 @@ export interface Problem {
 }
 
 /** The outcome of {@link validate}: the parsed value, or every problem found. */
-export type Validated<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly problems: readonly Problem[] };
+export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /** Where the value sits in the request: `'input'` gives `input.name`; `''` (default) gives `name`. */
 export interface ValidateOptions {

@@ -5,7 +5,10 @@ import { RoleEnum } from './user.type.js';
 /** A new account (createUser). */
 @InputType({ description: 'A new user account. Problems are refused with BAD_USER_INPUT, each under its input path in `extensions.fields`.' })
 export class CreateUserInput {
-  @Field(() => String, { description: 'The sign-in name: 3–32 characters, lower-case letters, digits, “.”, “_” or “-” (upper case is lowered). A taken name is refused with DUPLICATE.' })
+  @Field(() => String, {
+    description:
+      'The sign-in name: 3–32 characters, lower-case letters, digits, “.”, “_” or “-” (upper case is lowered). A taken name is refused with DUPLICATE.',
+  })
   username!: string;
 
   @Field(() => String, { description: 'The name shown on records; must not be blank.' })
@@ -24,10 +27,16 @@ export class UpdateUserInput {
   @Field(() => String, { nullable: true, description: 'A new display name; must not be blank.' })
   displayName?: string | null;
 
-  @Field(() => [RoleEnum], { nullable: true, description: 'The complete new set of roles (it replaces the old one); at least one. You cannot remove your own ADMIN role.' })
+  @Field(() => [RoleEnum], {
+    nullable: true,
+    description: 'The complete new set of roles (it replaces the old one); at least one. You cannot remove your own ADMIN role.',
+  })
   roles?: Role[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'False deactivates: the user cannot sign in and their tokens stop working at once. True reactivates. You cannot deactivate yourself.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'False deactivates: the user cannot sign in and their tokens stop working at once. True reactivates. You cannot deactivate yourself.',
+  })
   active?: boolean | null;
 
   @Field(() => String, { nullable: true, description: 'A new password, at least 8 characters.' })

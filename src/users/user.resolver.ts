@@ -49,7 +49,9 @@ export class UserResolver {
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => User, { description: 'Changes a user’s display name, roles, active flag or password. ADMIN only (FORBIDDEN otherwise); an unknown id is NOT_FOUND.' })
+  @Mutation(() => User, {
+    description: 'Changes a user’s display name, roles, active flag or password. ADMIN only (FORBIDDEN otherwise); an unknown id is NOT_FOUND.',
+  })
   async updateUser(
     @Arg('id', () => ID, { description: 'The user to change.' }) id: string,
     @Arg('input', () => UpdateUserInput, { description: 'The changes; only the fields given change.' }) input: UpdateUserInput,
@@ -64,7 +66,10 @@ export class UserResolver {
 export class TransitionActorResolver {
   constructor(private readonly services: UserResolverServices) {}
 
-  @FieldResolver(() => User, { nullable: true, description: 'Who sent the event; null when the system did (the deadline sweeper, or an application closed as lapsed).' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'Who sent the event; null when the system did (the deadline sweeper, or an application closed as lapsed).',
+  })
   async actor(@Root() row: Transition, @Ctx() ctx: Context): Promise<UserRow | null> {
     return row.actorId ? ctx.scope.use(userLoaders, this.services).userById.load(row.actorId) : null;
   }

@@ -30,7 +30,10 @@ export class UserService {
 
   /** Same answer for an unknown user, a wrong password and a deactivated account. */
   async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
-    const [row] = await this.db.select().from(users).where(eq(sql`lower(${users.username})`, username.trim().toLowerCase()));
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.username})`, username.trim().toLowerCase()));
     const ok = await verifyPassword(password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!row || !ok || !row.active) throw new UnauthenticatedError('Wrong username or password');
     const { token, expiresAt } = await this.tokens.sign(row.id);
@@ -53,7 +56,10 @@ export class UserService {
 
   /** Batch lookup for loaders: one row (or null) per id, in the order asked. */
   async byIds(ids: readonly string[]): Promise<(UserRow | null)[]> {
-    const rows = await this.db.select().from(users).where(inArray(users.id, [...ids]));
+    const rows = await this.db
+      .select()
+      .from(users)
+      .where(inArray(users.id, [...ids]));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -65,13 +71,25 @@ export class UserService {
     const rows = await this.db
       .select()
       .from(users)
-      .where(after ? afterKey([[users.createdAt, after[0]], [users.id, after[1]]]) : undefined)
+      .where(
+        after
+          ? afterKey([
+              [users.createdAt, after[0]],
+              [users.id, after[1]],
+            ])
+          : undefined,
+      )
       .orderBy(asc(users.createdAt), asc(users.id))
       .limit(limit + 1);
-    return toPage(rows, limit, (u) => [u.createdAt.toISOString(), u.id], async () => {
-      const [c] = await this.db.select({ n: count() }).from(users);
-      return c?.n ?? 0;
-    });
+    return toPage(
+      rows,
+      limit,
+      (u) => [u.createdAt.toISOString(), u.id],
+      async () => {
+        const [c] = await this.db.select({ n: count() }).from(users);
+        return c?.n ?? 0;
+      },
+    );
   }
 
   async create(viewer: Viewer, raw: CreateUserInput): Promise<UserRow> {

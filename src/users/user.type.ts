@@ -6,9 +6,12 @@ import { Connection } from '../platform/graphql/relay.js';
 export const RoleEnum = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role]: K };
 registerEnumType(RoleEnum, {
   name: 'Role',
-  description: 'What a user does in the sales organisation; a user may hold several roles. Coarse permissions follow the role, record-level rules (P8, A2, C1) the record.',
+  description:
+    'What a user does in the sales organisation; a user may hold several roles. Coarse permissions follow the role, record-level rules (P8, A2, C1) the record.',
   valuesConfig: {
-    SALES: { description: '售前 / 业务员: finds and protects customers (P1, P7), records contacts and follow-ups, applies for intent and extensions, signs contracts.' },
+    SALES: {
+      description: '售前 / 业务员: finds and protects customers (P1, P7), records contacts and follow-ups, applies for intent and extensions, signs contracts.',
+    },
     AUDITOR: { description: '审核人员: reviews protection, intent and extension applications; approves or rejects them with a reason (A1–A3).' },
     AFTER_SALES: { description: '售后: manages formal customers handed over at signing (P6), their follow-ups, payments and delivery (C3).' },
     MANAGER: { description: '销售经理: sees the whole team’s customers, transfers custody (P9), terminates contracts, keeps the product catalogue.' },
@@ -18,7 +21,10 @@ registerEnumType(RoleEnum, {
 });
 
 /** A user as the API shows it (never the password hash). */
-@ObjectType({ description: 'A person who signs in. Anyone signed in sees the users named on records (custodian, author, decider, …); the list of all users is for ADMIN and MANAGER.' })
+@ObjectType({
+  description:
+    'A person who signs in. Anyone signed in sees the users named on records (custodian, author, decider, …); the list of all users is for ADMIN and MANAGER.',
+})
 export class User {
   @Field(() => ID, { description: 'The user’s id (a UUID): use it as toUserId, custodianId, applicantId or handlerId.' })
   id!: string;
@@ -57,7 +63,9 @@ export class UserConnection extends Connection(User, 'users') {}
 /** What a successful sign-in returns. */
 @ObjectType({ description: 'A successful sign-in: the bearer token and who it belongs to.' })
 export class AuthPayload {
-  @Field(() => String, { description: 'A bearer token: send it as `Authorization: Bearer <token>`. It works until expiresAt, or until the account is deactivated.' })
+  @Field(() => String, {
+    description: 'A bearer token: send it as `Authorization: Bearer <token>`. It works until expiresAt, or until the account is deactivated.',
+  })
   token!: string;
 
   @Field(() => Date, { description: 'When the token stops working (the server’s JWT_TTL after sign-in, 8 hours by default); sign in again then.' })

@@ -7,7 +7,7 @@
  * load the facts guards need, ask the pure machine for the next state, then write the snapshot,
  * state, version + 1, derived columns, deadline and one history row per transition.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Executor, Tx } from '../platform/db/client.js';
@@ -23,6 +23,7 @@ import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.j
 import type { Policy } from './policy/policy.js';
 import { allowedEvents, refusal } from './refusal.js';
 import { ReadModel } from './read-model.js';
+import { writeTransition } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
 
@@ -36,22 +37,6 @@ export interface ApplyResult<TRow> {
   row: TRow;
   from: string;
   to: string;
-}
-
-/** What one write changes: the next snapshot, its state, deadline and the history row's facts. */
-interface WriteSpec {
-  snapshot: AnyMachineSnapshot;
-  next: AnyMachineSnapshot;
-  machine: AnyStateMachine;
-  to: string;
-  machineVersion: number;
-  deadlineAt: Date | null;
-  deadlineEvent: string | null;
-  event: string;
-  actor: Actor;
-  reason: string | null;
-  payload: Record<string, unknown>;
-  now: Date;
 }
 
 export class WorkflowEngine {
@@ -139,10 +124,9 @@ export class WorkflowEngine {
     if (!locked) throw new NotFoundError(def.entityType, id);
     await this.versions.ensure(def, locked.machineVersion);
     if (options.expectedVersion != null && options.expectedVersion !== locked.version) {
-      throw new ConflictError(
-        `${def.entityType} ${id} has changed (version ${locked.version}, you had ${options.expectedVersion}); reload and retry`,
-        { currentVersion: locked.version },
-      );
+      throw new ConflictError(`${def.entityType} ${id} has changed (version ${locked.version}, you had ${options.expectedVersion}); reload and retry`, {
+        currentVersion: locked.version,
+      });
     }
     const from = locked.state;
     let row = locked;
@@ -202,7 +186,7 @@ export class WorkflowEngine {
       if (result) deadlineAt = result.deadlineAt;
     }
     const { type: _type, reason, ...params } = event;
-    return this.write(tx, def, row, {
+    return writeTransition(tx, def, row, {
       snapshot,
       next,
       machine: mv.machine,
@@ -219,56 +203,18 @@ export class WorkflowEngine {
   }
 
   /**
-   * The one place a workflow row's state is written: snapshot, state, version + 1, derived
-   * columns, deadline, and the history row (P10: derived-column changes as [before, after]).
-   */
-  private async write<TRow extends WorkflowRow, TFacts>(tx: Tx, def: WorkflowDefinition<TRow, TFacts>, row: TRow, w: WriteSpec): Promise<TRow> {
-    const derived: Record<string, unknown> = def.derive(w.next, w.to);
-    const before: Record<string, unknown> = def.derive(w.snapshot, row.state);
-    const changes = Object.fromEntries(
-      Object.entries(derived)
-        .filter(([k, v]) => before[k] !== v)
-        .map(([k, v]) => [k, [before[k] ?? null, v ?? null]]),
-    );
-    const values = {
-      state: w.to,
-      snapshot: w.machine.getPersistedSnapshot(w.next) as Record<string, unknown>,
-      version: row.version + 1,
-      machineVersion: w.machineVersion,
-      deadlineAt: w.deadlineAt,
-      deadlineEvent: w.deadlineEvent,
-      updatedAt: w.now,
-      ...derived,
-    };
-    const unchanged = and(eq(def.table.id, row.id), eq(def.table.version, row.version));
-    const [updated] = workflowRows<TRow>(await tx.update(def.table).set(values).where(unchanged).returning());
-    if (!updated) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
-    await tx.insert(transitions).values({
-      entityType: def.entityType,
-      entityId: row.id,
-      machine: def.name,
-      machineVersion: w.machineVersion,
-      event: w.event,
-      fromState: row.state,
-      toState: w.to,
-      actorId: w.actor.id,
-      reason: w.reason,
-      payload: {
-        ...w.payload,
-        ...(Object.keys(changes).length > 0 && { changes }),
-        ...(w.deadlineAt !== row.deadlineAt && { deadlineAt: w.deadlineAt?.toISOString() ?? null }),
-      },
-      createdAt: w.now,
-    });
-    return updated;
-  }
-
-  /**
    * P11: moves a locked row onto another machine version, into `to` (a state of that version),
    * recorded as a MIGRATE transition. A running term is kept when the state keeps the same term;
    * otherwise the new state's term starts now.
    */
-  async migrateIn<TRow extends WorkflowRow, TFacts>(tx: Tx, def: WorkflowDefinition<TRow, TFacts>, row: TRow, target: MachineVersion, to: string, actor: Actor): Promise<TRow> {
+  async migrateIn<TRow extends WorkflowRow, TFacts>(
+    tx: Tx,
+    def: WorkflowDefinition<TRow, TFacts>,
+    row: TRow,
+    target: MachineVersion,
+    to: string,
+    actor: Actor,
+  ): Promise<TRow> {
     const now = this.clock();
     const old = this.versions.machineOf(def, row);
     const snapshot = this.restore(old, row);
@@ -276,7 +222,7 @@ export class WorkflowEngine {
     const before = stateDeadline(old.machine, row.state);
     const after = stateDeadline(target.machine, to);
     const keep = to === row.state && before?.term === after?.term && before?.event === after?.event;
-    return this.write(tx, def, row, {
+    return writeTransition(tx, def, row, {
       snapshot,
       next,
       machine: target.machine,
@@ -297,14 +243,25 @@ export class WorkflowEngine {
   }
 
   /** Whether the machine would accept this event on the row as it is now (given facts, no I/O). */
-  accepts<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow, event: EngineEvent, actor: Actor, facts: TFacts = def.noFacts): boolean {
+  accepts<TRow extends WorkflowRow, TFacts>(
+    def: WorkflowDefinition<TRow, TFacts>,
+    row: TRow,
+    event: EngineEvent,
+    actor: Actor,
+    facts: TFacts = def.noFacts,
+  ): boolean {
     const now = this.project(def, row);
     const snapshot = this.restore(this.versions.machineOf(def, now), now);
     return isLegal(snapshot, { ...event, actor, facts, at: this.clock().toISOString() });
   }
 
   /** The facts the guards would read for this actor and event on this row now (outside any lock; every fact when offering). */
-  facts<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow, actor: Actor, event: EngineEvent = { type: OFFER_EVENT }): Promise<TFacts> {
+  facts<TRow extends WorkflowRow, TFacts>(
+    def: WorkflowDefinition<TRow, TFacts>,
+    row: TRow,
+    actor: Actor,
+    event: EngineEvent = { type: OFFER_EVENT },
+  ): Promise<TFacts> {
     const request = { executor: this.database.db, row, actor, event, now: this.clock(), policy: this.policy(), read: this.read(def) };
     return def.facts(request);
   }

@@ -5,16 +5,7 @@
  * written once, in its rule file; nothing here knows any feature.
  */
 import { assign, setup, type AnyMachineSnapshot } from 'xstate';
-import type {
-  ContextUpdate,
-  Effect,
-  FactsRequest,
-  GuardRule,
-  Rule,
-  RuleEvent,
-  TermFn,
-  WorkflowInvariants,
-} from './definition.js';
+import type { ContextUpdate, Effect, FactsRequest, GuardRule, Rule, RuleEvent, TermFn, WorkflowInvariants } from './definition.js';
 import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { MachineImplementation, WorkflowDocument } from './document.js';
 import { invariant } from '../platform/invariant.js';

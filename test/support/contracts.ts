@@ -18,6 +18,10 @@ export async function draftContract(app: TestApp, customerId: string, token: str
   const reserved = await app.ok(`mutation($c: ID!) { reserveContract(customerId: $c) { id number } }`, { c: customerId }, token);
   const id = reserved.reserveContract.id as string;
   await app.ok(`mutation($id: ID!, $i: ContractInput!) { updateContract(id: $id, input: $i) { state } }`, { id, i: COMPLETE }, token);
-  await app.ok(`mutation($id: ID!, $l: ContractLineInput!) { addContractLine(contractId: $id, input: $l) { id } }`, { id, l: { description: '中央空调机组', quantity: '1', unitPrice } }, token);
+  await app.ok(
+    `mutation($id: ID!, $l: ContractLineInput!) { addContractLine(contractId: $id, input: $l) { id } }`,
+    { id, l: { description: '中央空调机组', quantity: '1', unitPrice } },
+    token,
+  );
   return { id, number: reserved.reserveContract.number as string };
 }

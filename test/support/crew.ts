@@ -67,7 +67,13 @@ export async function crewCustomer(app: TestApp, crew: Crew, username: string): 
 }
 
 /** The customer's one pending application of a kind. */
-export async function crewPendingApplication(app: TestApp, crew: Crew, customerId: string, kind: ApplicationKind = 'PROTECTION', auditor = 'auditor1'): Promise<string> {
+export async function crewPendingApplication(
+  app: TestApp,
+  crew: Crew,
+  customerId: string,
+  kind: ApplicationKind = 'PROTECTION',
+  auditor = 'auditor1',
+): Promise<string> {
   const page = await app.services.applications.list(crew.viewer(auditor), { customerId, kind, status: 'PENDING' }, 'OLDEST_FIRST', { first: 2 });
   expect(page.nodes, `one pending ${kind} application`).toHaveLength(1);
   return page.nodes[0]?.id ?? '';

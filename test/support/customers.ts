@@ -1,6 +1,27 @@
 /** Builders for customer tests: a valid input and the common GraphQL documents. */
 let n = 0;
-const TRADE = ['春意', '华力', '金鼎', '远航', '博瑞', '恒通', '嘉禾', '瑞丰', '鼎盛', '汇智', '海纳', '天成', '宏图', '盛世', '永昌', '万达', '信达', '安泰', '兴隆', '同创'];
+const TRADE = [
+  '春意',
+  '华力',
+  '金鼎',
+  '远航',
+  '博瑞',
+  '恒通',
+  '嘉禾',
+  '瑞丰',
+  '鼎盛',
+  '汇智',
+  '海纳',
+  '天成',
+  '宏图',
+  '盛世',
+  '永昌',
+  '万达',
+  '信达',
+  '安泰',
+  '兴隆',
+  '同创',
+];
 
 /** A valid CreateCustomerInput with a fresh trade name and phone numbers. */
 export function customerInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -46,7 +67,9 @@ export async function sendCustomer(app: TestApp, id: string, event: Record<strin
 
 /** The customer's pending application of a kind (the one createCustomer opened, for PROTECTION). */
 export async function pendingApplication(app: TestApp, customerId: string, kind = 'PROTECTION') {
-  const page = await app.services.applications.list(await viewerFor(app, 'auditor1'), { customerId, kind: kind as never, status: 'PENDING' }, 'OLDEST_FIRST', { first: 1 });
+  const page = await app.services.applications.list(await viewerFor(app, 'auditor1'), { customerId, kind: kind as never, status: 'PENDING' }, 'OLDEST_FIRST', {
+    first: 1,
+  });
   const row = page.nodes[0];
   if (!row) throw new Error(`no pending ${kind} application for ${customerId}`);
   return row;

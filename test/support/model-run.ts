@@ -123,7 +123,8 @@ class ModelReplay<C, E extends ModelEvent, W, I extends { id: string }> {
     try {
       if (wholeUnitPassed(unit)) await this.expectCoverage();
       // Issue 7: every instance ran on the published version, and its history says so.
-      if (this.replayed.created > 0) expect(await machineVersionsUsed(this.context.app, this.name)).toEqual({ instances: [PUBLISHED_VERSION], history: [PUBLISHED_VERSION] });
+      if (this.replayed.created > 0)
+        expect(await machineVersionsUsed(this.context.app, this.name)).toEqual({ instances: [PUBLISHED_VERSION], history: [PUBLISHED_VERSION] });
     } finally {
       await this.ctx?.app.close();
     }
@@ -149,7 +150,9 @@ class ModelReplay<C, E extends ModelEvent, W, I extends { id: string }> {
     const instance = await this.driver.create(this.context, start);
     this.replayed.created += 1;
     expect(await this.rowOf(instance.id), 'created').toMatchObject({ state: start.state, version: 1, machineVersion: PUBLISHED_VERSION });
-    expect(await this.historyOf(instance.id), 'created: CREATE').toMatchObject([{ event: 'CREATE', fromState: null, toState: start.state, machineVersion: PUBLISHED_VERSION }]);
+    expect(await this.historyOf(instance.id), 'created: CREATE').toMatchObject([
+      { event: 'CREATE', fromState: null, toState: start.state, machineVersion: PUBLISHED_VERSION },
+    ]);
     await this.driver.expectState?.(this.context, instance, start, 'created');
     return instance;
   }
@@ -210,8 +213,14 @@ class ModelReplay<C, E extends ModelEvent, W, I extends { id: string }> {
       .from(transitions)
       .where(and(eq(transitions.entityType, this.name), inArray(transitions.entityId, this.replayed.instances), ne(transitions.event, 'CREATE')));
     const taken = new Set(history.map((h) => transitionKey(h.fromState ?? '', h.event, h.toState)));
-    expect(this.model.declared.filter((t) => !taken.has(t)), 'transitions never taken on the database').toEqual([]);
-    expect([...taken].filter((t) => !this.model.declared.includes(t)), 'transitions the machine does not declare').toEqual([]);
+    expect(
+      this.model.declared.filter((t) => !taken.has(t)),
+      'transitions never taken on the database',
+    ).toEqual([]);
+    expect(
+      [...taken].filter((t) => !this.model.declared.includes(t)),
+      'transitions the machine does not declare',
+    ).toEqual([]);
     await this.driver.coverage?.(this.context, this.replayed.instances);
   }
 }
@@ -226,7 +235,10 @@ function modelChecks<C, E extends ModelEvent, W>(model: MachineModel<C, E, W>): 
   if (model.spec.cover === 'edges') {
     it('should walk every edge of the model graph (every accepted event at every vertex) in the generated paths', () => {
       expect(model.graphEdges.length).toBeGreaterThan(0);
-      expect(model.graphEdges.filter((e) => !model.pathEdges.has(e)), 'edges no path walks').toEqual([]);
+      expect(
+        model.graphEdges.filter((e) => !model.pathEdges.has(e)),
+        'edges no path walks',
+      ).toEqual([]);
     });
   }
 

@@ -14,7 +14,15 @@
  * Legality is `isLegal` (enabled transitions), as the engine decides it: `snapshot.can` is false
  * for a targetless transition without actions, which is still a legal event.
  */
-import { fromTransition, initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type TransitionSnapshot } from 'xstate';
+import {
+  fromTransition,
+  initialTransition,
+  transition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  type TransitionSnapshot,
+} from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
 import type { Actor } from '../../src/workflow/actor.js';
 import { isLegal, statePath, type GuardRule, type WorkflowDocument } from './machines.js';
@@ -193,7 +201,11 @@ function nameOf<C, E extends ModelEvent, W>(spec: ModelSpec<C, E, W>, start: Sta
   return rules.length > 0 ? `${walk} (${rules.join(', ')})` : walk;
 }
 
-function toPath<C, E extends ModelEvent, W>(spec: ModelSpec<C, E, W>, origin: ModelPath<C, E, W>['origin'], path: StatePath<TransitionSnapshot<State<C, W>>, E>): ModelPath<C, E, W> {
+function toPath<C, E extends ModelEvent, W>(
+  spec: ModelSpec<C, E, W>,
+  origin: ModelPath<C, E, W>['origin'],
+  path: StatePath<TransitionSnapshot<State<C, W>>, E>,
+): ModelPath<C, E, W> {
   const [init, ...moves] = path.steps;
   if (!init || init.event.type !== 'xstate.init') throw new Error('a generated path starts with xstate.init');
   let from = init.state.context;
@@ -286,7 +298,9 @@ function probesOf<C, E extends ModelEvent, W>(spec: ModelSpec<C, E, W>, vertices
     if (!prefix) throw new Error(`no path to ${vertexKey(vertex)}`);
     const described = (e: E) => spec.situation?.(vertex, e) ?? '';
     const entries = (list: string[]) => [...new Set(list)].sort();
-    const situation = spec.situation ? JSON.stringify([vertex.state, entries(accepted.map(described)), entries(refused.map((r) => JSON.stringify([described(r.event), r.expected])))]) : vertexKey(vertex);
+    const situation = spec.situation
+      ? JSON.stringify([vertex.state, entries(accepted.map(described)), entries(refused.map((r) => JSON.stringify([described(r.event), r.expected])))])
+      : vertexKey(vertex);
     const known = bySituation.get(situation);
     if (known && known.prefix.steps.length <= prefix.steps.length) continue;
     const rules = sortRules(refused.flatMap((r) => (r.expected.rule ? [r.expected.rule] : [])));

@@ -55,7 +55,14 @@ export function replace(value: unknown): Replacement {
 export function contextOf(name: WorkflowName, terms?: readonly string[]): ValidationContext {
   const def = workflows[name];
   const reference = registry.current(def).machine;
-  return { name: def.name, implementation: def.implementation, reference, guardRules: def.guardRules, invariants: def.invariants, terms: terms ?? Object.keys(def.terms) };
+  return {
+    name: def.name,
+    implementation: def.implementation,
+    reference,
+    guardRules: def.guardRules,
+    invariants: def.invariants,
+    terms: terms ?? Object.keys(def.terms),
+  };
 }
 
 /** A deep copy of a workflow's repository document. */

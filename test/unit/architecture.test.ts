@@ -110,7 +110,13 @@ function importsOf(file: SourceFile, exists: (path: string) => boolean = onDisk)
   const found: Import[] = [];
   const add = (node: ts.Node, literal: ts.Expression | undefined, typeOnly: boolean) => {
     if (!literal || !ts.isStringLiteralLike(literal)) return;
-    found.push({ from: file, line: lineOf(file, node.getStart()), specifier: literal.text, target: resolveSpecifier(file.path, literal.text, exists), typeOnly });
+    found.push({
+      from: file,
+      line: lineOf(file, node.getStart()),
+      specifier: literal.text,
+      target: resolveSpecifier(file.path, literal.text, exists),
+      typeOnly,
+    });
   };
   walk(file.ast, (node) => {
     if (ts.isImportDeclaration(node)) add(node, node.moduleSpecifier, isTypeOnlyImport(node));
@@ -208,7 +214,8 @@ function cycleWithin(component: string[], edges: Map<string, Import[]>): Import[
   return path;
 }
 
-type FunctionLike = ts.FunctionDeclaration | ts.MethodDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.ConstructorDeclaration | ts.AccessorDeclaration;
+type FunctionLike =
+  ts.FunctionDeclaration | ts.MethodDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.ConstructorDeclaration | ts.AccessorDeclaration;
 
 function isFunctionLike(node: ts.Node): node is FunctionLike {
   return (
@@ -278,7 +285,8 @@ function functionSizeViolations(files: readonly SourceFile[]): string[] {
       if (!isFunctionLike(node) || !node.body) return;
       const first = lineOf(file, node.body.getStart());
       const lines = lineOf(file, node.body.getEnd()) - first + 1;
-      if (lines > MAX_FUNCTION_LINES) violations.push(`${file.path}:${first} [function-size] ${functionName(node)} spans ${lines} lines, at most ${MAX_FUNCTION_LINES}`);
+      if (lines > MAX_FUNCTION_LINES)
+        violations.push(`${file.path}:${first} [function-size] ${functionName(node)} spans ${lines} lines, at most ${MAX_FUNCTION_LINES}`);
     });
   }
   return violations;
@@ -289,7 +297,9 @@ function uncommentedCastViolations(casts: readonly { at: string; commented: bool
 }
 
 function extensionViolations(imports: readonly Import[]): string[] {
-  return imports.filter((i) => i.specifier.startsWith('.') && !/\.(js|json)$/u.test(i.specifier)).map((i) => `${i.from.path}:${i.line} [import-extension] '${i.specifier}' must end in .js`);
+  return imports
+    .filter((i) => i.specifier.startsWith('.') && !/\.(js|json)$/u.test(i.specifier))
+    .map((i) => `${i.from.path}:${i.line} [import-extension] '${i.specifier}' must end in .js`);
 }
 
 function layeringViolations(imports: readonly Import[]): string[] {
@@ -324,7 +334,10 @@ describe('architecture', () => {
 
   describe('casts', () => {
     it(`should have at most ${MAX_CASTS} \`as never\` / \`as unknown as\` in all of src/`, () => {
-      expect(casts.length, `[casts] ${casts.length} silencing casts, at most ${MAX_CASTS}: type them instead\n${casts.map((c) => c.at).join('\n')}`).toBeLessThanOrEqual(MAX_CASTS);
+      expect(
+        casts.length,
+        `[casts] ${casts.length} silencing casts, at most ${MAX_CASTS}: type them instead\n${casts.map((c) => c.at).join('\n')}`,
+      ).toBeLessThanOrEqual(MAX_CASTS);
     });
 
     it('should say why beside each of them (a comment on the same or the previous line)', () => {
@@ -338,7 +351,11 @@ describe('architecture', () => {
     });
 
     it('should place every file under src/ in a layer', () => {
-      expect(sources.filter((f) => layerOf(f.path).kind === 'outside').map((f) => `${f.path}:1 [layering] not in platform/, workflow/, a feature or the composition root`)).toEqual([]);
+      expect(
+        sources
+          .filter((f) => layerOf(f.path).kind === 'outside')
+          .map((f) => `${f.path}:1 [layering] not in platform/, workflow/, a feature or the composition root`),
+      ).toEqual([]);
     });
 
     it('should import only downward: platform ← workflow ← features (public modules across features) ← composition root', () => {
@@ -357,11 +374,21 @@ describe('architecture', () => {
   describe('the checks themselves', () => {
     const a = parse(
       'src/users/a.ts',
-      ["import { b } from './b.js';", "import type { W } from '../customers/customer.workflow.js';", "import { s } from '../services.js';", 'export const a = b as never;'].join('\n'),
+      [
+        "import { b } from './b.js';",
+        "import type { W } from '../customers/customer.workflow.js';",
+        "import { s } from '../services.js';",
+        'export const a = b as never;',
+      ].join('\n'),
     );
     const b = parse(
       'src/users/b.ts',
-      ["import { a } from './a';", '// the wire format is a number', 'export const b = a as unknown as number;', "const s = '// not a comment'; const t = s as never;"].join('\n'),
+      [
+        "import { a } from './a';",
+        '// the wire format is a number',
+        'export const b = a as unknown as number;',
+        "const s = '// not a comment'; const t = s as never;",
+      ].join('\n'),
     );
     const known = new Set(['src/users/a.ts', 'src/users/b.ts', 'src/customers/customer.workflow.ts', 'src/services.ts']);
     const fakeImports = [a, b].flatMap((f) => importsOf(f, (p) => known.has(p)));
@@ -384,7 +411,9 @@ describe('architecture', () => {
       const body = Array.from({ length: MAX_FUNCTION_LINES - 2 }, (_, i) => `  const x${i} = ${i};`);
       const fits = parse('src/users/fits.ts', ['export function fits() {', ...body, '}'].join('\n'));
       const over = parse('src/users/over.ts', ['export const over = () => {', ...body, '  return 0;', '};'].join('\n'));
-      expect(functionSizeViolations([fits, over])).toEqual([`src/users/over.ts:1 [function-size] over spans ${MAX_FUNCTION_LINES + 1} lines, at most ${MAX_FUNCTION_LINES}`]);
+      expect(functionSizeViolations([fits, over])).toEqual([
+        `src/users/over.ts:1 [function-size] over spans ${MAX_FUNCTION_LINES + 1} lines, at most ${MAX_FUNCTION_LINES}`,
+      ]);
     });
   });
 });

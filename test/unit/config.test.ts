@@ -5,7 +5,16 @@ describe('config', () => {
   describe('defaults', () => {
     it('should serve on 4000 with PGlite under ./data and demo data', () => {
       const c = parseConfig({});
-      expect(c).toMatchObject({ port: 4000, databaseUrl: undefined, dataDir: './data', seedDemo: true, logLevel: 'info', maxQueryDepth: 10, maxBodyBytes: 1_048_576, sweepIntervalMs: 30_000 });
+      expect(c).toMatchObject({
+        port: 4000,
+        databaseUrl: undefined,
+        dataDir: './data',
+        seedDemo: true,
+        logLevel: 'info',
+        maxQueryDepth: 10,
+        maxBodyBytes: 1_048_576,
+        sweepIntervalMs: 30_000,
+      });
     });
 
     it('should not seed demo data on PostgreSQL unless SEED_DEMO=true', () => {

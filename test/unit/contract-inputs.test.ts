@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { contractChanges, contractLineInput, contractLineList, deliveryStatusInput, paymentInput, productChanges, productInput } from '../../src/contracts/contract.validation.js';
+import {
+  contractChanges,
+  contractLineInput,
+  contractLineList,
+  deliveryStatusInput,
+  paymentInput,
+  productChanges,
+  productInput,
+} from '../../src/contracts/contract.validation.js';
 import type { ProductRow } from '../../src/platform/db/schema.js';
 import { validate, type Validated } from '../../src/platform/validation.js';
 
@@ -72,7 +80,10 @@ describe('contract inputs', () => {
     });
 
     it('should report several lines by index, and want at least one', () => {
-      const lines = [{ description: '配件', quantity: '1', unitPrice: '1' }, { description: '机组', quantity: '1.0001' }];
+      const lines = [
+        { description: '配件', quantity: '1', unitPrice: '1' },
+        { description: '机组', quantity: '1.0001' },
+      ];
       expect(Object.keys(fields(validate(contractLineList(catalogue), lines, { root: 'lines' })))).toEqual(['lines.1.quantity', 'lines.1.unitPrice']);
       expect(fields(validate(contractLineList(catalogue), [], { root: 'lines' }))).toEqual({ lines: 'give at least one line' });
     });
@@ -82,10 +93,12 @@ describe('contract inputs', () => {
     const now = new Date('2026-11-23T00:00:00Z');
 
     it('should take the amount in cents and clear a blank account', () => {
-      expect(validate(paymentInput({ now, isActiveUser: () => true }), { amount: '10.5', paidAt: now, method: 'CASH', account: ' ', handlerId: 'u1' })).toEqual({
-        ok: true,
-        value: { amount: 1050n, paidAt: now, method: 'CASH', account: null, handlerId: 'u1' },
-      });
+      expect(validate(paymentInput({ now, isActiveUser: () => true }), { amount: '10.5', paidAt: now, method: 'CASH', account: ' ', handlerId: 'u1' })).toEqual(
+        {
+          ok: true,
+          value: { amount: 1050n, paidAt: now, method: 'CASH', account: null, handlerId: 'u1' },
+        },
+      );
     });
 
     it('should refuse nothing paid, a future date, an unknown method and an inactive handler at once', () => {

@@ -91,10 +91,25 @@ const otherSales = (snapshot: CustomerSnapshot): Actor => user(snapshot.context.
 
 /** Variants of a passing event that break exactly one guard and keep the others passing. */
 const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot) => CustomerEvent[]> = {
-  isSales: (e) => [{ ...e, actor: user('manager1') }, { ...e, actor: user('auditor1') }],
-  isCustodian: (e, s) => [{ ...e, actor: otherSales(s) }, { ...e, actor: user('manager1') }, { ...e, actor: SYSTEM_SWEEPER }],
-  isManager: (e) => [{ ...e, actor: user('sales2') }, { ...e, actor: SYSTEM_SWEEPER }],
-  hasReason: (e) => [{ ...e, reason: undefined }, { ...e, reason: null }, { ...e, reason: '' }, { ...e, reason: '  x  ' }],
+  isSales: (e) => [
+    { ...e, actor: user('manager1') },
+    { ...e, actor: user('auditor1') },
+  ],
+  isCustodian: (e, s) => [
+    { ...e, actor: otherSales(s) },
+    { ...e, actor: user('manager1') },
+    { ...e, actor: SYSTEM_SWEEPER },
+  ],
+  isManager: (e) => [
+    { ...e, actor: user('sales2') },
+    { ...e, actor: SYSTEM_SWEEPER },
+  ],
+  hasReason: (e) => [
+    { ...e, reason: undefined },
+    { ...e, reason: null },
+    { ...e, reason: '' },
+    { ...e, reason: '  x  ' },
+  ],
   notCoolingDown: (e) => [{ ...e, facts: { ...e.facts, coolingDownUntil: '2026-11-26T02:00:00.000Z' } }],
   underHoldingCap: (e) => [{ ...e, facts: { ...e.facts, holding: 5, maxHolding: 5 } }],
   underDailyClaimLimit: (e) => [{ ...e, facts: { ...e.facts, claimsToday: 3, dailyClaimLimit: 3 } }],
@@ -107,7 +122,10 @@ const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot
     const { via: _via, ...rest } = e as CustomerEvent & { via?: string };
     return [rest as CustomerEvent, { ...rest, via: 'application' } as CustomerEvent];
   },
-  isSystem: (e) => [{ ...e, actor: user('manager1') }, { ...e, actor: user('sales1') }],
+  isSystem: (e) => [
+    { ...e, actor: user('manager1') },
+    { ...e, actor: user('sales1') },
+  ],
 };
 
 describe('customerMachine', () => {
@@ -135,7 +153,10 @@ describe('customerMachine', () => {
           const at = `${label} ${event.type}`;
           expect(b.value, at).toEqual(a.value);
           expect(b.context, at).toEqual(a.context);
-          expect(actionsB.map((x) => x.type), at).toEqual(actionsA.map((x) => x.type));
+          expect(
+            actionsB.map((x) => x.type),
+            at,
+          ).toEqual(actionsA.map((x) => x.type));
           expect(b === restored, at).toBe(a === snapshot);
           expect(isLegal(restored, event), at).toBe(isLegal(snapshot, event));
         }
@@ -263,7 +284,9 @@ describe('customerMachine', () => {
         }
         const custodian = snapshot.context.custodianId;
         if (isUsername(custodian)) {
-          expect(transition(customerMachine, snapshot, { type: 'ABANDON', actor: user(custodian), facts: NO_FACTS, reason: '不再跟进此客户' })[0]).toBe(snapshot);
+          expect(transition(customerMachine, snapshot, { type: 'ABANDON', actor: user(custodian), facts: NO_FACTS, reason: '不再跟进此客户' })[0]).toBe(
+            snapshot,
+          );
         }
       }
     });

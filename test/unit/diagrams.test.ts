@@ -19,7 +19,10 @@ describe('generated docs', () => {
     const customer = allWorkflowDescriptions().find((d) => d.name === 'customer');
     expect(customer?.transitions.filter((t) => t.from === 'formal' && t.to === 'pool')).toEqual([]);
     for (const s of customer?.states.filter((x) => x.deadline) ?? []) {
-      expect(customer?.transitions.some((t) => t.from === s.path && t.event === s.deadline?.event && t.to !== s.path), s.path).toBe(true);
+      expect(
+        customer?.transitions.some((t) => t.from === s.path && t.event === s.deadline?.event && t.to !== s.path),
+        s.path,
+      ).toBe(true);
     }
   });
 });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isEmail,
-  isPostcode,
-  normalizeLandline,
-  normalizeMobile,
-  normalizePhone,
-  phoneKey,
-} from '../../src/customers/rules/e5-formats.js';
+import { isEmail, isPostcode, normalizeLandline, normalizeMobile, normalizePhone, phoneKey } from '../../src/customers/rules/e5-formats.js';
 
 describe('formats', () => {
   describe('E5 normalizeMobile', () => {
@@ -124,12 +117,9 @@ describe('formats', () => {
   });
 
   describe('isEmail', () => {
-    it.each(['sales@chunyi.com', 'li.ming+crm@mail.163.com', 'A_B-c@sub.example.com.cn', ' zhang@qq.com '])(
-      'should accept %j',
-      (input) => {
-        expect(isEmail(input)).toBe(true);
-      },
-    );
+    it.each(['sales@chunyi.com', 'li.ming+crm@mail.163.com', 'A_B-c@sub.example.com.cn', ' zhang@qq.com '])('should accept %j', (input) => {
+      expect(isEmail(input)).toBe(true);
+    });
 
     it.each([
       'sales',

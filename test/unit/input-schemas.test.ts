@@ -20,7 +20,14 @@ function fields<T>(result: Validated<T>): Record<string, string> {
 describe('input schemas', () => {
   describe('customer fields (E1, E3, E5)', () => {
     it('should clean a new customer and derive its duplicate keys', () => {
-      const result = validate(customerFields, { ...customer, name: ' 靖江市 春意空调有限公司 ', phone: '+86 523 8412 0001', postcode: ' 214500 ', region: ' ', source: null });
+      const result = validate(customerFields, {
+        ...customer,
+        name: ' 靖江市 春意空调有限公司 ',
+        phone: '+86 523 8412 0001',
+        postcode: ' 214500 ',
+        region: ' ',
+        source: null,
+      });
       expect(result).toEqual({
         ok: true,
         value: { ...customer, phone: '0523-84120001', postcode: '214500', region: null, tradeName: '春意', phoneKey: '052384120001' },
@@ -39,7 +46,11 @@ describe('input schemas', () => {
     });
 
     it('should say what is wrong with each format', () => {
-      const result = validate(customerFields, { ...customer, name: '春意', phone: '12345', postcode: '2145', email: 'x', fax: '1', website: 'no' }, { root: 'input' });
+      const result = validate(
+        customerFields,
+        { ...customer, name: '春意', phone: '12345', postcode: '2145', email: 'x', fax: '1', website: 'no' },
+        { root: 'input' },
+      );
       expect(fields(result)).toEqual({
         'input.name': expect.stringContaining('full registered name'),
         'input.phone': expect.stringContaining('mobile'),

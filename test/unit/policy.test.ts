@@ -239,10 +239,7 @@ describe('policy (P11)', () => {
     });
 
     it('should throw a PolicyError listing every problem of an invalid file', () => {
-      const path = file(
-        'invalid.json',
-        JSON.stringify({ customer: { prospectTerm: 'thirty days' }, calendar: { holidays: ['2026-02-30'] } }),
-      );
+      const path = file('invalid.json', JSON.stringify({ customer: { prospectTerm: 'thirty days' }, calendar: { holidays: ['2026-02-30'] } }));
       expect(() => loadPolicyFile(path)).toThrow(PolicyError);
       try {
         loadPolicyFile(path);

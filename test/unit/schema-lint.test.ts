@@ -28,7 +28,9 @@ function lint(stdin?: string): { status: number | null; errors: LintError[] } {
 function withoutDescriptionOf(typeName: string, fieldName: string): string {
   const ast = visit(parse(committed), {
     ObjectTypeDefinition: (node) =>
-      node.name.value === typeName ? { ...node, fields: node.fields?.map((f) => (f.name.value === fieldName ? { ...f, description: undefined } : f)) } : undefined,
+      node.name.value === typeName
+        ? { ...node, fields: node.fields?.map((f) => (f.name.value === fieldName ? { ...f, description: undefined } : f)) }
+        : undefined,
   });
   return print(ast);
 }

@@ -18,7 +18,16 @@ describe('validation', () => {
     });
 
     it('should report every problem by dotted path under the root', () => {
-      const result = validate(input, { contacts: [{ name: 'L', kind: 'PHONE' }, { name: 'Wang', kind: 'MAIL' }] }, { root: 'input' });
+      const result = validate(
+        input,
+        {
+          contacts: [
+            { name: 'L', kind: 'PHONE' },
+            { name: 'Wang', kind: 'MAIL' },
+          ],
+        },
+        { root: 'input' },
+      );
       expect(result).toEqual({
         ok: false,
         problems: [
@@ -102,7 +111,13 @@ describe('validation', () => {
 
   describe('toFieldErrors', () => {
     it('should keep the first message per path', () => {
-      expect(toFieldErrors([{ path: 'a', message: '1' }, { path: 'a', message: '2' }, { path: 'b', message: '3' }])).toEqual({ a: '1', b: '3' });
+      expect(
+        toFieldErrors([
+          { path: 'a', message: '1' },
+          { path: 'a', message: '2' },
+          { path: 'b', message: '3' },
+        ]),
+      ).toEqual({ a: '1', b: '3' });
     });
   });
 });

@@ -35,7 +35,9 @@ describe('workflow documents (issue 7)', () => {
       { path: 'states.pending.on', message: 'the product sends `LAPSE` in `pending`; it must stay accepted there' },
     ]);
     expect(validate('application', [])).toEqual([{ path: '', message: 'must be a JSON object with id, initial, events and states' }]);
-    expect(validate('application', { ...copy('application'), id: 'other' })).toEqual([{ path: 'id', message: 'must be "application" (targets such as #application.x refer to it)' }]);
+    expect(validate('application', { ...copy('application'), id: 'other' })).toEqual([
+      { path: 'id', message: 'must be "application" (targets such as #application.x refer to it)' },
+    ]);
   });
 
   it('should refuse a final state with transitions and a reserved input name', () => {
@@ -49,14 +51,30 @@ describe('workflow documents (issue 7)', () => {
   });
 
   it('should know which workflows have timed states (what the sweeper sweeps)', () => {
-    expect(Object.entries(defs).filter(([, d]) => registry.isTimed(d)).map(([n]) => n)).toEqual(['customer']);
+    expect(
+      Object.entries(defs)
+        .filter(([, d]) => registry.isTimed(d))
+        .map(([n]) => n),
+    ).toEqual(['customer']);
   });
 
   it('should list leaf states and the occupied states a version strands', () => {
     const doc = copy('customer');
     expect(leafPaths(doc)).toEqual(['pool', 'prospect.pendingAudit', 'prospect.rejected', 'prospect.protected', 'intent', 'formal']);
-    expect(occupancyProblems(doc, [{ state: 'prospect.onHold', count: 3 }, { state: 'pool', count: 9 }], {})).toEqual([
-      { path: 'stateMapping.prospect.onHold', message: '3 live instance(s) are in `prospect.onHold`, which this version removes; map it to a state of the new version' },
+    expect(
+      occupancyProblems(
+        doc,
+        [
+          { state: 'prospect.onHold', count: 3 },
+          { state: 'pool', count: 9 },
+        ],
+        {},
+      ),
+    ).toEqual([
+      {
+        path: 'stateMapping.prospect.onHold',
+        message: '3 live instance(s) are in `prospect.onHold`, which this version removes; map it to a state of the new version',
+      },
     ]);
     expect(occupancyProblems(doc, [{ state: 'prospect.onHold', count: 3 }], { 'prospect.onHold': 'prospect.protected' })).toEqual([]);
   });

@@ -82,9 +82,7 @@ function isRegionPhrase(text: string): boolean {
 
 /** 春意空调(靖江)有限公司 → 春意空调有限公司; other bracketed text, such as (有限合伙), stays. */
 function dropBracketedRegions(name: string): string {
-  return name.replace(BRACKETED, (_whole: string, inner: string) =>
-    inner === GROUP || isRegionPhrase(inner) ? '' : `(${inner})`,
-  );
+  return name.replace(BRACKETED, (_whole: string, inner: string) => (inner === GROUP || isRegionPhrase(inner) ? '' : `(${inner})`));
 }
 
 /** 春意空调有限公司靖江分公司 → 春意空调有限公司. */

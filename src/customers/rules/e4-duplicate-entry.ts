@@ -26,7 +26,10 @@ export function duplicateKeys(tradeName: string | null, phoneKeys: readonly stri
 
 /** SQL: the customer has this phone, or one of its contacts has it as mobile or landline. */
 function phoneMatches(keys: readonly string[]): SQL {
-  const list = sql.join(keys.map((k) => sql`${k}`), sql`, `);
+  const list = sql.join(
+    keys.map((k) => sql`${k}`),
+    sql`, `,
+  );
   const landline = sql`regexp_replace(coalesce(${contacts.landline}, ''), '[^0-9]', '', 'g')`;
   return sql`(${inArray(customers.phoneKey, [...keys])} or exists (select 1 from ${contacts} where ${contacts.customerId} = ${customers.id} and (${inArray(contacts.mobile, [...keys])} or ${landline} in (${list}))))`;
 }

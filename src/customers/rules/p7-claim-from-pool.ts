@@ -29,7 +29,12 @@ async function caps(request: FactsRequest<CustomerRow>) {
   if (p.maxCustomersPerSales === null && p.dailyClaimLimit === null) return { maxHolding: null, dailyClaimLimit: null };
   // Serialise one person's claims, so simultaneous claims cannot all pass the cap. Locks only
   // that person's user row: other people's claims are not affected.
-  if (event.type === 'CLAIM' || event.type === 'TRANSFER') await executor.select({ id: users.id }).from(users).where(eq(users.id, holderOf(request))).for('update');
+  if (event.type === 'CLAIM' || event.type === 'TRANSFER')
+    await executor
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.id, holderOf(request)))
+      .for('update');
   let holding = 0;
   if (p.maxCustomersPerSales !== null) {
     // Held now: a protection past its deadline no longer counts, even before the sweep.

@@ -17,7 +17,8 @@ export class ConnectionArgs implements PageArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Continue after this cursor: the `pageInfo.endCursor` (or an edge `cursor`) this same list gave out. Omit for the first page. A cursor that cannot be decoded is refused with BAD_USER_INPUT.',
+    description:
+      'Continue after this cursor: the `pageInfo.endCursor` (or an edge `cursor`) this same list gave out. Omit for the first page. A cursor that cannot be decoded is refused with BAD_USER_INPUT.',
   })
   after?: string | null;
 }
@@ -27,7 +28,8 @@ export class ConnectionArgs implements PageArgs {
 export class ExpectedVersionArgs {
   @Field(() => Int, {
     nullable: true,
-    description: 'Optimistic lock: the `version` you last read. If the record has changed since, nothing is written and the mutation is refused with CONFLICT (`extensions.currentVersion` holds the version now); reload and retry. Omit to skip the check.',
+    description:
+      'Optimistic lock: the `version` you last read. If the record has changed since, nothing is written and the mutation is refused with CONFLICT (`extensions.currentVersion` holds the version now); reload and retry. Omit to skip the check.',
   })
   expectedVersion?: number | null;
 }

@@ -14,7 +14,10 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: 'The cursor of the first item on this page; null when the page is empty.' })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The cursor of the last item on this page: pass it as `after` for the next page. Null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The cursor of the last item on this page: pass it as `after` for the next page. Null when the page is empty.',
+  })
   endCursor!: string | null;
 }
 

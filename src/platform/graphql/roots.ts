@@ -13,7 +13,8 @@ export interface RootDescriptions {
 /** The same schema with described `Query` and `Mutation` types (their fields and resolvers unchanged). */
 export function describeRoots(schema: GraphQLSchema, descriptions: RootDescriptions): GraphQLSchema {
   const config = schema.toConfig();
-  const described = (type: GraphQLObjectType | null | undefined, description: string) => (type ? new GraphQLObjectType({ ...type.toConfig(), description }) : type);
+  const described = (type: GraphQLObjectType | null | undefined, description: string) =>
+    type ? new GraphQLObjectType({ ...type.toConfig(), description }) : type;
   return new GraphQLSchema({
     ...config,
     query: described(config.query, descriptions.query),

@@ -4,7 +4,9 @@ import { JSONScalar } from '../../platform/graphql/json.scalar.js';
 import { Connection } from '../../platform/graphql/relay.js';
 
 /** One history row as the GraphQL edge serves it (its bigint id as a string). */
-@ObjectType({ description: 'P10: one recorded transition of a customer, application or contract: who sent which event, when, from which state to which, and why.' })
+@ObjectType({
+  description: 'P10: one recorded transition of a customer, application or contract: who sent which event, when, from which state to which, and why.',
+})
 export class Transition {
   @Field(() => ID, { description: 'The history row’s number; a later transition has a higher number.' })
   id!: string;
@@ -16,7 +18,8 @@ export class Transition {
   machineVersion!: number;
 
   @Field(() => String, {
-    description: 'The event, e.g. CLAIM, TERM_EXPIRED, APPROVE; CREATE for the row that started the instance and MIGRATE for a move to another machine version.',
+    description:
+      'The event, e.g. CLAIM, TERM_EXPIRED, APPROVE; CREATE for the row that started the instance and MIGRATE for a move to another machine version.',
   })
   event!: string;
 
@@ -26,11 +29,15 @@ export class Transition {
   @Field(() => String, { description: 'The state path after the event (the same as fromState for an event that changes data only).' })
   toState!: string;
 
-  @Field(() => String, { nullable: true, description: 'The reason sent with the event (abandon, transfer, rejection, void, termination, …); null when none was given.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The reason sent with the event (abandon, transfer, rejection, void, termination, …); null when none was given.',
+  })
   reason!: string | null;
 
   @Field(() => JSONScalar, {
-    description: 'Event inputs; changes of derived columns such as custodianId or stage as { column: [before, after] } under `changes`; the new deadline under `deadlineAt` when it moved.',
+    description:
+      'Event inputs; changes of derived columns such as custodianId or stage as { column: [before, after] } under `changes`; the new deadline under `deadlineAt` when it moved.',
   })
   payload!: Record<string, unknown>;
 

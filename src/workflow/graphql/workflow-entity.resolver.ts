@@ -34,7 +34,10 @@ export interface WorkflowEdge<TRow extends WorkflowRow, S extends WorkflowEdgeSe
 }
 
 /** The base resolver class of one workflow-governed object type; extend it with `@Resolver(() => Entity)`. */
-export function WorkflowEntityResolver<TRow extends WorkflowRow, S extends WorkflowEdgeServices>(Entity: ClassType<WorkflowEntity>, edge: WorkflowEdge<TRow, S>) {
+export function WorkflowEntityResolver<TRow extends WorkflowRow, S extends WorkflowEdgeServices>(
+  Entity: ClassType<WorkflowEntity>,
+  edge: WorkflowEdge<TRow, S>,
+) {
   @Resolver(() => Entity)
   abstract class WorkflowEntityResolverBase {
     constructor(protected readonly services: S) {}

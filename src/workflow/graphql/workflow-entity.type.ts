@@ -13,7 +13,8 @@ export abstract class WorkflowEntity {
   id!: string;
 
   @Field(() => Int, {
-    description: 'Grows by one with every change of the record. Send it back as `expectedVersion` so that a change made meanwhile by someone else is refused with CONFLICT instead of overwritten.',
+    description:
+      'Grows by one with every change of the record. Send it back as `expectedVersion` so that a change made meanwhile by someone else is refused with CONFLICT instead of overwritten.',
   })
   version!: number;
 

@@ -33,8 +33,7 @@ const MINUTE_MS = 60 * SECOND_MS;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-const PATTERN =
-  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+const PATTERN = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 
 function component(raw: string | undefined, text: string): number {
   if (raw === undefined) return 0;
@@ -60,9 +59,7 @@ export function parseDuration(text: string): Duration {
   const match = PATTERN.exec(text);
   // `P` and `PT` match the pattern with no component; `P1DT` leaves a dangling designator.
   if (match === null || text === 'P' || text.endsWith('T')) {
-    throw new DurationError(
-      `Invalid ISO-8601 duration "${text}": expected a form like P30D, P1DT12H, P2W or PT0.5S`,
-    );
+    throw new DurationError(`Invalid ISO-8601 duration "${text}": expected a form like P30D, P1DT12H, P2W or PT0.5S`);
   }
   const [, y, mo, w, d, h, mi, s] = match;
   return {
@@ -124,9 +121,7 @@ export function addDuration(date: Date, d: Duration | string): Date {
 }
 
 function exactMs(d: Duration): number {
-  return Math.round(
-    d.weeks * 7 * DAY_MS + d.days * DAY_MS + d.hours * HOUR_MS + d.minutes * MINUTE_MS + d.seconds * SECOND_MS,
-  );
+  return Math.round(d.weeks * 7 * DAY_MS + d.days * DAY_MS + d.hours * HOUR_MS + d.minutes * MINUTE_MS + d.seconds * SECOND_MS);
 }
 
 /**
@@ -170,17 +165,8 @@ function formatSeconds(seconds: number): string {
  * duration is `PT0S`. `parseDuration(stringifyDuration(d))` equals `d`.
  */
 export function stringifyDuration(d: Duration): string {
-  const date = [
-    d.years ? `${d.years}Y` : '',
-    d.months ? `${d.months}M` : '',
-    d.weeks ? `${d.weeks}W` : '',
-    d.days ? `${d.days}D` : '',
-  ].join('');
-  const time = [
-    d.hours ? `${d.hours}H` : '',
-    d.minutes ? `${d.minutes}M` : '',
-    d.seconds ? `${formatSeconds(d.seconds)}S` : '',
-  ].join('');
+  const date = [d.years ? `${d.years}Y` : '', d.months ? `${d.months}M` : '', d.weeks ? `${d.weeks}W` : '', d.days ? `${d.days}D` : ''].join('');
+  const time = [d.hours ? `${d.hours}H` : '', d.minutes ? `${d.minutes}M` : '', d.seconds ? `${formatSeconds(d.seconds)}S` : ''].join('');
   if (date === '' && time === '') return 'PT0S';
   return `P${date}${time === '' ? '' : `T${time}`}`;
 }

@@ -27,8 +27,7 @@ function expected(what: string): (issue: { readonly input?: unknown }) => string
 function section<S extends z.ZodRawShape>(shape: S) {
   const keys = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `is not a known setting (expected one of: ${keys})` : expected('an object')(issue),
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `is not a known setting (expected one of: ${keys})` : expected('an object')(issue)),
   });
 }
 
@@ -153,7 +152,10 @@ const prefixMessage = expected('1 to 16 letters, digits, "-" or "_"');
 /** Contracts (C1–C4). */
 const contractPolicySchema = section({
   /** P6: username of the after-sales person a new formal customer goes to; `null` = unassigned. */
-  afterSalesAssignee: z.string({ error: assigneeMessage }).regex(/^\S(.*\S)?$/, { error: assigneeMessage }).nullable(),
+  afterSalesAssignee: z
+    .string({ error: assigneeMessage })
+    .regex(/^\S(.*\S)?$/, { error: assigneeMessage })
+    .nullable(),
   /** C2: prefix of reserved contract numbers, e.g. `HT`. */
   numberPrefix: z.string({ error: prefixMessage }).regex(/^[A-Za-z0-9_-]{1,16}$/, { error: prefixMessage }),
 });

@@ -15,11 +15,7 @@ import { POLICY_SECTIONS, policySchema } from './policy.schema.js';
 export { POLICY_SECTIONS } from './policy.schema.js';
 
 /** Deeply read-only: a policy handed out by this module is frozen. */
-type Frozen<T> = T extends readonly (infer U)[]
-  ? readonly Frozen<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]: Frozen<T[K]> }
-    : T;
+type Frozen<T> = T extends readonly (infer U)[] ? readonly Frozen<U>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
 
 /** The whole policy document (its shape and rules: `policy.schema.ts`). */
 export type Policy = Frozen<z.output<typeof policySchema>>;
@@ -30,9 +26,7 @@ export type PolicySection = (typeof POLICY_SECTIONS)[number];
 export type PolicyProblem = Problem;
 
 /** The outcome of {@link validatePolicy} and {@link mergePolicy}: the policy, or every problem found. */
-export type PolicyValidation =
-  | { readonly ok: true; readonly policy: Policy }
-  | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
+export type PolicyValidation = { readonly ok: true; readonly policy: Policy } | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
 
 /** Thrown when a policy cannot be loaded; `problems` lists everything wrong, as does the message. */
 export class PolicyError extends Error {

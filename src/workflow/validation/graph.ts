@@ -87,7 +87,14 @@ function collect(states: unknown, parent: StateNode | null, docPath: string, nod
   if (!isObject(states)) return;
   for (const [key, doc] of Object.entries(states)) {
     if (!isObject(doc)) continue;
-    const node: StateNode = { path: parent ? `${parent.path}.${key}` : key, docPath: `${docPath}.${key}`, doc, parent, children: [], deadline: deadlineOf(doc.meta) };
+    const node: StateNode = {
+      path: parent ? `${parent.path}.${key}` : key,
+      docPath: `${docPath}.${key}`,
+      doc,
+      parent,
+      children: [],
+      deadline: deadlineOf(doc.meta),
+    };
     nodes.set(node.path, node);
     parent?.children.push(node);
     if (doc.states !== undefined) collect(doc.states, node, `${node.docPath}.states`, nodes, transitions);

@@ -11,11 +11,15 @@ export function occupancyProblems(doc: WorkflowDocument, occupied: { state: stri
   const leaves = new Set(leafPaths(doc));
   const problems: WorkflowProblem[] = [];
   for (const [from, to] of Object.entries(mapping)) {
-    if (typeof to !== 'string' || !leaves.has(to)) problems.push({ path: `stateMapping.${from}`, message: `${JSON.stringify(to)} is not a state of the new version (${[...leaves].join(', ')})` });
+    if (typeof to !== 'string' || !leaves.has(to))
+      problems.push({ path: `stateMapping.${from}`, message: `${JSON.stringify(to)} is not a state of the new version (${[...leaves].join(', ')})` });
   }
   for (const { state, count } of occupied) {
     if (!leaves.has(state) && !(state in mapping)) {
-      problems.push({ path: `stateMapping.${state}`, message: `${count} live instance(s) are in ${quote(state)}, which this version removes; map it to a state of the new version` });
+      problems.push({
+        path: `stateMapping.${state}`,
+        message: `${count} live instance(s) are in ${quote(state)}, which this version removes; map it to a state of the new version`,
+      });
     }
   }
   return problems;

@@ -114,7 +114,11 @@ const MUTATIONS: Partial<Record<ApplicationEvent['type'], string>> = {
   WITHDRAW: `mutation($id: ID!) { r: withdrawApplication(id: $id) { ${FIELDS} } }`,
 };
 interface Result {
-  r: { status: string; customer: { state: string }; steps: { index: number; role: string; decisions: { decision: string; decider: { username: string } }[] }[] };
+  r: {
+    status: string;
+    customer: { state: string };
+    steps: { index: number; role: string; decisions: { decision: string; decider: { username: string } }[] }[];
+  };
 }
 const sends = (e: ApplicationEvent) => e.actor.kind === 'user' && MUTATIONS[e.type] !== undefined;
 const mutation = (e: ApplicationEvent) => {
@@ -133,7 +137,8 @@ interface Instance {
 const engineEvent = ({ type, actor: _actor, facts: _facts, ...inputs }: ApplicationEvent) => ({ type, ...inputs });
 
 /** A4: the customer moves with the decision that closes the application; a withdrawn PROTECTION application counts as rejected (P1). */
-const customerStateAfter = (s: State) => (s.state === 'approved' ? 'prospect.protected' : s.state === 'rejected' || s.state === 'withdrawn' ? 'prospect.rejected' : 'prospect.pendingAudit');
+const customerStateAfter = (s: State) =>
+  s.state === 'approved' ? 'prospect.protected' : s.state === 'rejected' || s.state === 'withdrawn' ? 'prospect.rejected' : 'prospect.pendingAudit';
 
 async function viaGraphql({ app, crew }: RunContext, { id }: Instance, e: ApplicationEvent, to: State): Promise<void> {
   const { query, variables } = mutation(e);
@@ -141,7 +146,10 @@ async function viaGraphql({ app, crew }: RunContext, { id }: Instance, e: Applic
   const where = describeEvent(e);
   expect(r.status, where).toBe(to.state.toUpperCase());
   expect(r.steps.map((s) => s.role)).toEqual(STEPS.map((s) => s.role));
-  expect(r.steps.flatMap((s) => s.decisions.map((d) => ({ step: s.index, username: d.decider.username, decision: d.decision }))), `${where}: decisions`).toEqual(to.world.decisions);
+  expect(
+    r.steps.flatMap((s) => s.decisions.map((d) => ({ step: s.index, username: d.decider.username, decision: d.decision }))),
+    `${where}: decisions`,
+  ).toEqual(to.world.decisions);
   expect(r.customer.state, `${where}: customer (A4)`).toBe(customerStateAfter(to));
 }
 
@@ -208,7 +216,14 @@ const driver: ModelDriver<ApplicationContext, ApplicationEvent, World, Instance>
     const advanced = await app.database.db
       .select()
       .from(transitions)
-      .where(and(eq(transitions.entityType, 'application'), inArray(transitions.entityId, instances), eq(transitions.event, 'APPROVE'), eq(transitions.toState, 'pending')));
+      .where(
+        and(
+          eq(transitions.entityType, 'application'),
+          inArray(transitions.entityId, instances),
+          eq(transitions.event, 'APPROVE'),
+          eq(transitions.toState, 'pending'),
+        ),
+      );
     expect(advanced.length).toBeGreaterThan(0);
     for (const h of advanced) {
       const row = await app.services.applications.get(h.entityId);
@@ -234,11 +249,23 @@ describe('application machine (model-based, two steps: AUDITOR then MANAGER)', (
     });
 
     it('should pick every path a user can walk to a decision or withdrawal, at both steps, for GraphQL', () => {
-      expect(userPaths(model.paths).map((p) => stepOf(p.end)).sort()).toEqual(['approved', 'approved', 'approved', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'withdrawn', 'withdrawn', 'withdrawn']);
+      expect(
+        userPaths(model.paths)
+          .map((p) => stepOf(p.end))
+          .sort(),
+      ).toEqual(['approved', 'approved', 'approved', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'withdrawn', 'withdrawn', 'withdrawn']);
     });
 
     it('should know every transition of the machine, including the targetless APPROVE', () => {
-      expect(new Set(model.declared)).toEqual(new Set(['pending APPROVE → approved', 'pending APPROVE → pending', 'pending REJECT → rejected', 'pending WITHDRAW → withdrawn', 'pending LAPSE → lapsed']));
+      expect(new Set(model.declared)).toEqual(
+        new Set([
+          'pending APPROVE → approved',
+          'pending APPROVE → pending',
+          'pending REJECT → rejected',
+          'pending WITHDRAW → withdrawn',
+          'pending LAPSE → lapsed',
+        ]),
+      );
     });
 
     it('should explore a refusal by every guard that can refuse: own application, wrong role, second decision (A2), no reason (A3), lapse by a user (A4)', () => {

@@ -29,7 +29,11 @@ describe('applications and audit', () => {
   describe('A1 opening', () => {
     it('should open a PROTECTION application with every new customer, in the queue oldest first', async () => {
       const c = (await app.ok(CREATE, { i: customerInput() }, await t('sales1'))).createCustomer;
-      const q = await app.ok(`{ applications(filter: { status: PENDING, kind: PROTECTION }) { edges { node { customer { id } applicant { username } reason } } } }`, {}, await t('auditor1'));
+      const q = await app.ok(
+        `{ applications(filter: { status: PENDING, kind: PROTECTION }) { edges { node { customer { id } applicant { username } reason } } } }`,
+        {},
+        await t('auditor1'),
+      );
       const mine = q.applications.edges.find((e: { node: { customer: { id: string } } }) => e.node.customer.id === c.id);
       expect(mine.node).toMatchObject({ applicant: { username: 'sales1' }, reason: expect.stringContaining('空调') });
     });
@@ -61,14 +65,22 @@ describe('applications and audit', () => {
       const c = await createCustomer(app, 'sales1');
       const a = await pendingApplication(app, c.id);
       const data = await app.ok(APPROVE, { id: a.id, note: '资料齐全' }, await t('auditor1'));
-      expect(data.approveApplication).toMatchObject({ status: 'APPROVED', customer: { id: c.id, state: 'prospect.protected' }, steps: [{ status: 'APPROVED', decisions: [{ decision: 'APPROVED', note: '资料齐全', decider: { username: 'auditor1' } }] }] });
+      expect(data.approveApplication).toMatchObject({
+        status: 'APPROVED',
+        customer: { id: c.id, state: 'prospect.protected' },
+        steps: [{ status: 'APPROVED', decisions: [{ decision: 'APPROVED', note: '资料齐全', decider: { username: 'auditor1' } }] }],
+      });
       expect((await entityHistory(a.id)).map((h) => h.event)).toEqual(['CREATE', 'APPROVE']);
       expect((await entityHistory(c.id)).map((h) => h.event)).toEqual(['CREATE', 'PROTECTION_APPROVED']);
     });
 
     it('should let nobody decide their own application, even holding AUDITOR too', async () => {
       const admin = await t('admin');
-      await app.ok(`mutation { createUser(input: { username: "both", displayName: "双角色", password: "password-1", roles: [SALES, AUDITOR] }) { id } }`, {}, admin);
+      await app.ok(
+        `mutation { createUser(input: { username: "both", displayName: "双角色", password: "password-1", roles: [SALES, AUDITOR] }) { id } }`,
+        {},
+        admin,
+      );
       const both = await app.login('both', 'password-1');
       const c = (await app.ok(CREATE, { i: customerInput() }, both)).createCustomer;
       const a = await pendingApplication(app, c.id);
@@ -114,9 +126,17 @@ describe('applications and audit', () => {
       const noReason = await app.fails(REJECT, { id: a.id, r: ' ' }, await t('auditor1'));
       expect(noReason.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'A3' });
       await app.ok(REJECT, { id: a.id, r: '地址缺少门牌号' }, await t('auditor1'));
-      const mine = await app.ok(`{ applications(filter: { status: REJECTED }) { edges { node { id rejectionReason customer { state deadlineAt } } } } }`, {}, await t('sales1'));
+      const mine = await app.ok(
+        `{ applications(filter: { status: REJECTED }) { edges { node { id rejectionReason customer { state deadlineAt } } } } }`,
+        {},
+        await t('sales1'),
+      );
       const row = mine.applications.edges.find((e: { node: { id: string } }) => e.node.id === a.id);
-      expect(row.node).toEqual({ id: a.id, rejectionReason: '地址缺少门牌号', customer: { state: 'prospect.rejected', deadlineAt: '2026-11-26T02:00:00.000Z' } });
+      expect(row.node).toEqual({
+        id: a.id,
+        rejectionReason: '地址缺少门牌号',
+        customer: { state: 'prospect.rejected', deadlineAt: '2026-11-26T02:00:00.000Z' },
+      });
     });
 
     it('should open a fresh PROTECTION application on resubmit', async () => {
@@ -131,7 +151,9 @@ describe('applications and audit', () => {
     it('should show a salesperson only their own applications', async () => {
       await createCustomer(app, 'sales2');
       const list = await app.ok(`{ applications(first: 100) { edges { node { applicant { username } } } } }`, {}, await t('sales2'));
-      expect(new Set(list.applications.edges.map((e: { node: { applicant: { username: string } } }) => e.node.applicant.username))).toEqual(new Set(['sales2']));
+      expect(new Set(list.applications.edges.map((e: { node: { applicant: { username: string } } }) => e.node.applicant.username))).toEqual(
+        new Set(['sales2']),
+      );
       const other = await pendingApplication(app, (await createCustomer(app, 'sales1')).id);
       expect((await app.fails(GET, { id: other.id }, await t('sales2'))).extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'A3' });
     });
@@ -189,14 +211,26 @@ describe('applications and audit', () => {
   describe('multi-step approval as policy', () => {
     it('should need every step: AUDITOR then MANAGER; new applications only', async () => {
       const twoStep = await startTestApp({
-        policy: policyWith({ application: { steps: { PROTECTION: [{ role: 'AUDITOR', mode: 'ANY' }, { role: 'MANAGER', mode: 'ANY' }] } } }),
+        policy: policyWith({
+          application: {
+            steps: {
+              PROTECTION: [
+                { role: 'AUDITOR', mode: 'ANY' },
+                { role: 'MANAGER', mode: 'ANY' },
+              ],
+            },
+          },
+        }),
       });
       try {
         const c = await createCustomer(twoStep, 'sales1');
         const a = await pendingApplication(twoStep, c.id);
         const first = await twoStep.ok(APPROVE, { id: a.id, note: '资料齐全' }, await twoStep.login('auditor1'));
         expect(first.approveApplication).toMatchObject({ status: 'PENDING', customer: { state: 'prospect.pendingAudit' } });
-        expect(first.approveApplication.steps.map((s: { role: string; status: string }) => [s.role, s.status])).toEqual([['AUDITOR', 'APPROVED'], ['MANAGER', 'PENDING']]);
+        expect(first.approveApplication.steps.map((s: { role: string; status: string }) => [s.role, s.status])).toEqual([
+          ['AUDITOR', 'APPROVED'],
+          ['MANAGER', 'PENDING'],
+        ]);
         expect((await twoStep.fails(APPROVE, { id: a.id }, await twoStep.login('auditor1'))).extensions?.code).toBe('FORBIDDEN');
         const second = await twoStep.ok(APPROVE, { id: a.id }, await twoStep.login('manager1'));
         expect(second.approveApplication).toMatchObject({ status: 'APPROVED', customer: { state: 'prospect.protected' } });
@@ -215,7 +249,11 @@ describe('applications and audit', () => {
     it('should need every holder on an ALL step', async () => {
       const all = await startTestApp({ policy: policyWith({ application: { steps: { PROTECTION: [{ role: 'AUDITOR', mode: 'ALL' }] } } }) });
       try {
-        await all.ok(`mutation { createUser(input: { username: "auditor2", displayName: "二号审核", password: "password-2", roles: [AUDITOR] }) { id } }`, {}, await all.login('admin'));
+        await all.ok(
+          `mutation { createUser(input: { username: "auditor2", displayName: "二号审核", password: "password-2", roles: [AUDITOR] }) { id } }`,
+          {},
+          await all.login('admin'),
+        );
         const c = await createCustomer(all, 'sales1');
         const a = await pendingApplication(all, c.id);
         expect((await all.ok(APPROVE, { id: a.id }, await all.login('auditor1'))).approveApplication.status).toBe('PENDING');
@@ -232,7 +270,10 @@ describe('applications and audit', () => {
       const c = await protectedCustomer(app, 'sales1');
       const data = await app.ok(`query($id: ID!) { customer(id: $id) { applications { kind status } } }`, { id: c.id }, await t('sales1'));
       expect(data.customer.applications).toEqual([{ kind: 'PROTECTION', status: 'APPROVED' }]);
-      const rows = await app.database.db.select().from(transitions).where(and(eq(transitions.entityId, c.id), eq(transitions.event, 'PROTECTION_APPROVED')));
+      const rows = await app.database.db
+        .select()
+        .from(transitions)
+        .where(and(eq(transitions.entityId, c.id), eq(transitions.event, 'PROTECTION_APPROVED')));
       expect(rows).toHaveLength(1);
     });
   });
@@ -245,7 +286,11 @@ describe('applications: edge cases found by model-based testing', () => {
       const c = await createCustomer(app, 'sales1');
       const a = await pendingApplication(app, c.id);
       await app.ok(`mutation($id: ID!) { withdrawApplication(id: $id) { status } }`, { id: a.id }, await app.login('sales1'));
-      const view = await app.ok(`query($id: ID!) { customer(id: $id) { state deadlineEvent availableActions { event } } }`, { id: c.id }, await app.login('sales1'));
+      const view = await app.ok(
+        `query($id: ID!) { customer(id: $id) { state deadlineEvent availableActions { event } } }`,
+        { id: c.id },
+        await app.login('sales1'),
+      );
       expect(view.customer).toMatchObject({ state: 'prospect.rejected', deadlineEvent: 'REJECTION_LAPSED' });
       expect(view.customer.availableActions.map((x: { event: string }) => x.event)).toContain('RESUBMIT');
       await app.ok(`mutation($id: ID!) { resubmitProtection(id: $id) { state } }`, { id: c.id }, await app.login('sales1'));
@@ -256,9 +301,24 @@ describe('applications: edge cases found by model-based testing', () => {
   });
 
   it('should not wait for a holder who already decided an earlier step (ALL step after a shared role)', async () => {
-    const app = await startTestApp({ policy: policyWith({ application: { steps: { PROTECTION: [{ role: 'AUDITOR', mode: 'ANY' }, { role: 'MANAGER', mode: 'ALL' }] } } }) });
+    const app = await startTestApp({
+      policy: policyWith({
+        application: {
+          steps: {
+            PROTECTION: [
+              { role: 'AUDITOR', mode: 'ANY' },
+              { role: 'MANAGER', mode: 'ALL' },
+            ],
+          },
+        },
+      }),
+    });
     try {
-      await app.ok(`mutation { createUser(input: { username: "lead", displayName: "审核经理", password: "password-3", roles: [AUDITOR, MANAGER] }) { id } }`, {}, await app.login('admin'));
+      await app.ok(
+        `mutation { createUser(input: { username: "lead", displayName: "审核经理", password: "password-3", roles: [AUDITOR, MANAGER] }) { id } }`,
+        {},
+        await app.login('admin'),
+      );
       const c = await createCustomer(app, 'sales1');
       const a = await pendingApplication(app, c.id);
       await app.ok(APPROVE, { id: a.id }, await app.login('lead', 'password-3'));

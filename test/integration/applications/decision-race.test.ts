@@ -12,7 +12,11 @@ describe.skipIf(!onPostgres)('two auditors deciding at once (PostgreSQL)', () =>
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp();
-    await app.ok(`mutation { createUser(input: { username: "auditor2", displayName: "二号审核", password: "password-2", roles: [AUDITOR] }) { id } }`, {}, await app.login('admin'));
+    await app.ok(
+      `mutation { createUser(input: { username: "auditor2", displayName: "二号审核", password: "password-2", roles: [AUDITOR] }) { id } }`,
+      {},
+      await app.login('admin'),
+    );
   });
   afterAll(async () => app?.close());
 

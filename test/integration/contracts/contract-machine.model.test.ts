@@ -60,7 +60,20 @@ const INPUT: ContractInput = { ...COMPLETE, paymentMethod: 'BANK_TRANSFER' };
 const PARTIAL = '400.00';
 const BLANK = ' ';
 /** C2: what the model says is missing before confirmation (input paths, as the API names them). */
-const C2_FIELDS = ['type', 'signDate', 'paymentMethod', 'buyer.name', 'buyer.address', 'buyer.taxId', 'buyer.contactName', 'buyer.phone', 'startDate', 'endDate', 'terms', 'commitments'];
+const C2_FIELDS = [
+  'type',
+  'signDate',
+  'paymentMethod',
+  'buyer.name',
+  'buyer.address',
+  'buyer.taxId',
+  'buyer.contactName',
+  'buyer.phone',
+  'startDate',
+  'endDate',
+  'terms',
+  'commitments',
+];
 
 /** What the database holds along a path, as far as the contract's guards care. */
 interface World {
@@ -103,7 +116,13 @@ function factsFor(world: World, username: Username): ContractFacts {
 
 /** Every call the test knows, by the users who would plausibly make it; the machine decides. */
 function candidates({ world }: State): Event[] {
-  const by = (u: Username, call: Call, type: Exclude<Event['type'], 'PAYMENT'>, reason?: string): Event => ({ type, call, actor: user(u), facts: factsFor(world, u), ...(reason !== undefined && { reason }) });
+  const by = (u: Username, call: Call, type: Exclude<Event['type'], 'PAYMENT'>, reason?: string): Event => ({
+    type,
+    call,
+    actor: user(u),
+    facts: factsFor(world, u),
+    ...(reason !== undefined && { reason }),
+  });
   const pay = (u: Username, amount: string): Event => ({ type: 'PAYMENT', call: 'recordPayment', actor: user(u), facts: factsFor(world, u), amount });
   const rest = cents(totalOf(world)) - cents(world.paid);
   return [
@@ -132,7 +151,14 @@ function candidates({ world }: State): Event[] {
 }
 
 const describeEvent = (e: Event) => `${nameOf(e)} ${e.call}${e.type === 'PAYMENT' ? ` ${e.amount}` : ''}${e.reason === BLANK ? ' (no reason)' : ''}`;
-const RULES: Record<Call, string[]> = { update: ['C1', 'C2'], addLines: ['C1', 'C2'], confirm: ['C2', 'P6'], void: ['C4'], terminate: ['C4'], recordPayment: ['C3'] };
+const RULES: Record<Call, string[]> = {
+  update: ['C1', 'C2'],
+  addLines: ['C1', 'C2'],
+  confirm: ['C2', 'P6'],
+  void: ['C4'],
+  terminate: ['C4'],
+  recordPayment: ['C3'],
+};
 
 const spec: ModelSpec<Context, Event, World> = {
   name: 'contract',
@@ -157,7 +183,8 @@ const spec: ModelSpec<Context, Event, World> = {
   cover: 'edges',
   refusalOverride(state, e, predicted) {
     // The service checks C2 on a draft before the machine is asked, whoever confirms.
-    if (e.call === 'confirm' && state.state === 'draft' && Object.keys(e.facts.missing).length > 0) return { code: 'BAD_USER_INPUT', rule: 'C2', message: 'The contract is not complete (C2)' };
+    if (e.call === 'confirm' && state.state === 'draft' && Object.keys(e.facts.missing).length > 0)
+      return { code: 'BAD_USER_INPUT', rule: 'C2', message: 'The contract is not complete (C2)' };
     // The service refuses an amount of nothing as bad input, before the machine's C3 guard.
     if (e.type === 'PAYMENT' && cents(e.amount) <= 0n) return { code: 'BAD_USER_INPUT', rule: undefined, message: 'Invalid input' };
     return predicted;
@@ -264,10 +291,16 @@ const driver: ModelDriver<Context, Event, World, Instance> = {
   },
   /** P6: a path through CONFIRM leaves a formal customer with after-sales, signed by this contract, once. */
   async afterPath(ctx, { id, customerId }, path) {
-    const history = await ctx.app.database.db.select().from(transitions).where(and(eq(transitions.entityType, 'customer'), eq(transitions.entityId, customerId))).orderBy(asc(transitions.id));
+    const history = await ctx.app.database.db
+      .select()
+      .from(transitions)
+      .where(and(eq(transitions.entityType, 'customer'), eq(transitions.entityId, customerId)))
+      .orderBy(asc(transitions.id));
     const signed = history.filter((h) => h.event === 'CONTRACT_SIGNED');
     const confirmed = path.steps.some((s) => s.event.type === 'CONFIRM');
-    expect(signed, 'P6: signed once by a confirmed contract, never otherwise').toMatchObject(confirmed ? [{ fromState: 'intent', toState: 'formal', payload: { contractId: id } }] : []);
+    expect(signed, 'P6: signed once by a confirmed contract, never otherwise').toMatchObject(
+      confirmed ? [{ fromState: 'intent', toState: 'formal', payload: { contractId: id } }] : [],
+    );
     if (path.end.state === 'settled') expect((await contractRow(ctx, id)).paid).toBe(TOTAL);
   },
   /** The targetless PAYMENT left part of the total outstanding; the one that settled paid the rest. */
@@ -309,7 +342,12 @@ describe('contract machine (model-based, through the services)', () => {
     });
 
     it('should explore refusals: edits, confirming and voiding after confirmation, C2 missing fields, C1 editor, C3 payer and amounts, C4 reasons', () => {
-      const refusalsAt = (state: string) => new Set(model.probes.filter((p) => p.vertex.state === state).flatMap((p) => p.refused.map((r) => `${r.event.call} ${r.expected.code} ${r.expected.rule ?? '-'}`)));
+      const refusalsAt = (state: string) =>
+        new Set(
+          model.probes
+            .filter((p) => p.vertex.state === state)
+            .flatMap((p) => p.refused.map((r) => `${r.event.call} ${r.expected.code} ${r.expected.rule ?? '-'}`)),
+        );
       // A confirmed contract takes no edit and no void (C2, C4): the machine has no such transition, so no rule is named.
       expect(refusalsAt('confirmed')).toEqual(
         new Set([

@@ -42,7 +42,11 @@ describe.skipIf(!onPostgres)('contract races (PostgreSQL)', () => {
       const { id } = await draftContract(app, c.id, sales, '1000.00');
       await app.ok(`mutation($id: ID!) { confirmContract(id: $id) { state } }`, { id }, sales);
       const pay = (token: string) =>
-        app.execute(`mutation($id: ID!) { recordPayment(contractId: $id, input: { amount: "700.00", paidAt: "2026-11-23T00:00:00Z", method: CASH }) { amount } }`, { id }, { token });
+        app.execute(
+          `mutation($id: ID!) { recordPayment(contractId: $id, input: { amount: "700.00", paidAt: "2026-11-23T00:00:00Z", method: CASH }) { amount } }`,
+          { id },
+          { token },
+        );
       const results = await Promise.all([pay(after), pay(manager)]);
       expect(results.filter((r) => !r.errors)).toHaveLength(1);
       refused += results.filter((r) => r.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT').length;

@@ -31,7 +31,11 @@ describe('contracts and payments', () => {
 
     it('should refuse a prospect with ILLEGAL_TRANSITION and another salesperson with FORBIDDEN', async () => {
       const p = await protectedCustomer(app, 'sales1');
-      expect((await app.fails(RESERVE, { c: p.id }, await t('sales1'))).extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', rule: 'C1', state: 'prospect.protected' });
+      expect((await app.fails(RESERVE, { c: p.id }, await t('sales1'))).extensions).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        rule: 'C1',
+        state: 'prospect.protected',
+      });
       const c = await intentCustomer(app, 'sales1');
       expect((await app.fails(RESERVE, { c: c.id }, await t('sales2'))).extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'C1' });
       expect((await app.fails(RESERVE, { c: c.id }, await t('aftersales1'))).extensions?.code).toBe('FORBIDDEN');
@@ -57,7 +61,9 @@ describe('contracts and payments', () => {
       await app.ok(UPDATE, { id: r.id, i: { type: '销售合同' } }, await t('sales1'));
       const e = await app.fails(CONFIRM, { id: r.id }, await t('sales1'));
       expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'C2' });
-      expect(Object.keys(e.extensions?.fields as object)).toEqual(expect.arrayContaining(['input.signDate', 'input.paymentMethod', 'input.buyer.name', 'input.commitments', 'lines']));
+      expect(Object.keys(e.extensions?.fields as object)).toEqual(
+        expect.arrayContaining(['input.signDate', 'input.paymentMethod', 'input.buyer.name', 'input.commitments', 'lines']),
+      );
       expect((await app.ok(GET, { id: r.id }, await t('sales1'))).contract.state).toBe('draft');
     });
 
@@ -71,8 +77,13 @@ describe('contracts and payments', () => {
       const signed = await app.database.db.select().from(transitions).where(eq(transitions.entityId, c.id));
       expect(signed.at(-1)).toMatchObject({ event: 'CONTRACT_SIGNED', fromState: 'intent', toState: 'formal', payload: { contractId: id } });
       // Confirmed means locked.
-      expect((await app.fails(UPDATE, { id, i: { terms: '改条款' } }, await t('manager1'))).extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', state: 'confirmed' });
-      expect((await app.fails(ADD_LINE, { id, l: { description: 'x', quantity: '1', unitPrice: '1' } }, await t('manager1'))).extensions?.code).toBe('ILLEGAL_TRANSITION');
+      expect((await app.fails(UPDATE, { id, i: { terms: '改条款' } }, await t('manager1'))).extensions).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        state: 'confirmed',
+      });
+      expect((await app.fails(ADD_LINE, { id, l: { description: 'x', quantity: '1', unitPrice: '1' } }, await t('manager1'))).extensions?.code).toBe(
+        'ILLEGAL_TRANSITION',
+      );
     });
 
     it('should keep a formal customer formal on a second contract, reserved by after-sales', async () => {
@@ -92,7 +103,11 @@ describe('contracts and payments', () => {
       expect(Object.keys(e.extensions?.fields as object).sort()).toEqual(['input.endDate', 'input.signDate']);
       const f = await app.fails(ADD_LINE, { id: r.id, l: { description: 'x', quantity: '0', unitPrice: '1.234' } }, await t('sales1'));
       expect(Object.keys(f.extensions?.fields as object).sort()).toEqual(['input.quantity', 'input.unitPrice']);
-      const float = await app.fails(`mutation($id: ID!) { addContractLine(contractId: $id, input: { description: "x", quantity: 1, unitPrice: "1" }) { id } }`, { id: r.id }, await t('sales1'));
+      const float = await app.fails(
+        `mutation($id: ID!) { addContractLine(contractId: $id, input: { description: "x", quantity: 1, unitPrice: "1" }) { id } }`,
+        { id: r.id },
+        await t('sales1'),
+      );
       expect(float.extensions?.code).toBe('BAD_USER_INPUT');
     });
   });
@@ -106,7 +121,10 @@ describe('contracts and payments', () => {
       const next = (await app.ok(RESERVE, { c: c.id }, await t('sales1'))).reserveContract;
       expect(next.number).not.toBe(first.number);
       expect(Number(next.number.slice(-6))).toBeGreaterThan(Number(first.number.slice(-6)));
-      const numbers = await app.database.rows<{ n: number; d: number }>(app.database.db, sql`select count(*)::int as n, count(distinct number)::int as d from contracts`);
+      const numbers = await app.database.rows<{ n: number; d: number }>(
+        app.database.db,
+        sql`select count(*)::int as n, count(distinct number)::int as d from contracts`,
+      );
       expect(numbers[0]?.n).toBe(numbers[0]?.d);
     });
 
@@ -114,9 +132,16 @@ describe('contracts and payments', () => {
       const c = await intentCustomer(app, 'sales1');
       const { id } = await draftContract(app, c.id, await t('sales1'));
       await app.ok(CONFIRM, { id }, await t('sales1'));
-      expect((await app.fails(VOID, { id, r: '不要了' }, await t('manager1'))).extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', allowedEvents: ['TERMINATE', 'PAYMENT'] });
-      expect((await app.fails(`mutation($id: ID!) { terminateContract(id: $id, reason: "客户违约") { state } }`, { id }, await t('aftersales1'))).extensions?.code).toBe('FORBIDDEN');
-      expect((await app.ok(`mutation($id: ID!) { terminateContract(id: $id, reason: "客户违约") { state } }`, { id }, await t('manager1'))).terminateContract.state).toBe('terminated');
+      expect((await app.fails(VOID, { id, r: '不要了' }, await t('manager1'))).extensions).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        allowedEvents: ['TERMINATE', 'PAYMENT'],
+      });
+      expect(
+        (await app.fails(`mutation($id: ID!) { terminateContract(id: $id, reason: "客户违约") { state } }`, { id }, await t('aftersales1'))).extensions?.code,
+      ).toBe('FORBIDDEN');
+      expect(
+        (await app.ok(`mutation($id: ID!) { terminateContract(id: $id, reason: "客户违约") { state } }`, { id }, await t('manager1'))).terminateContract.state,
+      ).toBe('terminated');
     });
   });
 
@@ -124,17 +149,28 @@ describe('contracts and payments', () => {
     it('should record payments, refuse overpayment and settle at the total', async () => {
       const c = await intentCustomer(app, 'sales1');
       const { id } = await draftContract(app, c.id, await t('sales1'), '1000.00');
-      expect((await app.fails(PAY, { id, i: { amount: '10.00', paidAt: '2026-11-23T00:00:00Z', method: 'CASH' } }, await t('aftersales1'))).extensions?.code).toBe('ILLEGAL_TRANSITION');
+      expect(
+        (await app.fails(PAY, { id, i: { amount: '10.00', paidAt: '2026-11-23T00:00:00Z', method: 'CASH' } }, await t('aftersales1'))).extensions?.code,
+      ).toBe('ILLEGAL_TRANSITION');
       await app.ok(CONFIRM, { id }, await t('sales1'));
       const pay = (amount: string) => ({ id, i: { amount, paidAt: '2026-11-23T00:00:00Z', method: 'BANK_TRANSFER', account: '6222 0000 1111' } });
       await app.ok(PAY, pay('600.00'), await t('aftersales1'));
       const over = await app.fails(PAY, pay('400.01'), await t('aftersales1'));
       expect(over.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'C3', fields: { 'input.amount': expect.stringMatching(/exceed/) } });
       expect((await app.fails(PAY, pay('0'), await t('aftersales1'))).extensions?.code).toBe('BAD_USER_INPUT');
-      expect((await app.ok(GET, { id }, await t('aftersales1'))).contract).toMatchObject({ state: 'confirmed', paidAmount: '600.00', outstandingAmount: '400.00' });
+      expect((await app.ok(GET, { id }, await t('aftersales1'))).contract).toMatchObject({
+        state: 'confirmed',
+        paidAmount: '600.00',
+        outstandingAmount: '400.00',
+      });
       await app.ok(PAY, pay('400.00'), await t('manager1'));
       const done = await app.ok(GET, { id }, await t('aftersales1'));
-      expect(done.contract).toMatchObject({ state: 'settled', paidAmount: '1000.00', outstandingAmount: '0.00', payments: [{ amount: '600.00' }, { amount: '400.00' }] });
+      expect(done.contract).toMatchObject({
+        state: 'settled',
+        paidAmount: '1000.00',
+        outstandingAmount: '0.00',
+        payments: [{ amount: '600.00' }, { amount: '400.00' }],
+      });
       expect((await app.fails(PAY, pay('1.00'), await t('aftersales1'))).extensions?.code).toBe('ILLEGAL_TRANSITION');
     });
 
@@ -144,7 +180,10 @@ describe('contracts and payments', () => {
       await app.ok(CONFIRM, { id }, await t('sales1'));
       const d = await app.ok(`mutation($id: ID!) { updateDelivery(contractId: $id, status: PARTIAL) { deliveryStatus } }`, { id }, await t('aftersales1'));
       expect(d.updateDelivery.deliveryStatus).toBe('PARTIAL');
-      expect((await app.fails(`mutation($id: ID!) { updateDelivery(contractId: $id, status: DELIVERED) { deliveryStatus } }`, { id }, await t('sales2'))).extensions?.code).toBe('FORBIDDEN');
+      expect(
+        (await app.fails(`mutation($id: ID!) { updateDelivery(contractId: $id, status: DELIVERED) { deliveryStatus } }`, { id }, await t('sales2'))).extensions
+          ?.code,
+      ).toBe('FORBIDDEN');
     });
   });
 
@@ -165,13 +204,27 @@ describe('contracts and payments', () => {
 
   describe('products', () => {
     it('should let a manager keep the catalogue and sales use it for lines at list price', async () => {
-      const p = await app.ok(`mutation { createProduct(input: { code: "AC-100", name: "春意 AC-100 空调机组", unit: "台", listPrice: "12800.00" }) { id code listPrice active } }`, {}, await t('manager1'));
+      const p = await app.ok(
+        `mutation { createProduct(input: { code: "AC-100", name: "春意 AC-100 空调机组", unit: "台", listPrice: "12800.00" }) { id code listPrice active } }`,
+        {},
+        await t('manager1'),
+      );
       expect(p.createProduct).toMatchObject({ code: 'AC-100', listPrice: '12800.00', active: true });
-      expect((await app.fails(`mutation { createProduct(input: { code: "ac-100", name: "重复", unit: "台", listPrice: "1" }) { id } }`, {}, await t('manager1'))).extensions?.code).toBe('DUPLICATE');
-      expect((await app.fails(`mutation { createProduct(input: { code: "X1", name: "x", unit: "台", listPrice: "1" }) { id } }`, {}, await t('sales1'))).extensions?.code).toBe('FORBIDDEN');
+      expect(
+        (await app.fails(`mutation { createProduct(input: { code: "ac-100", name: "重复", unit: "台", listPrice: "1" }) { id } }`, {}, await t('manager1')))
+          .extensions?.code,
+      ).toBe('DUPLICATE');
+      expect(
+        (await app.fails(`mutation { createProduct(input: { code: "X1", name: "x", unit: "台", listPrice: "1" }) { id } }`, {}, await t('sales1'))).extensions
+          ?.code,
+      ).toBe('FORBIDDEN');
       const c = await intentCustomer(app, 'sales1');
       const r = (await app.ok(RESERVE, { c: c.id }, await t('sales1'))).reserveContract;
-      const line = await app.ok(`mutation($id: ID!, $p: ID!) { addContractLine(contractId: $id, input: { productId: $p, quantity: "2" }) { amount description product { code } } }`, { id: r.id, p: p.createProduct.id }, await t('sales1'));
+      const line = await app.ok(
+        `mutation($id: ID!, $p: ID!) { addContractLine(contractId: $id, input: { productId: $p, quantity: "2" }) { amount description product { code } } }`,
+        { id: r.id, p: p.createProduct.id },
+        await t('sales1'),
+      );
       expect(line.addContractLine).toEqual({ amount: '25600.00', description: '春意 AC-100 空调机组', product: { code: 'AC-100' } });
       const list = await app.ok(`{ products(filter: { keyword: "AC" }) { totalCount edges { node { code } } } }`, {}, await t('sales1'));
       expect(list.products.totalCount).toBe(1);
@@ -182,10 +235,17 @@ describe('contracts and payments', () => {
     it('should list a customer’s contracts and filter by state; details follow P8', async () => {
       const c = await intentCustomer(app, 'sales3');
       const { id } = await draftContract(app, c.id, await t('sales3'));
-      const list = await app.ok(`query($c: ID!) { contracts(filter: { customerId: $c, state: "draft" }) { totalCount edges { node { id } } } }`, { c: c.id }, await t('sales3'));
+      const list = await app.ok(
+        `query($c: ID!) { contracts(filter: { customerId: $c, state: "draft" }) { totalCount edges { node { id } } } }`,
+        { c: c.id },
+        await t('sales3'),
+      );
       expect(list.contracts.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([id]);
       const unknown = await app.fails(`{ contracts(filter: { state: "CONFIRMED" }) { totalCount } }`, {}, await t('sales3'));
-      expect(unknown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'filter.state': 'must be one of reserved, draft, confirmed, settled, voided, terminated' } });
+      expect(unknown.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'filter.state': 'must be one of reserved, draft, confirmed, settled, voided, terminated' },
+      });
       const onCustomer = await app.ok(`query($c: ID!) { customer(id: $c) { contracts { number state } } }`, { c: c.id }, await t('sales3'));
       expect(onCustomer.customer.contracts).toHaveLength(1);
       expect((await app.fails(GET, { id }, await t('sales2'))).extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'P8' });

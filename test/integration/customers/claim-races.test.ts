@@ -11,7 +11,19 @@ import { actorOf, type Actor } from '../../../src/workflow/actor.js';
 import { DEFAULT_POLICY } from '../../../src/workflow/policy/policy.js';
 import { onPostgres, startTestApp, type TestApp } from '../../support/app.js';
 import { policyWith } from '../../support/policy.js';
-import { CLAIM, codeOf, createRacers, expectHistoryExplainsRow, historyOf, poolFor, protectedFor, RACE_TIMEOUT, rowOf, viewerNamed, type Racer } from '../../support/races.js';
+import {
+  CLAIM,
+  codeOf,
+  createRacers,
+  expectHistoryExplainsRow,
+  historyOf,
+  poolFor,
+  protectedFor,
+  RACE_TIMEOUT,
+  rowOf,
+  viewerNamed,
+  type Racer,
+} from '../../support/races.js';
 
 const ABANDON = `mutation($id: ID!, $r: String!) { abandonCustomer(id: $id, reason: $r) { id state custodian { username } } }`;
 const TRANSFER = `mutation($id: ID!, $to: ID!, $r: String!) { transferCustomer(id: $id, toUserId: $to, reason: $r) { id state custodian { username } } }`;
@@ -69,7 +81,9 @@ describe.skipIf(!onPostgres)('claim races on a real PostgreSQL', () => {
           const byCode = Object.entries(refusals)
             .map(([code, n]) => `${n} ${code}`)
             .join(', ');
-          console.log(`[races] P7 claim: 50 races × 20 claimers: ${winners} winners, ${refused} refused (${byCode}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          console.log(
+            `[races] P7 claim: 50 races × 20 claimers: ${winners} winners, ${refused} refused (${byCode}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
           expect(winners).toBe(50);
           expect(refused).toBe(50 * 19);
         },
@@ -90,7 +104,15 @@ describe.skipIf(!onPostgres)('claim races on a real PostgreSQL', () => {
         const held = await app.database.db
           .select({ n: count() })
           .from(customers)
-          .where(and(eq(customers.custodianId, user.id), inArray(customers.id, pool.map((c) => c.id))));
+          .where(
+            and(
+              eq(customers.custodianId, user.id),
+              inArray(
+                customers.id,
+                pool.map((c) => c.id),
+              ),
+            ),
+          );
         return { results, held: held[0]?.n ?? 0, codes: results.map((r) => (r.errors ? codeOf(r.errors[0]) : 'ok')) };
       }
 
@@ -165,7 +187,9 @@ describe.skipIf(!onPostgres)('claim races on a real PostgreSQL', () => {
             expect(row).toMatchObject({ state: 'prospect.protected', custodianId: sales2.id });
             expectHistoryExplainsRow(history, row);
           }
-          console.log(`[races] abandon vs transfer: 20 races: ${outcomes.abandonFirst} abandon first (both applied), ${outcomes.transferFirst} transfer first (abandon refused FORBIDDEN)`);
+          console.log(
+            `[races] abandon vs transfer: 20 races: ${outcomes.abandonFirst} abandon first (both applied), ${outcomes.transferFirst} transfer first (abandon refused FORBIDDEN)`,
+          );
         },
         RACE_TIMEOUT,
       );

@@ -23,7 +23,15 @@ import { SYSTEM_SWEEPER } from '../../../src/workflow/actor.js';
 import { startTestApp } from '../../support/app.js';
 import { createUser, crewCustomer, crewPendingApplication, modelUser } from '../../support/crew.js';
 import { poolCustomer } from '../../support/customers.js';
-import { customerDocument, customerGuardRules, customerMachine, NO_FACTS, type CustomerContext, type CustomerEvent, type CustomerFacts } from '../../support/machines.js';
+import {
+  customerDocument,
+  customerGuardRules,
+  customerMachine,
+  NO_FACTS,
+  type CustomerContext,
+  type CustomerEvent,
+  type CustomerFacts,
+} from '../../support/machines.js';
 import { buildModel, type ModelPath, type ModelSpec, type ModelState } from '../../support/model.js';
 import { describeModel, domainRefusal, graphqlRefusal, type ModelDriver, type RunContext } from '../../support/model-run.js';
 import { policyWith } from '../../support/policy.js';
@@ -125,7 +133,9 @@ function candidates({ context, world }: State): Event[] {
 function describeEvent(e: Event): string {
   const who = e.actor.kind === 'user' ? e.actor.id : 'system';
   const to = e.type === 'TRANSFER' ? ` to ${e.toUserId}` : '';
-  const marks = ['variation' in e && e.variation ? `under ${e.variation}` : '', e.reason === BLANK ? 'no reason' : '', 'forged' in e ? 'no via' : ''].filter(Boolean);
+  const marks = ['variation' in e && e.variation ? `under ${e.variation}` : '', e.reason === BLANK ? 'no reason' : '', 'forged' in e ? 'no via' : ''].filter(
+    Boolean,
+  );
   return `${who} ${e.type}${to}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }
 
@@ -137,16 +147,21 @@ const spec: ModelSpec<CustomerContext, Event, World> = {
   input: { custodianId: CREATOR },
   world: { coolingDown: [] },
   // P5: abandoning starts the abandoner's cool-down on this customer.
-  nextWorld: ({ world }, e) => (e.type === 'ABANDON' && isUsername(e.actor.id) ? { coolingDown: [...new Set([...world.coolingDown, e.actor.id])].sort() } : world),
+  nextWorld: ({ world }, e) =>
+    e.type === 'ABANDON' && isUsername(e.actor.id) ? { coolingDown: [...new Set([...world.coolingDown, e.actor.id])].sort() } : world,
   candidates,
   describeEvent,
-  describeState: ({ state, context, world }) => `${state}(${context.custodianId ?? 'nobody'})${world.coolingDown.length ? ` cooling:${world.coolingDown.join('+')}` : ''}`,
+  describeState: ({ state, context, world }) =>
+    `${state}(${context.custodianId ?? 'nobody'})${world.coolingDown.length ? ` cooling:${world.coolingDown.join('+')}` : ''}`,
   rulesOf: (e) => RULES[e.type],
   journeys: 'longest',
   cover: 'transitions',
   // What is refused where, not by whom: which salesperson holds the customer or cools down does
   // not change the outcomes, which are what a refusal situation is told apart by.
-  situation: (_state, e) => describeEvent(e).replace(/^\S+ /, '').replace(/ to \S+/, ''),
+  situation: (_state, e) =>
+    describeEvent(e)
+      .replace(/^\S+ /, '')
+      .replace(/ to \S+/, ''),
 };
 const model = buildModel(spec);
 
@@ -163,7 +178,8 @@ const MUTATIONS = {
 } as const satisfies Partial<Record<Event['type'], string>>;
 /** The coarse role a customer mutation needs (`@Authorized`): below it the edge refuses, before any rule. */
 const MUTATION_ROLES: Partial<Record<Event['type'], Role>> = { CLAIM: 'SALES', TRANSFER: 'MANAGER' };
-const hasMutation = (e: Event): e is CustomerEvent & { type: keyof typeof MUTATIONS } => Object.hasOwn(MUTATIONS, e.type) && !('forged' in e) && e.actor.kind === 'user';
+const hasMutation = (e: Event): e is CustomerEvent & { type: keyof typeof MUTATIONS } =>
+  Object.hasOwn(MUTATIONS, e.type) && !('forged' in e) && e.actor.kind === 'user';
 
 /** The event as a caller hands it to the engine (which adds actor, facts and time), with real ids. */
 function engineEvent({ crew }: RunContext, e: Event): { type: string; [key: string]: unknown } {
@@ -231,7 +247,8 @@ function attempt(ctx: RunContext, id: string, e: Event) {
 
 /** Three paths that together send the most distinct (state, mutation) pairs through GraphQL. */
 function graphqlSample(paths: ModelPath<CustomerContext, Event, World>[]): ModelPath<CustomerContext, Event, World>[] {
-  const pairs = (p: ModelPath<CustomerContext, Event, World>) => new Set(p.steps.filter((s) => hasMutation(s.event)).map((s) => `${s.from.state} ${s.event.type}`));
+  const pairs = (p: ModelPath<CustomerContext, Event, World>) =>
+    new Set(p.steps.filter((s) => hasMutation(s.event)).map((s) => `${s.from.state} ${s.event.type}`));
   const chosen: ModelPath<CustomerContext, Event, World>[] = [];
   const seen = new Set<string>();
   const gain = (p: ModelPath<CustomerContext, Event, World>) => [...pairs(p)].filter((x) => !seen.has(x)).length;
@@ -271,7 +288,9 @@ const driver: ModelDriver<CustomerContext, Event, World, { id: string }> = {
     const [row] = await app.services.customers.byIds([id]);
     if (!row) throw new Error(`customer ${id} is gone`);
     for (const event of [...probe.accepted, ...probe.refused.map((r) => r.event)]) {
-      const real = await underVariation(ctx, event, () => app.services.engine.facts(app.services.workflows.customer, row, crew.actor(event.actor), engineEvent(ctx, event)));
+      const real = await underVariation(ctx, event, () =>
+        app.services.engine.facts(app.services.workflows.customer, row, crew.actor(event.actor), engineEvent(ctx, event)),
+      );
       const expected = event.actor.kind === 'user' ? event.facts : NO_FACTS;
       const seen = { ...real, coolingDownUntil: real.coolingDownUntil === null ? null : COOLING };
       expect(seen, `${probe.name}: facts for ${describeEvent(event)}`).toEqual(expected);

@@ -22,7 +22,14 @@ describe('customers', () => {
   describe('createCustomer', () => {
     it('should make the creator custodian of a prospect pending audit, with a CREATE history row (E7, P1, P10)', async () => {
       const data = await app.ok(CREATE, { i: customerInput({ name: '靖江市春意空调有限公司' }) }, sales1);
-      expect(data.createCustomer).toMatchObject({ name: '靖江市春意空调有限公司', tradeName: '春意', state: 'prospect.pendingAudit', stage: 'PROSPECT', version: 1, custodian: { username: 'sales1' } });
+      expect(data.createCustomer).toMatchObject({
+        name: '靖江市春意空调有限公司',
+        tradeName: '春意',
+        state: 'prospect.pendingAudit',
+        stage: 'PROSPECT',
+        version: 1,
+        custodian: { username: 'sales1' },
+      });
       const rows = await app.database.db.select().from(transitions).where(eq(transitions.entityId, data.createCustomer.id));
       expect(rows).toMatchObject([{ event: 'CREATE', fromState: null, toState: 'prospect.pendingAudit', machine: 'customer' }]);
     });
@@ -36,7 +43,13 @@ describe('customers', () => {
       const before = await count();
       const e = await app.fails(CREATE, { i: { name: ' ', address: '', industry: '', phone: '', introduction: '', contacts: [] } }, sales1);
       expect(e.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(Object.keys(e.extensions?.fields as object).sort()).toEqual(['input.address', 'input.industry', 'input.introduction', 'input.name', 'input.phone']);
+      expect(Object.keys(e.extensions?.fields as object).sort()).toEqual([
+        'input.address',
+        'input.industry',
+        'input.introduction',
+        'input.name',
+        'input.phone',
+      ]);
       expect(await count()).toBe(before);
     });
 
@@ -78,7 +91,13 @@ describe('customers', () => {
       const e = await app.fails(CREATE, { i: customerInput({ name: '华力电子有限公司' }) }, sales2);
       expect(e.extensions?.code).toBe('DUPLICATE');
       expect(e.extensions?.matches).toEqual([
-        { id: first.createCustomer.id, name: '上海市浦东新区华力电子科技有限公司', stage: 'PROSPECT', state: 'prospect.pendingAudit', custodianName: '王销售 (sales1)' },
+        {
+          id: first.createCustomer.id,
+          name: '上海市浦东新区华力电子科技有限公司',
+          stage: 'PROSPECT',
+          state: 'prospect.pendingAudit',
+          custodianName: '王销售 (sales1)',
+        },
       ]);
       expect(await count()).toBe(before);
     });
@@ -146,7 +165,13 @@ describe('customers', () => {
     it('should list every customer containing the keyword with state and custodian only', async () => {
       const c = (await app.ok(CREATE, { i: customerInput({ name: '无锡市远航物流有限公司' }) }, sales1)).createCustomer;
       const data = await app.ok(`{ duplicateCheck(keyword: "远航") { customerId name stage state custodianName } }`, {}, sales2);
-      expect(data.duplicateCheck[0]).toEqual({ customerId: c.id, name: '无锡市远航物流有限公司', stage: 'PROSPECT', state: 'prospect.pendingAudit', custodianName: '王销售 (sales1)' });
+      expect(data.duplicateCheck[0]).toEqual({
+        customerId: c.id,
+        name: '无锡市远航物流有限公司',
+        stage: 'PROSPECT',
+        state: 'prospect.pendingAudit',
+        custodianName: '王销售 (sales1)',
+      });
     });
 
     it('should find by full name too (the key of the keyword) and by phone in any format', async () => {
@@ -162,7 +187,8 @@ describe('customers', () => {
     });
 
     it('should rank the exact trade name first and return at most 20', async () => {
-      for (let i = 0; i < 22; i += 1) await app.ok(CREATE, { i: customerInput({ name: `深圳市海纳${'甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥'[i]}科技有限公司` }) }, sales1);
+      for (let i = 0; i < 22; i += 1)
+        await app.ok(CREATE, { i: customerInput({ name: `深圳市海纳${'甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥'[i]}科技有限公司` }) }, sales1);
       const exact = (await app.ok(CREATE, { i: customerInput({ name: '深圳市海纳科技有限公司' }) }, sales1)).createCustomer;
       const data = await app.ok(`{ duplicateCheck(keyword: "海纳") { customerId name } }`, {}, sales2);
       expect(data.duplicateCheck).toHaveLength(20);
@@ -185,7 +211,14 @@ describe('customers', () => {
       );
       expect(result.data?.customer).toMatchObject({ name: c.name, stage: 'PROSPECT', custodian: { username: 'sales1' }, phone: null, contacts: null });
       const forbidden = (result.errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]);
-      expect(forbidden).toEqual(expect.arrayContaining([['customer.phone', 'FORBIDDEN'], ['customer.address', 'FORBIDDEN'], ['customer.contacts', 'FORBIDDEN'], ['customer.followUps', 'FORBIDDEN']]));
+      expect(forbidden).toEqual(
+        expect.arrayContaining([
+          ['customer.phone', 'FORBIDDEN'],
+          ['customer.address', 'FORBIDDEN'],
+          ['customer.contacts', 'FORBIDDEN'],
+          ['customer.followUps', 'FORBIDDEN'],
+        ]),
+      );
     });
 
     it('should show full details to the custodian, a manager, an auditor and after-sales', async () => {
@@ -211,7 +244,9 @@ describe('customers', () => {
       const q = `query($after: String) { customers(first: 4, after: $after, filter: { scope: ALL }, orderBy: { field: NAME, direction: ASC }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }`;
       let total = 0;
       for (;;) {
-        const data: { customers: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string; name: string } }[] } } = await app.ok(q, { after }, manager);
+        const data: {
+          customers: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string; name: string } }[] };
+        } = await app.ok(q, { after }, manager);
         total = data.customers.totalCount;
         seen.push(...data.customers.edges.map((e) => e.node.name));
         if (!data.customers.pageInfo.hasNextPage) break;
@@ -224,7 +259,10 @@ describe('customers', () => {
       const pending = await app.ok(`{ customers(filter: { state: "prospect.pendingAudit", stage: PROSPECT }, first: 1) { totalCount } }`, {}, manager);
       expect(pending.customers.totalCount).toBe(total);
       const unknown = await app.fails(`{ customers(filter: { state: "PROTECTED" }) { totalCount } }`, {}, manager);
-      expect(unknown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'filter.state': expect.stringMatching(/^must be one of pool, prospect.pendingAudit, /) } });
+      expect(unknown.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'filter.state': expect.stringMatching(/^must be one of pool, prospect.pendingAudit, /) },
+      });
     });
 
     it('should refuse a cursor it did not give out', async () => {
@@ -247,7 +285,11 @@ describe('the database refuses deletes (E6)', () => {
       const { sql } = await import('drizzle-orm');
       const sales1 = await app.login('sales1');
       const c = (await app.ok(CREATE, { i: customerInput() }, sales1)).createCustomer;
-      await app.ok(`mutation($c: ID!) { addFollowUp(customerId: $c, input: { channel: PHONE, notes: "电话联系了采购经理。", nextContactAt: "2027-01-01T00:00:00Z" }) { id } }`, { c: c.id }, sales1);
+      await app.ok(
+        `mutation($c: ID!) { addFollowUp(customerId: $c, input: { channel: PHONE, notes: "电话联系了采购经理。", nextContactAt: "2027-01-01T00:00:00Z" }) { id } }`,
+        { c: c.id },
+        sales1,
+      );
       for (const table of ['customers', 'contacts', 'follow_ups', 'transitions', 'users']) {
         await expect(app.database.db.execute(sql.raw(`delete from ${table}`))).rejects.toThrow();
       }

@@ -67,7 +67,9 @@ describe.skipIf(!onPostgres)('deadline races on a real PostgreSQL', () => {
           expect(row.deadlineAt?.getTime()).toBe(app.clock().getTime() + 30 * DAY);
           expectHistoryExplainsRow(history, row);
         }
-        console.log(`[races] claim vs sweeper: 20 races: TERM_EXPIRED fired by the sweeper first ${firedBy.sweeper}×, late inside the claim ${firedBy.claim}×; claim succeeded 20×`);
+        console.log(
+          `[races] claim vs sweeper: 20 races: TERM_EXPIRED fired by the sweeper first ${firedBy.sweeper}×, late inside the claim ${firedBy.claim}×; claim succeeded 20×`,
+        );
       },
       RACE_TIMEOUT,
     );
@@ -117,7 +119,9 @@ describe.skipIf(!onPostgres)('deadline races on a real PostgreSQL', () => {
           const started = Date.now();
           const [a, b] = await Promise.all([app.services.sweeper.sweepOnce(), other.services.sweeper.sweepOnce()]);
           const seconds = (Date.now() - started) / 1000;
-          console.log(`[races] two sweepers, 300 due: instance A fired ${a.fired}, instance B fired ${b.fired}, failed ${a.failed + b.failed}, in ${seconds.toFixed(2)} s`);
+          console.log(
+            `[races] two sweepers, 300 due: instance A fired ${a.fired}, instance B fired ${b.fired}, failed ${a.failed + b.failed}, in ${seconds.toFixed(2)} s`,
+          );
           expect(a.failed + b.failed).toBe(0);
           expect(a.fired + b.fired).toBe(300);
           const expired = await expiredOnceEach(ids);
@@ -146,7 +150,10 @@ describe.skipIf(!onPostgres)('deadline races on a real PostgreSQL', () => {
         }
         // Their terms end while nothing runs (the test app's own sweeper is off).
         app.clock.advance(31 * DAY);
-        const [before] = await app.database.db.select({ n: count() }).from(customers).where(and(inArray(customers.id, ids), eq(customers.state, 'prospect.protected')));
+        const [before] = await app.database.db
+          .select({ n: count() })
+          .from(customers)
+          .where(and(inArray(customers.id, ids), eq(customers.state, 'prospect.protected')));
         expect(before?.n).toBe(40);
         // Instance C starts with its sweeper on: it sweeps at once, not only after the first interval.
         const c = await createApp({ databaseUrl: app.databaseUrl, jwtSecret: TEST_JWT_SECRET, clock: app.clock, sweepIntervalMs: 1000 });
@@ -154,7 +161,10 @@ describe.skipIf(!onPostgres)('deadline races on a real PostgreSQL', () => {
           const started = Date.now();
           let pooled = 0;
           while (Date.now() - started < 10 * SECOND) {
-            const [n] = await app.database.db.select({ n: count() }).from(customers).where(and(inArray(customers.id, ids), eq(customers.state, 'pool')));
+            const [n] = await app.database.db
+              .select({ n: count() })
+              .from(customers)
+              .where(and(inArray(customers.id, ids), eq(customers.state, 'pool')));
             pooled = n?.n ?? 0;
             if (pooled === ids.length) break;
             await sleep(100);

@@ -79,8 +79,13 @@ describe.skipIf(!onPostgres)('entry races on a real PostgreSQL', () => {
         );
         const results = await Promise.all(inputs.map((input, i) => app.execute(CREATE, { i: input }, { token: racers[i]!.token })));
         const codes = results.map((r) => (r.errors ? codeOf(r.errors[0]) : 'ok'));
-        console.log(`[races] E4 shared contact mobile: 10 simultaneous entries: ${codes.filter((c) => c === 'ok').length} created, ${codes.filter((c) => c === 'DUPLICATE').length} DUPLICATE`);
-        expect(codes.filter((c) => c === 'ok'), codes.join(' ')).toHaveLength(1);
+        console.log(
+          `[races] E4 shared contact mobile: 10 simultaneous entries: ${codes.filter((c) => c === 'ok').length} created, ${codes.filter((c) => c === 'DUPLICATE').length} DUPLICATE`,
+        );
+        expect(
+          codes.filter((c) => c === 'ok'),
+          codes.join(' '),
+        ).toHaveLength(1);
         expect(codes.filter((c) => c !== 'ok')).toEqual(Array(9).fill('DUPLICATE'));
       },
       RACE_TIMEOUT,

@@ -46,9 +46,22 @@ describe('contacts and follow-ups', () => {
       const c = await newCustomer();
       const contacts = await app.ok(`query($id: ID!) { customer(id: $id) { contacts { id } } }`, { id: c.id }, sales1);
       const next = future(2 * DAY);
-      const f = (await app.ok(ADD_FOLLOW_UP, { c: c.id, i: { channel: 'VISIT', notes: '上门拜访，客户对新款机组感兴趣，要求报价。', nextContactAt: next, contactId: contacts.customer.contacts[0].id } }, sales1)).addFollowUp;
+      const f = (
+        await app.ok(
+          ADD_FOLLOW_UP,
+          {
+            c: c.id,
+            i: { channel: 'VISIT', notes: '上门拜访，客户对新款机组感兴趣，要求报价。', nextContactAt: next, contactId: contacts.customer.contacts[0].id },
+          },
+          sales1,
+        )
+      ).addFollowUp;
       expect(f).toMatchObject({ channel: 'VISIT', author: { username: 'sales1' }, contact: { name: '王建国' }, nextContactAt: next });
-      const after = await app.ok(`query($id: ID!) { customer(id: $id) { lastFollowUpAt nextContactAt followUps(first: 5) { totalCount edges { node { id } } } } }`, { id: c.id }, sales1);
+      const after = await app.ok(
+        `query($id: ID!) { customer(id: $id) { lastFollowUpAt nextContactAt followUps(first: 5) { totalCount edges { node { id } } } } }`,
+        { id: c.id },
+        sales1,
+      );
       expect(after.customer).toMatchObject({ lastFollowUpAt: app.clock().toISOString(), nextContactAt: next, followUps: { totalCount: 1 } });
     });
 
@@ -56,7 +69,11 @@ describe('contacts and follow-ups', () => {
       const c = await newCustomer();
       const missing = await app.fails(ADD_FOLLOW_UP, { c: c.id, i: { channel: 'PHONE', notes: '电话沟通，客户暂不需要。' } }, sales1);
       expect(missing.extensions?.fields).toHaveProperty(['input.nextContactAt']);
-      const past = await app.fails(ADD_FOLLOW_UP, { c: c.id, i: { channel: 'PHONE', notes: '电话沟通，客户暂不需要。', nextContactAt: future(-HOUR) } }, sales1);
+      const past = await app.fails(
+        ADD_FOLLOW_UP,
+        { c: c.id, i: { channel: 'PHONE', notes: '电话沟通，客户暂不需要。', nextContactAt: future(-HOUR) } },
+        sales1,
+      );
       expect(past.extensions?.fields).toEqual({ 'input.nextContactAt': 'must be in the future' });
     });
 
@@ -66,7 +83,11 @@ describe('contacts and follow-ups', () => {
       const bContacts = await app.ok(`query($id: ID!) { customer(id: $id) { contacts { id } } }`, { id: b.id }, sales1);
       const e = await app.fails(ADD_FOLLOW_UP, { c: a.id, i: { channel: 'PHONE', notes: '。。。。。。', nextContactAt: future(DAY) } }, sales1);
       expect(e.extensions?.fields).toHaveProperty(['input.notes']);
-      const wrong = await app.fails(ADD_FOLLOW_UP, { c: a.id, i: { channel: 'PHONE', notes: '电话沟通了报价细节。', nextContactAt: future(DAY), contactId: bContacts.customer.contacts[0].id } }, sales1);
+      const wrong = await app.fails(
+        ADD_FOLLOW_UP,
+        { c: a.id, i: { channel: 'PHONE', notes: '电话沟通了报价细节。', nextContactAt: future(DAY), contactId: bContacts.customer.contacts[0].id } },
+        sales1,
+      );
       expect(wrong.extensions?.fields).toHaveProperty(['input.contactId']);
     });
 
@@ -78,9 +99,15 @@ describe('contacts and follow-ups', () => {
       }
       const q = `query($id: ID!, $after: String) { customer(id: $id) { followUps(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { notes } } } } }`;
       const p1 = await app.ok(q, { id: c.id }, sales1);
-      expect(p1.customer.followUps.edges.map((e: { node: { notes: string } }) => e.node.notes)).toEqual(['第5次电话跟进，沟通需求。', '第4次电话跟进，沟通需求。']);
+      expect(p1.customer.followUps.edges.map((e: { node: { notes: string } }) => e.node.notes)).toEqual([
+        '第5次电话跟进，沟通需求。',
+        '第4次电话跟进，沟通需求。',
+      ]);
       const p2 = await app.ok(q, { id: c.id, after: p1.customer.followUps.pageInfo.endCursor }, sales1);
-      expect(p2.customer.followUps.edges.map((e: { node: { notes: string } }) => e.node.notes)).toEqual(['第3次电话跟进，沟通需求。', '第2次电话跟进，沟通需求。']);
+      expect(p2.customer.followUps.edges.map((e: { node: { notes: string } }) => e.node.notes)).toEqual([
+        '第3次电话跟进，沟通需求。',
+        '第2次电话跟进，沟通需求。',
+      ]);
     });
   });
 
@@ -92,7 +119,11 @@ describe('contacts and follow-ups', () => {
         const t = await app2.login('sales2');
         const mk = async (nextInMs: number, notes: string) => {
           const c = (await app2.ok(CREATE, { i: customerInput() }, t)).createCustomer;
-          await app2.ok(ADD_FOLLOW_UP, { c: c.id, i: { channel: 'PHONE', notes, nextContactAt: new Date(app2.clock().getTime() + nextInMs).toISOString() } }, t);
+          await app2.ok(
+            ADD_FOLLOW_UP,
+            { c: c.id, i: { channel: 'PHONE', notes, nextContactAt: new Date(app2.clock().getTime() + nextInMs).toISOString() } },
+            t,
+          );
           return c.id as string;
         };
         const overdue = await mk(HOUR, '约好一小时后回电确认。');

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
 
-const QUERY = (first: number) => `{ customers(first: ${first}) { edges { node { custodian { displayName } contacts { name } followUps(first: 5) { edges { node { notes author { displayName } } } } } } } }`;
+const QUERY = (first: number) =>
+  `{ customers(first: ${first}) { edges { node { custodian { displayName } contacts { name } followUps(first: 5) { edges { node { notes author { displayName } } } } } } } }`;
 
 /**
  * Every relation resolves through a per-request DataLoader: the statement count of a nested

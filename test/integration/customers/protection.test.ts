@@ -16,8 +16,7 @@ describe('the protection machine', () => {
   let app: TestApp;
   // Fresh tokens: tests move the clock by days, past a token's lifetime.
   const token = (u: string) => app.login(u);
-  const history = async (id: string) =>
-    app.database.db.select().from(transitions).where(eq(transitions.entityId, id)).orderBy(asc(transitions.id));
+  const history = async (id: string) => app.database.db.select().from(transitions).where(eq(transitions.entityId, id)).orderBy(asc(transitions.id));
   const userId = async (u: string) => (await actorFor(app, u)).id as string;
 
   beforeAll(async () => {
@@ -67,7 +66,10 @@ describe('the protection machine', () => {
 
     it('should refuse audit events that do not come from an audit decision (A4)', async () => {
       const c = await createCustomer(app, 'sales1');
-      await expect(sendCustomer(app, c.id, { type: 'PROTECTION_APPROVED' }, await actorFor(app, 'auditor1'))).rejects.toMatchObject({ code: 'FORBIDDEN', details: { rule: 'A4' } });
+      await expect(sendCustomer(app, c.id, { type: 'PROTECTION_APPROVED' }, await actorFor(app, 'auditor1'))).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        details: { rule: 'A4' },
+      });
     });
   });
 
@@ -103,7 +105,12 @@ describe('the protection machine', () => {
       app.clock.advance(15 * DAY);
       try {
         await app.services.sweeper.sweepOnce();
-        expect((await history(c.id)).at(-1)).toMatchObject({ event: 'TERM_EXPIRED', fromState: 'intent', toState: 'pool', payload: { changes: { custodianId: [await userId('sales1'), null] } } });
+        expect((await history(c.id)).at(-1)).toMatchObject({
+          event: 'TERM_EXPIRED',
+          fromState: 'intent',
+          toState: 'pool',
+          payload: { changes: { custodianId: [await userId('sales1'), null] } },
+        });
       } finally {
         app.clock.advance(-15 * DAY);
       }
@@ -137,14 +144,21 @@ describe('the protection machine', () => {
       const c = await protectedCustomer(app, 'sales1');
       const auditor = await actorFor(app, 'auditor1');
       await sendCustomer(app, c.id, { type: 'INTENT_APPROVED', via: 'application' }, auditor);
-      const formal = await sendCustomer(app, c.id, { type: 'CONTRACT_SIGNED', via: 'contract', afterSalesUserId: await userId('aftersales1') }, await actorFor(app, 'sales1'));
+      const formal = await sendCustomer(
+        app,
+        c.id,
+        { type: 'CONTRACT_SIGNED', via: 'contract', afterSalesUserId: await userId('aftersales1') },
+        await actorFor(app, 'sales1'),
+      );
       expect(formal).toMatchObject({ state: 'formal', stage: 'FORMAL', deadlineAt: null, custodianId: await userId('aftersales1') });
       app.clock.advance(400 * DAY);
       try {
         const result = await app.services.sweeper.sweepOnce();
         expect(result.failed).toBe(0);
         expect((await app.ok(GET, { id: c.id }, await token('manager1'))).customer.state).toBe('formal');
-        await expect(sendCustomer(app, c.id, { type: 'TERM_EXPIRED' }, { kind: 'system', id: null, name: 'sweeper' })).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+        await expect(sendCustomer(app, c.id, { type: 'TERM_EXPIRED' }, { kind: 'system', id: null, name: 'sweeper' })).rejects.toMatchObject({
+          code: 'ILLEGAL_TRANSITION',
+        });
       } finally {
         app.clock.advance(-400 * DAY);
       }
@@ -182,7 +196,12 @@ describe('the protection machine', () => {
     it('should protect a pool customer directly with a fresh 30-day term', async () => {
       const c = await poolCustomer(app, 'sales3');
       const data = await app.ok(CLAIM, { id: c.id, v: c.version }, await token('sales1'));
-      expect(data.claimCustomer).toMatchObject({ state: 'prospect.protected', custodian: { username: 'sales1' }, version: c.version + 1, protectedUntil: new Date(app.clock().getTime() + 30 * DAY).toISOString() });
+      expect(data.claimCustomer).toMatchObject({
+        state: 'prospect.protected',
+        custodian: { username: 'sales1' },
+        version: c.version + 1,
+        protectedUntil: new Date(app.clock().getTime() + 30 * DAY).toISOString(),
+      });
     });
 
     it('should refuse a stale expectedVersion with CONFLICT', async () => {
@@ -269,7 +288,10 @@ describe('the protection machine', () => {
       expect(read.customer.availableActions[0]).toEqual({
         event: 'TRANSFER',
         label: '转移 Transfer',
-        inputs: [{ name: 'toUserId', type: 'ID', required: true }, { name: 'reason', type: 'String', required: true }],
+        inputs: [
+          { name: 'toUserId', type: 'ID', required: true },
+          { name: 'reason', type: 'String', required: true },
+        ],
       });
     });
 
@@ -304,11 +326,21 @@ describe('the protection machine', () => {
         const viewer = await fast.services.users.viewerForToken(t.token);
         const c = await fast.services.enterCustomer(viewer, (await import('../../support/customers.js')).customerInput() as never);
         const auditor = await fast.services.users.viewerForToken((await fast.services.users.login('auditor1', 'demo')).token);
-        await fast.services.engine.apply(fast.services.workflows.customer, c.id, { type: 'PROTECTION_APPROVED', via: 'application' }, { kind: 'user', id: auditor.id, roles: auditor.roles });
+        await fast.services.engine.apply(
+          fast.services.workflows.customer,
+          c.id,
+          { type: 'PROTECTION_APPROVED', via: 'application' },
+          { kind: 'user', id: auditor.id, roles: auditor.roles },
+        );
         let events: string[] = [];
         for (let i = 0; i < 40 && !events.includes('TERM_EXPIRED'); i += 1) {
           await new Promise((r) => setTimeout(r, 250));
-          events = (await fast.database.db.select().from(transitions).where(and(eq(transitions.entityId, c.id)))).map((h) => h.event);
+          events = (
+            await fast.database.db
+              .select()
+              .from(transitions)
+              .where(and(eq(transitions.entityId, c.id)))
+          ).map((h) => h.event);
         }
         expect(events).toEqual(['CREATE', 'PROTECTION_APPROVED', 'TERM_EXPIRED']);
         const [row] = await fast.services.customers.byIds([c.id]);

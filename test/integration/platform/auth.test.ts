@@ -35,7 +35,10 @@ describe('auth', () => {
     });
 
     it('should never store the password in clear', async () => {
-      const rows = await app.database.rows<{ password_hash: string }>(app.database.db, (await import('drizzle-orm')).sql`select password_hash from users where username = 'sales1'`);
+      const rows = await app.database.rows<{ password_hash: string }>(
+        app.database.db,
+        (await import('drizzle-orm')).sql`select password_hash from users where username = 'sales1'`,
+      );
       expect(rows[0]?.password_hash).toMatch(/^scrypt\$/);
       expect(rows[0]?.password_hash).not.toContain('demo');
     });
@@ -72,8 +75,12 @@ describe('auth', () => {
 
     it('should refuse a token signed with another secret or algorithm', async () => {
       const me = await app.ok(ME, {}, await app.login('sales2'));
-      const other = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(me.me.id).setIssuer('custodian-crm')
-        .setExpirationTime('1h').sign(new TextEncoder().encode(TEST_JWT_SECRET + 'x'));
+      const other = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(me.me.id)
+        .setIssuer('custodian-crm')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET + 'x'));
       expect((await app.fails(ME, {}, other)).extensions?.code).toBe('UNAUTHENTICATED');
       const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: me.me.id })).toString('base64url')}.`;
       expect((await app.fails(ME, {}, none)).extensions?.code).toBe('UNAUTHENTICATED');

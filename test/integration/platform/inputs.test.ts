@@ -23,11 +23,22 @@ describe('inputs as front ends and people write them (platform)', () => {
 
   it('should take JSON written inline in the query exactly as JSON sent in variables', async () => {
     const designer = await app.login('designer1');
-    const inline = await app.ok(`mutation { updatePolicies(workflow: "customer", changes: { customer: { warnBefore: "P2D" } }, expectedVersion: 0, note: "inline") { policyVersion policies } }`, {}, designer);
+    const inline = await app.ok(
+      `mutation { updatePolicies(workflow: "customer", changes: { customer: { warnBefore: "P2D" } }, expectedVersion: 0, note: "inline") { policyVersion policies } }`,
+      {},
+      designer,
+    );
     expect(inline.updatePolicies).toMatchObject({ policyVersion: 1, policies: { customer: { warnBefore: 'P2D' } } });
-    const viaVariables = await app.ok(`mutation($c: JSON!) { updatePolicies(workflow: "customer", changes: $c, expectedVersion: 1, note: "variables") { policyVersion } }`, { c: { customer: { warnBefore: 'P3D' } } }, designer);
+    const viaVariables = await app.ok(
+      `mutation($c: JSON!) { updatePolicies(workflow: "customer", changes: $c, expectedVersion: 1, note: "variables") { policyVersion } }`,
+      { c: { customer: { warnBefore: 'P3D' } } },
+      designer,
+    );
     expect(viaVariables.updatePolicies.policyVersion).toBe(2);
     const history = await app.ok(`{ policyHistory(workflow: "customer") { changes } }`, {}, designer);
-    expect(history.policyHistory.map((h: { changes: unknown }) => h.changes)).toEqual([{ customer: { warnBefore: 'P3D' } }, { customer: { warnBefore: 'P2D' } }]);
+    expect(history.policyHistory.map((h: { changes: unknown }) => h.changes)).toEqual([
+      { customer: { warnBefore: 'P3D' } },
+      { customer: { warnBefore: 'P2D' } },
+    ]);
   });
 });

@@ -39,10 +39,20 @@ describe.runIf(onPostgres)('workflow designers under concurrency (PostgreSQL)', 
     const [migration, ...abandons] = await Promise.all([
       app.execute(MIGRATE, { v: 2 }, { token: designer }),
       // Spread over the migration's run, so some abandons land before it and some wait for it.
-      ...ids.map((id, i) => sleep(i * 4).then(() => app.services.customers.abandon(owner, id, '客户暂无采购计划', null)).then(() => 'OK', (e: { code?: string }) => e.code ?? 'ERROR')),
+      ...ids.map((id, i) =>
+        sleep(i * 4)
+          .then(() => app.services.customers.abandon(owner, id, '客户暂无采购计划', null))
+          .then(
+            () => 'OK',
+            (e: { code?: string }) => e.code ?? 'ERROR',
+          ),
+      ),
     ]);
     expect(migration.errors).toBeUndefined();
-    expect(abandons.every((a) => a === 'OK'), JSON.stringify(abandons)).toBe(true);
+    expect(
+      abandons.every((a) => a === 'OK'),
+      JSON.stringify(abandons),
+    ).toBe(true);
 
     const rows = await app.database.db.select().from(customers).where(inArray(customers.id, ids));
     expect(rows.every((r) => r.machineVersion === 2 && r.state === 'pool' && r.custodianId === null)).toBe(true);
@@ -58,7 +68,9 @@ describe.runIf(onPostgres)('workflow designers under concurrency (PostgreSQL)', 
       expect(migrate[0]!.fromState).toBe(abandon[0]!.id < migrate[0]!.id ? 'pool' : 'prospect.protected');
       if (abandon[0]!.id < migrate[0]!.id) before += 1;
     }
-    console.log(`migration race: 30 abandons vs one migration → ${before} abandoned on version 1 before it, ${30 - before} on version 2 after it; each customer migrated once`);
+    console.log(
+      `migration race: 30 abandons vs one migration → ${before} abandoned on version 1 before it, ${30 - before} on version 2 after it; each customer migrated once`,
+    );
   });
   it('should publish exactly one of two simultaneous versions built on the same one; the other gets CONFLICT', async () => {
     const designer = await app.login('designer1');
@@ -71,5 +83,4 @@ describe.runIf(onPostgres)('workflow designers under concurrency (PostgreSQL)', 
     const versions = await app.services.designs.versions('customer');
     expect(versions.map((v) => v.version)).toEqual([3, 2]);
   });
-
 });

@@ -88,7 +88,13 @@ describe('workflow designers change machines (issue 7, P11)', () => {
     const stranger = await app.fails(SEND, { id: fresh, e: 'HOLD', i: { reason: '客户出差两周' } }, await app.login('sales2'));
     expect(stranger.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'P8' });
     const held = (await app.ok(SEND, { id: fresh, e: 'HOLD', i: { reason: '客户出差两周' } }, sales1)).sendWorkflowEvent;
-    expect(held).toMatchObject({ workflow: 'customer', id: fresh, state: 'prospect.onHold', machineVersion: 2, customer: { state: 'prospect.onHold', stage: 'PROSPECT', deadlineAt: null } });
+    expect(held).toMatchObject({
+      workflow: 'customer',
+      id: fresh,
+      state: 'prospect.onHold',
+      machineVersion: 2,
+      customer: { state: 'prospect.onHold', stage: 'PROSPECT', deadlineAt: null },
+    });
     expect(held.customer.availableActions.map((a: { event: string }) => a.event)).toEqual(['ABANDON', 'RESUME']);
 
     app.clock.advance(40 * DAY); // no term runs while on hold
@@ -97,10 +103,12 @@ describe('workflow designers change machines (issue 7, P11)', () => {
     expect(resumed.customer.state).toBe('prospect.protected');
     expect(new Date(resumed.customer.deadlineAt).getTime()).toBe(app.clock().getTime() + 30 * DAY);
     const history = await app.database.db.select().from(transitions).where(eq(transitions.entityId, fresh));
-    expect(history.filter((h) => h.event === 'HOLD' || h.event === 'RESUME').map((h) => [h.event, h.fromState, h.toState, h.machineVersion, h.reason])).toEqual([
-      ['HOLD', 'prospect.protected', 'prospect.onHold', 2, '客户出差两周'],
-      ['RESUME', 'prospect.onHold', 'prospect.protected', 2, null],
-    ]);
+    expect(history.filter((h) => h.event === 'HOLD' || h.event === 'RESUME').map((h) => [h.event, h.fromState, h.toState, h.machineVersion, h.reason])).toEqual(
+      [
+        ['HOLD', 'prospect.protected', 'prospect.onHold', 2, '客户出差两周'],
+        ['RESUME', 'prospect.onHold', 'prospect.protected', 2, null],
+      ],
+    );
   });
 
   it('should refuse events with their own mutation, system events, unknown inputs and events of another version', async () => {
@@ -117,28 +125,76 @@ describe('workflow designers change machines (issue 7, P11)', () => {
   describe('refusals: each kind of invalid edit names its problem and changes nothing', () => {
     const cases: [string, (d: WorkflowDocument) => void, { path: string; message: RegExp }][] = [
       ['not a machine at all', (d) => Object.assign(d, { states: [] }), { path: 'states', message: /at least one state/ }],
-      ['an unknown guard', (d) => (d.states.pool!.on!.CLAIM = { target: 'prospect.protected', guard: 'isFriday' }), { path: 'states.pool.on.CLAIM.guard', message: /`isFriday` is not a known guard/ }],
-      ['an unknown action', (d) => ((d.states.pool!.on!.CLAIM as { actions: string }).actions = 'sendFlowers'), { path: 'states.pool.on.CLAIM.actions', message: /"sendFlowers" is not a known action/ }],
-      ['an unknown policy term', (d) => (d.states.intent!.meta!.deadline = { event: 'TERM_EXPIRED', term: 'fortnight' as never }), { path: 'states.intent.meta.deadline.term', message: /must be a policy term/ }],
-      ['an undeclared event', (d) => (d.states.formal!.on!.PING = { guard: 'isManager' }), { path: 'states.formal.on.PING', message: /`PING` is not declared in events/ }],
-      ['a target that names no state', (d) => ((d.states.pool!.on!.CLAIM as { target: string }).target = 'prospect.vip'), { path: 'states.pool.on.CLAIM.target', message: /`prospect.vip` does not name a state/ }],
-      ['an unreachable state', (d) => (d.states.archive = { meta: { label: '归档' } }), { path: 'states.archive', message: /`archive` is not reachable from the initial state `prospect.pendingAudit`/ }],
-      ['a transition nobody is named to send', (d) => (d.states.intent!.on!.ABANDON = { target: 'pool', guard: 'hasReason' }), { path: 'states.intent.on.ABANDON.guard', message: /must include a guard that says who may send it/ }],
-      ['formal leading to pool (P6)', (d) => {
-        d.events.DEMOTE = { label: '降级', inputs: [] };
-        d.states.formal!.on!.DEMOTE = { target: 'pool', guard: 'isManager' };
-      }, { path: 'states.formal', message: /`formal` must never lead to `pool` \(P6\), but it does: formal —DEMOTE→ pool/ }],
-      ['a timed state with no exit on its deadline event', (d) => delete d.states.intent!.on!.TERM_EXPIRED, { path: 'states.intent.meta.deadline', message: /TERM_EXPIRED must leave `intent`/ }],
-      ['an audit event removed', (d) => {
-        delete d.events.INTENT_APPROVED;
-        delete d.states.prospect!.states!.protected!.on!.INTENT_APPROVED;
-      }, { path: 'events', message: /the product sends `INTENT_APPROVED`; it must stay declared/ }],
-      ['an audit event no longer accepted where the product sends it', (d) => delete d.states.prospect!.states!.pendingAudit!.on!.PROTECTION_REJECTED, { path: 'states.prospect.states.pendingAudit.on', message: /the product sends `PROTECTION_REJECTED` in `prospect.pendingAudit`/ }],
-      ['a state the product relies on renamed', (d) => {
-        d.states.lead = d.states.intent!;
-        delete d.states.intent;
-        (d.states.prospect!.states!.protected!.on!.INTENT_APPROVED as { target: string }).target = '#customer.lead';
-      }, { path: 'states', message: /the product relies on the state `intent`/ }],
+      [
+        'an unknown guard',
+        (d) => (d.states.pool!.on!.CLAIM = { target: 'prospect.protected', guard: 'isFriday' }),
+        { path: 'states.pool.on.CLAIM.guard', message: /`isFriday` is not a known guard/ },
+      ],
+      [
+        'an unknown action',
+        (d) => ((d.states.pool!.on!.CLAIM as { actions: string }).actions = 'sendFlowers'),
+        { path: 'states.pool.on.CLAIM.actions', message: /"sendFlowers" is not a known action/ },
+      ],
+      [
+        'an unknown policy term',
+        (d) => (d.states.intent!.meta!.deadline = { event: 'TERM_EXPIRED', term: 'fortnight' as never }),
+        { path: 'states.intent.meta.deadline.term', message: /must be a policy term/ },
+      ],
+      [
+        'an undeclared event',
+        (d) => (d.states.formal!.on!.PING = { guard: 'isManager' }),
+        { path: 'states.formal.on.PING', message: /`PING` is not declared in events/ },
+      ],
+      [
+        'a target that names no state',
+        (d) => ((d.states.pool!.on!.CLAIM as { target: string }).target = 'prospect.vip'),
+        { path: 'states.pool.on.CLAIM.target', message: /`prospect.vip` does not name a state/ },
+      ],
+      [
+        'an unreachable state',
+        (d) => (d.states.archive = { meta: { label: '归档' } }),
+        { path: 'states.archive', message: /`archive` is not reachable from the initial state `prospect.pendingAudit`/ },
+      ],
+      [
+        'a transition nobody is named to send',
+        (d) => (d.states.intent!.on!.ABANDON = { target: 'pool', guard: 'hasReason' }),
+        { path: 'states.intent.on.ABANDON.guard', message: /must include a guard that says who may send it/ },
+      ],
+      [
+        'formal leading to pool (P6)',
+        (d) => {
+          d.events.DEMOTE = { label: '降级', inputs: [] };
+          d.states.formal!.on!.DEMOTE = { target: 'pool', guard: 'isManager' };
+        },
+        { path: 'states.formal', message: /`formal` must never lead to `pool` \(P6\), but it does: formal —DEMOTE→ pool/ },
+      ],
+      [
+        'a timed state with no exit on its deadline event',
+        (d) => delete d.states.intent!.on!.TERM_EXPIRED,
+        { path: 'states.intent.meta.deadline', message: /TERM_EXPIRED must leave `intent`/ },
+      ],
+      [
+        'an audit event removed',
+        (d) => {
+          delete d.events.INTENT_APPROVED;
+          delete d.states.prospect!.states!.protected!.on!.INTENT_APPROVED;
+        },
+        { path: 'events', message: /the product sends `INTENT_APPROVED`; it must stay declared/ },
+      ],
+      [
+        'an audit event no longer accepted where the product sends it',
+        (d) => delete d.states.prospect!.states!.pendingAudit!.on!.PROTECTION_REJECTED,
+        { path: 'states.prospect.states.pendingAudit.on', message: /the product sends `PROTECTION_REJECTED` in `prospect.pendingAudit`/ },
+      ],
+      [
+        'a state the product relies on renamed',
+        (d) => {
+          d.states.lead = d.states.intent!;
+          delete d.states.intent;
+          (d.states.prospect!.states!.protected!.on!.INTENT_APPROVED as { target: string }).target = '#customer.lead';
+        },
+        { path: 'states', message: /the product relies on the state `intent`/ },
+      ],
       ['a different initial state', (d) => (d.initial = 'pool'), { path: 'initial', message: /new instances must start in `prospect.pendingAudit`/ }],
     ];
     for (const [what, edit, problem] of cases) {
@@ -167,8 +223,14 @@ describe('workflow designers change machines (issue 7, P11)', () => {
     it('should refuse non-designers, a stale expected version and a publish without a note', async () => {
       expect((await app.fails(PUBLISH, { n: 'customer', d: withHold(), note: '试一试' }, sales1)).extensions?.code).toBe('FORBIDDEN');
       expect((await app.fails(VALIDATE, { n: 'customer', d: withHold() }, await app.login('manager1'))).extensions?.code).toBe('FORBIDDEN');
-      expect((await app.fails(PUBLISH, { n: 'customer', d: withHold(), note: '试一试', v: 1 }, designer)).extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
-      expect((await app.fails(PUBLISH, { n: 'customer', d: withHold(), note: ' ' }, designer)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { note: expect.any(String) } });
+      expect((await app.fails(PUBLISH, { n: 'customer', d: withHold(), note: '试一试', v: 1 }, designer)).extensions).toMatchObject({
+        code: 'CONFLICT',
+        currentVersion: 2,
+      });
+      expect((await app.fails(PUBLISH, { n: 'customer', d: withHold(), note: ' ' }, designer)).extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { note: expect.any(String) },
+      });
       expect((await app.fails(PUBLISH, { n: 'nope', d: withHold(), note: '试一试' }, designer)).extensions?.code).toBe('NOT_FOUND');
     });
   });
@@ -181,11 +243,17 @@ describe('workflow designers change machines (issue 7, P11)', () => {
       const withoutHold = copy(); // version 3 drops prospect.onHold again
       const refused = await app.ok(VALIDATE, { n: 'customer', d: withoutHold }, designer);
       expect(refused.validateWorkflow.problems).toEqual([
-        { path: 'stateMapping.prospect.onHold', message: '1 live instance(s) are in `prospect.onHold`, which this version removes; map it to a state of the new version' },
+        {
+          path: 'stateMapping.prospect.onHold',
+          message: '1 live instance(s) are in `prospect.onHold`, which this version removes; map it to a state of the new version',
+        },
       ]);
       expect((await app.fails(PUBLISH, { n: 'customer', d: withoutHold, note: '取消暂停' }, designer)).extensions?.code).toBe('BAD_USER_INPUT');
       const badMap = await app.ok(VALIDATE, { n: 'customer', d: withoutHold, m: { 'prospect.onHold': 'prospect.paused' } }, designer);
-      expect(badMap.validateWorkflow.problems[0]).toMatchObject({ path: 'stateMapping.prospect.onHold', message: expect.stringMatching(/"prospect.paused" is not a state of the new version/) });
+      expect(badMap.validateWorkflow.problems[0]).toMatchObject({
+        path: 'stateMapping.prospect.onHold',
+        message: expect.stringMatching(/"prospect.paused" is not a state of the new version/),
+      });
       const ok = await app.ok(PUBLISH, { n: 'customer', d: withoutHold, note: '取消暂停', m: { 'prospect.onHold': 'prospect.protected' }, v: 2 }, designer);
       expect(ok.publishWorkflow.version).toBe(3);
       // Still on version 2 until migrated: it can resume.
@@ -213,7 +281,12 @@ describe('workflow designers change machines (issue 7, P11)', () => {
       expect(movedV1.version).toBe(onV1Before.version + 1);
       const rows = await app.database.db.select().from(transitions).where(eq(transitions.event, 'MIGRATE'));
       expect(rows).toHaveLength(before.length);
-      expect(rows.find((r) => r.entityId === held)).toMatchObject({ fromState: 'prospect.onHold', toState: 'prospect.protected', machineVersion: 3, payload: { fromVersion: 2, toVersion: 3 } });
+      expect(rows.find((r) => r.entityId === held)).toMatchObject({
+        fromState: 'prospect.onHold',
+        toState: 'prospect.protected',
+        machineVersion: 3,
+        payload: { fromVersion: 2, toVersion: 3 },
+      });
       expect(await actions(held)).toEqual({ machineVersion: 3, state: 'prospect.protected', availableActions: [{ event: 'ABANDON' }] });
       // Nothing left to move.
       expect((await app.ok(MIGRATE, { n: 'customer', v: 3 }, designer)).migrateWorkflowInstances.migrated).toBe(0);
@@ -224,10 +297,16 @@ describe('workflow designers change machines (issue 7, P11)', () => {
       await app.ok(MIGRATE, { n: 'customer', v: 2 }, designer); // back to version 2 (has onHold)
       await app.ok(SEND, { id: held2, e: 'HOLD', i: { reason: '客户装修停工' } }, sales1);
       const e = await app.fails(MIGRATE, { n: 'customer', v: 1, m: {} }, designer);
-      expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { 'stateMapping.prospect.onHold': expect.stringMatching(/1 instance\(s\) are in `prospect.onHold`, which version 1 does not have/) } });
+      expect(e.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { 'stateMapping.prospect.onHold': expect.stringMatching(/1 instance\(s\) are in `prospect.onHold`, which version 1 does not have/) },
+      });
       const rows = await app.database.db.select().from(customers);
       expect(rows.every((c) => c.machineVersion === 2)).toBe(true);
-      expect((await app.fails(MIGRATE, { n: 'customer', v: 9 }, designer)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { toVersion: 'customer has versions 1 to 3' } });
+      expect((await app.fails(MIGRATE, { n: 'customer', v: 9 }, designer)).extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { toVersion: 'customer has versions 1 to 3' },
+      });
       expect((await app.fails(MIGRATE, { n: 'customer', v: 3 }, sales1)).extensions?.code).toBe('FORBIDDEN');
     });
   });

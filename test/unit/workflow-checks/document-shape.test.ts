@@ -5,11 +5,15 @@ import { expectAccepted, expectRefused, replace, WORKFLOW_NAMES } from '../../su
 describe('document-shape check', () => {
   describe('what is not a document', () => {
     it('should refuse input that is not a JSON object', () => {
-      expectRefused(documentShape, { workflow: 'application', edit: replace([]) }, [{ path: '', message: 'must be a JSON object with id, initial, events and states' }]);
+      expectRefused(documentShape, { workflow: 'application', edit: replace([]) }, [
+        { path: '', message: 'must be a JSON object with id, initial, events and states' },
+      ]);
     });
 
     it('should refuse a top-level key a machine document does not have', () => {
-      expectRefused(documentShape, { workflow: 'customer', edit: (d) => Object.assign(d, { version: 2 }) }, [{ path: 'version', message: 'is not a known key (id, initial, events, states)' }]);
+      expectRefused(documentShape, { workflow: 'customer', edit: (d) => Object.assign(d, { version: 2 }) }, [
+        { path: 'version', message: 'is not a known key (id, initial, events, states)' },
+      ]);
     });
   });
 

@@ -10,7 +10,9 @@ describe('forbidden-routes check', () => {
         d.events.DEMOTE = { label: '降级', inputs: [] };
         onOf(d, 'formal').DEMOTE = { target: 'pool', guard: 'isManager' };
       };
-      expectRefused(forbiddenRoutes, { workflow: 'customer', edit }, [{ path: 'states.formal', message: '`formal` must never lead to `pool` (P6), but it does: formal —DEMOTE→ pool' }]);
+      expectRefused(forbiddenRoutes, { workflow: 'customer', edit }, [
+        { path: 'states.formal', message: '`formal` must never lead to `pool` (P6), but it does: formal —DEMOTE→ pool' },
+      ]);
     });
 
     it('should refuse a route of several steps, for every pair it breaks (C2, C4)', () => {

@@ -5,11 +5,15 @@ import { expectAccepted, expectRefused, WORKFLOW_NAMES } from '../../support/wor
 describe('initial-state check', () => {
   describe('initial', () => {
     it('should refuse an initial that names no state', () => {
-      expectRefused(initialState, { workflow: 'contract', edit: (d) => (d.initial = 'nowhere') }, [{ path: 'initial', message: 'must name one of the top-level states' }]);
+      expectRefused(initialState, { workflow: 'contract', edit: (d) => (d.initial = 'nowhere') }, [
+        { path: 'initial', message: 'must name one of the top-level states' },
+      ]);
     });
 
     it('should refuse an initial that names a child state', () => {
-      expectRefused(initialState, { workflow: 'customer', edit: (d) => (d.initial = 'prospect.pendingAudit') }, [{ path: 'initial', message: 'must name one of the top-level states' }]);
+      expectRefused(initialState, { workflow: 'customer', edit: (d) => (d.initial = 'prospect.pendingAudit') }, [
+        { path: 'initial', message: 'must name one of the top-level states' },
+      ]);
     });
 
     it.each(WORKFLOW_NAMES)('should accept the initial state of the repository document of %s', (workflow) => {

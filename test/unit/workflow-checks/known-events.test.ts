@@ -5,7 +5,9 @@ import { expectAccepted, expectRefused, onOf, stateOf, withHold } from '../../su
 describe('known-events check', () => {
   describe('transitions', () => {
     it('should refuse a transition on an event the document does not declare', () => {
-      expectRefused(knownEvents, { workflow: 'customer', edit: (d) => (onOf(d, 'formal').PING = { guard: 'isManager' }) }, [{ path: 'states.formal.on.PING', message: '`PING` is not declared in events' }]);
+      expectRefused(knownEvents, { workflow: 'customer', edit: (d) => (onOf(d, 'formal').PING = { guard: 'isManager' }) }, [
+        { path: 'states.formal.on.PING', message: '`PING` is not declared in events' },
+      ]);
     });
 
     it('should accept transitions on newly declared events', () => {
@@ -15,9 +17,11 @@ describe('known-events check', () => {
 
   describe('deadlines', () => {
     it('should refuse a deadline that sends an undeclared event', () => {
-      expectRefused(knownEvents, { workflow: 'customer', edit: (d) => Object.assign(stateOf(d, 'intent').meta ?? {}, { deadline: { event: 'TIME_UP', term: 'intentTerm' } }) }, [
-        { path: 'states.intent.meta.deadline.event', message: 'must name an event declared in events' },
-      ]);
+      expectRefused(
+        knownEvents,
+        { workflow: 'customer', edit: (d) => Object.assign(stateOf(d, 'intent').meta ?? {}, { deadline: { event: 'TIME_UP', term: 'intentTerm' } }) },
+        [{ path: 'states.intent.meta.deadline.event', message: 'must name an event declared in events' }],
+      );
     });
   });
 });

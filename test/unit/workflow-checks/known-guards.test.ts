@@ -12,9 +12,11 @@ describe('known-guards check', () => {
     });
 
     it('should refuse an unknown guard inside { "and": [...] }, at its index', () => {
-      expectRefused(knownGuards, { workflow: 'contract', edit: (d) => (transitionOf(d, 'confirmed', 'TERMINATE').guard = { and: ['isManager', 'isFriday'] }) }, [
-        { path: 'states.confirmed.on.TERMINATE.guard.and[1]', message: '`isFriday` is not a known guard' },
-      ]);
+      expectRefused(
+        knownGuards,
+        { workflow: 'contract', edit: (d) => (transitionOf(d, 'confirmed', 'TERMINATE').guard = { and: ['isManager', 'isFriday'] }) },
+        [{ path: 'states.confirmed.on.TERMINATE.guard.and[1]', message: '`isFriday` is not a known guard' }],
+      );
     });
   });
 
@@ -33,7 +35,10 @@ describe('known-guards check', () => {
     });
 
     it('should accept nested "and"s of known guards', () => {
-      expectAccepted(knownGuards, { workflow: 'contract', edit: (d) => (transitionOf(d, 'draft', 'CONFIRM').guard = { and: ['mayEdit', { and: ['isComplete'] }] }) });
+      expectAccepted(knownGuards, {
+        workflow: 'contract',
+        edit: (d) => (transitionOf(d, 'draft', 'CONFIRM').guard = { and: ['mayEdit', { and: ['isComplete'] }] }),
+      });
     });
   });
 });

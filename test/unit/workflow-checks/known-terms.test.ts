@@ -3,7 +3,9 @@ import type { WorkflowDocument } from '../../../src/workflow/document.js';
 import { knownTerms } from '../../../src/workflow/validation/checks/known-terms.js';
 import { expectAccepted, expectRefused, stateOf, TERM_NAMES } from '../../support/workflow-checks.js';
 
-const intentTerm = (term: string) => ({ edit: (d: WorkflowDocument) => Object.assign(stateOf(d, 'intent').meta ?? {}, { deadline: { event: 'TERM_EXPIRED', term } }) });
+const intentTerm = (term: string) => ({
+  edit: (d: WorkflowDocument) => Object.assign(stateOf(d, 'intent').meta ?? {}, { deadline: { event: 'TERM_EXPIRED', term } }),
+});
 
 describe('known-terms check', () => {
   describe('policy terms', () => {

@@ -10,12 +10,17 @@ describe('required-events check', () => {
         delete d.events.INTENT_APPROVED;
         delete onOf(d, 'prospect.protected').INTENT_APPROVED;
       };
-      expectRefused(requiredEvents, { workflow: 'customer', edit }, [{ path: 'events', message: 'the product sends `INTENT_APPROVED`; it must stay declared' }]);
+      expectRefused(requiredEvents, { workflow: 'customer', edit }, [
+        { path: 'events', message: 'the product sends `INTENT_APPROVED`; it must stay declared' },
+      ]);
     });
 
     it('should refuse a state that no longer accepts an event the product sends there', () => {
       expectRefused(requiredEvents, { workflow: 'customer', edit: (d) => delete onOf(d, 'prospect.pendingAudit').PROTECTION_REJECTED }, [
-        { path: 'states.prospect.states.pendingAudit.on', message: 'the product sends `PROTECTION_REJECTED` in `prospect.pendingAudit`; it must stay accepted there' },
+        {
+          path: 'states.prospect.states.pendingAudit.on',
+          message: 'the product sends `PROTECTION_REJECTED` in `prospect.pendingAudit`; it must stay accepted there',
+        },
       ]);
     });
 

@@ -10,7 +10,9 @@ describe('required-states check', () => {
         renameState(d, 'intent', 'lead');
         transitionOf(d, 'prospect.protected', 'INTENT_APPROVED').target = '#customer.lead';
       };
-      expectRefused(requiredStates, { workflow: 'customer', edit }, [{ path: 'states', message: 'the product relies on the state `intent`; it may not be removed or renamed' }]);
+      expectRefused(requiredStates, { workflow: 'customer', edit }, [
+        { path: 'states', message: 'the product relies on the state `intent`; it may not be removed or renamed' },
+      ]);
     });
 
     it('should refuse moving a child state the product relies on', () => {

@@ -6,7 +6,9 @@ import { expectAccepted, expectRefused, stateOf, withHold } from '../../support/
 describe('state-shape check', () => {
   describe('states objects', () => {
     it('should refuse a document whose states are not an object of states', () => {
-      expectRefused(stateShape, { workflow: 'customer', edit: (d) => Object.assign(d, { states: [] }) }, [{ path: 'states', message: 'must be an object with at least one state' }]);
+      expectRefused(stateShape, { workflow: 'customer', edit: (d) => Object.assign(d, { states: [] }) }, [
+        { path: 'states', message: 'must be an object with at least one state' },
+      ]);
     });
 
     it('should refuse empty child states', () => {
@@ -33,9 +35,11 @@ describe('state-shape check', () => {
     });
 
     it('should refuse a final state with transitions', () => {
-      expectRefused(stateShape, { workflow: 'application', edit: (d) => (stateOf(d, 'approved').on = { WITHDRAW: { target: 'withdrawn', guard: 'isApplicant' } }) }, [
-        { path: 'states.approved', message: 'a final state has no transitions and no child states' },
-      ]);
+      expectRefused(
+        stateShape,
+        { workflow: 'application', edit: (d) => (stateOf(d, 'approved').on = { WITHDRAW: { target: 'withdrawn', guard: 'isApplicant' } }) },
+        [{ path: 'states.approved', message: 'a final state has no transitions and no child states' }],
+      );
     });
   });
 

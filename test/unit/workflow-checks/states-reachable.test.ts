@@ -11,7 +11,9 @@ describe('states-reachable check', () => {
     });
 
     it('should refuse a state whose only way in was removed', () => {
-      expectRefused(statesReachable, { workflow: 'application', edit: (d) => delete onOf(d, 'pending').LAPSE }, [{ path: 'states.lapsed', message: '`lapsed` is not reachable from the initial state `pending`' }]);
+      expectRefused(statesReachable, { workflow: 'application', edit: (d) => delete onOf(d, 'pending').LAPSE }, [
+        { path: 'states.lapsed', message: '`lapsed` is not reachable from the initial state `pending`' },
+      ]);
     });
 
     it('should accept a new state an event leads to', () => {

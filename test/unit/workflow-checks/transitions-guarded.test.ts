@@ -13,7 +13,9 @@ describe('transitions-guarded check', () => {
     });
 
     it('should refuse a bare target, which has no guard', () => {
-      expectRefused(transitionsGuarded, { workflow: 'customer', edit: (d) => (onOf(d, 'intent').ABANDON = 'pool') }, [{ path: 'states.intent.on.ABANDON', message: 'has no guard' }]);
+      expectRefused(transitionsGuarded, { workflow: 'customer', edit: (d) => (onOf(d, 'intent').ABANDON = 'pool') }, [
+        { path: 'states.intent.on.ABANDON', message: 'has no guard' },
+      ]);
     });
   });
 
@@ -25,7 +27,10 @@ describe('transitions-guarded check', () => {
     });
 
     it('should accept a guard that names who may act among others', () => {
-      expectAccepted(transitionsGuarded, { workflow: 'application', edit: (d) => (transitionOf(d, 'pending', 'REJECT').guard = { and: ['hasReason', 'isStepDecider'] }) });
+      expectAccepted(transitionsGuarded, {
+        workflow: 'application',
+        edit: (d) => (transitionOf(d, 'pending', 'REJECT').guard = { and: ['hasReason', 'isStepDecider'] }),
+      });
     });
 
     it('should leave unknown and malformed guards to known-guards', () => {

@@ -7,7 +7,9 @@ describe('xstate-accepts check', () => {
   describe('the machine', () => {
     it('should report what XState refuses, with its message', () => {
       const broken = { workflow: 'customer' as const, edit: (d: WorkflowDocument) => (transitionOf(d, 'pool', 'CLAIM').target = '#customer.vip') };
-      expect(runOne(xstateAccepts, broken)).toEqual([{ path: '', message: expect.stringContaining("XState refuses the document: Child state 'vip' does not exist") }]);
+      expect(runOne(xstateAccepts, broken)).toEqual([
+        { path: '', message: expect.stringContaining("XState refuses the document: Child state 'vip' does not exist") },
+      ]);
       // The full validator stops at the earlier phase that names the problem for designers.
       expect(runAll(broken).map((p) => p.check)).toEqual(['targets-exist']);
     });

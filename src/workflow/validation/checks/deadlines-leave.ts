@@ -14,7 +14,11 @@ export const deadlinesLeave: GraphCheck = {
       const inside = graph.under(node);
       for (const leaf of inside) {
         const exits = graph.edges.some((e) => e.from === leaf.path && e.event === deadline.event && !inside.some((l) => l.path === e.to));
-        if (!exits) report(`${node.docPath}.meta.deadline`, `when the ${deadline.term} of ${quote(leaf.path)} passes, ${deadline.event} must leave ${quote(node.path)}; no transition does`);
+        if (!exits)
+          report(
+            `${node.docPath}.meta.deadline`,
+            `when the ${deadline.term} of ${quote(leaf.path)} passes, ${deadline.event} must leave ${quote(node.path)}; no transition does`,
+          );
       }
     }
   },

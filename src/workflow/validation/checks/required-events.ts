@@ -18,7 +18,8 @@ export const requiredEvents: GraphCheck = {
         const node = graph.nodes.get(state);
         if (!node) continue; // required-states reports it
         for (const leaf of graph.under(node)) {
-          if (!graph.handles.get(leaf.path)?.has(event)) report(`${leaf.docPath}.on`, `the product sends ${quote(event)} in ${quote(leaf.path)}; it must stay accepted there`);
+          if (!graph.handles.get(leaf.path)?.has(event))
+            report(`${leaf.docPath}.on`, `the product sends ${quote(event)} in ${quote(leaf.path)}; it must stay accepted there`);
         }
       }
     }

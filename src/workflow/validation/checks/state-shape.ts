@@ -7,7 +7,8 @@ const NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 /** Every `states` object has states, each an object `{ type?, initial?, meta, on?, states? }` whose initial names a child. */
 export const stateShape: DocumentCheck = {
   name: 'state-shape',
-  description: 'Every states object has at least one state; a state is named with letters and digits, has only the keys type, initial, meta, on and states, is "final" only without transitions or child states, and names its initial child when it has children.',
+  description:
+    'Every states object has at least one state; a state is named with letters and digits, has only the keys type, initial, meta, on and states, is "final" only without transitions or child states, and names its initial child when it has children.',
   phase: 'shape',
   run: ({ report }) => ({
     states({ value, at }) {
@@ -22,7 +23,8 @@ export const stateShape: DocumentCheck = {
     },
     stateExit({ doc, at }) {
       if (doc.states !== undefined) {
-        if (typeof doc.initial !== 'string' || !isObject(doc.states) || !(doc.initial in doc.states)) report(`${at}.initial`, 'must name one of its child states');
+        if (typeof doc.initial !== 'string' || !isObject(doc.states) || !(doc.initial in doc.states))
+          report(`${at}.initial`, 'must name one of its child states');
       } else if (doc.initial !== undefined) report(`${at}.initial`, 'only a state with child states has an initial state');
     },
   }),

@@ -5,7 +5,8 @@ import { isObject, reportUnknownKeys } from '../json.js';
 /** A state's `on` is an object of non-empty transition lists, each transition with known keys and a string target. */
 export const transitionShape: DocumentCheck = {
   name: 'transition-shape',
-  description: 'on maps event names to a transition or a non-empty list of them; a transition is a target or an object with only target (a state name), guard, actions and description.',
+  description:
+    'on maps event names to a transition or a non-empty list of them; a transition is a target or an object with only target (a state name), guard, actions and description.',
   phase: 'shape',
   run: ({ report }) => ({
     stateExit({ doc, at }) {

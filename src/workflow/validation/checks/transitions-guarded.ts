@@ -17,7 +17,8 @@ export const transitionsGuarded: DocumentCheck = {
         if (value.guard === undefined) return report(at, `has no guard; every transition says who may send it (one of ${authority.join(', ')})`);
         // Unknown or malformed guards are known-guards' to report; judge only the names that resolve.
         const names = guardNames(value.guard, `${at}.guard`, known);
-        if (names.length > 0 && !names.some((g) => authority.includes(g))) report(`${at}.guard`, `must include a guard that says who may send it (one of ${authority.join(', ')})`);
+        if (names.length > 0 && !names.some((g) => authority.includes(g)))
+          report(`${at}.guard`, `must include a guard that says who may send it (one of ${authority.join(', ')})`);
       },
     };
   },
