@@ -261,7 +261,8 @@ export function sampleRss(pid: number, intervalMs = 50): { stop(): RssReport } {
       let lifetime = peak;
       try {
         peak = Math.max(peak, procStatusKb(pid, 'VmRSS'));
-        lifetime = procStatusKb(pid, 'VmHWM');
+        // The kernel updates VmHWM lazily: never report it below a sample.
+        lifetime = Math.max(peak, procStatusKb(pid, 'VmHWM'));
       } catch {
         // gone: report what was sampled
       }
