@@ -1,0 +1,93 @@
+/**
+ * The API process of a benchmark (forked by `startApiProcess` in lib.ts): one app instance
+ * (createApp on the benchmark database, listening on 127.0.0.1, port chosen by the system, the
+ * sweeper's timer off) that obeys the parent's commands over IPC: count statements, sweep, close.
+ */
+import { performance } from 'node:perf_hooks';
+import { createApp, type App } from '../src/app.js';
+import { apiCommand, countStatements, postgresClientOf, StatementCounter, type ApiCommand, type ApiReply, type SweepOutcome } from './lib.js';
+
+const counter = new StatementCounter();
+let app: App | undefined;
+let stopCounting: (() => void) | undefined;
+let cpuAtStart = process.cpuUsage();
+
+/** Sends a message; resolves once it has been handed to the IPC channel. */
+function reply(message: ApiReply): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) resolve();
+    else process.send(message, undefined, undefined, () => resolve());
+  });
+}
+
+/** sweepOnce() until a call fires nothing, within `maxRounds` calls and `maxSeconds`. */
+async function sweepUntilDone(a: App, maxRounds: number, maxSeconds: number): Promise<SweepOutcome> {
+  const started = performance.now();
+  const outcome = { rounds: 0, fired: 0, failed: 0, seconds: 0 };
+  while (outcome.rounds < maxRounds && performance.now() - started < maxSeconds * 1000) {
+    const result = await a.services.sweeper.sweepOnce();
+    outcome.rounds += 1;
+    outcome.fired += result.fired;
+    outcome.failed += result.failed;
+    if (result.fired === 0) break;
+  }
+  outcome.seconds = (performance.now() - started) / 1000;
+  return outcome;
+}
+
+async function handle(command: ApiCommand): Promise<void> {
+  if (command.cmd === 'start') {
+    app = await createApp({ databaseUrl: command.databaseUrl, jwtSecret: command.jwtSecret, sweepIntervalMs: 0 });
+    const url = await app.listen(0, '127.0.0.1');
+    await reply({ type: 'ready', url, poolSize: postgresClientOf(app.database.db).options.max });
+    return;
+  }
+  const a = app;
+  if (!a) throw new Error('the app has not started');
+  switch (command.cmd) {
+    case 'measureStart':
+      counter.reset();
+      stopCounting?.();
+      stopCounting = countStatements(postgresClientOf(a.database.db), counter);
+      cpuAtStart = process.cpuUsage();
+      await reply({ type: 'done', id: command.id, result: null });
+      return;
+    case 'measureStop': {
+      const cpu = process.cpuUsage(cpuAtStart);
+      stopCounting?.();
+      stopCounting = undefined;
+      await reply({ type: 'done', id: command.id, result: { statements: counter.byVerb(), cpuSeconds: (cpu.user + cpu.system) / 1e6 } });
+      return;
+    }
+    case 'sweep':
+      await reply({ type: 'done', id: command.id, result: await sweepUntilDone(a, command.maxRounds, command.maxSeconds) });
+      return;
+    case 'close':
+      await a.close();
+      app = undefined;
+      await reply({ type: 'done', id: command.id, result: null });
+      process.disconnect();
+      return;
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = apiCommand.safeParse(raw);
+  if (!parsed.success) {
+    void reply({ type: 'failed', id: null, message: `unknown command ${JSON.stringify(raw)}` });
+    return;
+  }
+  const command = parsed.data;
+  handle(command).catch((err: unknown) => {
+    void reply({
+      type: 'failed',
+      id: 'id' in command ? command.id : null,
+      message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+  });
+});
+
+// The parent is gone (finished or killed): close the app so the database can be dropped.
+process.on('disconnect', () => {
+  void (app?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+});

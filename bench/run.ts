@@ -1,0 +1,143 @@
+/**
+ * `npm run bench [-- <name>…] [--count N] [--duration S] [--clients C]`: runs the named
+ * benchmarks (all by default) in order, each in a database of its own on the PostgreSQL at
+ * BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres),
+ * created for it and dropped after it. Prints each result beside its hand-written SQL baseline,
+ * writes bench/results/<name>-<timestamp>.json and ends with a summary table. Exits 1 when a run
+ * fails or a check on its rows does not hold. Not a test: nothing here asserts a speed.
+ */
+import { parseArgs } from 'node:util';
+import { claims } from './claims.js';
+import { createBenchDatabase, machineInfo, sqlClient, writeResult, type Benchmark, type BenchDatabase, type BenchOptions, type BenchResult } from './lib.js';
+import { sweep } from './sweep.js';
+
+const BENCHMARKS: readonly Benchmark[] = [sweep, claims];
+
+const USAGE = `usage: npm run bench [-- <name>…] [--count N] [--duration S] [--clients C]
+${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join('\n')}`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${value}\n${USAGE}`);
+  return n;
+}
+
+function parse(argv: string[]): { benchmarks: Benchmark[]; options: BenchOptions } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      count: { type: 'string' },
+      duration: { type: 'string' },
+      clients: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const benchmarks = positionals.length === 0 ? [...BENCHMARKS] : positionals.map((name) => BENCHMARKS.find((b) => b.name === name) ?? fail(name));
+  const options = {
+    count: positiveInt('count', values.count ?? process.env.BENCH_COUNT, 100_000),
+    duration: positiveInt('duration', values.duration, 15),
+    clients: positiveInt('clients', values.clients, 32),
+  };
+  return { benchmarks, options };
+}
+
+function fail(name: string): never {
+  throw new Error(`unknown benchmark ${name}\n${USAGE}`);
+}
+
+const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: Math.abs(x) < 0.1 ? 4 : 2 });
+const verbs = (perOp: Record<string, number>) =>
+  Object.entries(perOp)
+    .map(([verb, n]) => `${verb} ${num(n)}`)
+    .join(', ');
+
+function print(r: BenchResult, file: string): void {
+  const row = (label: string, m: BenchResult['engine']) =>
+    `  ${label} ${num(m.rate).padStart(10)} ${r.unit}  ${num(m.operations)} in ${num(m.seconds)} s` +
+    `${m.latencyMs ? `  p50 ${num(m.latencyMs.p50)} ms, p99 ${num(m.latencyMs.p99)} ms` : ''}` +
+    `  statements/op ${num(m.statementsPerOp)} (${verbs(m.perOp)})`;
+  console.log(
+    `\n${r.name}: ${Object.entries(r.parameters)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
+  console.log(row('engine  ', r.engine));
+  console.log(row('baseline', r.baseline));
+  console.log(`  ratio    ${num(r.ratio)}× (engine cost per operation ÷ baseline's)`);
+  console.log(
+    `  API process: RSS ${num(r.apiRss.startMb)} MB at start, peak ${num(r.apiRss.peakMb)} MB (${r.apiRss.samples} samples); CPU ${num(r.apiCpuSeconds)} s`,
+  );
+  for (const c of r.checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  for (const n of r.notes) console.log(`  note: ${n}`);
+  console.log(`  → ${file}`);
+}
+
+function summary(results: readonly BenchResult[], failures: readonly string[]): void {
+  const header = ['benchmark', 'engine', 'baseline', 'ratio', 'stmts/op', 'base stmts/op', 'API peak RSS', 'checks'];
+  const rows = results.map((r) => [
+    r.name,
+    `${num(r.engine.rate)} ${r.unit}`,
+    `${num(r.baseline.rate)} ${r.unit}`,
+    `${num(r.ratio)}×`,
+    num(r.engine.statementsPerOp),
+    num(r.baseline.statementsPerOp),
+    `${num(r.apiRss.peakMb)} MB`,
+    r.checks.every((c) => c.ok) ? 'ok' : 'FAIL',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
+  for (const row of rows) console.log(line(row));
+  for (const f of failures) console.log(`FAILED ${f}`);
+}
+
+async function runOne(benchmark: Benchmark, options: BenchOptions, track: (db: BenchDatabase | undefined) => void): Promise<BenchResult> {
+  const database = await createBenchDatabase(benchmark.name);
+  track(database);
+  const sql = sqlClient(database.url);
+  try {
+    const machine = await machineInfo(sql);
+    const startedAt = new Date();
+    console.log(
+      `\n== ${benchmark.name} on ${database.name} (${machine.nproc} cpus, load ${machine.loadAverage.join(' ')}; ${machine.postgres.split(' on ')[0]})`,
+    );
+    const result = await benchmark.run({ database, sql, options, log: (m) => console.log(`[${benchmark.name}] ${m}`) });
+    print(result, writeResult(result, machine, startedAt));
+    return result;
+  } finally {
+    await sql.end({ timeout: 5 });
+    await database.drop();
+    track(undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const { benchmarks, options } = parse(process.argv.slice(2));
+  let current: BenchDatabase | undefined;
+  process.once('SIGINT', () => {
+    console.error('\ninterrupted: dropping the benchmark database');
+    void (current?.drop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+  const results: BenchResult[] = [];
+  const failures: string[] = [];
+  for (const benchmark of benchmarks) {
+    try {
+      results.push(await runOne(benchmark, options, (db) => (current = db)));
+    } catch (err) {
+      failures.push(`${benchmark.name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+  summary(results, failures);
+  if (failures.length > 0 || results.some((r) => r.checks.some((c) => !c.ok))) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
