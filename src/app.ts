@@ -39,6 +39,8 @@ export interface AppOptions {
   jwtTtlSeconds?: number;
   limits?: Partial<QueryLimits>;
   maxBodyBytes?: number;
+  /** Connections to PostgreSQL (with databaseUrl); default 10. */
+  dbPoolSize?: number;
   /** The policy document (terms, cool-downs, caps, calendar); defaults to the built-in one. */
   policy?: Policy;
   /** Deadline sweeper interval in ms; 0 disables it (default 30 s). */
@@ -97,7 +99,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const jwtSecret = resolveJwtSecret(options);
   const database = await openDatabase(
     options.databaseUrl
-      ? { url: options.databaseUrl }
+      ? { url: options.databaseUrl, poolSize: options.dbPoolSize }
       : { dataDir: options.dataDir === undefined || options.dataDir.startsWith('memory://') ? undefined : join(options.dataDir, 'pg') },
   );
   let httpServer: Server | undefined;

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     jwtTtlSeconds: config.jwtTtlSeconds,
     limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
     maxBodyBytes: config.maxBodyBytes,
+    dbPoolSize: config.dbPoolSize,
     policy: loadPolicyFile(config.policyFile),
     sweepIntervalMs: config.sweepIntervalMs,
   });

@@ -29,6 +29,8 @@ export interface Config {
   maxQueryDepth: number;
   maxQueryCost: number;
   maxBodyBytes: number;
+  /** Connections to PostgreSQL per API process (DATABASE_URL only). */
+  dbPoolSize: number;
 }
 
 /** Thrown by {@link parseConfig}; each problem starts with the variable's name. */
@@ -82,6 +84,7 @@ const environment = z
     MAX_QUERY_DEPTH: wholeNumber(2, 100, 10),
     MAX_QUERY_COST: wholeNumber(10, 10_000_000, 10_000),
     MAX_BODY_BYTES: wholeNumber(1_024, 100 * 1_048_576, 1_048_576),
+    DB_POOL_SIZE: wholeNumber(1, 500, 10),
   })
   .superRefine(
     (env, ctx) => {
@@ -105,6 +108,7 @@ const environment = z
     maxQueryDepth: env.MAX_QUERY_DEPTH,
     maxQueryCost: env.MAX_QUERY_COST,
     maxBodyBytes: env.MAX_BODY_BYTES,
+    dbPoolSize: env.DB_POOL_SIZE,
   }));
 
 /** The known variables, trimmed, without the blank ones (a blank variable means "use the default"). */

@@ -13,6 +13,7 @@ describe('config', () => {
         logLevel: 'info',
         maxQueryDepth: 10,
         maxBodyBytes: 1_048_576,
+        dbPoolSize: 10,
         sweepIntervalMs: 30_000,
       });
     });
@@ -21,6 +22,14 @@ describe('config', () => {
       const secret = 'x'.repeat(32);
       expect(parseConfig({ DATABASE_URL: 'postgres://h/db', JWT_SECRET: secret }).seedDemo).toBe(false);
       expect(parseConfig({ DATABASE_URL: 'postgres://h/db', JWT_SECRET: secret, SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    });
+  });
+
+  describe('database pool', () => {
+    it('should take DB_POOL_SIZE and refuse 0 or a word, naming the variable', () => {
+      expect(parseConfig({ DB_POOL_SIZE: '32' }).dbPoolSize).toBe(32);
+      expect(() => parseConfig({ DB_POOL_SIZE: '0' })).toThrow(/DB_POOL_SIZE/);
+      expect(() => parseConfig({ DB_POOL_SIZE: 'many' })).toThrow(/DB_POOL_SIZE/);
     });
   });
 
