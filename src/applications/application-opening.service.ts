@@ -17,11 +17,12 @@ import type { Policy } from '../workflow/policy/policy.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import { ON_APPROVE } from './application-decision.service.js';
+import { hasReason } from '../workflow/reason.js';
 
 /** A reason must say something (A1): at least 5 characters besides white space. */
 function checkReason(errors: FieldErrorCollector, reason: string | null | undefined, path = 'reason'): string {
   const text = (reason ?? '').trim();
-  errors.check(text.replace(/\s/g, '').length >= 5, path, 'must explain the application (at least 5 characters)');
+  errors.check(hasReason({ reason: text }, 5), path, 'must explain the application (at least 5 characters)');
   return text;
 }
 

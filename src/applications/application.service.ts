@@ -4,6 +4,7 @@
  * application-opening.service.ts, decisions in application-decision.service.ts and the P1
  * checklist in application-checklist.service.ts.
  */
+import { groupedBy } from '../platform/grouped.js';
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
 import {
@@ -147,9 +148,7 @@ export class ApplicationService {
       .from(applications)
       .where(inArray(applications.customerId, [...ids]))
       .orderBy(desc(applications.createdAt));
-    const map = new Map<string, ApplicationRow[]>();
-    for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r]);
-    return ids.map((id) => map.get(id) ?? []);
+    return groupedBy(ids, rows, (r) => r.customerId);
   }
 
   /** The decisions on each application, oldest first (a loader batch). */
@@ -159,9 +158,7 @@ export class ApplicationService {
       .from(applicationDecisions)
       .where(inArray(applicationDecisions.applicationId, [...ids]))
       .orderBy(asc(applicationDecisions.createdAt));
-    const map = new Map<string, ApplicationDecisionRow[]>();
-    for (const r of rows) map.set(r.applicationId, [...(map.get(r.applicationId) ?? []), r]);
-    return ids.map((id) => map.get(id) ?? []);
+    return groupedBy(ids, rows, (r) => r.applicationId);
   }
 
   /** Each approval step with its decider role, decisions and status. */

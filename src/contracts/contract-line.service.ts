@@ -14,7 +14,7 @@ import { actorOf } from '../workflow/actor.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { ContractFacts } from './contract.machine.js';
-import { groupedBy } from './contract.shared.js';
+import { groupedBy } from '../platform/grouped.js';
 import { contractLineInput, contractLineList, type ContractLineInput } from './contract.validation.js';
 import type { ProductService } from './product.service.js';
 

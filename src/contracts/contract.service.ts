@@ -21,7 +21,9 @@ import type { Policy } from '../workflow/policy/policy.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import type { ContractFacts } from './contract.machine.js';
-import { groupedBy, lockContract } from './contract.shared.js';
+import { groupedBy } from '../platform/grouped.js';
+import { SEES_ALL_DETAILS } from '../customers/rules/p8-custodian-sees-details.js';
+import { lockContract } from './contract.shared.js';
 import { contractChanges, type ContractInput } from './contract.validation.js';
 import { mayWorkOnContracts } from './rules/c1-who-works-on-contracts.js';
 import { currentLineCount, missingForConfirmation } from './rules/c2-complete-before-confirm.js';
@@ -168,7 +170,7 @@ export class ContractService {
     const limit = pageSize(args.first);
     const where: (SQL | undefined)[] = [];
     // P8: a salesperson sees the contracts of customers in their custody.
-    if (!hasRole(viewer, 'MANAGER', 'AFTER_SALES', 'AUDITOR', 'ADMIN'))
+    if (!hasRole(viewer, ...SEES_ALL_DETAILS))
       where.push(sql`${contracts.customerId} in (select ${customers.id} from ${customers} where ${this.customers.heldBy(viewer.id)})`);
     if (filter.customerId) where.push(eq(contracts.customerId, filter.customerId));
     requireKnownState(this.engine.read(this.workflow).states(), filter.state);

@@ -10,14 +10,3 @@ export async function lockContract(tx: Tx, id: string): Promise<ContractRow> {
   if (!row) throw new NotFoundError('Contract', id);
   return row;
 }
-
-/** `rows` grouped under the keys a DataLoader asked for, in its order (`[]` for a key without rows). */
-export function groupedBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const group = groups.get(keyOf(row));
-    if (group) group.push(row);
-    else groups.set(keyOf(row), [row]);
-  }
-  return keys.map((key) => groups.get(key) ?? []);
-}

@@ -16,7 +16,8 @@ import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import type { ContractFacts } from './contract.machine.js';
-import { groupedBy, lockContract } from './contract.shared.js';
+import { groupedBy } from '../platform/grouped.js';
+import { lockContract } from './contract.shared.js';
 import { deliveryStatusInput, paymentInput, type PaymentInput } from './contract.validation.js';
 import { mayReceivePayment } from './rules/c1-who-works-on-contracts.js';
 

@@ -1,14 +1,15 @@
 /** Contacts (F1, E5): added and corrected by whoever may change the customer; never deleted (E6). */
 import { asc, eq, inArray } from 'drizzle-orm';
-import { lockKeys, type Database } from '../platform/db/client.js';
+import { lockKeys, type Database, type Tx } from '../platform/db/client.js';
 import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { ConflictError, DuplicateError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, NotFoundError } from '../platform/errors.js';
 import { invariant } from '../platform/invariant.js';
 import { parseInput } from '../platform/validation.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from './customer.service.js';
-import { duplicateKeys } from './rules/e4-duplicate-entry.js';
+import { duplicateError, duplicateKeys } from './rules/e4-duplicate-entry.js';
+import { groupedBy } from '../platform/grouped.js';
 import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
 
 /** Contacts of customers (F1, E5), changed by whoever may change the customer. */
@@ -63,16 +64,11 @@ export class ContactService {
   }
 
   /** E4: a number that belongs to another customer means this is probably that company. */
-  private async refuseForeignPhones(tx: Parameters<Parameters<Database['db']['transaction']>[0]>[0], keys: string[], customerId: string): Promise<void> {
+  private async refuseForeignPhones(tx: Tx, keys: string[], customerId: string): Promise<void> {
     if (keys.length === 0) return;
     await lockKeys(tx, duplicateKeys(null, keys));
     const matches = await this.customers.findDuplicates(tx, null, keys, customerId);
-    if (matches.length > 0) {
-      throw new DuplicateError(
-        `This number belongs to another customer: ${matches[0]?.name ?? ''}`,
-        matches.map((m) => ({ id: m.customerId, name: m.name, stage: m.stage, state: m.state, custodianName: m.custodianName })),
-      );
-    }
+    if (matches.length > 0) throw duplicateError(matches, `This number belongs to another customer: ${matches[0]?.name ?? ''}`);
   }
 
   async byCustomerIds(ids: readonly string[]): Promise<ContactRow[][]> {
@@ -81,9 +77,7 @@ export class ContactService {
       .from(contacts)
       .where(inArray(contacts.customerId, [...ids]))
       .orderBy(asc(contacts.createdAt), asc(contacts.id));
-    const map = new Map<string, ContactRow[]>();
-    for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r]);
-    return ids.map((id) => map.get(id) ?? []);
+    return groupedBy(ids, rows, (r) => r.customerId);
   }
 
   async byIds(ids: readonly string[]): Promise<(ContactRow | null)[]> {
@@ -93,11 +87,5 @@ export class ContactService {
       .where(inArray(contacts.id, [...ids]));
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
-  }
-
-  async get(id: string): Promise<ContactRow> {
-    const [row] = await this.db.select().from(contacts).where(eq(contacts.id, id));
-    if (!row) throw new NotFoundError('Contact', id);
-    return row;
   }
 }

@@ -25,7 +25,7 @@ import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCust
 import { parseInput } from '../platform/validation.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, searchDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { normalizePhone } from './rules/e5-formats.js';
-import { canSeeDetails, requireDetails, requireEdit, SEES_ALL_DETAILS } from './rules/p8-custodian-sees-details.js';
+import { requireDetails, requireEdit, SEES_ALL_DETAILS } from './rules/p8-custodian-sees-details.js';
 
 export type { DuplicateMatch } from './rules/e4-duplicate-entry.js';
 
@@ -65,10 +65,6 @@ export class CustomerService {
   /** Customers the user holds now (custody whose term has run out excluded). */
   heldBy(userId: string): SQL {
     return sql`(${customers.custodianId} = ${userId} and ${this.stage()} <> 'POOL')`;
-  }
-
-  canSeeDetails(viewer: Viewer, row: CustomerRow): boolean {
-    return canSeeDetails(viewer, this.project(row));
   }
 
   requireDetails(viewer: Viewer, row: CustomerRow): void {

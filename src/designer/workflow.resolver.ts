@@ -1,7 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { PolicyVersionRow, UserRow, WorkflowVersionRow } from '../platform/db/schema.js';
-import { NotFoundError } from '../platform/errors.js';
-import { invariant } from '../platform/invariant.js';
 import { ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { JSONScalar } from '../platform/graphql/json.scalar.js';
@@ -84,17 +82,15 @@ export class WorkflowResolver {
     @Ctx() ctx: Context,
   ): Promise<Workflow> {
     await this.services.policies.update(viewerOf(ctx), workflow, changes, expectedVersion, note);
-    const def = this.services.designs.all().find((d) => d.name === workflow);
-    if (!def) throw new NotFoundError('Workflow', workflow);
-    return describe(this.services.designs, def);
+    return describe(this.services.designs, this.services.designs.get(workflow));
   }
 
   @Authorized()
   @FieldResolver(() => [WorkflowVersion], { description: 'Every version, newest first; version 1 is the repository’s document.' })
   async versions(@Root() w: Workflow): Promise<WorkflowVersion[]> {
     const rows: WorkflowVersionRow[] = await this.services.designs.versions(w.name);
-    const first = this.services.designs.registry.get({ name: w.name }, 1);
-    invariant(first, 'version 1 of every machine is loaded at start');
+    // Version 1 is the repository's document, the definition's own.
+    const first = this.services.designs.get(w.name);
     return [
       ...rows.map((r) => ({
         version: r.version,

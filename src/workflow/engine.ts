@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Executor, Tx } from '../platform/db/client.js';
-import { transitions, type TransitionRow } from '../platform/db/schema.js';
+import type { TransitionRow } from '../platform/db/schema.js';
 import type { Page, PageArgs } from '../platform/pagination.js';
 import { historyPage } from './history.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
@@ -23,7 +23,7 @@ import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.j
 import type { Policy } from './policy/policy.js';
 import { allowedEvents, refusal } from './refusal.js';
 import { ReadModel } from './read-model.js';
-import { writeTransition } from './write.js';
+import { insertHistory, writeTransition } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
 
@@ -51,7 +51,7 @@ export class WorkflowEngine {
   ) {}
 
   /** The read side of a workflow (effective state in SQL), one per workflow. */
-  read(def: WorkflowDefinition<WorkflowRow, unknown> | { name: string; table: WorkflowDefinition['table']; noFacts: unknown }): ReadModel {
+  read(def: WorkflowDefinition<WorkflowRow, unknown>): ReadModel {
     let model = this.readModels.get(def.name);
     if (!model) this.readModels.set(def.name, (model = new ReadModel(this.versions, def)));
     return model;
@@ -83,19 +83,8 @@ export class WorkflowEngine {
         ...def.derive(snapshot, state),
       },
       record: async (tx: Executor, entityId: string, actor: Actor, reason?: string | null) => {
-        await tx.insert(transitions).values({
-          entityType: def.entityType,
-          entityId,
-          machine: def.name,
-          machineVersion: version,
-          event: 'CREATE',
-          fromState: null,
-          toState: state,
-          actorId: actor.id,
-          reason: reason ?? null,
-          payload: {},
-          createdAt: now,
-        });
+        const created = { machineVersion: version, event: 'CREATE', from: null, to: state, actor, reason: reason ?? null, payload: {}, at: now };
+        await insertHistory(tx, def, entityId, created);
       },
     };
   }

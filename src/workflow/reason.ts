@@ -4,6 +4,6 @@
  */
 const MIN_REASON_LENGTH = 2;
 
-export function hasReason(event: { reason?: unknown }): boolean {
-  return typeof event.reason === 'string' && event.reason.replace(/\s/gu, '').length >= MIN_REASON_LENGTH;
+export function hasReason(event: { reason?: unknown }, min = MIN_REASON_LENGTH): boolean {
+  return typeof event.reason === 'string' && event.reason.replace(/\s/gu, '').length >= min;
 }

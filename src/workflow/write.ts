@@ -1,7 +1,7 @@
 /** The one write of a transition: the row (state, snapshot, version + 1, derived columns, deadline) and its history row. */
 import { and, eq } from 'drizzle-orm';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import type { Tx } from '../platform/db/client.js';
+import type { Executor, Tx } from '../platform/db/client.js';
 import { transitions } from '../platform/db/schema.js';
 import { ConflictError } from '../platform/errors.js';
 import type { Actor } from './actor.js';
@@ -49,22 +49,50 @@ export async function writeTransition<TRow extends WorkflowRow, TFacts>(tx: Tx, 
   const unchanged = and(eq(def.table.id, row.id), eq(def.table.version, row.version));
   const [updated] = workflowRows<TRow>(await tx.update(def.table).set(values).where(unchanged).returning());
   if (!updated) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
-  await tx.insert(transitions).values({
-    entityType: def.entityType,
-    entityId: row.id,
-    machine: def.name,
+  await insertHistory(tx, def, row.id, {
     machineVersion: w.machineVersion,
     event: w.event,
-    fromState: row.state,
-    toState: w.to,
-    actorId: w.actor.id,
+    from: row.state,
+    to: w.to,
+    actor: w.actor,
     reason: w.reason,
     payload: {
       ...w.payload,
       ...(Object.keys(changes).length > 0 && { changes }),
       ...(w.deadlineAt !== row.deadlineAt && { deadlineAt: w.deadlineAt?.toISOString() ?? null }),
     },
-    createdAt: w.now,
+    at: w.now,
   });
   return updated;
+}
+
+/** P10: one history row — who, when, which event, from which state to which, why. */
+export async function insertHistory(
+  tx: Executor,
+  def: { entityType: string; name: string },
+  entityId: string,
+  h: {
+    machineVersion: number;
+    event: string;
+    from: string | null;
+    to: string;
+    actor: Actor;
+    reason: string | null;
+    payload: Record<string, unknown>;
+    at: Date;
+  },
+): Promise<void> {
+  await tx.insert(transitions).values({
+    entityType: def.entityType,
+    entityId,
+    machine: def.name,
+    machineVersion: h.machineVersion,
+    event: h.event,
+    fromState: h.from,
+    toState: h.to,
+    actorId: h.actor.id,
+    reason: h.reason,
+    payload: h.payload,
+    createdAt: h.at,
+  });
 }

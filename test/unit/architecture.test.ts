@@ -49,6 +49,8 @@ const TYPE_ONLY_PUBLIC_SUFFIXES = ['.machine.ts'];
 const PUBLIC_RULES: Record<string, string> = {
   'src/customers/rules/e1-trade-name.ts': "E1: P1's audit checklist compares trade names derived exactly as customers store them",
   'src/customers/rules/e5-formats.ts': "E5: a contract's buyer phone is normalised exactly as a customer's contact phone",
+  'src/customers/rules/p8-custodian-sees-details.ts':
+    'P8: the roles that see every customer’s details also see every contract (contracts are customer details)',
 };
 
 interface SourceFile {

@@ -79,11 +79,13 @@ export async function searchDuplicateRows(executor: Executor, keyword: string, n
 }
 
 /** The refusal of a duplicate entry, naming the existing records. */
-export function duplicateError(matches: DuplicateMatch[]): DuplicateError {
+export function duplicateError(matches: DuplicateMatch[], why?: string): DuplicateError {
   const first = matches[0];
-  const message = first
-    ? `This company is already entered: ${first.name} (${first.state}${first.custodianName ? `, ${first.custodianName}` : ''})`
-    : 'This company is already entered';
+  const message =
+    why ??
+    (first
+      ? `This company is already entered: ${first.name} (${first.state}${first.custodianName ? `, ${first.custodianName}` : ''})`
+      : 'This company is already entered');
   return new DuplicateError(
     message,
     matches.map((m) => ({ id: m.customerId, name: m.name, stage: m.stage, state: m.state, custodianName: m.custodianName })),

@@ -9,6 +9,7 @@ import type { Viewer } from '../../platform/auth/viewer.js';
 import { ConnectionArgs } from '../../platform/graphql/args.js';
 import { viewerOf, type Context } from '../../platform/graphql/context.js';
 import { toConnection, type ConnectionOf } from '../../platform/graphql/relay.js';
+import { actorOf } from '../actor.js';
 import type { WorkflowEngine } from '../engine.js';
 import type { WorkflowDefinition } from '../workflow.js';
 import type { WorkflowRow } from '../table.js';
@@ -50,7 +51,7 @@ export function WorkflowEntityResolver<TRow extends WorkflowRow, S extends Workf
     @FieldResolver(() => [AvailableAction], { description: edge.describe.availableActions })
     async availableActions(@Root() row: TRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
       const def = edge.workflow(this.services);
-      const events = await this.services.engine.available(def, row, { kind: 'user', ...viewerOf(ctx) });
+      const events = await this.services.engine.available(def, row, actorOf(viewerOf(ctx)));
       // Labels and inputs from the machine version the row runs on (P11).
       const info = this.services.engine.versions.machineOf(def, row).events;
       return events.map((event) => ({ event, label: info[event]?.label ?? event, inputs: info[event]?.inputs ?? [] }));
