@@ -26,6 +26,7 @@ import { ReadModel } from './read-model.js';
 import { insertHistory, writeTransition } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
+import { dueGroups, fireDueSet, inGroup, planDue, type DueGroup, type DuePlan } from './due.js';
 
 export interface ApplyOptions {
   expectedVersion?: number | null;
@@ -120,9 +121,9 @@ export class WorkflowEngine {
     const from = locked.state;
     let row = locked;
     const now = this.clock();
-    if (row.deadlineAt && row.deadlineEvent && row.deadlineAt <= now && event.type !== row.deadlineEvent) {
-      const late = { payload: { dueAt: row.deadlineAt.toISOString(), firedBy: 'late' } };
-      row = await this.step(tx, def, row, { type: row.deadlineEvent }, SYSTEM_SWEEPER, now, late);
+    const due = this.dueEvent(def, row, now);
+    if (due && event.type !== due.type) {
+      row = await this.step(tx, def, row, due, SYSTEM_SWEEPER, now, { payload: { dueAt: due.dueAt, firedBy: 'late' } });
     }
     row = await this.step(tx, def, row, event, actor, now, options);
     return { row, from, to: row.state };
@@ -134,12 +135,49 @@ export class WorkflowEngine {
    */
   async fireDueDeadline<TRow extends WorkflowRow, TFacts>(tx: Tx, def: WorkflowDefinition<TRow, TFacts>, id: string): Promise<boolean> {
     const [row] = workflowRows<TRow>(await tx.select().from(def.table).where(eq(def.table.id, id)).for('update', { skipLocked: true }));
-    const now = this.clock();
-    if (!row || !row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return false;
+    if (!row) return false;
     await this.versions.ensure(def, row.machineVersion);
-    const payload = { dueAt: row.deadlineAt.toISOString() };
-    await this.step(tx, def, row, { type: row.deadlineEvent }, SYSTEM_SWEEPER, now, { payload });
+    const now = this.clock();
+    const due = this.dueEvent(def, row, now);
+    if (!due) return false;
+    await this.step(tx, def, row, due, SYSTEM_SWEEPER, now, { payload: { dueAt: due.dueAt } });
     return true;
+  }
+
+  /** Due rows of a workflow grouped by (version, state, deadline event), oldest first. */
+  dueGroups(def: WorkflowDefinition<WorkflowRow, unknown>): Promise<DueGroup[]> {
+    return dueGroups(this.database, def, this.clock());
+  }
+
+  /**
+   * Fires one batch (up to `limit`) of a group's due deadlines with one statement, the
+   * transition computed once for the group (see due.ts). A plan of kind `row` fires nothing:
+   * the caller fires that group row by row (`fireDueDeadline`); `illegal`: the version's
+   * machine does not accept the deadline event in that state.
+   */
+  async fireDueBatch(def: WorkflowDefinition<WorkflowRow, unknown>, group: DueGroup, limit: number): Promise<{ plan: DuePlan['kind']; fired: number; why?: string }> {
+    await this.versions.ensure(def, group.version);
+    const now = this.clock();
+    const [sample] = workflowRows(await this.database.db.select().from(def.table).where(inGroup(def, group, now)).limit(1));
+    if (!sample) return { plan: 'set', fired: 0 };
+    const mv = this.versions.machineOf(def, sample);
+    const plan = planDue(def, mv, sample, group.event, now, (state, start) => this.deadlineOf(def, mv.machine, state, start));
+    if (plan.kind === 'row') return { plan: plan.kind, fired: 0, why: plan.why };
+    if (plan.kind === 'illegal') return { plan: plan.kind, fired: 0 };
+    return { plan: plan.kind, fired: await fireDueSet(this.database.db, def, group, plan, now, limit) };
+  }
+
+  /**
+   * The deadline event a row must take before anything else at `now`: its deadline has passed
+   * and its machine accepts the event from the system (no facts). Sweeper, late firing and
+   * projection all ask here; the next state's term starts when the transition is made.
+   */
+  private dueEvent(def: WorkflowDefinition<WorkflowRow, unknown>, row: WorkflowRow, now: Date): (EngineEvent & { dueAt: string }) | null {
+    if (!row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return null;
+    const mv = this.versions.get(def, row.machineVersion);
+    if (!mv) return null;
+    const event = { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
+    return isLegal(this.restore(mv, row), event) ? { type: row.deadlineEvent, dueAt: row.deadlineAt.toISOString() } : null;
   }
 
   private restore(mv: MachineVersion, row: WorkflowRow): AnyMachineSnapshot {
@@ -270,20 +308,18 @@ export class WorkflowEngine {
    */
   project<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow): TRow {
     const now = this.clock();
-    if (!row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return row;
-    // Not loaded here yet (published on another instance moments ago): show the row as stored.
-    const mv = this.versions.get(def, row.machineVersion);
-    if (!mv) return row;
-    const snapshot = this.restore(mv, row);
-    const event = { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
-    if (!isLegal(snapshot, event)) return row;
-    const [next] = transition(mv.machine, snapshot, event);
+    // Not loaded here yet (published on another instance moments ago): shown as stored.
+    const due = this.dueEvent(def, row, now);
+    if (!due) return row;
+    const mv = this.versions.machineOf(def, row);
+    const event = { type: due.type, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
+    const [next] = transition(mv.machine, this.restore(mv, row), event);
     const to = statePath(next.value);
     return {
       ...row,
       state: to,
       snapshot: mv.machine.getPersistedSnapshot(next) as Record<string, unknown>,
-      ...this.deadlineOf(def, mv.machine, to, row.deadlineAt),
+      ...this.deadlineOf(def, mv.machine, to, now),
       ...def.derive(next, to),
     };
   }

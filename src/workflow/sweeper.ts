@@ -1,22 +1,36 @@
 /**
- * The deadline sweeper: fires due deadlines as events through the engine. Each batch locks
- * due rows with FOR UPDATE SKIP LOCKED, so several processes may sweep one database and each
- * deadline fires exactly once; each row's transition runs in a savepoint of its own, so one
- * failure does not undo the others. Deadlines that passed while no process ran fire on the
- * first sweep.
+ * The deadline sweeper: fires due deadlines through the engine, set-based. Due rows are grouped
+ * by (machine version, state, deadline event); the engine computes each group's transition once
+ * and applies it to a batch of the group's rows with one statement (due.ts), locking them with
+ * FOR UPDATE SKIP LOCKED, so several processes may sweep one database and each deadline fires
+ * exactly once, and a process killed mid-batch leaves its batch untouched (the statement is
+ * atomic). A group whose transition depends on the row (see due.ts) is fired row by row, each
+ * in a savepoint; a row that fails is logged and left for the next sweep, without holding up
+ * the rows behind it. Deadlines that passed while no process ran fire on the first sweep.
  */
-import { sql } from 'drizzle-orm';
+import { and, notInArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Tx } from '../platform/db/client.js';
 import type { WorkflowRow } from './table.js';
 import type { WorkflowEngine } from './engine.js';
 import type { WorkflowDefinition } from './workflow.js';
+import { inGroup, type DueGroup } from './due.js';
 
 export interface SweepResult {
   fired: number;
   failed: number;
 }
+
+type AnyDefinition = WorkflowDefinition<WorkflowRow, unknown>;
+
+/** What one sweep of a workflow remembers: groups it cannot fire and rows that failed. */
+interface SweepMemory {
+  skipGroups: Set<string>;
+  failedIds: string[];
+}
+
+const groupKey = (g: DueGroup) => `${g.version}\u0000${g.state}\u0000${g.event}`;
 
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -26,22 +40,13 @@ export class Sweeper {
     private readonly database: Database,
     private readonly engine: WorkflowEngine,
     private readonly clock: Clock,
-    private readonly definitions: readonly WorkflowDefinition<WorkflowRow, unknown>[],
+    private readonly definitions: readonly AnyDefinition[],
     private readonly logger: Logger,
-    private readonly batchSize = 200,
+    /** Rows per statement (set-based) or per transaction (row by row). */
+    private readonly batchSize = 2_000,
   ) {}
 
-  /** Ids of rows whose deadline is due, oldest first, skipping rows another process holds. */
-  private async dueIds(tx: Tx, def: WorkflowDefinition<WorkflowRow, unknown>): Promise<string[]> {
-    const t = def.table;
-    const rows = await this.database.rows<{ id: string }>(
-      tx,
-      sql`select ${t.id} as id from ${t} where ${t.deadlineAt} <= ${this.clock().toISOString()}::timestamptz order by ${t.deadlineAt} limit ${this.batchSize} for update skip locked`,
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /** Sweeps until nothing is due (or only rows that failed this time remain). */
+  /** Sweeps until nothing is due (or only rows that cannot fire now remain). */
   async sweepOnce(): Promise<SweepResult> {
     if (this.running) return this.running;
     this.running = this.sweep().finally(() => {
@@ -54,27 +59,74 @@ export class Sweeper {
     const total: SweepResult = { fired: 0, failed: 0 };
     // Only machines with timed states (in any loaded version) need sweeping.
     for (const def of this.definitions.filter((d) => this.engine.versions.isTimed(d))) {
+      const memory: SweepMemory = { skipGroups: new Set(), failedIds: [] };
       for (;;) {
-        const batch = await this.database.db.transaction(async (tx) => {
-          const ids = await this.dueIds(tx, def);
-          const result: SweepResult = { fired: 0, failed: 0 };
-          for (const id of ids) {
-            try {
-              if (await tx.transaction((sp) => this.engine.fireDueDeadline(sp, def, id))) result.fired += 1;
-            } catch (err) {
-              result.failed += 1;
-              this.logger.error({ err, workflow: def.name, id }, 'deadline could not fire');
-            }
-          }
-          return { ...result, size: ids.length };
-        });
-        total.fired += batch.fired;
-        total.failed += batch.failed;
-        if (batch.size < this.batchSize || batch.fired === 0) break;
+        const groups = (await this.engine.dueGroups(def)).filter((g) => !memory.skipGroups.has(groupKey(g)));
+        let fired = 0;
+        for (const group of groups) fired += await this.fireGroup(def, group, memory, total);
+        total.fired += fired;
+        if (fired === 0) break;
       }
     }
     if (total.fired > 0 || total.failed > 0) this.logger.info(total, 'deadline sweep');
     return total;
+  }
+
+  /** Fires a group's due rows in batches; returns how many fired. */
+  private async fireGroup(def: AnyDefinition, group: DueGroup, memory: SweepMemory, total: SweepResult): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      let batch;
+      try {
+        batch = await this.engine.fireDueBatch(def, group, this.batchSize);
+      } catch (err) {
+        // A set-based statement failed as a whole (nothing changed): find the row, one at a time.
+        this.logger.warn({ err, workflow: def.name, group }, 'set-based deadline batch failed; firing row by row');
+        return fired + (await this.fireRows(def, group, memory, total));
+      }
+      if (batch.plan === 'illegal') {
+        memory.skipGroups.add(groupKey(group));
+        this.logger.error({ workflow: def.name, group }, 'the machine does not accept this deadline event; left due');
+        return fired;
+      }
+      if (batch.plan === 'row') return fired + (await this.fireRows(def, group, memory, total));
+      fired += batch.fired;
+      if (batch.fired < this.batchSize) return fired;
+    }
+  }
+
+  /** Ids of a group's due rows, oldest first, skipping rows another process holds and rows that failed. */
+  private async dueIds(tx: Tx, def: AnyDefinition, group: DueGroup, failed: readonly string[]): Promise<string[]> {
+    const t = def.table;
+    const where = failed.length > 0 ? and(inGroup(def, group, this.clock()), notInArray(t.id, [...failed])) : inGroup(def, group, this.clock());
+    const rows = await this.database.rows<{ id: string }>(
+      tx,
+      sql`select ${t.id} as id from ${t} where ${where} order by ${t.deadlineAt} limit ${this.batchSize} for update skip locked`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** A group row by row, each in a savepoint: one failure does not undo or hold up the others. */
+  private async fireRows(def: AnyDefinition, group: DueGroup, memory: SweepMemory, total: SweepResult): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const batch = await this.database.db.transaction(async (tx) => {
+        const ids = await this.dueIds(tx, def, group, memory.failedIds);
+        let n = 0;
+        for (const id of ids) {
+          try {
+            if (await tx.transaction((sp) => this.engine.fireDueDeadline(sp, def, id))) n += 1;
+          } catch (err) {
+            memory.failedIds.push(id);
+            total.failed += 1;
+            this.logger.error({ err, workflow: def.name, id }, 'deadline could not fire');
+          }
+        }
+        return { size: ids.length, fired: n };
+      });
+      fired += batch.fired;
+      if (batch.size < this.batchSize) return fired;
+    }
   }
 
   start(intervalMs: number): void {

@@ -9,6 +9,7 @@ import type { ContextUpdate, Effect, FactsRequest, GuardRule, Rule, RuleEvent, T
 import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { MachineImplementation, WorkflowDocument } from './document.js';
 import { invariant } from '../platform/invariant.js';
+import { assigned, watched } from './trace.js';
 
 /** The event type the engine uses while working out which actions to offer (all facts load). */
 export const OFFER_EVENT = '(offer)';
@@ -63,6 +64,8 @@ export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFac
   /** The facts guards read, loaded inside the transaction after the row lock. */
   facts(request: FactsRequest<TRow>): Promise<TFacts>;
   derive(snapshot: AnyMachineSnapshot, state: string): Partial<TRow>;
+  /** The derived columns of a context in a state (the sweeper traces which keys they read). */
+  deriveFrom(context: Record<string, unknown>, state: string): Partial<TRow>;
 }
 
 type MachineContext = Record<string, unknown>;
@@ -90,7 +93,7 @@ function collect<TRow, TContext, TFacts>(rules: readonly Rule<TRow, TContext, TF
     for (const [name, spec] of Object.entries(rule.guards ?? {})) {
       claim('guard', name, rule.code, guards);
       // A guard decided by an input the user has not given yet passes while actions are offered.
-      guards[name] = ({ context, event }) => (spec.onInput === true && event.offering === true) || spec.check(narrow(context, event));
+      guards[name] = ({ context, event }) => (spec.onInput === true && event.offering === true) || spec.check(narrow(watched(context), event));
       guardRules[name] = { rule: rule.code, ...spec.refusal };
     }
     for (const [name, update] of Object.entries(rule.actions ?? {})) {
@@ -117,7 +120,7 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
   const actions = Object.fromEntries([
     ...Object.entries(updates).map(([name, update]) => [
       name,
-      assign<MachineContext, MachineEvent, undefined, MachineEvent, never>(({ context, event }) => update(narrow(context, event))),
+      assign<MachineContext, MachineEvent, undefined, MachineEvent, never>(({ context, event }) => assigned(update(narrow(watched(context), event)))),
     ]),
     // Effects are performed by the engine; the machine only names them (XState returns them).
     ...Object.keys(effects).map((name) => [name, () => undefined]),
@@ -162,5 +165,6 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
       return facts;
     },
     derive: (snapshot, state) => spec.derive(snapshot.context as TContext, state),
+    deriveFrom: (context, state) => spec.derive(context as TContext, state),
   };
 }
