@@ -7,6 +7,7 @@
  * facts those guards read (one query), context updates and effects the machine's actions name,
  * the policy terms timed states declare, and the policy keys it reads (for the docs).
  */
+import type { SQL } from 'drizzle-orm';
 import type { Executor, Tx } from '../platform/db/client.js';
 import type { ErrorCode } from '../platform/errors.js';
 import type { Actor } from './actor.js';
@@ -54,14 +55,32 @@ export interface FactsRequest<TRow> {
   read: ReadModel;
 }
 
-export interface FactsSpec<TRow, TFacts> {
+/** What a facts select gets: the row's id as SQL (it is not read yet), who acts, the event, the time and the policy. */
+export interface FactsSelectRequest {
+  /** The id of the row the event is for, as SQL (correlated with the statement that locks it). */
+  id: SQL;
+  actor: Actor;
+  event: EngineEvent;
+  now: Date;
+  policy: Policy;
+}
+
+/**
+ * How a rule's facts are read, in one of two forms. `load`: one query after the row is locked
+ * (it may take locks of its own first, e.g. P7's per-person lock). `select`: one scalar jsonb
+ * expression (an object of facts) that does not need the row's columns; the engine reads it in
+ * the very statement that locks the row, so it costs no round trip (and re-reads it in a
+ * statement of its own if the row changed while the lock was awaited).
+ */
+export type FactsSpec<TRow, TFacts> = {
   /** The facts with nothing loaded (the system actor, projections of due deadlines). */
   defaults: Partial<TFacts>;
   /** Only for these events (all user events when omitted). */
   events?: readonly string[];
-  /** One query (a lock may precede it); never runs for the system actor. */
-  load(request: FactsRequest<TRow>): Promise<Partial<TFacts>>;
-}
+} & (
+  | { load(request: FactsRequest<TRow>): Promise<Partial<TFacts>>; select?: never }
+  | { select(request: FactsSelectRequest): SQL; load?: never }
+);
 
 export interface EffectContext<TRow> {
   tx: Tx;

@@ -16,6 +16,7 @@ import { transition, type AnyMachineSnapshot } from 'xstate';
 import type { Database, Executor } from '../platform/db/client.js';
 import { transitions } from '../platform/db/schema.js';
 import { invariant } from '../platform/invariant.js';
+import { affectedRows, isoTimestamp } from '../platform/db/sql.js';
 import { SYSTEM_SWEEPER } from './actor.js';
 import { isLegal, statePath } from './machine-paths.js';
 import type { MachineVersion } from './registry.js';
@@ -141,16 +142,10 @@ export async function fireDueSet(executor: Executor, def: AnyDefinition, group: 
     )
     insert into ${transitions} (entity_type, entity_id, machine, machine_version, event, from_state, to_state, actor_id, reason, payload, created_at)
     select ${def.entityType}, id, ${def.name}, ${group.version}, ${group.event}, ${group.state}, ${plan.to}, null, null,
-      jsonb_build_object('dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+      jsonb_build_object('dueAt', ${isoTimestamp(sql`due_at`)})
         || case when changes = '{}'::jsonb then '{}'::jsonb else jsonb_build_object('changes', changes) end
         || jsonb_build_object('deadlineAt', ${json(deadline)}),
       ${now.toISOString()}::timestamptz
     from changed`);
-  return affected(result);
-}
-
-/** Rows a write statement touched (postgres.js: `count`; PGlite: `affectedRows`). */
-function affected(result: unknown): number {
-  const r = result as { count?: number; affectedRows?: number };
-  return Number(r.count ?? r.affectedRows ?? 0);
+  return affectedRows(result);
 }

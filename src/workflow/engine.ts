@@ -14,7 +14,7 @@ import type { Database, Executor, Tx } from '../platform/db/client.js';
 import type { TransitionRow } from '../platform/db/schema.js';
 import type { Page, PageArgs } from '../platform/pagination.js';
 import { historyPage } from './history.js';
-import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { ConflictError } from '../platform/errors.js';
 import { invariant } from '../platform/invariant.js';
 import { SYSTEM_SWEEPER, type Actor } from './actor.js';
 import type { EngineEvent } from './definition.js';
@@ -26,6 +26,7 @@ import { ReadModel } from './read-model.js';
 import { insertHistory, writeTransition } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
+import { lockRow } from './lock.js';
 import { dueGroups, fireDueSet, inGroup, planDue, type DueGroup, type DuePlan } from './due.js';
 
 export interface ApplyOptions {
@@ -110,8 +111,9 @@ export class WorkflowEngine {
     actor: Actor,
     options: ApplyOptions = {},
   ): Promise<ApplyResult<TRow>> {
-    const [locked] = workflowRows<TRow>(await tx.select().from(def.table).where(eq(def.table.id, id)).for('update'));
-    if (!locked) throw new NotFoundError(def.entityType, id);
+    const now = this.clock();
+    const policy = this.policy();
+    const { row: locked, selected } = await lockRow(tx, def, id, (rowId) => def.selectFacts({ id: rowId, actor, event, now, policy }));
     await this.versions.ensure(def, locked.machineVersion);
     if (options.expectedVersion != null && options.expectedVersion !== locked.version) {
       throw new ConflictError(`${def.entityType} ${id} has changed (version ${locked.version}, you had ${options.expectedVersion}); reload and retry`, {
@@ -120,12 +122,12 @@ export class WorkflowEngine {
     }
     const from = locked.state;
     let row = locked;
-    const now = this.clock();
     const due = this.dueEvent(def, row, now);
     if (due && event.type !== due.type) {
       row = await this.step(tx, def, row, due, SYSTEM_SWEEPER, now, { payload: { dueAt: due.dueAt, firedBy: 'late' } });
     }
-    row = await this.step(tx, def, row, event, actor, now, options);
+    // Facts selected with the lock describe the row as locked; after a late firing they are read again.
+    row = await this.step(tx, def, row, event, actor, now, options, row === locked ? selected : undefined);
     return { row, from, to: row.state };
   }
 
@@ -192,11 +194,12 @@ export class WorkflowEngine {
     actor: Actor,
     now: Date,
     options: ApplyOptions,
+    selected?: Record<string, unknown>,
   ): Promise<TRow> {
     const mv = this.versions.machineOf(def, row);
     const snapshot = this.restore(mv, row);
     const policy = this.policy();
-    const facts = await def.facts({ executor: tx, row, actor, event, now, policy, read: this.read(def) });
+    const facts = await def.facts({ executor: tx, row, actor, event, now, policy, read: this.read(def) }, selected);
     const full = { ...event, actor, facts, at: now.toISOString() };
     // Legality from the enabled transitions: a targetless transition without assign returns the
     // identical snapshot from `transition`, so identity alone would refuse it.

@@ -5,7 +5,8 @@
  * written once, in its rule file; nothing here knows any feature.
  */
 import { assign, setup, type AnyMachineSnapshot } from 'xstate';
-import type { ContextUpdate, Effect, FactsRequest, GuardRule, Rule, RuleEvent, TermFn, WorkflowInvariants } from './definition.js';
+import { sql, type SQL } from 'drizzle-orm';
+import type { ContextUpdate, Effect, FactsRequest, FactsSelectRequest, FactsSpec, GuardRule, Rule, RuleEvent, TermFn, WorkflowInvariants } from './definition.js';
 import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { MachineImplementation, WorkflowDocument } from './document.js';
 import { invariant } from '../platform/invariant.js';
@@ -61,8 +62,13 @@ export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFac
   readonly effects: Readonly<Record<string, Effect<TRow>>>;
   /** The facts with nothing loaded. */
   readonly noFacts: TFacts;
-  /** The facts guards read, loaded inside the transaction after the row lock. */
-  facts(request: FactsRequest<TRow>): Promise<TFacts>;
+  /**
+   * The facts guards read, loaded inside the transaction after the row lock. `selected`: what
+   * `selectFacts` read in the locking statement (read here with a statement of its own when absent).
+   */
+  facts(request: FactsRequest<TRow>, selected?: Record<string, unknown>): Promise<TFacts>;
+  /** The facts read by `select` (one jsonb object), to read in the statement that locks the row; null when none apply. */
+  selectFacts(request: FactsSelectRequest): SQL | null;
   derive(snapshot: AnyMachineSnapshot, state: string): Partial<TRow>;
   /** The derived columns of a context in a state (the sweeper traces which keys they read). */
   deriveFrom(context: Record<string, unknown>, state: string): Partial<TRow>;
@@ -112,6 +118,18 @@ function collect<TRow, TContext, TFacts>(rules: readonly Rule<TRow, TContext, TF
   return { guards, guardRules, updates, effects, terms };
 }
 
+/** Reads facts selects on their own (when the locking statement did not, e.g. availableActions). */
+async function readSelected(executor: FactsRequest<unknown>['executor'], select: SQL): Promise<Record<string, unknown>> {
+  const [row] = await executor.select({ facts: select.mapWith(parseJson) }).from(sql`(select 1) as one`);
+  return row?.facts ?? {};
+}
+
+/** A jsonb value as the driver returns it (postgres.js parses it, some paths give text). */
+export function parseJson(value: unknown): Record<string, unknown> {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+}
+
 /** Builds a workflow definition from its document and rules (immutable; versions live in the registry). */
 export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFacts>(
   spec: WorkflowSpec<TRow, TContext, TInput, TFacts>,
@@ -134,6 +152,12 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
   // Every rule's defaults together are the complete facts (each rule supplies its own keys).
   const noFacts = Object.assign({}, ...spec.rules.map((r) => r.facts?.defaults ?? {})) as TFacts;
   const factRules = spec.rules.flatMap((r) => (r.facts ? [r.facts] : []));
+  const applies = (f: FactsSpec<TRow, TFacts>, request: { actor: { kind: string }; event: { type: string } }) =>
+    request.actor.kind === 'user' && (request.event.type === OFFER_EVENT || !f.events || f.events.includes(request.event.type));
+  const selectFacts = (request: FactsSelectRequest): SQL | null => {
+    const selects = factRules.flatMap((f) => (f.select && applies(f, request) ? [f.select(request)] : []));
+    return selects.length === 0 ? null : sql`(${sql.join(selects, sql` || `)})`;
+  };
   return {
     name: spec.name,
     entityType: spec.entityType,
@@ -155,15 +179,15 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
     terms,
     effects,
     noFacts,
-    async facts(request) {
+    async facts(request, selected) {
       if (request.actor.kind !== 'user') return noFacts;
       const facts = { ...noFacts };
-      for (const f of factRules) {
-        if (request.event.type !== OFFER_EVENT && f.events && !f.events.includes(request.event.type)) continue;
-        Object.assign(facts as object, await f.load(request));
-      }
+      for (const f of factRules) if (f.load && applies(f, request)) Object.assign(facts as object, await f.load(request));
+      const select = selectFacts({ ...request, id: sql`${request.row.id}::uuid` });
+      if (select) Object.assign(facts as object, selected ?? (await readSelected(request.executor, select)));
       return facts;
     },
+    selectFacts,
     derive: (snapshot, state) => spec.derive(snapshot.context as TContext, state),
     deriveFrom: (context, state) => spec.derive(context as TContext, state),
   };

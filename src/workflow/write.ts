@@ -1,11 +1,12 @@
 /** The one write of a transition: the row (state, snapshot, version + 1, derived columns, deadline) and its history row. */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { Executor, Tx } from '../platform/db/client.js';
 import { transitions } from '../platform/db/schema.js';
 import { ConflictError } from '../platform/errors.js';
+import { affectedRows } from '../platform/db/sql.js';
 import type { Actor } from './actor.js';
-import { workflowRows, type WorkflowRow } from './table.js';
+import type { WorkflowRow } from './table.js';
 import type { WorkflowDefinition } from './workflow.js';
 
 /** What one write changes: the next snapshot, its state, deadline and the history row's facts. */
@@ -47,9 +48,9 @@ export async function writeTransition<TRow extends WorkflowRow, TFacts>(tx: Tx, 
     ...derived,
   };
   const unchanged = and(eq(def.table.id, row.id), eq(def.table.version, row.version));
-  const [updated] = workflowRows<TRow>(await tx.update(def.table).set(values).where(unchanged).returning());
-  if (!updated) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
-  await insertHistory(tx, def, row.id, {
+  const update = tx.update(def.table).set(values).where(unchanged).returning({ id: def.table.id });
+  // One statement: the row (only if its version is the one read under the lock) and its history row.
+  const history = historyRow(def, row.id, {
     machineVersion: w.machineVersion,
     event: w.event,
     from: row.state,
@@ -63,26 +64,43 @@ export async function writeTransition<TRow extends WorkflowRow, TFacts>(tx: Tx, 
     },
     at: w.now,
   });
-  return updated;
+  // Parameters of INSERT … SELECT are typed by their casts, encoded by their columns.
+  const entries = Object.entries(history).map(([key, value]) => ({ column: transitionColumns[key as keyof typeof history], value }));
+  const names = entries.map(({ column }) => sql.identifier(column.name));
+  const params = entries.map(({ column, value }) => sql`${sql.param(value, column)}::${sql.raw(column.getSQLType())}`);
+  const result = await tx.execute(sql`with moved as (${update.getSQL()}) insert into ${transitions} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} from moved`);
+  if (affectedRows(result) === 0) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
+  // Every column a transition changes is in `values`; the rest is as locked.
+  return { ...row, ...values };
 }
+
+/** What a history row says. */
+export interface HistoryEntry {
+  machineVersion: number;
+  event: string;
+  from: string | null;
+  to: string;
+  actor: Actor;
+  reason: string | null;
+  payload: Record<string, unknown>;
+  at: Date;
+}
+
+const transitionColumns = getTableColumns(transitions);
 
 /** P10: one history row — who, when, which event, from which state to which, why. */
 export async function insertHistory(
   tx: Executor,
   def: { entityType: string; name: string },
   entityId: string,
-  h: {
-    machineVersion: number;
-    event: string;
-    from: string | null;
-    to: string;
-    actor: Actor;
-    reason: string | null;
-    payload: Record<string, unknown>;
-    at: Date;
-  },
+  h: HistoryEntry,
 ): Promise<void> {
-  await tx.insert(transitions).values({
+  await tx.insert(transitions).values(historyRow(def, entityId, h));
+}
+
+/** A history row's columns. */
+function historyRow(def: { entityType: string; name: string }, entityId: string, h: HistoryEntry) {
+  return {
     entityType: def.entityType,
     entityId,
     machine: def.name,
@@ -94,5 +112,5 @@ export async function insertHistory(
     reason: h.reason,
     payload: h.payload,
     createdAt: h.at,
-  });
+  };
 }

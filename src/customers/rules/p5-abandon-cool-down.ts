@@ -4,6 +4,7 @@
  */
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { coolDowns } from '../../platform/db/schema.js';
+import { isoTimestamp } from '../../platform/db/sql.js';
 import { addDuration } from '../../workflow/policy/duration.js';
 import type { CustomerRule } from '../customer.machine.js';
 
@@ -19,13 +20,10 @@ export const p5AbandonCoolDown: CustomerRule = {
   },
   facts: {
     defaults: { coolingDownUntil: null },
-    async load({ executor, row, actor, now }) {
-      const [cool] = await executor
-        .select({ until: sql<string>`max(${coolDowns.until})` })
-        .from(coolDowns)
-        .where(and(eq(coolDowns.userId, actor.id ?? ''), eq(coolDowns.customerId, row.id), gt(coolDowns.until, now)));
-      return { coolingDownUntil: cool?.until ? new Date(cool.until).toISOString() : null };
-    },
+    // Read in the statement that locks the customer (it needs only the customer's id).
+    select: ({ id, actor, now }) =>
+      sql`(select jsonb_build_object('coolingDownUntil', ${isoTimestamp(sql`max(${coolDowns.until})`)}) from ${coolDowns}
+           where ${and(eq(coolDowns.userId, actor.id ?? ''), sql`${coolDowns.customerId} = ${id}`, gt(coolDowns.until, now))})`,
   },
   effects: {
     async startCoolDown({ tx, row, actor, now, policy }) {
