@@ -34,6 +34,8 @@ export interface ServiceDeps {
   clock: Clock;
   logger: Logger;
   policy: Policy;
+  /** Due deadlines the sweeper fires per statement (default 2,000). */
+  sweepBatchSize?: number;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -71,7 +73,7 @@ export function createServices(deps: ServiceDeps) {
     workflows,
     /** Machine versions: validate, publish, migrate, and events designers added (issue 7). */
     designs,
-    sweeper: new Sweeper(database, engine, clock, definitions, logger),
+    sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize),
     users: new UserService(database, deps.tokens, clock),
     customers,
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */

@@ -26,6 +26,8 @@ export interface Config {
   policyFile: string | undefined;
   /** Deadline sweeper interval in ms; 0 disables the sweeper. */
   sweepIntervalMs: number;
+  /** Due deadlines the sweeper fires per statement. */
+  sweepBatchSize: number;
   maxQueryDepth: number;
   maxQueryCost: number;
   maxBodyBytes: number;
@@ -81,6 +83,7 @@ const environment = z
     POLICY_FILE: z.string().optional(),
     /** Seconds. */
     SWEEP_INTERVAL: wholeNumber(0, 86_400, 30),
+    SWEEP_BATCH: wholeNumber(1, 100_000, 2_000),
     MAX_QUERY_DEPTH: wholeNumber(2, 100, 10),
     MAX_QUERY_COST: wholeNumber(10, 10_000_000, 10_000),
     MAX_BODY_BYTES: wholeNumber(1_024, 100 * 1_048_576, 1_048_576),
@@ -105,6 +108,7 @@ const environment = z
     seedDemo: env.SEED_DEMO ?? env.DATABASE_URL === undefined,
     policyFile: env.POLICY_FILE,
     sweepIntervalMs: env.SWEEP_INTERVAL * 1000,
+    sweepBatchSize: env.SWEEP_BATCH,
     maxQueryDepth: env.MAX_QUERY_DEPTH,
     maxQueryCost: env.MAX_QUERY_COST,
     maxBodyBytes: env.MAX_BODY_BYTES,

@@ -77,10 +77,7 @@ export type FactsSpec<TRow, TFacts> = {
   defaults: Partial<TFacts>;
   /** Only for these events (all user events when omitted). */
   events?: readonly string[];
-} & (
-  | { load(request: FactsRequest<TRow>): Promise<Partial<TFacts>>; select?: never }
-  | { select(request: FactsSelectRequest): SQL; load?: never }
-);
+} & ({ load(request: FactsRequest<TRow>): Promise<Partial<TFacts>>; select?: never } | { select(request: FactsSelectRequest): SQL; load?: never });
 
 export interface EffectContext<TRow> {
   tx: Tx;

@@ -157,10 +157,20 @@ export class WorkflowEngine {
    * the caller fires that group row by row (`fireDueDeadline`); `illegal`: the version's
    * machine does not accept the deadline event in that state.
    */
-  async fireDueBatch(def: WorkflowDefinition<WorkflowRow, unknown>, group: DueGroup, limit: number): Promise<{ plan: DuePlan['kind']; fired: number; why?: string }> {
+  async fireDueBatch(
+    def: WorkflowDefinition<WorkflowRow, unknown>,
+    group: DueGroup,
+    limit: number,
+  ): Promise<{ plan: DuePlan['kind']; fired: number; why?: string }> {
     await this.versions.ensure(def, group.version);
     const now = this.clock();
-    const [sample] = workflowRows(await this.database.db.select().from(def.table).where(inGroup(def, group, now)).limit(1));
+    const [sample] = workflowRows(
+      await this.database.db
+        .select()
+        .from(def.table)
+        .where(inGroup(def, group, now))
+        .limit(1),
+    );
     if (!sample) return { plan: 'set', fired: 0 };
     const mv = this.versions.machineOf(def, sample);
     const plan = planDue(def, mv, sample, group.event, now, (state, start) => this.deadlineOf(def, mv.machine, state, start));

@@ -6,7 +6,18 @@
  */
 import { assign, setup, type AnyMachineSnapshot } from 'xstate';
 import { sql, type SQL } from 'drizzle-orm';
-import type { ContextUpdate, Effect, FactsRequest, FactsSelectRequest, FactsSpec, GuardRule, Rule, RuleEvent, TermFn, WorkflowInvariants } from './definition.js';
+import type {
+  ContextUpdate,
+  Effect,
+  FactsRequest,
+  FactsSelectRequest,
+  FactsSpec,
+  GuardRule,
+  Rule,
+  RuleEvent,
+  TermFn,
+  WorkflowInvariants,
+} from './definition.js';
 import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { MachineImplementation, WorkflowDocument } from './document.js';
 import { invariant } from '../platform/invariant.js';

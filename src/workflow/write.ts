@@ -68,7 +68,9 @@ export async function writeTransition<TRow extends WorkflowRow, TFacts>(tx: Tx, 
   const entries = Object.entries(history).map(([key, value]) => ({ column: transitionColumns[key as keyof typeof history], value }));
   const names = entries.map(({ column }) => sql.identifier(column.name));
   const params = entries.map(({ column, value }) => sql`${sql.param(value, column)}::${sql.raw(column.getSQLType())}`);
-  const result = await tx.execute(sql`with moved as (${update.getSQL()}) insert into ${transitions} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} from moved`);
+  const result = await tx.execute(
+    sql`with moved as (${update.getSQL()}) insert into ${transitions} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} from moved`,
+  );
   if (affectedRows(result) === 0) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
   // Every column a transition changes is in `values`; the rest is as locked.
   return { ...row, ...values };
@@ -89,12 +91,7 @@ export interface HistoryEntry {
 const transitionColumns = getTableColumns(transitions);
 
 /** P10: one history row — who, when, which event, from which state to which, why. */
-export async function insertHistory(
-  tx: Executor,
-  def: { entityType: string; name: string },
-  entityId: string,
-  h: HistoryEntry,
-): Promise<void> {
+export async function insertHistory(tx: Executor, def: { entityType: string; name: string }, entityId: string, h: HistoryEntry): Promise<void> {
   await tx.insert(transitions).values(historyRow(def, entityId, h));
 }
 

@@ -11,7 +11,13 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { createApp, type App } from '../../src/app.js';
 
-const startCommand = z.object({ cmd: z.literal('start'), databaseUrl: z.string(), jwtSecret: z.string(), sweepIntervalMs: z.number().int().positive() });
+const startCommand = z.object({
+  cmd: z.literal('start'),
+  databaseUrl: z.string(),
+  jwtSecret: z.string(),
+  sweepIntervalMs: z.number().int().positive(),
+  sweepBatchSize: z.number().int().positive(),
+});
 /** What the parent sends, once (import the types only: importing this file runs it). */
 export type StartCommand = z.infer<typeof startCommand>;
 
@@ -33,8 +39,8 @@ process.on('message', (raw: unknown) => {
     tell({ type: 'failed', message: `unexpected command ${JSON.stringify(raw)}` });
     return;
   }
-  const { databaseUrl, jwtSecret, sweepIntervalMs } = parsed.data;
-  createApp({ databaseUrl, jwtSecret, sweepIntervalMs, logger })
+  const { databaseUrl, jwtSecret, sweepIntervalMs, sweepBatchSize } = parsed.data;
+  createApp({ databaseUrl, jwtSecret, sweepIntervalMs, sweepBatchSize, logger })
     .then((started) => {
       app = started;
       tell({ type: 'ready' });

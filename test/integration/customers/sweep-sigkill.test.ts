@@ -20,8 +20,9 @@ import { analyze, insertCopies, protectedCustomer, userNamed, withSetupApp } fro
 import { createTestDatabase, onPostgres, TEST_JWT_SECRET } from '../../support/app.js';
 import type { StartCommand, SweeperMessage } from '../../support/sweeper-process.js';
 
-/** Due deadlines per scenario: enough for a sweep of many batches (200 rows each), few enough for the per-row sweeper. */
+/** Due deadlines per scenario, and rows per sweeper statement: a sweep is 60 statements, so a kill lands mid-sweep. */
 const N = 3_000;
+const SWEEP_BATCH = 50;
 const SWEEP_INTERVAL_MS = 100;
 /** How long a sweep may take before the test gives up waiting (generous: this is not a speed test). */
 const SWEPT_WITHIN_MS = 120_000;
@@ -84,7 +85,7 @@ async function forkApi(name: string): Promise<ApiProcess> {
 /** createApp in the process, its sweeper on a short timer: it sweeps at once, then every interval. */
 async function startApi(p: ApiProcess, databaseUrl: string): Promise<void> {
   const ready = expectMessage(p, 'ready');
-  const command: StartCommand = { cmd: 'start', databaseUrl, jwtSecret: TEST_JWT_SECRET, sweepIntervalMs: SWEEP_INTERVAL_MS };
+  const command: StartCommand = { cmd: 'start', databaseUrl, jwtSecret: TEST_JWT_SECRET, sweepIntervalMs: SWEEP_INTERVAL_MS, sweepBatchSize: SWEEP_BATCH };
   p.child.send(command);
   await ready;
 }
@@ -258,10 +259,10 @@ describe.skipIf(!onPostgres)('deadline sweeps across API processes, with SIGKILL
     async () => {
       const tag = 'killed-sweeper';
       await dueBatch(tag, 4);
-      // The moment: once a random number of rows (1 to N/2) has fired, plus up to 300 ms, so it
-      // falls anywhere in a batch — most often inside its open transaction.
+      // The moment: once a random number of rows (1 to N/2) has fired, plus up to 20 ms, so it
+      // falls anywhere in a batch — often while its statement runs.
       const target = 1 + Math.floor(Math.random() * (N / 2));
-      const extraMs = Math.floor(Math.random() * 300);
+      const extraMs = Math.floor(Math.random() * 20);
       // The successor loads its code meanwhile, but touches the database only once started after the kill.
       const [victim, successor] = await Promise.all([forkApi('victim'), forkApi('successor')]);
       await startApi(victim, database.url);
