@@ -314,12 +314,14 @@ export interface ApiProcess {
 }
 
 /**
- * Forks bench/api-process.ts (with this process's loader flags, i.e. tsx) and starts the app in
- * it. A separate process keeps the load generator off the API's event loop and lets its RSS be
+ * Forks bench/api-process.ts (with this process's loader flags, i.e. tsx; with BENCH_CPU_PROF
+ * set, profiled) and starts the app in it. A separate process keeps the load generator off the API's event loop and lets its RSS be
  * measured alone.
  */
 export async function startApiProcess(databaseUrl: string, jwtSecret: string): Promise<ApiProcess> {
-  const child = fork(join(HERE, 'api-process.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir>: the API process writes a V8 CPU profile there on exit (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = fork(join(HERE, 'api-process.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...profile] });
   const pending = new Map<number, { resolve: (v: ApiReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let exited = false;
