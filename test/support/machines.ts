@@ -18,3 +18,8 @@ export { contractGuardRules, contractMachine } from '../../src/contracts/contrac
 export { isLegal, statePath } from '../../src/workflow/machine-paths.js';
 export type { GuardDoc, StateDoc, TransitionDoc, WorkflowDocument } from '../../src/workflow/document.js';
 export type { GuardRule } from '../../src/workflow/definition.js';
+export { customerWorkflow } from '../../src/customers/customer.workflow.js';
+export { buildMachine } from '../../src/workflow/document.js';
+export { planDue } from '../../src/workflow/due.js';
+export { defineWorkflow } from '../../src/workflow/workflow.js';
+export type { WorkflowRow } from '../../src/workflow/table.js';
