@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     dbPoolSize: config.dbPoolSize,
     policy: loadPolicyFile(config.policyFile),
     sweepIntervalMs: config.sweepIntervalMs,
+    viewerCacheMs: config.viewerCacheMs,
   });
   const url = await app.listen(config.port, config.host);
   logger.info(
