@@ -47,6 +47,11 @@ export interface AppOptions {
   sweepIntervalMs?: number;
   /** Due deadlines fired per statement (default 2,000). */
   sweepBatchSize?: number;
+  /**
+   * How long a user's viewer is served from this process's cache without a lookup, on `clock`;
+   * 0 disables the cache (default 5 s). Changes through updateUser take effect here at once.
+   */
+  viewerCacheMs?: number;
 }
 
 export interface GraphQLResult {
@@ -108,7 +113,15 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   try {
     await runMigrations(database);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
-    const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY, sweepBatchSize: options.sweepBatchSize });
+    const services = createServices({
+      database,
+      tokens,
+      clock,
+      logger,
+      policy: options.policy ?? DEFAULT_POLICY,
+      sweepBatchSize: options.sweepBatchSize,
+      viewerCacheMs: options.viewerCacheMs,
+    });
     // P11: the newest published policy version is in force; other instances pick it up on refresh.
     await services.policies.refresh();
     // Issue 7: machine versions designers published; instances run on the version they remember.

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     policy: loadPolicyFile(config.policyFile),
     sweepIntervalMs: config.sweepIntervalMs,
     sweepBatchSize: config.sweepBatchSize,
+    viewerCacheMs: config.viewerCacheMs,
   });
   const url = await app.listen(config.port, config.host);
   logger.info(

@@ -36,6 +36,8 @@ export interface ServiceDeps {
   policy: Policy;
   /** Due deadlines the sweeper fires per statement (default 2,000). */
   sweepBatchSize?: number;
+  /** VIEWER_CACHE_MS: how long a user's viewer is served without a lookup; 0 disables it (default 5 s). */
+  viewerCacheMs?: number;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -74,7 +76,7 @@ export function createServices(deps: ServiceDeps) {
     /** Machine versions: validate, publish, migrate, and events designers added (issue 7). */
     designs,
     sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize),
-    users: new UserService(database, deps.tokens, clock),
+    users: new UserService(database, deps.tokens, clock, deps.viewerCacheMs),
     customers,
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
     enterCustomer: (viewer: Viewer, input: CreateCustomerInput) =>

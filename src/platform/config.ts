@@ -33,6 +33,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Connections to PostgreSQL per API process (DATABASE_URL only). */
   dbPoolSize: number;
+  /** How long a user's viewer is served from the per-process cache, in ms; 0 disables it. */
+  viewerCacheMs: number;
 }
 
 /** Thrown by {@link parseConfig}; each problem starts with the variable's name. */
@@ -88,6 +90,8 @@ const environment = z
     MAX_QUERY_COST: wholeNumber(10, 10_000_000, 10_000),
     MAX_BODY_BYTES: wholeNumber(1_024, 100 * 1_048_576, 1_048_576),
     DB_POOL_SIZE: wholeNumber(1, 500, 10),
+    /** Milliseconds. */
+    VIEWER_CACHE_MS: wholeNumber(0, 60_000, 5_000),
   })
   .superRefine(
     (env, ctx) => {
@@ -113,6 +117,7 @@ const environment = z
     maxQueryCost: env.MAX_QUERY_COST,
     maxBodyBytes: env.MAX_BODY_BYTES,
     dbPoolSize: env.DB_POOL_SIZE,
+    viewerCacheMs: env.VIEWER_CACHE_MS,
   }));
 
 /** The known variables, trimmed, without the blank ones (a blank variable means "use the default"). */

@@ -15,6 +15,7 @@ describe('config', () => {
         maxBodyBytes: 1_048_576,
         dbPoolSize: 10,
         sweepIntervalMs: 30_000,
+        viewerCacheMs: 5_000,
       });
     });
 
@@ -30,6 +31,17 @@ describe('config', () => {
       expect(parseConfig({ DB_POOL_SIZE: '32' }).dbPoolSize).toBe(32);
       expect(() => parseConfig({ DB_POOL_SIZE: '0' })).toThrow(/DB_POOL_SIZE/);
       expect(() => parseConfig({ DB_POOL_SIZE: 'many' })).toThrow(/DB_POOL_SIZE/);
+    });
+  });
+
+  describe('viewer cache', () => {
+    it('should take VIEWER_CACHE_MS from 0 (off) to 60000, and refuse more, a negative or a fraction, naming the variable', () => {
+      expect(parseConfig({ VIEWER_CACHE_MS: '0' }).viewerCacheMs).toBe(0);
+      expect(parseConfig({ VIEWER_CACHE_MS: '60000' }).viewerCacheMs).toBe(60_000);
+      expect(parseConfig({ VIEWER_CACHE_MS: ' ' }).viewerCacheMs).toBe(5_000);
+      for (const bad of ['60001', '-1', '1.5', 'soon']) {
+        expect(() => parseConfig({ VIEWER_CACHE_MS: bad })).toThrow(/VIEWER_CACHE_MS must be a whole number from 0 to 60000/);
+      }
     });
   });
 

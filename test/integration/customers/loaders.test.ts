@@ -14,7 +14,8 @@ describe('DataLoaders', () => {
   let token: string;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Every request looks its user up (no viewer cache), so the first and the second count compare.
+    app = await startTestApp({ viewerCacheMs: 0 });
     token = await app.login('sales1');
     // 200 customers × 3 contacts × 10 follow-ups, all in sales1's custody (bulk SQL for speed).
     const [u] = await app.database.rows<{ id: string }>(app.database.db, sql`select id from users where username = 'sales1'`);
