@@ -77,6 +77,8 @@ export type FactsSpec<TRow, TFacts> = {
   defaults: Partial<TFacts>;
   /** Only for these events (all user events when omitted). */
   events?: readonly string[];
+  /** Only while the policy turns the rule on (e.g. a cap that is set). */
+  when?(policy: Policy): boolean;
 } & ({ load(request: FactsRequest<TRow>): Promise<Partial<TFacts>>; select?: never } | { select(request: FactsSelectRequest): SQL; load?: never });
 
 export interface EffectContext<TRow> {

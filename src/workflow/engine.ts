@@ -23,10 +23,10 @@ import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.j
 import type { Policy } from './policy/policy.js';
 import { allowedEvents, refusal } from './refusal.js';
 import { ReadModel } from './read-model.js';
-import { insertHistory, writeTransition } from './write.js';
+import { insertHistory, tryWriteTransition, writeTransition, type WriteSpec } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
-import { lockRow } from './lock.js';
+import { readRow } from './lock.js';
 import { dueGroups, fireDueSet, inGroup, planDue, type DueGroup, type DuePlan } from './due.js';
 
 export interface ApplyOptions {
@@ -99,6 +99,13 @@ export class WorkflowEngine {
     actor: Actor,
     options: ApplyOptions = {},
   ): Promise<ApplyResult<TRow>> {
+    // Optimistic first (two statements, no transaction to hold); a row that keeps moving, or an
+    // event that needs a lock, goes the locked way.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const result = await this.applyUnlocked(def, id, event, actor, options);
+      if (result === 'locked') break;
+      if (result !== 'changed') return result;
+    }
     return this.database.db.transaction((tx) => this.applyIn(tx, def, id, event, actor, options));
   }
 
@@ -113,13 +120,9 @@ export class WorkflowEngine {
   ): Promise<ApplyResult<TRow>> {
     const now = this.clock();
     const policy = this.policy();
-    const { row: locked, selected } = await lockRow(tx, def, id, (rowId) => def.selectFacts({ id: rowId, actor, event, now, policy }));
+    const { row: locked, selected } = await readRow(tx, def, id, (rowId) => def.selectFacts({ id: rowId, actor, event, now, policy }), true);
     await this.versions.ensure(def, locked.machineVersion);
-    if (options.expectedVersion != null && options.expectedVersion !== locked.version) {
-      throw new ConflictError(`${def.entityType} ${id} has changed (version ${locked.version}, you had ${options.expectedVersion}); reload and retry`, {
-        currentVersion: locked.version,
-      });
-    }
+    this.expectVersion(def, locked, options);
     const from = locked.state;
     let row = locked;
     const due = this.dueEvent(def, row, now);
@@ -196,6 +199,47 @@ export class WorkflowEngine {
     return mv.machine.resolveState(row.snapshot as Parameters<AnyStateMachine['resolveState']>[0]);
   }
 
+  /** The machine's answer to an event on a row (pure): a refusal, or the next snapshot, its deadline and the effects it sets off. */
+  private decide<TRow extends WorkflowRow, TFacts>(
+    def: WorkflowDefinition<TRow, TFacts>,
+    row: TRow,
+    event: EngineEvent,
+    actor: Actor,
+    now: Date,
+    facts: TFacts,
+  ) {
+    const mv = this.versions.machineOf(def, row);
+    const snapshot = this.restore(mv, row);
+    const full = { ...event, actor, facts, at: now.toISOString() };
+    // Legality from the enabled transitions: a targetless transition without assign returns the
+    // identical snapshot from `transition`, so identity alone would refuse it.
+    if (!isLegal(snapshot, full)) {
+      throw refusal({ ...def, machine: mv.machine, events: mv.events, snapshot, state: row.state, event: full });
+    }
+    const [next, actions] = transition(mv.machine, snapshot, full);
+    const to = statePath(next.value);
+    const { deadlineAt, deadlineEvent } = to !== row.state ? this.deadlineOf(def, mv.machine, to, now) : row;
+    const effects = actions.flatMap((a) => (def.effects[a.type] ? [{ run: def.effects[a.type]!, params: a.params }] : []));
+    const write = (deadline: Date | null): WriteSpec => {
+      const { type: _type, reason, ...params } = event;
+      return {
+        snapshot,
+        next,
+        machine: mv.machine,
+        to,
+        machineVersion: row.machineVersion,
+        deadlineAt: deadline,
+        deadlineEvent,
+        event: event.type,
+        actor,
+        reason: typeof reason === 'string' ? reason.trim() : null,
+        payload: { ...params },
+        now,
+      };
+    };
+    return { deadlineAt, effects, write };
+  }
+
   private async step<TRow extends WorkflowRow, TFacts>(
     tx: Tx,
     def: WorkflowDefinition<TRow, TFacts>,
@@ -206,40 +250,53 @@ export class WorkflowEngine {
     options: ApplyOptions,
     selected?: Record<string, unknown>,
   ): Promise<TRow> {
-    const mv = this.versions.machineOf(def, row);
-    const snapshot = this.restore(mv, row);
     const policy = this.policy();
     const facts = await def.facts({ executor: tx, row, actor, event, now, policy, read: this.read(def) }, selected);
-    const full = { ...event, actor, facts, at: now.toISOString() };
-    // Legality from the enabled transitions: a targetless transition without assign returns the
-    // identical snapshot from `transition`, so identity alone would refuse it.
-    if (!isLegal(snapshot, full)) {
-      throw refusal({ ...def, machine: mv.machine, events: mv.events, snapshot, state: row.state, event: full });
-    }
-    const [next, actions] = transition(mv.machine, snapshot, full);
-    const to = statePath(next.value);
-    let { deadlineAt, deadlineEvent } = to !== row.state ? this.deadlineOf(def, mv.machine, to, now) : row;
-    for (const action of actions) {
-      const effect = def.effects[action.type];
-      if (!effect) continue;
-      const result = await effect({ tx, row, event, actor, now, policy, params: action.params, deadlineAt });
+    const decided = this.decide(def, row, event, actor, now, facts);
+    let deadlineAt = decided.deadlineAt;
+    for (const { run, params } of decided.effects) {
+      const result = await run({ tx, row, event, actor, now, policy, params, deadlineAt });
       if (result) deadlineAt = result.deadlineAt;
     }
-    const { type: _type, reason, ...params } = event;
-    return writeTransition(tx, def, row, {
-      snapshot,
-      next,
-      machine: mv.machine,
-      to,
-      machineVersion: row.machineVersion,
-      deadlineAt,
-      deadlineEvent,
-      event: event.type,
-      actor,
-      reason: typeof reason === 'string' ? reason.trim() : null,
-      payload: { ...params, ...options.payload },
-      now,
-    });
+    const write = decided.write(deadlineAt);
+    return writeTransition(tx, def, row, { ...write, payload: { ...write.payload, ...options.payload } });
+  }
+
+  /**
+   * One event without a transaction of its own, when nothing calls for a lock: the row and the
+   * facts its rules select are read in one statement, the machine decides, and one statement
+   * writes the row and its history only if the row's version is still the one read. Returns
+   * `locked` when the event takes the locked path (a rule loads facts behind a lock, the event
+   * may set off effects, or a due deadline fires first), `changed` when the row moved meanwhile.
+   */
+  private async applyUnlocked<TRow extends WorkflowRow, TFacts>(
+    def: WorkflowDefinition<TRow, TFacts>,
+    id: string,
+    event: EngineEvent,
+    actor: Actor,
+    options: ApplyOptions,
+  ): Promise<ApplyResult<TRow> | 'locked' | 'changed'> {
+    const now = this.clock();
+    const policy = this.policy();
+    if (def.loadsFacts({ actor, event, policy }) || this.versions.mayHaveEffects(def, event.type)) return 'locked';
+    const { row, selected } = await readRow(this.database.db, def, id, (rowId) => def.selectFacts({ id: rowId, actor, event, now, policy }), false);
+    await this.versions.ensure(def, row.machineVersion);
+    this.expectVersion(def, row, options);
+    if (this.dueEvent(def, row, now)) return 'locked';
+    const facts = await def.facts({ executor: this.database.db, row, actor, event, now, policy, read: this.read(def) }, selected);
+    const decided = this.decide(def, row, event, actor, now, facts);
+    if (decided.effects.length > 0) return 'locked';
+    const write = decided.write(decided.deadlineAt);
+    const written = await tryWriteTransition(this.database.db, def, row, { ...write, payload: { ...write.payload, ...options.payload } });
+    return written ? { row: written, from: row.state, to: written.state } : 'changed';
+  }
+
+  private expectVersion(def: WorkflowDefinition<WorkflowRow, unknown>, row: WorkflowRow, options: ApplyOptions): void {
+    if (options.expectedVersion != null && options.expectedVersion !== row.version) {
+      throw new ConflictError(`${def.entityType} ${row.id} has changed (version ${row.version}, you had ${options.expectedVersion}); reload and retry`, {
+        currentVersion: row.version,
+      });
+    }
   }
 
   /**

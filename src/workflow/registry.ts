@@ -9,7 +9,16 @@ import type { AnyStateMachine } from 'xstate';
 import type { Database } from '../platform/db/client.js';
 import { workflowVersions } from '../platform/db/schema.js';
 import { invariant } from '../platform/invariant.js';
-import { asDocument, buildMachine, leafPaths, type EventInfo, type MachineImplementation, type StateDoc, type WorkflowDocument } from './document.js';
+import {
+  asDocument,
+  buildMachine,
+  leafPaths,
+  type EventInfo,
+  type MachineImplementation,
+  type StateDoc,
+  type TransitionDoc,
+  type WorkflowDocument,
+} from './document.js';
 
 /** What the registry needs of a workflow definition. */
 export interface VersionedWorkflow {
@@ -91,6 +100,18 @@ export class MachineRegistry {
     const timed = (states: Record<string, StateDoc> | undefined): boolean =>
       Object.values(states ?? {}).some((s) => s.meta?.deadline !== undefined || timed(s.states));
     return this.all(def).some((v) => timed(v.document.states));
+  }
+
+  /** Whether some transition on `event`, in any state of any loaded version, names one of `effects` (I/O the engine does in the transaction). */
+  mayHaveEffects(def: { name: string; effects: Readonly<Record<string, unknown>> }, event: string): boolean {
+    const names = (t: TransitionDoc | string): string[] => (typeof t === 'string' ? [] : typeof t.actions === 'string' ? [t.actions] : (t.actions ?? []));
+    const anyIn = (states: Record<string, StateDoc> | undefined): boolean =>
+      Object.values(states ?? {}).some((s) => {
+        const on = s.on?.[event];
+        const transitions = on === undefined ? [] : Array.isArray(on) ? on : [on];
+        return transitions.some((t) => names(t).some((n) => n in def.effects)) || anyIn(s.states);
+      });
+    return this.all(def).some((v) => anyIn(v.document.states));
   }
 
   /** Every state an instance can be in, on any loaded version (what a list filter may name). */

@@ -21,6 +21,7 @@ import type {
 import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { MachineImplementation, WorkflowDocument } from './document.js';
 import { invariant } from '../platform/invariant.js';
+import type { Policy } from './policy/policy.js';
 import { assigned, watched } from './trace.js';
 
 /** The event type the engine uses while working out which actions to offer (all facts load). */
@@ -78,6 +79,8 @@ export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFac
    * `selectFacts` read in the locking statement (read here with a statement of its own when absent).
    */
   facts(request: FactsRequest<TRow>, selected?: Record<string, unknown>): Promise<TFacts>;
+  /** Whether a rule loads facts (after a lock) for this actor and event: then the event takes the locked path. */
+  loadsFacts(request: { actor: { kind: string }; event: { type: string }; policy: Policy }): boolean;
   /** The facts read by `select` (one jsonb object), to read in the statement that locks the row; null when none apply. */
   selectFacts(request: FactsSelectRequest): SQL | null;
   derive(snapshot: AnyMachineSnapshot, state: string): Partial<TRow>;
@@ -163,8 +166,10 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
   // Every rule's defaults together are the complete facts (each rule supplies its own keys).
   const noFacts = Object.assign({}, ...spec.rules.map((r) => r.facts?.defaults ?? {})) as TFacts;
   const factRules = spec.rules.flatMap((r) => (r.facts ? [r.facts] : []));
-  const applies = (f: FactsSpec<TRow, TFacts>, request: { actor: { kind: string }; event: { type: string } }) =>
-    request.actor.kind === 'user' && (request.event.type === OFFER_EVENT || !f.events || f.events.includes(request.event.type));
+  const applies = (f: FactsSpec<TRow, TFacts>, request: { actor: { kind: string }; event: { type: string }; policy: Policy }) =>
+    request.actor.kind === 'user' &&
+    (request.event.type === OFFER_EVENT || !f.events || f.events.includes(request.event.type)) &&
+    (f.when?.(request.policy) ?? true);
   const selectFacts = (request: FactsSelectRequest): SQL | null => {
     const selects = factRules.flatMap((f) => (f.select && applies(f, request) ? [f.select(request)] : []));
     return selects.length === 0 ? null : sql`(${sql.join(selects, sql` || `)})`;
@@ -199,6 +204,7 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
       return facts;
     },
     selectFacts,
+    loadsFacts: (request) => factRules.some((f) => f.load !== undefined && applies(f, request)),
     derive: (snapshot, state) => spec.derive(snapshot.context as TContext, state),
     deriveFrom: (context, state) => spec.derive(context as TContext, state),
   };

@@ -1,7 +1,7 @@
 /** The one write of a transition: the row (state, snapshot, version + 1, derived columns, deadline) and its history row. */
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import type { Executor, Tx } from '../platform/db/client.js';
+import type { Executor } from '../platform/db/client.js';
 import { transitions } from '../platform/db/schema.js';
 import { ConflictError } from '../platform/errors.js';
 import { affectedRows } from '../platform/db/sql.js';
@@ -29,7 +29,24 @@ export interface WriteSpec {
  * The one place a workflow row's state is written: snapshot, state, version + 1, derived
  * columns, deadline, and the history row (P10: derived-column changes as [before, after]).
  */
-export async function writeTransition<TRow extends WorkflowRow, TFacts>(tx: Tx, def: WorkflowDefinition<TRow, TFacts>, row: TRow, w: WriteSpec): Promise<TRow> {
+export async function writeTransition<TRow extends WorkflowRow, TFacts>(
+  tx: Executor,
+  def: WorkflowDefinition<TRow, TFacts>,
+  row: TRow,
+  w: WriteSpec,
+): Promise<TRow> {
+  const written = await tryWriteTransition(tx, def, row, w);
+  if (!written) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
+  return written;
+}
+
+/** {@link writeTransition}, or null (nothing written) when the row's version is no longer the one read. */
+export async function tryWriteTransition<TRow extends WorkflowRow, TFacts>(
+  tx: Executor,
+  def: WorkflowDefinition<TRow, TFacts>,
+  row: TRow,
+  w: WriteSpec,
+): Promise<TRow | null> {
   const derived: Record<string, unknown> = def.derive(w.next, w.to);
   const before: Record<string, unknown> = def.derive(w.snapshot, row.state);
   const changes = Object.fromEntries(
@@ -71,7 +88,7 @@ export async function writeTransition<TRow extends WorkflowRow, TFacts>(tx: Tx, 
   const result = await tx.execute(
     sql`with moved as (${update.getSQL()}) insert into ${transitions} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} from moved`,
   );
-  if (affectedRows(result) === 0) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
+  if (affectedRows(result) === 0) return null;
   // Every column a transition changes is in `values`; the rest is as locked.
   return { ...row, ...values };
 }

@@ -20,6 +20,7 @@ export const p5AbandonCoolDown: CustomerRule = {
   },
   facts: {
     defaults: { coolingDownUntil: null },
+    events: ['CLAIM'],
     // Read in the statement that locks the customer (it needs only the customer's id).
     select: ({ id, actor, now }) =>
       sql`(select jsonb_build_object('coolingDownUntil', ${isoTimestamp(sql`max(${coolDowns.until})`)}) from ${coolDowns}

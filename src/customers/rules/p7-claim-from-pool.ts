@@ -18,23 +18,17 @@ function holdingStages(policy: Policy): Stage[] {
   return policy.customer.capCountsFormal ? ['PROSPECT', 'INTENT', 'FORMAL'] : ['PROSPECT', 'INTENT'];
 }
 
-/** The person who would hold the customer after the event: the claimer, or a transfer's target. */
-function holderOf({ actor, event }: FactsRequest<CustomerRow>): string {
-  return event.type === 'TRANSFER' && typeof event.toUserId === 'string' ? event.toUserId : (actor.id ?? '');
-}
-
 async function caps(request: FactsRequest<CustomerRow>) {
-  const { executor, actor, event, now, policy, read } = request;
+  const { executor, actor, now, policy, read } = request;
   const p = policy.customer;
   if (p.maxCustomersPerSales === null && p.dailyClaimLimit === null) return { maxHolding: null, dailyClaimLimit: null };
   // Serialise one person's claims, so simultaneous claims cannot all pass the cap. Locks only
   // that person's user row: other people's claims are not affected.
-  if (event.type === 'CLAIM' || event.type === 'TRANSFER')
-    await executor
-      .select({ id: users.id })
-      .from(users)
-      .where(eq(users.id, holderOf(request)))
-      .for('update');
+  await executor
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.id, actor.id ?? ''))
+    .for('update');
   let holding = 0;
   if (p.maxCustomersPerSales !== null) {
     // Held now: a protection past its deadline no longer counts, even before the sweep.
@@ -77,6 +71,9 @@ export const p7ClaimFromPool: CustomerRule = {
   },
   facts: {
     defaults: { holding: 0, maxHolding: null, claimsToday: 0, dailyClaimLimit: null },
+    events: ['CLAIM'],
+    // Off by default: then a claim needs no lock beyond its own row's version.
+    when: (policy) => policy.customer.maxCustomersPerSales !== null || policy.customer.dailyClaimLimit !== null,
     load: caps,
   },
   actions: {

@@ -53,6 +53,11 @@ const REASON = '客户短期内无采购计划';
 const BLANK = ' ';
 /** The model's mark for a running cool-down; the engine loads its end. */
 const COOLING = 'running';
+/** The facts the rules read for each event (P5, P7 for CLAIM; P9 for TRANSFER); every other event reads none. */
+const FACTS_READ_BY: Partial<Record<string, (keyof CustomerFacts)[]>> = {
+  CLAIM: ['coolingDownUntil', 'holding', 'maxHolding', 'claimsToday', 'dailyClaimLimit'],
+  TRANSFER: ['targetEligible'],
+};
 
 /** P7, P11: policies a candidate is tried under, and the fixture user's facts under each. */
 const VARIATIONS = {
@@ -291,7 +296,9 @@ const driver: ModelDriver<CustomerContext, Event, World, { id: string }> = {
       const real = await underVariation(ctx, event, () =>
         app.services.engine.facts(app.services.workflows.customer, row, crew.actor(event.actor), engineEvent(ctx, event)),
       );
-      const expected = event.actor.kind === 'user' ? event.facts : NO_FACTS;
+      // The engine reads only the facts the rules of this event read (P5/P7 for CLAIM, P9 for TRANSFER).
+      const read = FACTS_READ_BY[event.type] ?? [];
+      const expected = event.actor.kind === 'user' ? { ...NO_FACTS, ...Object.fromEntries(read.map((k) => [k, event.facts[k]])) } : NO_FACTS;
       const seen = { ...real, coolingDownUntil: real.coolingDownUntil === null ? null : COOLING };
       expect(seen, `${probe.name}: facts for ${describeEvent(event)}`).toEqual(expected);
     }
