@@ -1,13 +1,26 @@
 /**
  * The API process of a benchmark (forked by `startApiProcess` in lib.ts): one app instance
  * (createApp on the benchmark database, listening on 127.0.0.1, port chosen by the system, the
- * sweeper's timer off) that obeys the parent's commands over IPC: count statements, sweep, close.
+ * sweeper's timer off, SWEEP_BATCH rows per sweeper statement) that obeys the parent's commands
+ * over IPC: count statements, sweep, start and stop the sweeper's timer, close. Every batch the
+ * sweeper runs (a call of `engine.fireDueBatch`) is timed, and reported with the statements.
  */
 import { performance } from 'node:perf_hooks';
 import { createApp, type App } from '../src/app.js';
-import { apiCommand, countStatements, postgresClientOf, StatementCounter, type ApiCommand, type ApiReply, type SweepOutcome } from './lib.js';
+import {
+  apiCommand,
+  countStatements,
+  postgresClientOf,
+  StatementCounter,
+  SWEEP_BATCH,
+  type ApiCommand,
+  type ApiReply,
+  type BatchTimes,
+  type SweepOutcome,
+} from './lib.js';
 
 const counter = new StatementCounter();
+const batches: BatchTimes = { calls: 0, fired: 0, seconds: 0, maxSeconds: 0 };
 let app: App | undefined;
 let stopCounting: (() => void) | undefined;
 let cpuAtStart = process.cpuUsage();
@@ -35,11 +48,28 @@ async function sweepUntilDone(a: App, maxRounds: number, maxSeconds: number): Pr
   return outcome;
 }
 
+/** Wraps the engine's `fireDueBatch` (what the sweeper calls once per batch) to time each call into `batches`. */
+function timeBatches(a: App): void {
+  const engine = a.services.engine;
+  const fire = engine.fireDueBatch.bind(engine);
+  engine.fireDueBatch = async (...args) => {
+    const started = performance.now();
+    const result = await fire(...args);
+    const seconds = (performance.now() - started) / 1000;
+    batches.calls += 1;
+    batches.fired += result.fired;
+    batches.seconds += seconds;
+    batches.maxSeconds = Math.max(batches.maxSeconds, seconds);
+    return result;
+  };
+}
+
 async function handle(command: ApiCommand): Promise<void> {
   if (command.cmd === 'start') {
-    app = await createApp({ databaseUrl: command.databaseUrl, jwtSecret: command.jwtSecret, sweepIntervalMs: 0 });
+    app = await createApp({ databaseUrl: command.databaseUrl, jwtSecret: command.jwtSecret, sweepIntervalMs: 0, sweepBatchSize: SWEEP_BATCH });
+    timeBatches(app);
     const url = await app.listen(0, '127.0.0.1');
-    await reply({ type: 'ready', url, poolSize: postgresClientOf(app.database.db).options.max });
+    await reply({ type: 'ready', url, poolSize: postgresClientOf(app.database.db).options.max, sweepBatchSize: SWEEP_BATCH });
     return;
   }
   const a = app;
@@ -47,6 +77,7 @@ async function handle(command: ApiCommand): Promise<void> {
   switch (command.cmd) {
     case 'measureStart':
       counter.reset();
+      Object.assign(batches, { calls: 0, fired: 0, seconds: 0, maxSeconds: 0 });
       stopCounting?.();
       stopCounting = countStatements(postgresClientOf(a.database.db), counter);
       cpuAtStart = process.cpuUsage();
@@ -56,11 +87,23 @@ async function handle(command: ApiCommand): Promise<void> {
       const cpu = process.cpuUsage(cpuAtStart);
       stopCounting?.();
       stopCounting = undefined;
-      await reply({ type: 'done', id: command.id, result: { statements: counter.byVerb(), cpuSeconds: (cpu.user + cpu.system) / 1e6 } });
+      await reply({
+        type: 'done',
+        id: command.id,
+        result: { statements: counter.byVerb(), cpuSeconds: (cpu.user + cpu.system) / 1e6, batches: { ...batches } },
+      });
       return;
     }
     case 'sweep':
       await reply({ type: 'done', id: command.id, result: await sweepUntilDone(a, command.maxRounds, command.maxSeconds) });
+      return;
+    case 'startSweeper':
+      a.services.sweeper.start(command.intervalMs);
+      await reply({ type: 'done', id: command.id, result: null });
+      return;
+    case 'stopSweeper':
+      await a.services.sweeper.stop();
+      await reply({ type: 'done', id: command.id, result: null });
       return;
     case 'close':
       await a.close();

@@ -74,6 +74,8 @@ export interface CopySpec {
   createdById: string;
   /** Deadlines due between one and ten days before this instant (else the template's deadline). */
   dueBefore?: Date;
+  /** Deadlines spread evenly over `seconds` from `from` (ms precision), copy 1 first; overrides dueBefore. */
+  dueWithin?: { from: Date; seconds: number };
 }
 
 /** Inserts `count` copies of the template in chunks of 25,000 rows; returns how many. */
@@ -83,6 +85,8 @@ export async function insertCopies(sql: postgres.Sql, spec: CopySpec): Promise<n
   }
   const now = new Date();
   const due = spec.dueBefore ?? null;
+  const within = spec.dueWithin?.from ?? null;
+  const stepMs = spec.dueWithin ? (spec.dueWithin.seconds * 1000) / spec.count : 0;
   let inserted = 0;
   for (let from = 1; from <= spec.count; from += CHUNK) {
     const to = Math.min(spec.count, from + CHUNK - 1);
@@ -92,7 +96,9 @@ export async function insertCopies(sql: postgres.Sql, spec: CopySpec): Promise<n
       select '靖江市基准' || ${spec.tag} || lpad(g::text, 7, '0') || '机械有限公司', ${spec.tag} || '-' || lpad(g::text, 7, '0'),
         t.address, t.industry, '0523-' || ${spec.phoneDigit} || lpad(g::text, 7, '0'), '0523' || ${spec.phoneDigit} || lpad(g::text, 7, '0'),
         t.introduction, t.state, t.snapshot, t.version, t.machine_version, t.stage, ${spec.custodianId}::uuid, ${spec.createdById}::uuid,
-        case when ${due}::timestamptz is null then t.deadline_at
+        case when ${within}::timestamptz is not null
+            then date_trunc('milliseconds', ${within}::timestamptz + ((g - 1) * ${stepMs}::float8) * interval '1 millisecond')
+          when ${due}::timestamptz is null then t.deadline_at
           else ${due}::timestamptz - interval '1 day' - ((g::bigint * 7919) % (9 * 86400000)) * interval '1 millisecond' end,
         t.deadline_event, ${now}::timestamptz - interval '40 days', ${now}::timestamptz - interval '31 days'
       from customers t, generate_series(${from}::int, ${to}::int) g

@@ -27,6 +27,12 @@ export interface BenchOptions {
   duration: number;
   /** claims: concurrent clients (and salespeople). */
   clients: number;
+  /** sweep, lateness phase: deadlines fired by the sweeper's timer (0: no lateness phase). */
+  latenessCount: number;
+  /** sweep, lateness phase: seconds over which those deadlines fall due. */
+  latenessWindow: number;
+  /** sweep, lateness phase: the sweeper's interval in seconds. */
+  interval: number;
 }
 
 /** What a benchmark gets: its own database, a client on it, the sizes asked for. */
@@ -69,6 +75,33 @@ export interface Check {
   detail: string;
 }
 
+/**
+ * How late the sweeper's own timer fires deadlines: per deadline, when its TERM_EXPIRED row was
+ * made (the engine's clock at the start of the batch) minus when it was due. The bound is the
+ * issue's goal: one sweep interval plus the time of one batch.
+ */
+export interface LatenessReport {
+  /** Deadlines seeded and fired. */
+  count: number;
+  fired: number;
+  windowSeconds: number;
+  intervalSeconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** The longest batch (`fireDueBatch` call, up to `sweeperBatch` rows) of the throughput run, in ms. */
+  batchMs: number;
+  /** The throughput run's batch time on average: its batches' time ÷ their number. */
+  batchMeanMs: number;
+  /** intervalSeconds × 1000 + batchMs. */
+  boundMs: number;
+  /** From the timer's start until every deadline had fired. */
+  waitSeconds: number;
+  /** Batches the timer's sweeps ran, and the longest of them. */
+  batches: number;
+  maxBatchMs: number;
+}
+
 /** Resident memory of the API process during the measured run. */
 export interface RssReport {
   /** When sampling started. */
@@ -97,6 +130,8 @@ export interface BenchResult {
   /** Sizes and settings of the run (count, clients, pool size …). */
   parameters: Record<string, number | string>;
   notes: string[];
+  /** sweep: deadlines fired by the sweeper's timer. */
+  lateness?: LatenessReport;
 }
 
 // ------------------------------------------------------------------ database
@@ -276,6 +311,8 @@ export const apiCommand = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('measureStart'), id: z.number() }),
   z.object({ cmd: z.literal('measureStop'), id: z.number() }),
   z.object({ cmd: z.literal('sweep'), id: z.number(), maxRounds: z.number(), maxSeconds: z.number() }),
+  z.object({ cmd: z.literal('startSweeper'), id: z.number(), intervalMs: z.number() }),
+  z.object({ cmd: z.literal('stopSweeper'), id: z.number() }),
   z.object({ cmd: z.literal('close'), id: z.number() }),
 ]);
 /** A command to the API process. */
@@ -284,18 +321,24 @@ export type ApiCommand = z.infer<typeof apiCommand>;
 const sweepOutcome = z.object({ rounds: z.number(), fired: z.number(), failed: z.number(), seconds: z.number() });
 /** What `sweep` reports: calls of sweepOnce, deadlines fired and failed, wall time. */
 export type SweepOutcome = z.infer<typeof sweepOutcome>;
-const measureOutcome = z.object({ statements: z.record(z.string(), z.number()), cpuSeconds: z.number() });
-/** What `measureStop` reports: statements since `measureStart`, and CPU seconds used. */
+const batchTimes = z.object({ calls: z.number(), fired: z.number(), seconds: z.number(), maxSeconds: z.number() });
+/** The sweeper's batches (calls of `engine.fireDueBatch`): how many, rows fired, total and longest wall time. */
+export type BatchTimes = z.infer<typeof batchTimes>;
+const measureOutcome = z.object({ statements: z.record(z.string(), z.number()), cpuSeconds: z.number(), batches: batchTimes });
+/** What `measureStop` reports: statements since `measureStart`, CPU seconds used, the sweeper's batches. */
 export type MeasureOutcome = z.infer<typeof measureOutcome>;
 
 /** API process → parent. */
 export const apiReply = z.union([
-  z.object({ type: z.literal('ready'), url: z.string(), poolSize: z.number() }),
+  z.object({ type: z.literal('ready'), url: z.string(), poolSize: z.number(), sweepBatchSize: z.number() }),
   z.object({ type: z.literal('done'), id: z.number(), result: z.union([sweepOutcome, measureOutcome, z.null()]) }),
   z.object({ type: z.literal('failed'), id: z.number().nullable(), message: z.string() }),
 ]);
 /** A message from the API process. */
 export type ApiReply = z.infer<typeof apiReply>;
+
+/** Rows per sweeper statement in the API process (createApp's `sweepBatchSize`, passed explicitly). */
+export const SWEEP_BATCH = 2_000;
 
 /** The app (createApp, listening on 127.0.0.1) in a process of its own. */
 export interface ApiProcess {
@@ -304,12 +347,18 @@ export interface ApiProcess {
   url: string;
   /** postgres.js pool size of the app's database client (src/platform/db/client.ts). */
   poolSize: number;
+  /** The app's `sweepBatchSize`. */
+  sweepBatchSize: number;
   /** Starts counting statements and CPU. */
   measureStart(): Promise<void>;
   /** Stops counting; returns statements by verb and CPU seconds since measureStart. */
   measureStop(): Promise<MeasureOutcome>;
   /** `services.sweeper.sweepOnce()` until it fires nothing. */
   sweep(limits: { maxRounds: number; maxSeconds: number }): Promise<SweepOutcome>;
+  /** `services.sweeper.start(intervalMs)`: the sweeper's own timer. */
+  startSweeper(intervalMs: number): Promise<void>;
+  /** `services.sweeper.stop()`: timer off, the running sweep finished. */
+  stopSweeper(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -326,7 +375,7 @@ export async function startApiProcess(databaseUrl: string, jwtSecret: string): P
   let nextId = 1;
   let exited = false;
 
-  const ready = new Promise<{ url: string; poolSize: number }>((resolve, reject) => {
+  const ready = new Promise<{ url: string; poolSize: number; sweepBatchSize: number }>((resolve, reject) => {
     child.on('message', (raw: unknown) => {
       const parsed = apiReply.safeParse(raw);
       if (!parsed.success) return;
@@ -372,12 +421,13 @@ export async function startApiProcess(databaseUrl: string, jwtSecret: string): P
 
   try {
     send({ cmd: 'start', databaseUrl, jwtSecret });
-    const { url, poolSize } = await ready;
+    const { url, poolSize, sweepBatchSize } = await ready;
     if (child.pid === undefined) throw new Error('API process has no pid');
     return {
       pid: child.pid,
       url,
       poolSize,
+      sweepBatchSize,
       async measureStart() {
         await call((id) => ({ cmd: 'measureStart', id }));
       },
@@ -386,6 +436,12 @@ export async function startApiProcess(databaseUrl: string, jwtSecret: string): P
       },
       async sweep({ maxRounds, maxSeconds }) {
         return resultOf(await call((id) => ({ cmd: 'sweep', id, maxRounds, maxSeconds })), sweepOutcome);
+      },
+      async startSweeper(intervalMs) {
+        await call((id) => ({ cmd: 'startSweeper', id, intervalMs }));
+      },
+      async stopSweeper() {
+        await call((id) => ({ cmd: 'stopSweeper', id }));
       },
       async close() {
         await stopChild(child, exited ? undefined : () => call((id) => ({ cmd: 'close', id })));

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- <name>…] [--count N] [--duration S] [--clients C]`: runs the named
+ * `npm run bench [-- <name>…] [--count N] [--duration S] [--clients C] [--lateness-count M]
+ * [--lateness-window W] [--interval I]`: runs the named
  * benchmarks (all by default) in order, each in a database of its own on the PostgreSQL at
  * BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres),
  * created for it and dropped after it. Prints each result beside its hand-written SQL baseline,
@@ -13,13 +14,21 @@ import { sweep } from './sweep.js';
 
 const BENCHMARKS: readonly Benchmark[] = [sweep, claims];
 
-const USAGE = `usage: npm run bench [-- <name>…] [--count N] [--duration S] [--clients C]
+const USAGE = `usage: npm run bench [-- <name>…] [--count N] [--duration S] [--clients C] [--lateness-count M] [--lateness-window W] [--interval I]
 ${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join('\n')}`;
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
+function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${value}\n${USAGE}`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${value}\n${USAGE}`);
+  return n;
+}
+
+/** Seconds, fractions allowed. */
+function positiveSeconds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number of seconds, got ${value}\n${USAGE}`);
   return n;
 }
 
@@ -31,6 +40,9 @@ function parse(argv: string[]): { benchmarks: Benchmark[]; options: BenchOptions
       count: { type: 'string' },
       duration: { type: 'string' },
       clients: { type: 'string' },
+      'lateness-count': { type: 'string' },
+      'lateness-window': { type: 'string' },
+      interval: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -43,6 +55,9 @@ function parse(argv: string[]): { benchmarks: Benchmark[]; options: BenchOptions
     count: positiveInt('count', values.count ?? process.env.BENCH_COUNT, 100_000),
     duration: positiveInt('duration', values.duration, 15),
     clients: positiveInt('clients', values.clients, 32),
+    latenessCount: positiveInt('lateness-count', values['lateness-count'], 5_000, 0),
+    latenessWindow: positiveSeconds('lateness-window', values['lateness-window'], 10),
+    interval: positiveSeconds('interval', values.interval, 1),
   };
   return { benchmarks, options };
 }
@@ -73,6 +88,13 @@ function print(r: BenchResult, file: string): void {
   console.log(
     `  API process: RSS ${num(r.apiRss.startMb)} MB at start, peak ${num(r.apiRss.peakMb)} MB (${r.apiRss.samples} samples); CPU ${num(r.apiCpuSeconds)} s`,
   );
+  const l = r.lateness;
+  if (l) {
+    console.log(
+      `  lateness p50 ${num(l.p50Ms)} ms, p99 ${num(l.p99Ms)} ms, max ${num(l.maxMs)} ms  ${num(l.fired)} of ${num(l.count)} deadlines due over ${num(l.windowSeconds)} s, ` +
+        `sweeper every ${num(l.intervalSeconds)} s; bound ${num(l.boundMs)} ms (interval + longest batch ${num(l.batchMs)} ms, mean ${num(l.batchMeanMs)} ms)`,
+    );
+  }
   for (const c of r.checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
   for (const n of r.notes) console.log(`  note: ${n}`);
   console.log(`  → ${file}`);
@@ -94,6 +116,16 @@ function summary(results: readonly BenchResult[], failures: readonly string[]): 
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
   console.log(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
   for (const row of rows) console.log(line(row));
+  for (const r of results) {
+    const l = r.lateness;
+    if (l) {
+      const ok = l.p99Ms <= l.boundMs ? '≤' : '>';
+      console.log(
+        `note: ${r.name} lateness p50 ${num(l.p50Ms)} ms, p99 ${num(l.p99Ms)} ms ${ok} bound ${num(l.boundMs)} ms ` +
+          `(interval ${num(l.intervalSeconds * 1000)} ms + batch ${num(l.batchMs)} ms), max ${num(l.maxMs)} ms`,
+      );
+    }
+  }
   for (const f of failures) console.log(`FAILED ${f}`);
 }
 

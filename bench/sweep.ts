@@ -1,16 +1,23 @@
 /**
  * `sweep`: how fast the deadline sweeper (P2) expires N due protections, against hand-written
- * set-based SQL making the same change to a second, identical batch.
+ * set-based SQL making the same change to a second, identical batch; then how late the
+ * sweeper's own timer fires deadlines that fall due while it runs (lateness.ts).
  *
- * Engine: one API process runs `services.sweeper.sweepOnce()` until a call fires nothing (one
- * transaction per batch of 200, a savepoint, row lock, machine step, UPDATE and history INSERT
- * per row). Baseline: batches of 5,000, each one statement — lock due rows with SKIP LOCKED,
- * UPDATE them to the pool with the snapshot changed by jsonb_set, and INSERT their TERM_EXPIRED
- * history rows with the columns and payload the engine writes.
+ * Engine: one API process runs `services.sweeper.sweepOnce()` until a call fires nothing. The
+ * sweeper groups due rows by (machine version, state, deadline event), computes each group's
+ * transition once, and fires a batch of up to 2,000 (SWEEP_BATCH) of the group's rows with one
+ * statement: the rows locked (FOR UPDATE SKIP LOCKED), UPDATE … FROM, and the history rows
+ * written by INSERT … SELECT. Baseline: batches of 5,000, each one statement — lock due rows
+ * with SKIP LOCKED, UPDATE them to the pool with the snapshot changed by jsonb_set, and INSERT
+ * their TERM_EXPIRED history rows with the columns and payload the engine writes.
+ *
+ * Lateness: M deadlines due over the next W seconds, fired by `services.sweeper.start(I)`;
+ * p50/p99/max of (history created_at − dueAt) beside the bound I + the longest batch above.
  */
 import { randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
-import { analyze, insertCopies, protectedCustomer, userNamed, withSetupApp } from './fixtures.js';
+import { analyze, insertCopies, protectedCustomer, userNamed, withSetupApp, type CopySpec } from './fixtures.js';
+import { LATENESS_TAG, latenessPhase } from './lateness.js';
 import {
   check,
   measurement,
@@ -24,6 +31,7 @@ import {
   type BenchContext,
   type BenchResult,
   type Check,
+  type LatenessReport,
 } from './lib.js';
 
 const ENGINE_TAG = 'sweep-e';
@@ -120,7 +128,51 @@ async function sameResult(sql: postgres.Sql): Promise<Check[]> {
   ];
 }
 
-async function run({ database, sql, options, log }: BenchContext): Promise<BenchResult> {
+type Copy = Pick<CopySpec, 'templateId' | 'count' | 'custodianId' | 'createdById'>;
+
+/** Seeds the engine batch and sweeps it through the API process; the outcome, what it cost, and checks. */
+async function engineSide({ database, sql, log }: BenchContext, jwtSecret: string, copy: Copy) {
+  const seeded = await timed(() => insertCopies(sql, { ...copy, tag: ENGINE_TAG, phoneDigit: 3, dueBefore: new Date() }));
+  await analyze(sql);
+  log(`seeded ${seeded.value} due protections in ${seeded.seconds.toFixed(1)} s; sweeping through the engine`);
+  const engine = await withApiProcess(database.url, jwtSecret, async (api) => {
+    const rss = sampleRss(api.pid);
+    await api.measureStart();
+    const outcome = await api.sweep({ maxRounds: 1_000, maxSeconds: MAX_SECONDS });
+    const measured = await api.measureStop();
+    return { outcome, measured, rss: rss.stop(), poolSize: api.poolSize, sweepBatchSize: api.sweepBatchSize };
+  });
+  const { outcome, measured } = engine;
+  const b = measured.batches;
+  log(
+    `engine: ${outcome.fired} fired, ${outcome.failed} failed, ${outcome.seconds.toFixed(1)} s in ${outcome.rounds} sweepOnce calls; ` +
+      `${b.calls} batches of up to ${engine.sweepBatchSize}, ${((b.seconds / Math.max(1, b.calls)) * 1000).toFixed(1)} ms each on average, longest ${(b.maxSeconds * 1000).toFixed(1)} ms`,
+  );
+  const checks: Check[] = [
+    check('engine: fired every row', outcome.fired === copy.count && outcome.failed === 0, `fired ${outcome.fired}, failed ${outcome.failed}`),
+    ...(await batchChecks(sql, 'engine', ENGINE_TAG, copy.count)),
+  ];
+  return { ...engine, seedSeconds: seeded.seconds, checks };
+}
+
+/** Seeds the identical baseline batch and sweeps it with set-based SQL; the time, statements and checks. */
+async function baselineSide({ database, sql, log }: BenchContext, copy: Copy) {
+  const reseeded = await timed(() => insertCopies(sql, { ...copy, tag: BASELINE_TAG, phoneDigit: 4, dueBefore: new Date() }));
+  await analyze(sql);
+  log(`seeded the identical baseline batch in ${reseeded.seconds.toFixed(1)} s; sweeping with set-based SQL`);
+  const counter = new StatementCounter();
+  const baseline = await withSqlClient(database.url, { counter }, (client) => timed(() => baselineSweep(client, copy.count)));
+  log(`baseline: ${baseline.value} moved in ${baseline.seconds.toFixed(2)} s`);
+  const checks = [
+    check('baseline: moved every row', baseline.value === copy.count, `moved ${baseline.value}`),
+    ...(await batchChecks(sql, 'baseline', BASELINE_TAG, copy.count)),
+    ...(await sameResult(sql)),
+  ];
+  return { moved: baseline.value, seconds: baseline.seconds, statements: counter.byVerb(), checks };
+}
+
+async function run(context: BenchContext): Promise<BenchResult> {
+  const { database, sql, options, log } = context;
   const count = options.count;
   const jwtSecret = randomBytes(32).toString('hex');
   const { template, salesId } = await withSetupApp(database.url, jwtSecret, async (app) => ({
@@ -129,63 +181,66 @@ async function run({ database, sql, options, log }: BenchContext): Promise<Bench
   }));
   const copy = { templateId: template.id, count, custodianId: salesId, createdById: salesId };
 
-  const seeded = await timed(() => insertCopies(sql, { ...copy, tag: ENGINE_TAG, phoneDigit: 3, dueBefore: new Date() }));
-  await analyze(sql);
-  log(`seeded ${seeded.value} due protections in ${seeded.seconds.toFixed(1)} s; sweeping through the engine`);
-
-  const engine = await withApiProcess(database.url, jwtSecret, async (api) => {
-    const rss = sampleRss(api.pid);
-    await api.measureStart();
-    const outcome = await api.sweep({ maxRounds: 1_000, maxSeconds: MAX_SECONDS });
-    const measured = await api.measureStop();
-    return { outcome, measured, rss: rss.stop(), poolSize: api.poolSize };
-  });
+  const engine = await engineSide(context, jwtSecret, copy);
+  const baseline = await baselineSide(context, copy);
+  const checks = [...engine.checks, ...baseline.checks];
+  let lateness: LatenessReport | undefined;
+  if (options.latenessCount > 0) {
+    const phase = await latenessPhase({
+      database,
+      sql,
+      jwtSecret,
+      copy,
+      count: options.latenessCount,
+      windowSeconds: options.latenessWindow,
+      intervalSeconds: options.interval,
+      throughputBatches: engine.measured.batches,
+      log,
+    });
+    lateness = phase.report;
+    checks.push(...(await batchChecks(sql, 'lateness', LATENESS_TAG, options.latenessCount)), ...phase.checks);
+  }
   const { outcome } = engine;
-  log(`engine: ${outcome.fired} fired, ${outcome.failed} failed, ${outcome.seconds.toFixed(1)} s in ${outcome.rounds} sweepOnce calls`);
-  const checks: Check[] = [
-    check('engine: fired every row', outcome.fired === count && outcome.failed === 0, `fired ${outcome.fired}, failed ${outcome.failed}`),
-    ...(await batchChecks(sql, 'engine', ENGINE_TAG, count)),
-  ];
-
-  const reseeded = await timed(() => insertCopies(sql, { ...copy, tag: BASELINE_TAG, phoneDigit: 4, dueBefore: new Date() }));
-  await analyze(sql);
-  log(`seeded the identical baseline batch in ${reseeded.seconds.toFixed(1)} s; sweeping with set-based SQL`);
-  const counter = new StatementCounter();
-  const baseline = await withSqlClient(database.url, { counter }, (client) => timed(() => baselineSweep(client, count)));
-  log(`baseline: ${baseline.value} moved in ${baseline.seconds.toFixed(2)} s`);
-  checks.push(
-    check('baseline: moved every row', baseline.value === count, `moved ${baseline.value}`),
-    ...(await batchChecks(sql, 'baseline', BASELINE_TAG, count)),
-    ...(await sameResult(sql)),
-  );
 
   return {
     name: 'sweep',
     unit: 'rows/s',
     engine: measurement(outcome.fired, outcome.seconds, engine.measured.statements),
-    baseline: measurement(baseline.value, baseline.seconds, counter.byVerb()),
+    baseline: measurement(baseline.moved, baseline.seconds, baseline.statements),
     ratio: round(outcome.seconds / baseline.seconds, 1),
     apiRss: engine.rss,
     apiCpuSeconds: round(engine.measured.cpuSeconds, 2),
     checks,
     parameters: {
       count,
-      sweeperBatch: 200,
+      sweeperBatch: engine.sweepBatchSize,
       baselineBatch: BASELINE_BATCH,
       dbPoolSize: engine.poolSize,
-      seedSeconds: round(seeded.seconds, 1),
+      seedSeconds: round(engine.seedSeconds, 1),
+      ...(lateness && { latenessCount: lateness.count, latenessWindow: lateness.windowSeconds, interval: lateness.intervalSeconds }),
     },
     notes: [
       'ratio = engine wall time ÷ baseline wall time for the same number of rows (> 1: the engine is slower)',
       'engine time includes the final sweepOnce call that finds nothing due',
       'the baseline batch is seeded after the engine run, so its table holds the engine batch too',
+      ...(lateness
+        ? [
+            "lateness = history created_at (the engine's clock when the firing batch started) − dueAt, for deadlines fired by sweeper.start(interval); " +
+              'bound = interval + the longest batch of the engine run',
+            'sweepOnce loops until a pass fires nothing: while deadlines fall due faster than a pass takes, one sweep keeps firing them within ms; ' +
+              'a deadline waits for the next tick (up to one interval) only when it falls due after a sweep ended, so p99/max vary with how the ticks fall',
+          ]
+        : []),
     ],
+    ...(lateness && { lateness }),
   };
 }
 
-/** The deadline sweeper against set-based SQL, on N due protections each. */
+/** The deadline sweeper against set-based SQL, on N due protections each; then its timer's lateness. */
 export const sweep: Benchmark = {
   name: 'sweep',
-  summary: 'deadline sweeper: N due protections expired by sweepOnce() vs set-based SQL (--count, BENCH_COUNT; default 100000)',
+  summary:
+    'deadline sweeper: N due protections expired by sweepOnce() vs set-based SQL (--count, BENCH_COUNT; default 100000); ' +
+    "then the lateness of M deadlines due over W s fired by the sweeper's timer every I s (--lateness-count 5000, 0: skip; --lateness-window 10; --interval 1)",
   run,
 };
