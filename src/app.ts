@@ -113,15 +113,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   try {
     await runMigrations(database);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
-    const services = createServices({
-      database,
-      tokens,
-      clock,
-      logger,
-      policy: options.policy ?? DEFAULT_POLICY,
-      sweepBatchSize: options.sweepBatchSize,
-      viewerCacheMs: options.viewerCacheMs,
-    });
+    const { sweepBatchSize, viewerCacheMs } = options;
+    const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY, sweepBatchSize, viewerCacheMs });
     // P11: the newest published policy version is in force; other instances pick it up on refresh.
     await services.policies.refresh();
     // Issue 7: machine versions designers published; instances run on the version they remember.

@@ -8,25 +8,25 @@
  * state, version + 1, derived columns, deadline and one history row per transition.
  */
 import { eq } from 'drizzle-orm';
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { initialTransition, transition, type AnyStateMachine } from 'xstate';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Executor, Tx } from '../platform/db/client.js';
 import type { TransitionRow } from '../platform/db/schema.js';
 import type { Page, PageArgs } from '../platform/pagination.js';
 import { historyPage } from './history.js';
 import { ConflictError } from '../platform/errors.js';
-import { invariant } from '../platform/invariant.js';
 import { SYSTEM_SWEEPER, type Actor } from './actor.js';
 import type { EngineEvent } from './definition.js';
 import { workflowRows, type WorkflowRow } from './table.js';
 import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.js';
 import type { Policy } from './policy/policy.js';
-import { allowedEvents, refusal } from './refusal.js';
+import { allowedEvents } from './refusal.js';
 import { ReadModel } from './read-model.js';
-import { insertHistory, tryWriteTransition, writeTransition, type WriteSpec } from './write.js';
+import { insertHistory, tryWriteTransition, writeTransition } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
 import { readRow } from './lock.js';
+import { decide, deadlineOf, dueEvent, restore } from './step.js';
 import { dueGroups, fireDueSet, inGroup, planDue, type DueGroup, type DuePlan } from './due.js';
 
 export interface ApplyOptions {
@@ -59,14 +59,8 @@ export class WorkflowEngine {
     return model;
   }
 
-  /** When a state's declared term ends, if it declares one. */
   private deadlineOf(def: WorkflowDefinition<WorkflowRow, unknown>, machine: AnyStateMachine, state: string, start: Date) {
-    const deadline = stateDeadline(machine, state);
-    if (!deadline) return { deadlineAt: null, deadlineEvent: null };
-    const term = def.terms[deadline.term];
-    // A published document passed the known-terms check.
-    invariant(term, `${def.name}: state ${state} declares unknown term ${deadline.term}`);
-    return { deadlineAt: term(start, this.policy()), deadlineEvent: deadline.event };
+    return deadlineOf(def, machine, state, start, this.policy());
   }
 
   /** The initial snapshot and columns of a new instance; `record` writes its history row. */
@@ -125,7 +119,7 @@ export class WorkflowEngine {
     this.expectVersion(def, locked, options);
     const from = locked.state;
     let row = locked;
-    const due = this.dueEvent(def, row, now);
+    const due = dueEvent(this.versions, def, row, now);
     if (due && event.type !== due.type) {
       row = await this.step(tx, def, row, due, SYSTEM_SWEEPER, now, { payload: { dueAt: due.dueAt, firedBy: 'late' } });
     }
@@ -143,7 +137,7 @@ export class WorkflowEngine {
     if (!row) return false;
     await this.versions.ensure(def, row.machineVersion);
     const now = this.clock();
-    const due = this.dueEvent(def, row, now);
+    const due = dueEvent(this.versions, def, row, now);
     if (!due) return false;
     await this.step(tx, def, row, due, SYSTEM_SWEEPER, now, { payload: { dueAt: due.dueAt } });
     return true;
@@ -182,64 +176,6 @@ export class WorkflowEngine {
     return { plan: plan.kind, fired: await fireDueSet(this.database.db, def, group, plan, now, limit) };
   }
 
-  /**
-   * The deadline event a row must take before anything else at `now`: its deadline has passed
-   * and its machine accepts the event from the system (no facts). Sweeper, late firing and
-   * projection all ask here; the next state's term starts when the transition is made.
-   */
-  private dueEvent(def: WorkflowDefinition<WorkflowRow, unknown>, row: WorkflowRow, now: Date): (EngineEvent & { dueAt: string }) | null {
-    if (!row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return null;
-    const mv = this.versions.get(def, row.machineVersion);
-    if (!mv) return null;
-    const event = { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
-    return isLegal(this.restore(mv, row), event) ? { type: row.deadlineEvent, dueAt: row.deadlineAt.toISOString() } : null;
-  }
-
-  private restore(mv: MachineVersion, row: WorkflowRow): AnyMachineSnapshot {
-    return mv.machine.resolveState(row.snapshot as Parameters<AnyStateMachine['resolveState']>[0]);
-  }
-
-  /** The machine's answer to an event on a row (pure): a refusal, or the next snapshot, its deadline and the effects it sets off. */
-  private decide<TRow extends WorkflowRow, TFacts>(
-    def: WorkflowDefinition<TRow, TFacts>,
-    row: TRow,
-    event: EngineEvent,
-    actor: Actor,
-    now: Date,
-    facts: TFacts,
-  ) {
-    const mv = this.versions.machineOf(def, row);
-    const snapshot = this.restore(mv, row);
-    const full = { ...event, actor, facts, at: now.toISOString() };
-    // Legality from the enabled transitions: a targetless transition without assign returns the
-    // identical snapshot from `transition`, so identity alone would refuse it.
-    if (!isLegal(snapshot, full)) {
-      throw refusal({ ...def, machine: mv.machine, events: mv.events, snapshot, state: row.state, event: full });
-    }
-    const [next, actions] = transition(mv.machine, snapshot, full);
-    const to = statePath(next.value);
-    const { deadlineAt, deadlineEvent } = to !== row.state ? this.deadlineOf(def, mv.machine, to, now) : row;
-    const effects = actions.flatMap((a) => (def.effects[a.type] ? [{ run: def.effects[a.type]!, params: a.params }] : []));
-    const write = (deadline: Date | null): WriteSpec => {
-      const { type: _type, reason, ...params } = event;
-      return {
-        snapshot,
-        next,
-        machine: mv.machine,
-        to,
-        machineVersion: row.machineVersion,
-        deadlineAt: deadline,
-        deadlineEvent,
-        event: event.type,
-        actor,
-        reason: typeof reason === 'string' ? reason.trim() : null,
-        payload: { ...params },
-        now,
-      };
-    };
-    return { deadlineAt, effects, write };
-  }
-
   private async step<TRow extends WorkflowRow, TFacts>(
     tx: Tx,
     def: WorkflowDefinition<TRow, TFacts>,
@@ -252,14 +188,13 @@ export class WorkflowEngine {
   ): Promise<TRow> {
     const policy = this.policy();
     const facts = await def.facts({ executor: tx, row, actor, event, now, policy, read: this.read(def) }, selected);
-    const decided = this.decide(def, row, event, actor, now, facts);
+    const decided = decide(def, this.versions.machineOf(def, row), row, event, actor, now, facts, policy);
     let deadlineAt = decided.deadlineAt;
     for (const { run, params } of decided.effects) {
       const result = await run({ tx, row, event, actor, now, policy, params, deadlineAt });
       if (result) deadlineAt = result.deadlineAt;
     }
-    const write = decided.write(deadlineAt);
-    return writeTransition(tx, def, row, { ...write, payload: { ...write.payload, ...options.payload } });
+    return writeTransition(tx, def, row, decided.write(deadlineAt, options.payload));
   }
 
   /**
@@ -282,12 +217,11 @@ export class WorkflowEngine {
     const { row, selected } = await readRow(this.database.db, def, id, (rowId) => def.selectFacts({ id: rowId, actor, event, now, policy }), false);
     await this.versions.ensure(def, row.machineVersion);
     this.expectVersion(def, row, options);
-    if (this.dueEvent(def, row, now)) return 'locked';
+    if (dueEvent(this.versions, def, row, now)) return 'locked';
     const facts = await def.facts({ executor: this.database.db, row, actor, event, now, policy, read: this.read(def) }, selected);
-    const decided = this.decide(def, row, event, actor, now, facts);
+    const decided = decide(def, this.versions.machineOf(def, row), row, event, actor, now, facts, policy);
     if (decided.effects.length > 0) return 'locked';
-    const write = decided.write(decided.deadlineAt);
-    const written = await tryWriteTransition(this.database.db, def, row, { ...write, payload: { ...write.payload, ...options.payload } });
+    const written = await tryWriteTransition(this.database.db, def, row, decided.write(decided.deadlineAt, options.payload));
     return written ? { row: written, from: row.state, to: written.state } : 'changed';
   }
 
@@ -314,7 +248,7 @@ export class WorkflowEngine {
   ): Promise<TRow> {
     const now = this.clock();
     const old = this.versions.machineOf(def, row);
-    const snapshot = this.restore(old, row);
+    const snapshot = restore(old, row);
     const next = target.machine.resolveState({ value: stateValue(to), context: snapshot.context });
     const before = stateDeadline(old.machine, row.state);
     const after = stateDeadline(target.machine, to);
@@ -348,7 +282,7 @@ export class WorkflowEngine {
     facts: TFacts = def.noFacts,
   ): boolean {
     const now = this.project(def, row);
-    const snapshot = this.restore(this.versions.machineOf(def, now), now);
+    const snapshot = restore(this.versions.machineOf(def, now), now);
     return isLegal(snapshot, { ...event, actor, facts, at: this.clock().toISOString() });
   }
 
@@ -369,7 +303,7 @@ export class WorkflowEngine {
     const effective = this.project(def, row);
     const facts = await this.facts(def, effective, actor);
     const mv = this.versions.machineOf(def, effective);
-    return allowedEvents(mv.events, this.restore(mv, effective), actor, facts, this.clock().toISOString());
+    return allowedEvents(mv.events, restore(mv, effective), actor, facts, this.clock().toISOString());
   }
 
   /**
@@ -379,11 +313,11 @@ export class WorkflowEngine {
   project<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow): TRow {
     const now = this.clock();
     // Not loaded here yet (published on another instance moments ago): shown as stored.
-    const due = this.dueEvent(def, row, now);
+    const due = dueEvent(this.versions, def, row, now);
     if (!due) return row;
     const mv = this.versions.machineOf(def, row);
     const event = { type: due.type, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
-    const [next] = transition(mv.machine, this.restore(mv, row), event);
+    const [next] = transition(mv.machine, restore(mv, row), event);
     const to = statePath(next.value);
     return {
       ...row,

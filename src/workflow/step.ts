@@ -1,0 +1,92 @@
+/**
+ * One machine step, pure: restoring a row's snapshot, the deadline a state starts, the machine's
+ * answer to an event (refusal, or the next snapshot, its deadline and the effects it sets off),
+ * and the deadline event a row must take first. The engine does the I/O around these.
+ */
+import { transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { invariant } from '../platform/invariant.js';
+import { SYSTEM_SWEEPER, type Actor } from './actor.js';
+import type { EngineEvent } from './definition.js';
+import { isLegal, stateDeadline, statePath } from './machine-paths.js';
+import type { Policy } from './policy/policy.js';
+import { refusal } from './refusal.js';
+import type { MachineRegistry, MachineVersion } from './registry.js';
+import type { WorkflowRow } from './table.js';
+import type { WorkflowDefinition } from './workflow.js';
+import type { WriteSpec } from './write.js';
+
+/** The XState snapshot a row persisted, on its machine version. */
+export function restore(mv: MachineVersion, row: WorkflowRow): AnyMachineSnapshot {
+  return mv.machine.resolveState(row.snapshot as Parameters<AnyStateMachine['resolveState']>[0]);
+}
+
+/** When a state's declared term ends, if it declares one, from `start` under `policy`. */
+export function deadlineOf(def: WorkflowDefinition<WorkflowRow, unknown>, machine: AnyStateMachine, state: string, start: Date, policy: Policy) {
+  const deadline = stateDeadline(machine, state);
+  if (!deadline) return { deadlineAt: null, deadlineEvent: null };
+  const term = def.terms[deadline.term];
+  // A published document passed the known-terms check.
+  invariant(term, `${def.name}: state ${state} declares unknown term ${deadline.term}`);
+  return { deadlineAt: term(start, policy), deadlineEvent: deadline.event };
+}
+
+/** The machine's answer to an event on a row (pure): a refusal, or the next snapshot, its deadline and the effects it sets off. */
+export function decide<TRow extends WorkflowRow, TFacts>(
+  def: WorkflowDefinition<TRow, TFacts>,
+  mv: MachineVersion,
+  row: TRow,
+  event: EngineEvent,
+  actor: Actor,
+  now: Date,
+  facts: TFacts,
+  policy: Policy,
+) {
+  const snapshot = restore(mv, row);
+  const full = { ...event, actor, facts, at: now.toISOString() };
+  // Legality from the enabled transitions: a targetless transition without assign returns the
+  // identical snapshot from `transition`, so identity alone would refuse it.
+  if (!isLegal(snapshot, full)) {
+    throw refusal({ ...def, machine: mv.machine, events: mv.events, snapshot, state: row.state, event: full });
+  }
+  const [next, actions] = transition(mv.machine, snapshot, full);
+  const to = statePath(next.value);
+  const { deadlineAt, deadlineEvent } = to !== row.state ? deadlineOf(def, mv.machine, to, now, policy) : row;
+  const effects = actions.flatMap((a) => {
+    const run = def.effects[a.type];
+    return run ? [{ run, params: a.params }] : [];
+  });
+  const { type: _type, reason, ...params } = event;
+  const write = (deadline: Date | null, payload: Record<string, unknown> = {}): WriteSpec => ({
+    snapshot,
+    next,
+    machine: mv.machine,
+    to,
+    machineVersion: row.machineVersion,
+    deadlineAt: deadline,
+    deadlineEvent,
+    event: event.type,
+    actor,
+    reason: typeof reason === 'string' ? reason.trim() : null,
+    payload: { ...params, ...payload },
+    now,
+  });
+  return { deadlineAt, effects, write };
+}
+
+/**
+ * The deadline event a row must take before anything else at `now`: its deadline has passed
+ * and its machine accepts the event from the system (no facts). Sweeper, late firing and
+ * projection all ask here; the next state's term starts when the transition is made.
+ */
+export function dueEvent(
+  versions: MachineRegistry,
+  def: WorkflowDefinition<WorkflowRow, unknown>,
+  row: WorkflowRow,
+  now: Date,
+): (EngineEvent & { dueAt: string }) | null {
+  if (!row.deadlineAt || !row.deadlineEvent || row.deadlineAt > now) return null;
+  const mv = versions.get(def, row.machineVersion);
+  if (!mv) return null;
+  const event = { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
+  return isLegal(restore(mv, row), event) ? { type: row.deadlineEvent, dueAt: row.deadlineAt.toISOString() } : null;
+}
