@@ -55,13 +55,19 @@ export interface FactsRequest<TRow> {
   read: ReadModel;
 }
 
-/** What a facts select gets: the row's id as SQL (it is not read yet), who acts, the event, the time and the policy. */
+/**
+ * What a facts select gets: the row's id, the acting user's id and the time as SQL (so that the
+ * statement is built once and run with values), the event and the policy.
+ */
 export interface FactsSelectRequest {
-  /** The id of the row the event is for, as SQL (correlated with the statement that locks it). */
+  /** The id of the row the event is for (correlated with the statement that reads it). */
   id: SQL;
-  actor: Actor;
-  event: EngineEvent;
-  now: Date;
+  /** The acting user's id (a uuid). */
+  actorId: SQL;
+  /** The time of the event (a timestamptz). */
+  now: SQL;
+  actor: Pick<Actor, 'kind'>;
+  event: Pick<EngineEvent, 'type'>;
   policy: Policy;
 }
 

@@ -114,7 +114,7 @@ export class WorkflowEngine {
   ): Promise<ApplyResult<TRow>> {
     const now = this.clock();
     const policy = this.policy();
-    const { row: locked, selected } = await readRow(tx, def, id, (rowId) => def.selectFacts({ id: rowId, actor, event, now, policy }), true);
+    const { row: locked, selected } = await readRow(tx, def, id, true, { actor, event, now, policy });
     await this.versions.ensure(def, locked.machineVersion);
     this.expectVersion(def, locked, options);
     const from = locked.state;
@@ -214,7 +214,7 @@ export class WorkflowEngine {
     const now = this.clock();
     const policy = this.policy();
     if (def.loadsFacts({ actor, event, policy }) || this.versions.mayHaveEffects(def, event.type)) return 'locked';
-    const { row, selected } = await readRow(this.database.db, def, id, (rowId) => def.selectFacts({ id: rowId, actor, event, now, policy }), false);
+    const { row, selected } = await readRow(this.database.db, def, id, false, { actor, event, now, policy });
     await this.versions.ensure(def, row.machineVersion);
     this.expectVersion(def, row, options);
     if (dueEvent(this.versions, def, row, now)) return 'locked';

@@ -82,7 +82,7 @@ export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFac
   /** Whether a rule loads facts (after a lock) for this actor and event: then the event takes the locked path. */
   loadsFacts(request: { actor: { kind: string }; event: { type: string }; policy: Policy }): boolean;
   /** The facts read by `select` (one jsonb object), to read in the statement that locks the row; null when none apply. */
-  selectFacts(request: FactsSelectRequest): SQL | null;
+  selectFacts(request: FactsSelectRequest): SelectedFacts | null;
   derive(snapshot: AnyMachineSnapshot, state: string): Partial<TRow>;
   /** The derived columns of a context in a state (the sweeper traces which keys they read). */
   deriveFrom(context: Record<string, unknown>, state: string): Partial<TRow>;
@@ -132,6 +132,12 @@ function collect<TRow, TContext, TFacts>(rules: readonly Rule<TRow, TContext, TF
   return { guards, guardRules, updates, effects, terms };
 }
 
+/** The facts selects that apply to an event, as one jsonb expression; `key` names the combination (one statement shape each). */
+export interface SelectedFacts {
+  key: string;
+  sql: SQL;
+}
+
 /** Reads facts selects on their own (when the locking statement did not, e.g. availableActions). */
 async function readSelected(executor: FactsRequest<unknown>['executor'], select: SQL): Promise<Record<string, unknown>> {
   const [row] = await executor.select({ facts: select.mapWith(parseJson) }).from(sql`(select 1) as one`);
@@ -170,9 +176,16 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
     request.actor.kind === 'user' &&
     (request.event.type === OFFER_EVENT || !f.events || f.events.includes(request.event.type)) &&
     (f.when?.(request.policy) ?? true);
-  const selectFacts = (request: FactsSelectRequest): SQL | null => {
-    const selects = factRules.flatMap((f) => (f.select && applies(f, request) ? [f.select(request)] : []));
-    return selects.length === 0 ? null : sql`(${sql.join(selects, sql` || `)})`;
+  const selectFacts = (request: FactsSelectRequest): SelectedFacts | null => {
+    const chosen = factRules.flatMap((f, i) => (f.select && applies(f, request) ? [{ i, sql: f.select(request) }] : []));
+    if (chosen.length === 0) return null;
+    return {
+      key: chosen.map((c) => c.i).join('+'),
+      sql: sql`(${sql.join(
+        chosen.map((c) => c.sql),
+        sql` || `,
+      )})`,
+    };
   };
   return {
     name: spec.name,
@@ -199,8 +212,9 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
       if (request.actor.kind !== 'user') return noFacts;
       const facts = { ...noFacts };
       for (const f of factRules) if (f.load && applies(f, request)) Object.assign(facts as object, await f.load(request));
-      const select = selectFacts({ ...request, id: sql`${request.row.id}::uuid` });
-      if (select) Object.assign(facts as object, selected ?? (await readSelected(request.executor, select)));
+      const { row, actor, now } = request;
+      const select = selectFacts({ ...request, id: sql`${row.id}::uuid`, actorId: sql`${actor.id}::uuid`, now: sql`${now.toISOString()}::timestamptz` });
+      if (select) Object.assign(facts as object, selected ?? (await readSelected(request.executor, select.sql)));
       return facts;
     },
     selectFacts,

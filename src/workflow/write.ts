@@ -1,12 +1,14 @@
 /** The one write of a transition: the row (state, snapshot, version + 1, derived columns, deadline) and its history row. */
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { invariant } from '../platform/invariant.js';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { Executor } from '../platform/db/client.js';
 import { transitions } from '../platform/db/schema.js';
 import { ConflictError } from '../platform/errors.js';
-import { affectedRows } from '../platform/db/sql.js';
+import { affectedRows, preparedStatement } from '../platform/db/sql.js';
 import type { Actor } from './actor.js';
-import type { WorkflowRow } from './table.js';
+import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { WorkflowDefinition } from './workflow.js';
 
 /** What one write changes: the next snapshot, its state, deadline and the history row's facts. */
@@ -64,9 +66,7 @@ export async function tryWriteTransition<TRow extends WorkflowRow, TFacts>(
     updatedAt: w.now,
     ...derived,
   };
-  const unchanged = and(eq(def.table.id, row.id), eq(def.table.version, row.version));
-  const update = tx.update(def.table).set(values).where(unchanged).returning({ id: def.table.id });
-  // One statement: the row (only if its version is the one read under the lock) and its history row.
+  // One statement: the row (only if its version is the one read) and its history row.
   const history = historyRow(def, row.id, {
     machineVersion: w.machineVersion,
     event: w.event,
@@ -81,14 +81,9 @@ export async function tryWriteTransition<TRow extends WorkflowRow, TFacts>(
     },
     at: w.now,
   });
-  // Parameters of INSERT … SELECT are typed by their casts, encoded by their columns.
-  const entries = Object.entries(history).map(([key, value]) => ({ column: transitionColumns[key as keyof typeof history], value }));
-  const names = entries.map(({ column }) => sql.identifier(column.name));
-  const params = entries.map(({ column, value }) => sql`${sql.param(value, column)}::${sql.raw(column.getSQLType())}`);
-  const result = await tx.execute(
-    sql`with moved as (${update.getSQL()}) insert into ${transitions} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} from moved`,
-  );
-  if (affectedRows(result) === 0) return null;
+  const statement = writeStatement(def, Object.keys(values), Object.keys(history));
+  const params = { ...prefixed('set_', values), ...prefixed('h_', history), id: row.id, read_version: row.version };
+  if (affectedRows(await statement(tx, params)) === 0) return null;
   // Every column a transition changes is in `values`; the rest is as locked.
   return { ...row, ...values };
 }
@@ -106,6 +101,44 @@ export interface HistoryEntry {
 }
 
 const transitionColumns = getTableColumns(transitions);
+const statements = new Map<string, ReturnType<typeof preparedStatement>>();
+
+/** A value as a statement parameter: JSON as text, times as ISO text (each placeholder is cast to its column's type). */
+function param(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+function prefixed(prefix: string, values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [prefix + k, param(v)]));
+}
+
+/**
+ * The write of a transition for a workflow and a set of columns, built once: UPDATE the row
+ * WHERE id and version are the ones read, and INSERT … SELECT its history row from it.
+ */
+function writeStatement(def: { name: string; table: WorkflowTable }, keys: readonly string[], historyKeys: readonly string[]) {
+  const key = `${def.name}:${keys.join(',')}`;
+  let statement = statements.get(key);
+  if (statement) return statement;
+  const t = def.table;
+  const columns = getTableColumns(t) as Record<string, PgColumn>;
+  const typed = (name: string, column: PgColumn) => sql`${sql.placeholder(name)}::${sql.raw(column.getSQLType())}`;
+  const set = keys.map((k) => {
+    const column = columns[k];
+    invariant(column, `${def.name}: no column ${k}`);
+    return sql`${sql.identifier(column.name)} = ${typed(`set_${k}`, column)}`;
+  });
+  const names = historyKeys.map((k) => sql.identifier(transitionColumns[k as keyof typeof transitionColumns].name));
+  const values = historyKeys.map((k) => typed(`h_${k}`, transitionColumns[k as keyof typeof transitionColumns]));
+  statement = preparedStatement(
+    () => sql`with moved as (update ${t} set ${sql.join(set, sql`, `)} where ${t.id} = ${sql.placeholder('id')}::uuid and ${t.version} = ${sql.placeholder('read_version')}::integer returning ${t.id})
+      insert into ${transitions} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} from moved`,
+  );
+  statements.set(key, statement);
+  return statement;
+}
 
 /** P10: one history row — who, when, which event, from which state to which, why. */
 export async function insertHistory(tx: Executor, def: { entityType: string; name: string }, entityId: string, h: HistoryEntry): Promise<void> {

@@ -2,7 +2,7 @@
  * P5: the custodian may abandon a prospect or intent customer (reason required); it goes to the
  * pool and the same person cannot protect it again for the cool-down (`abandonCoolDown`, 3 days).
  */
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { coolDowns } from '../../platform/db/schema.js';
 import { isoTimestamp } from '../../platform/db/sql.js';
 import { addDuration } from '../../workflow/policy/duration.js';
@@ -22,9 +22,9 @@ export const p5AbandonCoolDown: CustomerRule = {
     defaults: { coolingDownUntil: null },
     events: ['CLAIM'],
     // Read in the statement that locks the customer (it needs only the customer's id).
-    select: ({ id, actor, now }) =>
+    select: ({ id, actorId, now }) =>
       sql`(select jsonb_build_object('coolingDownUntil', ${isoTimestamp(sql`max(${coolDowns.until})`)}) from ${coolDowns}
-           where ${and(eq(coolDowns.userId, actor.id ?? ''), sql`${coolDowns.customerId} = ${id}`, gt(coolDowns.until, now))})`,
+           where ${coolDowns.userId} = ${actorId} and ${coolDowns.customerId} = ${id} and ${coolDowns.until} > ${now})`,
   },
   effects: {
     async startCoolDown({ tx, row, actor, now, policy }) {

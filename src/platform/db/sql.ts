@@ -1,5 +1,7 @@
 /** SQL fragments the generic code shares. */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Query, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Executor } from './client.js';
 
 /** A timestamptz as the ISO text JavaScript writes (`toISOString`: UTC, milliseconds, `Z`); null stays null. */
 export function isoTimestamp(value: SQL): SQL {
@@ -10,4 +12,19 @@ export function isoTimestamp(value: SQL): SQL {
 export function affectedRows(result: unknown): number {
   const r = result as { count?: number; affectedRows?: number };
   return Number(r.count ?? r.affectedRows ?? 0);
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A statement built once and run many times with values for its placeholders
+ * (`sql.placeholder(name)`), on the pool or inside a transaction. Building a statement with
+ * drizzle costs more CPU than PostgreSQL spends running a one-row write; hot paths build once.
+ */
+export function preparedStatement(build: () => SQL): (executor: Executor, values: Record<string, unknown>) => Promise<unknown> {
+  let query: Query | undefined;
+  return (executor, values) => {
+    query ??= dialect.sqlToQuery(build());
+    return executor._.session.prepareQuery(query, undefined, undefined, false).execute(values);
+  };
 }
