@@ -66,7 +66,9 @@ function timeBatches(a: App): void {
 
 async function handle(command: ApiCommand): Promise<void> {
   if (command.cmd === 'start') {
-    app = await createApp({ databaseUrl: command.databaseUrl, jwtSecret: command.jwtSecret, sweepIntervalMs: 0, sweepBatchSize: SWEEP_BATCH });
+    // DB_POOL_SIZE in the environment sizes the API's pool as it would the server's.
+    const dbPoolSize = process.env.DB_POOL_SIZE ? Number(process.env.DB_POOL_SIZE) : undefined;
+    app = await createApp({ databaseUrl: command.databaseUrl, jwtSecret: command.jwtSecret, sweepIntervalMs: 0, sweepBatchSize: SWEEP_BATCH, dbPoolSize });
     timeBatches(app);
     const url = await app.listen(0, '127.0.0.1');
     await reply({ type: 'ready', url, poolSize: postgresClientOf(app.database.db).options.max, sweepBatchSize: SWEEP_BATCH });

@@ -167,7 +167,9 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
   const implementation: MachineImplementation = {
     // The config comes from a validated document: its guard and action names are these.
     createMachine: (config) => machineSetup.createMachine(config as Parameters<typeof machineSetup.createMachine>[0]),
-    context: ({ input }) => spec.context(input),
+    // XState builds an initial snapshot (without input) for the throw-away actor of every
+    // `transition`; a context factory that threw on it cost a caught exception per event.
+    context: ({ input }) => (input === undefined ? {} : spec.context(input)),
   };
   // Every rule's defaults together are the complete facts (each rule supplies its own keys).
   const noFacts = Object.assign({}, ...spec.rules.map((r) => r.facts?.defaults ?? {})) as TFacts;
