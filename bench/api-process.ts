@@ -87,6 +87,7 @@ async function handle(command: ApiCommand): Promise<void> {
       return;
     case 'measureStop': {
       const cpu = process.cpuUsage(cpuAtStart);
+      if (process.env.BENCH_MEMORY) process.stderr.write(`[api] memory ${JSON.stringify(process.memoryUsage())}\n`);
       stopCounting?.();
       stopCounting = undefined;
       await reply({

@@ -331,7 +331,7 @@ async function run({ database, sql, options, log }: BenchContext): Promise<Bench
       'ratio = baseline claims/s ÷ engine claims/s, i.e. engine time per claim ÷ baseline time per claim (> 1: the engine is slower)',
       `the API's database pool has ${engine.poolSize} connections (src/platform/db/client.ts); the baseline uses ${clients}`,
       'engine latency is per HTTP request (autocannon, 2xx only); baseline latency is per claim transaction',
-      'engine statements include the per-request user lookup of the bearer token and the facts queries of the rules',
+      'engine statements include the facts the rules read; the viewer behind a token comes from the per-process cache (VIEWER_CACHE_MS), looked up on a user’s first request',
     ],
   };
 }

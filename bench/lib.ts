@@ -363,14 +363,17 @@ export interface ApiProcess {
 }
 
 /**
- * Forks bench/api-process.ts (with this process's loader flags, i.e. tsx; with BENCH_CPU_PROF
- * set, profiled) and starts the app in it. A separate process keeps the load generator off the API's event loop and lets its RSS be
+ * Forks the API process — bench/api-process.ts compiled to dist/bench (`npm run bench` builds
+ * it), run by plain node as `npm start` runs the server, so its CPU and RSS are the product's, not
+ * a TypeScript loader's (with BENCH_CPU_PROF set, profiled) — and starts the app in it. A
+ * separate process keeps the load generator off the API's event loop and lets its RSS be
  * measured alone.
  */
 export async function startApiProcess(databaseUrl: string, jwtSecret: string): Promise<ApiProcess> {
   // BENCH_CPU_PROF=<dir>: the API process writes a V8 CPU profile there on exit (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const child = fork(join(HERE, 'api-process.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...profile] });
+  const compiled = join(HERE, '..', 'dist', 'bench', 'api-process.js');
+  const child = fork(compiled, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: profile });
   const pending = new Map<number, { resolve: (v: ApiReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let exited = false;
