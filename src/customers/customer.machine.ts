@@ -10,8 +10,10 @@ import type { Rule, RuleEvent } from '../workflow/definition.js';
 
 /** Facts the engine loads (inside the transaction, after the row lock) for guards to read. */
 export interface CustomerFacts {
-  /** P5: the actor's cool-down on this customer, if one is running. */
+  /** P5: the actor's cool-down on this customer (after abandoning it, or after its term ended), if one is running. */
   coolingDownUntil: string | null;
+  /** P5: the transfer target's cool-down on this customer, if one is running. */
+  targetCoolingDownUntil: string | null;
   /** P7: customers the actor holds now, and the cap (null = none). */
   holding: number;
   maxHolding: number | null;

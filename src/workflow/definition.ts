@@ -23,6 +23,8 @@ export interface GuardRule {
   field?: string;
   /** Who passes this guard, for designers (a role, `custodian`, `applicant`, `system`, …). */
   who?: string[];
+  /** More for the client, from the refused event and its facts (e.g. until when a cool-down runs). */
+  details?(event: RuleEvent<never>): Record<string, unknown>;
 }
 
 /** An event as the engine hands it to a machine: its inputs plus actor, facts and time. */
@@ -120,7 +122,8 @@ export interface Rule<TRow, TContext, TFacts> {
   /** Policy keys the rule reads, e.g. `customer.abandonCoolDown`. */
   policyKeys?: readonly string[];
   guards?: Record<string, GuardSpec<TContext, TFacts>>;
-  facts?: FactsSpec<TRow, TFacts>;
+  /** What its guards read: one spec, or one per kind of read (a select for one event, a load for another). */
+  facts?: FactsSpec<TRow, TFacts> | readonly FactsSpec<TRow, TFacts>[];
   actions?: Record<string, ContextUpdate<TContext, TFacts>>;
   effects?: Record<string, Effect<TRow>>;
   terms?: Record<string, TermFn>;

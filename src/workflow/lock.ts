@@ -17,8 +17,15 @@ export interface ReadFor {
   policy: Policy;
 }
 
-/** The read statement of a workflow for one combination of facts selects, built once per database (unlocked reads). */
-const prepared = new WeakMap<object, Map<string, { execute(values: Record<string, unknown>): Promise<Record<string, unknown>[]> }>>();
+interface PreparedRead {
+  execute(values: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+}
+
+/**
+ * The read statement of a workflow for one combination of facts selects, built once per database
+ * (unlocked reads) and per policy in force: a select may put a policy value into its SQL.
+ */
+const prepared = new WeakMap<object, Map<string, { policy: Policy; statement: PreparedRead }>>();
 
 /**
  * Reads the row, locked (FOR UPDATE) when `lock`, and in the same statement the facts its rules
@@ -51,7 +58,7 @@ export async function readRow<TRow extends WorkflowRow, TFacts>(
     return lock ? query.for('update', { of: t }) : query;
   };
   const values = { id, actorId: context.actor.id, now: context.now.toISOString() };
-  const [hit] = lock ? await build().execute(values) : await preparedRead(executor, `${def.name}:${select?.key ?? '-'}`, build).execute(values);
+  const [hit] = lock ? await build().execute(values) : await preparedRead(executor, `${def.name}:${select?.key ?? '-'}`, context.policy, build).execute(values);
   if (!hit) throw new NotFoundError(def.entityType, id);
   const { selectedFacts, seenVersion, ...columns } = hit;
   const [row] = workflowRows<TRow>([columns]);
@@ -59,15 +66,13 @@ export async function readRow<TRow extends WorkflowRow, TFacts>(
   return { row, selected: select && (!lock || seenVersion === row.version) ? (selectedFacts as Record<string, unknown>) : undefined };
 }
 
-/** The unlocked read of this shape on this database, prepared once (drizzle's builder costs more CPU than the read). */
-function preparedRead(
-  executor: Executor,
-  key: string,
-  build: () => { prepare(name: string): { execute(values: Record<string, unknown>): Promise<Record<string, unknown>[]> } },
-) {
+/** The unlocked read of this shape on this database under this policy, prepared once (drizzle's builder costs more CPU than the read). */
+function preparedRead(executor: Executor, key: string, policy: Policy, build: () => { prepare(name: string): PreparedRead }): PreparedRead {
   let byKey = prepared.get(executor);
   if (!byKey) prepared.set(executor, (byKey = new Map()));
-  let statement = byKey.get(key);
-  if (!statement) byKey.set(key, (statement = build().prepare(`read_${key.replace(/\W/g, '_')}`)));
+  const cached = byKey.get(key);
+  if (cached?.policy === policy) return cached.statement;
+  const statement = build().prepare(`read_${key.replace(/\W/g, '_')}`);
+  byKey.set(key, { policy, statement });
   return statement;
 }

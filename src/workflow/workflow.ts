@@ -172,8 +172,10 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
     context: ({ input }) => (input === undefined ? {} : spec.context(input)),
   };
   // Every rule's defaults together are the complete facts (each rule supplies its own keys).
-  const noFacts = Object.assign({}, ...spec.rules.map((r) => r.facts?.defaults ?? {})) as TFacts;
-  const factRules = spec.rules.flatMap((r) => (r.facts ? [r.facts] : []));
+  const factRules = spec.rules.flatMap((r): FactsSpec<TRow, TFacts>[] =>
+    r.facts === undefined ? [] : Array.isArray(r.facts) ? [...r.facts] : [r.facts as FactsSpec<TRow, TFacts>],
+  );
+  const noFacts = Object.assign({}, ...factRules.map((f) => f.defaults)) as TFacts;
   const applies = (f: FactsSpec<TRow, TFacts>, request: { actor: { kind: string }; event: { type: string }; policy: Policy }) =>
     request.actor.kind === 'user' &&
     (request.event.type === OFFER_EVENT || !f.events || f.events.includes(request.event.type)) &&

@@ -9,7 +9,7 @@ import { p1ProtectionAudit } from './p1-protection-audit.js';
 import { p2ProspectTerm } from './p2-prospect-term.js';
 import { p3Extension } from './p3-extension.js';
 import { p4IntentTerm } from './p4-intent-term.js';
-import { p5AbandonCoolDown } from './p5-abandon-cool-down.js';
+import { p5CoolDown } from './p5-cool-down.js';
 import { p6FormalByContract } from './p6-formal-by-contract.js';
 import { p7ClaimFromPool } from './p7-claim-from-pool.js';
 import { p8CustodianSeesDetails } from './p8-custodian-sees-details.js';
@@ -21,7 +21,7 @@ export const customerRules: readonly CustomerRule[] = [
   p2ProspectTerm,
   p3Extension,
   p4IntentTerm,
-  p5AbandonCoolDown,
+  p5CoolDown,
   p6FormalByContract,
   p7ClaimFromPool,
   p8CustodianSeesDetails,

@@ -104,6 +104,8 @@ const customerPolicySchema = section({
   maxExtensionTerm: term,
   /** P5: how long the person who abandoned a customer may not protect it again. */
   abandonCoolDown: term,
+  /** P5: how long the former custodian of a customer whose term ended (or whose rejection lapsed) may not claim it. */
+  expiryCoolDown: term,
   /** P1: working days a rejected customer stays in custody before going to the pool. */
   rejectionReleaseWorkingDays: positiveInteger,
   /** How long before a term ends the custodian is warned. */

@@ -56,7 +56,7 @@ const COOLING = 'running';
 /** The facts the rules read for each event (P5, P7 for CLAIM; P9 for TRANSFER); every other event reads none. */
 const FACTS_READ_BY: Partial<Record<string, (keyof CustomerFacts)[]>> = {
   CLAIM: ['coolingDownUntil', 'holding', 'maxHolding', 'claimsToday', 'dailyClaimLimit'],
-  TRANSFER: ['targetEligible'],
+  TRANSFER: ['targetEligible', 'targetCoolingDownUntil'],
 };
 
 /** P7, P11: policies a candidate is tried under, and the fixture user's facts under each. */
@@ -67,7 +67,7 @@ const VARIATIONS = {
 type Variation = keyof typeof VARIATIONS;
 
 interface World {
-  /** Who abandoned the customer on this path: their P5 cool-down runs (sorted). */
+  /** Who abandoned the customer, or held it when its term ended, on this path: their P5 cool-down runs (sorted). */
   coolingDown: Username[];
 }
 /** A decision or signing sent by a caller that left out `via` (only the engine can be reached that way). */
@@ -106,7 +106,12 @@ function candidates({ context, world }: State): Event[] {
   const custodian = isUsername(context.custodianId) ? context.custodianId : null;
   const facts = (u: Username): CustomerFacts => ({ ...NO_FACTS, coolingDownUntil: world.coolingDown.includes(u) ? COOLING : null });
   const outsider: Username = custodian === 'sales3' ? 'sales1' : 'sales3';
-  const eligible = (u: Username) => ({ ...facts(u), targetEligible: true });
+  // P9: the target may hold customers; P5: the target's own cool-down on this customer.
+  const eligible = (u: Username) => ({
+    ...facts(u),
+    targetEligible: true,
+    targetCoolingDownUntil: world.coolingDown.includes(TRANSFER_TARGET) ? COOLING : null,
+  });
   const auditor = user('auditor1');
   const signer = custodian && ROLES[custodian].includes('SALES') ? user(custodian) : user('manager1');
   return [
@@ -151,9 +156,13 @@ const spec: ModelSpec<CustomerContext, Event, World> = {
   guardRules: customerGuardRules,
   input: { custodianId: CREATOR },
   world: { coolingDown: [] },
-  // P5: abandoning starts the abandoner's cool-down on this customer.
-  nextWorld: ({ world }, e) =>
-    e.type === 'ABANDON' && isUsername(e.actor.id) ? { coolingDown: [...new Set([...world.coolingDown, e.actor.id])].sort() } : world,
+  // P5: abandoning starts the abandoner's cool-down on this customer; a term that ends (or a
+  // lapsed rejection) starts the former custodian's.
+  nextWorld: ({ world, context }, e) => {
+    const expired = (e.type === 'TERM_EXPIRED' || e.type === 'REJECTION_LAPSED') && e.actor.kind === 'system';
+    const who = e.type === 'ABANDON' ? e.actor.id : expired ? context.custodianId : null;
+    return isUsername(who) ? { coolingDown: [...new Set([...world.coolingDown, who])].sort() } : world;
+  },
   candidates,
   describeEvent,
   describeState: ({ state, context, world }) =>
@@ -299,7 +308,8 @@ const driver: ModelDriver<CustomerContext, Event, World, { id: string }> = {
       // The engine reads only the facts the rules of this event read (P5/P7 for CLAIM, P9 for TRANSFER).
       const read = FACTS_READ_BY[event.type] ?? [];
       const expected = event.actor.kind === 'user' ? { ...NO_FACTS, ...Object.fromEntries(read.map((k) => [k, event.facts[k]])) } : NO_FACTS;
-      const seen = { ...real, coolingDownUntil: real.coolingDownUntil === null ? null : COOLING };
+      const running = (until: string | null) => (until === null ? null : COOLING);
+      const seen = { ...real, coolingDownUntil: running(real.coolingDownUntil), targetCoolingDownUntil: running(real.targetCoolingDownUntil) };
       expect(seen, `${probe.name}: facts for ${describeEvent(event)}`).toEqual(expected);
     }
   },
@@ -310,7 +320,8 @@ describe('customer machine (model-based, real engine)', () => {
   describeModel(model, driver, () => {
     it('should generate a reasonable number of paths, and three to send through GraphQL', () => {
       expect(model.counts.shortest).toBeGreaterThanOrEqual(20);
-      expect(model.paths.length).toBeLessThanOrEqual(60);
+      // P5: expiry cool-downs (TERM_EXPIRED, REJECTION_LAPSED) add worlds to the abandon ones.
+      expect(model.paths.length).toBeLessThanOrEqual(80);
       expect(graphqlSample(model.paths)).toHaveLength(3);
     });
 

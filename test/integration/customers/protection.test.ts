@@ -99,6 +99,8 @@ describe('the protection machine', () => {
 
     it('should start a 15-day intent term on approval, and expire it to the pool (P4)', async () => {
       const c = await protectedCustomer(app, 'sales1');
+      // 20 days into the 30-day prospect term: 10 days left, so the 15-day intent term is longer.
+      app.clock.advance(20 * DAY);
       const intent = await sendCustomer(app, c.id, { type: 'INTENT_APPROVED', via: 'application' }, await actorFor(app, 'auditor1'));
       expect(intent.state).toBe('intent');
       expect(intent.deadlineAt?.getTime()).toBe(app.clock().getTime() + 15 * DAY);
@@ -112,7 +114,7 @@ describe('the protection machine', () => {
           payload: { changes: { custodianId: [await userId('sales1'), null] } },
         });
       } finally {
-        app.clock.advance(-15 * DAY);
+        app.clock.advance(-35 * DAY);
       }
     });
 
@@ -125,6 +127,20 @@ describe('the protection machine', () => {
       const custom = await sendCustomer(app, c.id, { type: 'EXTENSION_APPROVED', via: 'application', extension: 'P7D' }, auditor);
       expect(custom.deadlineAt?.getTime()).toBe(until + 22 * DAY);
       expect(custom.state).toBe('prospect.protected');
+    });
+
+    it('should never shorten protection on intent conversion: the later of the running term and the intent term (P4)', async () => {
+      const c = await protectedCustomer(app, 'sales1');
+      const auditor = await actorFor(app, 'auditor1');
+      const extended = await sendCustomer(app, c.id, { type: 'EXTENSION_APPROVED', via: 'application', extension: 'P30D' }, auditor);
+      const intent = await sendCustomer(app, c.id, { type: 'INTENT_APPROVED', via: 'application' }, auditor);
+      expect(intent.state).toBe('intent');
+      expect(intent.deadlineAt?.getTime()).toBe(extended.deadlineAt?.getTime());
+      const fresh = await protectedCustomer(app, 'sales1');
+      const converted = await sendCustomer(app, fresh.id, { type: 'INTENT_APPROVED', via: 'application' }, auditor);
+      expect(fresh.deadlineAt && fresh.deadlineAt.getTime() > app.clock().getTime() + 15 * DAY).toBe(true);
+      // 30 days left of the prospect term: kept, since they end after the 15-day intent term.
+      expect(converted.deadlineAt?.getTime()).toBe(fresh.deadlineAt?.getTime());
     });
 
     it('should say how long is left and list customers about to expire in reminders', async () => {
