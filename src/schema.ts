@@ -16,6 +16,7 @@ import { checkIds } from './platform/graphql/ids.js';
 import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
 import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
+import { StuckTransitionResolver } from './designer/stuck.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -35,6 +36,7 @@ const RESOLVERS = [
   WorkflowResolver,
   WorkflowVersionResolver,
   PolicyVersionResolver,
+  StuckTransitionResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */

@@ -24,7 +24,7 @@ export interface GuardRule {
   /** Who passes this guard, for designers (a role, `custodian`, `applicant`, `system`, …). */
   who?: string[];
   /** More for the client, from the refused event and its facts (e.g. until when a cool-down runs). */
-  details?(event: RuleEvent<never>): Record<string, unknown>;
+  details?(event: RuleEvent<unknown>): Record<string, unknown>;
 }
 
 /** An event as the engine hands it to a machine: its inputs plus actor, facts and time. */
@@ -40,7 +40,9 @@ export type RuleEvent<TFacts> = EngineEvent & { actor: Actor; facts: TFacts; at?
 export interface GuardSpec<TContext, TFacts> {
   /** Pure: no I/O, only the machine context and the event (with its facts). */
   check(args: { context: TContext; event: RuleEvent<TFacts> }): boolean;
-  refusal: Omit<GuardRule, 'rule'>;
+  refusal: Omit<GuardRule, 'rule' | 'details'>;
+  /** More for the client when this guard refuses, from the event and its facts (e.g. `until`). */
+  details?(event: RuleEvent<TFacts>): Record<string, unknown>;
   /** Decided by an input the user gives with the event (e.g. the new custodian): passes while offering actions. */
   onInput?: boolean;
 }

@@ -14,7 +14,7 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { transition, type AnyMachineSnapshot } from 'xstate';
 import type { Database, Executor } from '../platform/db/client.js';
-import { transitions } from '../platform/db/schema.js';
+import { deadlineFailures, transitions } from '../platform/db/schema.js';
 import { invariant } from '../platform/invariant.js';
 import { affectedRows, isoTimestamp } from '../platform/db/sql.js';
 import { SYSTEM_SWEEPER } from './actor.js';
@@ -59,7 +59,7 @@ export async function dueGroups(database: Database, def: AnyDefinition, now: Dat
   const rows = await database.rows<{ version: number; state: string; event: string; count: number }>(
     database.db,
     sql`select ${t.machineVersion} as version, ${t.state} as state, ${t.deadlineEvent} as event, count(*)::int as count
-        from ${t} where ${t.deadlineAt} <= ${now.toISOString()}::timestamptz and ${t.deadlineEvent} is not null
+        from ${t} where ${t.deadlineAt} <= ${now.toISOString()}::timestamptz and ${t.deadlineEvent} is not null and ${notBackedOff(def, now)}
         group by 1, 2, 3 order by min(${t.deadlineAt})`,
   );
   return rows.map((r) => ({ version: Number(r.version), state: r.state, event: r.event, count: Number(r.count) }));
@@ -68,7 +68,13 @@ export async function dueGroups(database: Database, def: AnyDefinition, now: Dat
 /** True for the rows of a group that are due at `now`. */
 export function inGroup(def: AnyDefinition, group: DueGroup, now: Date): SQL {
   const t = def.table;
-  return sql`${t.deadlineAt} <= ${now.toISOString()}::timestamptz and ${t.machineVersion} = ${group.version} and ${t.state} = ${group.state} and ${t.deadlineEvent} = ${group.event}`;
+  return sql`${t.deadlineAt} <= ${now.toISOString()}::timestamptz and ${t.machineVersion} = ${group.version} and ${t.state} = ${group.state} and ${t.deadlineEvent} = ${group.event} and ${notBackedOff(def, now)}`;
+}
+
+/** True unless the row's deadline failed to fire and its back-off has not passed (see deadlineFailures). */
+function notBackedOff(def: AnyDefinition, now: Date): SQL {
+  const f = deadlineFailures;
+  return sql`not exists (select 1 from ${f} where ${f.machine} = ${def.name} and ${f.entityId} = ${def.table.id} and ${f.resolvedAt} is null and ${f.nextAttemptAt} > ${now.toISOString()}::timestamptz)`;
 }
 
 const isScalar = (v: unknown): v is string | number | boolean | null => v === null || ['string', 'number', 'boolean'].includes(typeof v);
@@ -139,6 +145,9 @@ export async function fireDueSet(executor: Executor, def: AnyDefinition, group: 
       returning due.id, due.due_at ${sql.join(kept, sql``)}
     ), changed as (
       select id, due_at, ${changed} as changes from moved
+    ), resolved as (
+      update ${deadlineFailures} set resolved_at = ${now.toISOString()}::timestamptz
+      where machine = ${def.name} and resolved_at is null and entity_id in (select id from moved)
     )
     insert into ${transitions} (entity_type, entity_id, machine, machine_version, event, from_state, to_state, actor_id, reason, payload, created_at)
     select ${def.entityType}, id, ${def.name}, ${group.version}, ${group.event}, ${group.state}, ${plan.to}, null, null,

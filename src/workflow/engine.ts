@@ -166,6 +166,7 @@ export class WorkflowEngine {
         .select()
         .from(def.table)
         .where(inGroup(def, group, now))
+        .orderBy(def.table.deadlineAt)
         .limit(1),
     );
     if (!sample) return { plan: 'set', fired: 0 };

@@ -69,7 +69,7 @@ export function refusal(r: RefusalInput): DomainError {
     const failed = failingGuard(r.machine, candidate.guard as GuardLike | undefined, r.snapshot, r.event);
     const info = failed ? r.guardRules[failed] : undefined;
     if (!info) continue;
-    Object.assign(details, info.details?.(r.event as never));
+    Object.assign(details, info.details?.(r.event));
     if (info.code === 'FORBIDDEN') return new ForbiddenError(info.message, { ...details, rule: info.rule });
     if (info.code === 'BAD_USER_INPUT') {
       return new ValidationError({ [info.field ?? 'input']: info.message }, info.message, { ...details, rule: info.rule });

@@ -8,7 +8,7 @@
  * in a savepoint; a row that fails is logged and left for the next sweep, without holding up
  * the rows behind it. Deadlines that passed while no process ran fire on the first sweep.
  */
-import { and, notInArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Tx } from '../platform/db/client.js';
@@ -16,6 +16,7 @@ import type { WorkflowRow } from './table.js';
 import type { WorkflowEngine } from './engine.js';
 import type { WorkflowDefinition } from './workflow.js';
 import { inGroup, type DueGroup } from './due.js';
+import { recordFailure, resolveFailures, stuckDeadlines } from './failures.js';
 
 export interface SweepResult {
   fired: number;
@@ -24,10 +25,9 @@ export interface SweepResult {
 
 type AnyDefinition = WorkflowDefinition<WorkflowRow, unknown>;
 
-/** What one sweep of a workflow remembers: groups it cannot fire and rows that failed. */
+/** What one sweep of a workflow remembers: groups it cannot fire. Rows that fail back off (failures.ts). */
 interface SweepMemory {
   skipGroups: Set<string>;
-  failedIds: string[];
 }
 
 const groupKey = (g: DueGroup) => `${g.version}\u0000${g.state}\u0000${g.event}`;
@@ -59,7 +59,7 @@ export class Sweeper {
     const total: SweepResult = { fired: 0, failed: 0 };
     // Only machines with timed states (in any loaded version) need sweeping.
     for (const def of this.definitions.filter((d) => this.engine.versions.isTimed(d))) {
-      const memory: SweepMemory = { skipGroups: new Set(), failedIds: [] };
+      const memory: SweepMemory = { skipGroups: new Set() };
       for (;;) {
         const groups = (await this.engine.dueGroups(def)).filter((g) => !memory.skipGroups.has(groupKey(g)));
         let fired = 0;
@@ -82,51 +82,59 @@ export class Sweeper {
       } catch (err) {
         // A set-based statement failed as a whole (nothing changed): find the row, one at a time.
         this.logger.warn({ err, workflow: def.name, group }, 'set-based deadline batch failed; firing row by row');
-        return fired + (await this.fireRows(def, group, memory, total));
+        return fired + (await this.fireRows(def, group, total));
       }
       if (batch.plan === 'illegal') {
         memory.skipGroups.add(groupKey(group));
         this.logger.error({ workflow: def.name, group }, 'the machine does not accept this deadline event; left due');
         return fired;
       }
-      if (batch.plan === 'row') return fired + (await this.fireRows(def, group, memory, total));
+      if (batch.plan === 'row') return fired + (await this.fireRows(def, group, total));
       fired += batch.fired;
       if (batch.fired < this.batchSize) return fired;
     }
   }
 
-  /** Ids of a group's due rows, oldest first, skipping rows another process holds and rows that failed. */
-  private async dueIds(tx: Tx, def: AnyDefinition, group: DueGroup, failed: readonly string[]): Promise<string[]> {
+  /** Ids of a group's due rows, oldest first, skipping rows another process holds and rows backing off after a failure. */
+  private async dueIds(tx: Tx, def: AnyDefinition, group: DueGroup): Promise<string[]> {
     const t = def.table;
-    const where = failed.length > 0 ? and(inGroup(def, group, this.clock()), notInArray(t.id, [...failed])) : inGroup(def, group, this.clock());
     const rows = await this.database.rows<{ id: string }>(
       tx,
-      sql`select ${t.id} as id from ${t} where ${where} order by ${t.deadlineAt} limit ${this.batchSize} for update skip locked`,
+      sql`select ${t.id} as id from ${t} where ${inGroup(def, group, this.clock())} order by ${t.deadlineAt} limit ${this.batchSize} for update skip locked`,
     );
     return rows.map((r) => r.id);
   }
 
-  /** A group row by row, each in a savepoint: one failure does not undo or hold up the others. */
-  private async fireRows(def: AnyDefinition, group: DueGroup, memory: SweepMemory, total: SweepResult): Promise<number> {
+  /**
+   * A group row by row, each in a savepoint: one failure does not undo or hold up the others. A
+   * row that fails is recorded and backs off; one that fires clears its record.
+   */
+  private async fireRows(def: AnyDefinition, group: DueGroup, total: SweepResult): Promise<number> {
     let fired = 0;
     for (;;) {
       const batch = await this.database.db.transaction(async (tx) => {
-        const ids = await this.dueIds(tx, def, group, memory.failedIds);
-        let n = 0;
+        const ids = await this.dueIds(tx, def, group);
+        const done: string[] = [];
         for (const id of ids) {
           try {
-            if (await tx.transaction((sp) => this.engine.fireDueDeadline(sp, def, id))) n += 1;
+            if (await tx.transaction((sp) => this.engine.fireDueDeadline(sp, def, id))) done.push(id);
           } catch (err) {
-            memory.failedIds.push(id);
             total.failed += 1;
             this.logger.error({ err, workflow: def.name, id }, 'deadline could not fire');
+            await recordFailure(tx, def.name, id, group.event, err, this.clock());
           }
         }
-        return { size: ids.length, fired: n };
+        await resolveFailures(tx, def.name, done, this.clock());
+        return { size: ids.length, fired: done.length };
       });
       fired += batch.fired;
       if (batch.size < this.batchSize) return fired;
     }
+  }
+
+  /** Deadlines that keep failing (see failures.ts). */
+  stuck() {
+    return stuckDeadlines(this.database);
   }
 
   start(intervalMs: number): void {

@@ -114,7 +114,12 @@ function collect<TRow, TContext, TFacts>(rules: readonly Rule<TRow, TContext, TF
       claim('guard', name, rule.code, guards);
       // A guard decided by an input the user has not given yet passes while actions are offered.
       guards[name] = ({ context, event }) => (spec.onInput === true && event.offering === true) || spec.check(narrow(watched(context), event));
-      guardRules[name] = { rule: rule.code, ...spec.refusal };
+      const details = spec.details;
+      guardRules[name] = {
+        rule: rule.code,
+        ...spec.refusal,
+        ...(details && { details: (event: MachineEvent) => details(narrow<TContext, TFacts>({}, event).event) }),
+      };
     }
     for (const [name, update] of Object.entries(rule.actions ?? {})) {
       claim('action', name, rule.code, { ...updates, ...effects });

@@ -41,8 +41,8 @@ export const p5CoolDown: CustomerRule = {
       refusal: {
         code: 'ILLEGAL_TRANSITION',
         message: 'You held this customer until recently (abandoned, or its term ended); the cool-down is still running',
-        details: (event) => ({ until: (event.facts as { coolingDownUntil: string | null }).coolingDownUntil }),
       },
+      details: ({ facts }) => ({ until: facts.coolingDownUntil }),
     },
     targetNotCoolingDown: {
       check: ({ event }) => event.facts.targetCoolingDownUntil === null,
@@ -50,8 +50,8 @@ export const p5CoolDown: CustomerRule = {
       refusal: {
         code: 'ILLEGAL_TRANSITION',
         message: 'The new custodian held this customer until recently; their cool-down is still running',
-        details: (event) => ({ until: (event.facts as { targetCoolingDownUntil: string | null }).targetCoolingDownUntil }),
       },
+      details: ({ facts }) => ({ until: facts.targetCoolingDownUntil }),
     },
   },
   facts: [

@@ -2,7 +2,8 @@
  * What the generic workflow layer stores: the transition history (P10), published policy
  * documents (P11) and published machine versions (issue 7).
  */
-import { bigserial, index, integer, json, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, json, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
 import { users } from './users.js';
 
@@ -67,3 +68,31 @@ export const workflowVersions = pgTable(
   (t) => [uniqueIndex('workflow_versions_workflow_version_key').on(t.workflow, t.version)],
 );
 export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;
+
+/**
+ * Deadlines that failed to fire (issue 13): one row per workflow row whose deadline event failed,
+ * with how often and why. The sweeper skips a row until `nextAttemptAt` (backing off), so a row
+ * that keeps failing never holds up the others; after several attempts it is listed for
+ * administrators and designers (`stuckTransitions`). Firing clears it (`resolvedAt`).
+ */
+export const deadlineFailures = pgTable(
+  'deadline_failures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    machine: text('machine').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    event: text('event').notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error').notNull(),
+    firstFailedAt: timestamp('first_failed_at', { withTimezone: true }).notNull(),
+    lastFailedAt: timestamp('last_failed_at', { withTimezone: true }).notNull(),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('deadline_failures_open_key')
+      .on(t.machine, t.entityId)
+      .where(sql`${t.resolvedAt} is null`),
+  ],
+);
+export type DeadlineFailureRow = typeof deadlineFailures.$inferSelect;
