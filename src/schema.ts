@@ -17,6 +17,7 @@ import { describeRoots, type RootDescriptions } from './platform/graphql/roots.j
 import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
 import { StuckTransitionResolver } from './designer/stuck.resolver.js';
+import { UnassignedCustomersResolver } from './customers/unassigned.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -37,6 +38,7 @@ const RESOLVERS = [
   WorkflowVersionResolver,
   PolicyVersionResolver,
   StuckTransitionResolver,
+  UnassignedCustomersResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */

@@ -1,4 +1,6 @@
 /** The domain services of one app instance, wired once by createApp. */
+import { unassignedFormalCustomers } from './customers/customer.unassigned.js';
+import type { PageArgs } from './platform/pagination.js';
 import type { Logger } from 'pino';
 import type { Database } from './platform/db/client.js';
 import type { TokenService } from './platform/auth/tokens.js';
@@ -77,6 +79,8 @@ export function createServices(deps: ServiceDeps) {
     designs,
     sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize),
     users: new UserService(database, deps.tokens, clock, deps.viewerCacheMs),
+    /** P6: formal customers nobody looks after (MANAGER). */
+    unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
     enterCustomer: (viewer: Viewer, input: CreateCustomerInput) =>

@@ -4,9 +4,10 @@
  * are `ContractLineService`'s, payments and delivery `PaymentService`'s, the catalogue
  * `ProductService`'s.
  */
+import { chooseAfterSales } from './after-sales.js';
 import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
-import { contracts, customers, users, type ContractRow } from '../platform/db/schema.js';
+import { contracts, customers, type ContractRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { ForbiddenError, IllegalTransitionError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { invariant } from '../platform/invariant.js';
@@ -121,17 +122,10 @@ export class ContractService {
       const [confirmed] = await tx.update(contracts).set({ confirmedAt: now }).where(eq(contracts.id, id)).returning();
       // P6: the customer becomes formal (or stays formal) in the same transaction, and custody
       // passes to after-sales as the policy says.
-      const signed = { type: 'CONTRACT_SIGNED', via: 'contract', contractId: id, afterSalesUserId: await this.afterSalesAssignee(tx) };
+      const signed = { type: 'CONTRACT_SIGNED', via: 'contract', contractId: id, afterSalesUserId: await chooseAfterSales(tx, this.policy()) };
       await this.customers.applyIn(tx, row.customerId, signed, actor);
       return confirmed ?? row;
     });
-  }
-
-  private async afterSalesAssignee(tx: Tx): Promise<string | null> {
-    const username = this.policy().contract.afterSalesAssignee;
-    if (!username) return null;
-    const [user] = await tx.select().from(users).where(eq(users.username, username.toLowerCase()));
-    return user && user.active && user.roles.includes('AFTER_SALES') ? user.id : null;
   }
 
   /** C4: voids a reserved or draft contract with a reason; its number is never reused. */

@@ -37,7 +37,7 @@ describe('policy (P11)', () => {
       });
       expect(DEFAULT_POLICY.application.auditSla.workingDays).toBe(3); // A5
       expect(DEFAULT_POLICY.application.steps.PROTECTION).toEqual([{ role: 'AUDITOR', mode: 'ANY' }]);
-      expect(DEFAULT_POLICY.contract).toEqual({ afterSalesAssignee: null, numberPrefix: 'HT' });
+      expect(DEFAULT_POLICY.contract).toEqual({ afterSales: { mode: 'LEAST_LOADED', username: null }, numberPrefix: 'HT' });
     });
 
     it('should use a Shanghai calendar with China 2026 holidays and make-up workdays', () => {
@@ -82,7 +82,9 @@ describe('policy (P11)', () => {
       ['an unknown role', { application: { steps: { EXTENSION: [{ role: 'BOSS', mode: 'ANY' }] } } }, 'application.steps.EXTENSION.0.role'],
       ['an unknown mode', { application: { steps: { PROTECTION: [{ role: 'AUDITOR', mode: 'MOST' }] } } }, 'application.steps.PROTECTION.0.mode'],
       ['an unknown step key', { application: { steps: { INTENT: [{ role: 'AUDITOR', mode: 'ANY', quorum: 2 }] } } }, 'application.steps.INTENT.0.quorum'],
-      ['a blank after-sales assignee', { contract: { afterSalesAssignee: ' ' } }, 'contract.afterSalesAssignee'],
+      ['a blank after-sales username', { contract: { afterSales: { mode: 'USER', username: ' ' } } }, 'contract.afterSales.username'],
+      ['no username with mode USER', { contract: { afterSales: { mode: 'USER', username: null } } }, 'contract.afterSales.username'],
+      ['an unknown after-sales mode', { contract: { afterSales: { mode: 'RANDOM', username: null } } }, 'contract.afterSales.mode'],
       ['an empty number prefix', { contract: { numberPrefix: '' } }, 'contract.numberPrefix'],
       ['an unknown time zone', { calendar: { timeZone: 'Mars/Olympus_Mons' } }, 'calendar.timeZone'],
       ['a weekday out of range', { calendar: { weekend: [6, 8] } }, 'calendar.weekend.1'],
@@ -151,9 +153,16 @@ describe('policy (P11)', () => {
     it('should accept null where it means "none"', () => {
       const result = mergePolicy(DEFAULT_POLICY, {
         customer: { maxCustomersPerSales: null, dailyClaimLimit: null },
-        contract: { afterSalesAssignee: null },
+        contract: { afterSales: { mode: 'LEAST_LOADED', username: null } },
       });
       expect(result.ok).toBe(true);
+    });
+
+    it('should read a document published with the old contract.afterSalesAssignee as afterSales (P6)', () => {
+      const named = mergePolicy(DEFAULT_POLICY, { contract: { afterSalesAssignee: 'aftersales1' } });
+      expect(named.ok && named.policy.contract.afterSales).toEqual({ mode: 'USER', username: 'aftersales1' });
+      const none = mergePolicy(DEFAULT_POLICY, { contract: { afterSalesAssignee: null } });
+      expect(none.ok && none.policy.contract.afterSales).toEqual({ mode: 'LEAST_LOADED', username: null });
     });
 
     it('should return a copy that shares nothing with the input', () => {

@@ -8,7 +8,7 @@ import type { CustomerRule } from '../customer.machine.js';
 export const p6FormalByContract: CustomerRule = {
   code: 'P6',
   title: 'A confirmed contract makes the customer formal and hands it to after-sales; formal never returns to the pool',
-  policyKeys: ['contract.afterSalesAssignee'],
+  policyKeys: ['contract.afterSales'],
   guards: {
     viaContract: {
       check: ({ event }) => event.via === 'contract',

@@ -148,16 +148,30 @@ const applicationPolicySchema = section({
   steps: section({ PROTECTION: approvalSteps, INTENT: approvalSteps, EXTENSION: approvalSteps }),
 });
 
-const assigneeMessage = expected('a username (non-empty, no surrounding spaces) or null (unassigned)');
+const assigneeMessage = expected('a username (non-empty, no surrounding spaces) or null');
+/** P6: how a new formal customer's after-sales custodian is chosen. */
+export const AFTER_SALES_MODES = ['LEAST_LOADED', 'ROUND_ROBIN', 'USER'] as const;
 const prefixMessage = expected('1 to 16 letters, digits, "-" or "_"');
 
 /** Contracts (C1–C4). */
 const contractPolicySchema = section({
-  /** P6: username of the after-sales person a new formal customer goes to; `null` = unassigned. */
-  afterSalesAssignee: z
-    .string({ error: assigneeMessage })
-    .regex(/^\S(.*\S)?$/, { error: assigneeMessage })
-    .nullable(),
+  /**
+   * P6: who a new formal customer goes to: the active AFTER_SALES user holding the fewest
+   * customers (`LEAST_LOADED`, ties by username), the next one after the last hand-over
+   * (`ROUND_ROBIN`, by username), or `username` (`USER`, if active AFTER_SALES; else unassigned).
+   */
+  afterSales: section({
+    mode: z.enum(AFTER_SALES_MODES, { error: expected(`one of ${AFTER_SALES_MODES.join(', ')}`) }),
+    username: z
+      .string({ error: assigneeMessage })
+      .regex(/^\S(.*\S)?$/, { error: assigneeMessage })
+      .nullable(),
+  }).superRefine(
+    (a, ctx) => {
+      if (a.mode === 'USER' && a.username === null) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with mode USER' });
+    },
+    { when: evenAfterOtherProblems },
+  ),
   /** C2: prefix of reserved contract numbers, e.g. `HT`. */
   numberPrefix: z.string({ error: prefixMessage }).regex(/^[A-Za-z0-9_-]{1,16}$/, { error: prefixMessage }),
 });

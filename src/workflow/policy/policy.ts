@@ -76,8 +76,19 @@ function deepFreeze<T>(value: T): T {
  * On success the policy is a fresh, deeply frozen copy sharing nothing with `input`.
  */
 export function validatePolicy(input: unknown): PolicyValidation {
-  const result = validate(policySchema, input);
+  const result = validate(policySchema, upgrade(input));
   return result.ok ? { ok: true, policy: deepFreeze(result.value) } : result;
+}
+
+/**
+ * Policy documents published before `contract.afterSales` named one `afterSalesAssignee`: such a
+ * document reads as `{ mode: USER, username }` (null: the default, least loaded).
+ */
+function upgrade(input: unknown): unknown {
+  if (!isRecord(input) || !isRecord(input.contract) || !('afterSalesAssignee' in input.contract)) return input;
+  const { afterSalesAssignee, ...contract } = input.contract;
+  const afterSales = typeof afterSalesAssignee === 'string' ? { mode: 'USER', username: afterSalesAssignee } : { mode: 'LEAST_LOADED', username: null };
+  return { ...input, contract: { ...contract, afterSales } };
 }
 
 function setOwn(target: Json, key: string, value: unknown): void {

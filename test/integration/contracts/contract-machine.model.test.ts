@@ -254,7 +254,7 @@ async function expectCustomer(ctx: RunContext, customerId: string, world: World,
 }
 
 const driver: ModelDriver<Context, Event, World, Instance> = {
-  start: () => startTestApp({ policy: policyWith({ contract: { afterSalesAssignee: AFTER_SALES } }) }),
+  start: () => startTestApp({ policy: policyWith({ contract: { afterSales: { mode: 'USER', username: AFTER_SALES } } }) }),
   // auditor1 approves the customer's applications on the way to an intent customer.
   users: [...Object.keys(USERS), 'auditor1'],
   async create(ctx, start) {

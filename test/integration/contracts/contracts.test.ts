@@ -18,7 +18,7 @@ describe('contracts and payments', () => {
   let app: TestApp;
   const t = (u: string) => app.login(u);
   beforeAll(async () => {
-    app = await startTestApp({ policy: policyWith({ contract: { afterSalesAssignee: 'aftersales1' } }) });
+    app = await startTestApp({ policy: policyWith({ contract: { afterSales: { mode: 'USER', username: 'aftersales1' } } }) });
   });
   afterAll(async () => app?.close());
 

@@ -7,7 +7,10 @@ describe('known-guards check', () => {
   describe('guard names', () => {
     it('should refuse a guard the code does not implement, naming those it does', () => {
       expectRefused(knownGuards, { workflow: 'customer', edit: (d) => (transitionOf(d, 'pool', 'CLAIM').guard = 'isFriday') }, [
-        { path: 'states.pool.on.CLAIM.guard', message: '`isFriday` is not a known guard (isSystem, notCoolingDown, viaContract, isSales, underHoldingCap' },
+        {
+          path: 'states.pool.on.CLAIM.guard',
+          message: '`isFriday` is not a known guard (isSystem, notCoolingDown, targetNotCoolingDown, viaContract, isSales, underHoldingCap',
+        },
       ]);
     });
 
