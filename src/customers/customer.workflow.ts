@@ -27,6 +27,9 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
       CONTRACT_SIGNED: ['intent', 'formal'],
     },
     unreachable: [{ from: 'formal', to: 'pool', rule: 'P6' }],
+    // P2: a prospect or intent customer has a custodian, and its protection runs out; in audit it
+    // waits for its PROTECTION application's decision (A1).
+    custody: { rule: 'P2', holds: (state) => /^(prospect|intent)(\.|$)/.test(state), exempt: ['prospect.pendingAudit'] },
   },
   dedicated: { CLAIM: 'claimCustomer', ABANDON: 'abandonCustomer', TRANSFER: 'transferCustomer', RESUBMIT: 'resubmitProtection' },
   derive: (context, state) => ({ custodianId: context.custodianId, stage: stageOf(state) }),

@@ -141,4 +141,9 @@ export interface WorkflowInvariants {
   requiredEvents: Record<string, string[]>;
   /** Pairs of states no sequence of events may lead from one to the other (e.g. formal → pool, P6). */
   unreachable: { from: string; to: string; rule: string }[];
+  /**
+   * States that hold an instance for someone (custody) and so must have a deadline, except
+   * `exempt` ones whose exit is another record's decision.
+   */
+  custody?: { rule: string; holds: (state: string) => boolean; exempt: readonly string[] };
 }

@@ -121,7 +121,14 @@ export function withHold(doc: WorkflowDocument): void {
   doc.events.RESUME = { label: '恢复 Resume', inputs: [] };
   onOf(doc, 'prospect.protected').HOLD = { target: 'onHold', guard: { and: ['isCustodian', 'hasReason'] } };
   const prospect = stateOf(doc, 'prospect');
-  prospect.states = { ...prospect.states, onHold: { meta: { label: '暂停 On hold' }, on: { RESUME: { target: 'protected', guard: 'isCustodian' } } } };
+  // On hold, the customer is still held: its protection runs out like the others (P2, custody-timed).
+  prospect.states = {
+    ...prospect.states,
+    onHold: {
+      meta: { label: '暂停 On hold', deadline: { event: 'TERM_EXPIRED', term: 'prospectTerm' } },
+      on: { RESUME: { target: 'protected', guard: 'isCustodian' }, TERM_EXPIRED: { target: '#customer.pool', guard: 'isSystem', actions: 'releaseCustody' } },
+    },
+  };
 }
 
 function inputOf({ workflow, edit }: Case): unknown {

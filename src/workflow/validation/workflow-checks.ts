@@ -6,6 +6,7 @@
  */
 import type { WorkflowCheck } from './check.js';
 import { deadlinesLeave } from './checks/deadlines-leave.js';
+import { custodyTimed } from './checks/custody-timed.js';
 import { documentId } from './checks/document-id.js';
 import { documentShape } from './checks/document-shape.js';
 import { eventDeclarations } from './checks/event-declarations.js';
@@ -47,6 +48,7 @@ export const workflowChecks: readonly WorkflowCheck[] = [
   requiredInitialState,
   statesReachable,
   deadlinesLeave,
+  custodyTimed,
   requiredStates,
   requiredEvents,
   forbiddenRoutes,

@@ -19,7 +19,10 @@ function withHold(label: string): WorkflowDocument {
   doc.events.HOLD = { label, inputs: [{ name: 'reason', type: 'String', required: true }] };
   doc.events.RESUME = { label: '恢复 Resume', inputs: [] };
   doc.states.prospect!.states!.protected!.on!.HOLD = { target: 'onHold', guard: { and: ['isCustodian', 'hasReason'] } };
-  doc.states.prospect!.states!.onHold = { meta: { label: '暂停 On hold' }, on: { RESUME: { target: 'protected', guard: 'isCustodian' } } };
+  doc.states.prospect!.states!.onHold = {
+    meta: { label: '暂停 On hold', deadline: { event: 'TERM_EXPIRED', term: 'intentTerm' } },
+    on: { RESUME: { target: 'protected', guard: 'isCustodian' }, TERM_EXPIRED: { target: '#customer.pool', guard: 'isSystem', actions: 'releaseCustody' } },
+  };
   return doc;
 }
 

@@ -20,8 +20,12 @@ function withHold(): WorkflowDocument {
   doc.events.RESUME = { label: '恢复 Resume', inputs: [] };
   doc.states.prospect!.states!.protected!.on!.HOLD = { target: 'onHold', guard: { and: ['isCustodian', 'hasReason'] } };
   doc.states.prospect!.states!.onHold = {
-    meta: { label: '暂停 On hold', description: 'The customer asked for a pause; no term runs until it is resumed.' },
-    on: { RESUME: { target: 'protected', guard: 'isCustodian' } },
+    meta: {
+      label: '暂停 On hold',
+      description: 'The customer asked for a pause of at most the intent term (15 days); then it goes to the pool (P2: nobody keeps a customer forever).',
+      deadline: { event: 'TERM_EXPIRED', term: 'intentTerm' },
+    },
+    on: { RESUME: { target: 'protected', guard: 'isCustodian' }, TERM_EXPIRED: { target: '#customer.pool', guard: 'isSystem', actions: 'releaseCustody' } },
   };
   return doc;
 }
@@ -93,12 +97,12 @@ describe('workflow designers change machines (issue 7, P11)', () => {
       id: fresh,
       state: 'prospect.onHold',
       machineVersion: 2,
-      customer: { state: 'prospect.onHold', stage: 'PROSPECT', deadlineAt: null },
+      customer: { state: 'prospect.onHold', stage: 'PROSPECT', deadlineAt: new Date(app.clock().getTime() + 15 * DAY).toISOString() },
     });
     expect(held.customer.availableActions.map((a: { event: string }) => a.event)).toEqual(['ABANDON', 'RESUME']);
 
-    app.clock.advance(40 * DAY); // no term runs while on hold
-    [designer, sales1] = [await app.login('designer1'), await app.login('sales1')]; // tokens outlive no 40 days
+    app.clock.advance(10 * DAY); // within the hold term
+    [designer, sales1] = [await app.login('designer1'), await app.login('sales1')]; // tokens outlive no 10 days
     const resumed = (await app.ok(SEND, { id: fresh, e: 'RESUME' }, sales1)).sendWorkflowEvent;
     expect(resumed.customer.state).toBe('prospect.protected');
     expect(new Date(resumed.customer.deadlineAt).getTime()).toBe(app.clock().getTime() + 30 * DAY);
@@ -149,6 +153,14 @@ describe('workflow designers change machines (issue 7, P11)', () => {
         'a target that names no state',
         (d) => ((d.states.pool!.on!.CLAIM as { target: string }).target = 'prospect.vip'),
         { path: 'states.pool.on.CLAIM.target', message: /`prospect.vip` does not name a state/ },
+      ],
+      [
+        'a hold state that keeps a customer forever (P2: custody needs a deadline)',
+        (d) => {
+          Object.assign(d, withHold());
+          delete d.states.prospect!.states!.onHold!.meta!.deadline;
+        },
+        { path: 'states.prospect.states.onHold.meta', message: /`prospect.onHold` holds custody \(P2\) but has no deadline/ },
       ],
       [
         'an unreachable state',
