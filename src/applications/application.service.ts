@@ -5,7 +5,7 @@
  * checklist in application-checklist.service.ts.
  */
 import { groupedBy } from '../platform/grouped.js';
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
 import {
   applicationDecisions,
@@ -18,10 +18,10 @@ import {
 import type { Clock } from '../platform/clock.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import type { ApplicationContext } from './application.machine.js';
-import { auditDueAt, isAuditOverdue } from './rules/a5-audit-sla.js';
+import { auditDueAt, isAuditOverdue, overdueMadeBefore } from './rules/a5-audit-sla.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import { hasRole, type Viewer } from '../platform/auth/viewer.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
+import { keyset, pageSize, toPage, type OrderKey, type Page, type PageArgs } from '../platform/pagination.js';
 
 /** An application's status as clients see it: its machine state, upper-cased. */
 export type ApplicationStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN' | 'LAPSED';
@@ -48,6 +48,12 @@ export interface StepView {
 export function statusOf(state: string): ApplicationStatus {
   return state.toUpperCase() as ApplicationStatus;
 }
+
+/** The queue's order: when made, then id (a total order for keyset paging). */
+const BY_MADE: OrderKey<ApplicationRow>[] = [
+  { expr: applications.createdAt, value: (r) => r.createdAt },
+  { expr: applications.id, value: (r) => r.id },
+];
 
 /** Reads applications: single rows, the queue, batches for the loaders, steps and A5 deadlines. */
 export class ApplicationService {
@@ -107,38 +113,23 @@ export class ApplicationService {
     if (filter.customerId) where.push(eq(applications.customerId, filter.customerId));
     if (filter.applicantId) where.push(eq(applications.applicantId, filter.applicantId));
     if (filter.overdue != null) {
-      // Overdue is a working-day computation: bound it by the earliest possible due time in SQL,
-      // then keep the exact answer in code.
-      where.push(eq(applications.state, 'pending'));
+      // A5 in SQL: overdue exactly when pending and made before the instant whose due time is now.
+      const bound = overdueMadeBefore(this.policy(), this.clock());
+      where.push(eq(applications.state, 'pending'), filter.overdue ? lt(applications.createdAt, bound) : gte(applications.createdAt, bound));
     }
-    const newest = order === 'NEWEST_FIRST';
     const condition = and(...where);
-    if (args.after) {
-      const [at, id] = decodeCursor(args.after, 2);
-      where.push(
-        newest
-          ? sql`(${applications.createdAt}, ${applications.id}) < (cast(${String(at)} as timestamptz), cast(${String(id)} as uuid))`
-          : sql`(${applications.createdAt}, ${applications.id}) > (cast(${String(at)} as timestamptz), cast(${String(id)} as uuid))`,
-      );
-    }
-    let rows = await this.db
+    const keys = keyset(BY_MADE, order === 'NEWEST_FIRST');
+    where.push(keys.after(args.after));
+    const rows = await this.db
       .select()
       .from(applications)
       .where(and(...where))
-      .orderBy(newest ? desc(applications.createdAt) : asc(applications.createdAt), newest ? desc(applications.id) : asc(applications.id))
-      .limit(filter.overdue != null ? 1000 : limit + 1);
-    if (filter.overdue != null) rows = rows.filter((r) => this.isOverdue(r) === filter.overdue).slice(0, limit + 1);
-    return toPage(
-      rows,
-      limit,
-      (r) => [r.createdAt.toISOString(), r.id],
-      async () => {
-        if (filter.overdue != null)
-          return (await this.db.select().from(applications).where(condition)).filter((r) => this.isOverdue(r) === filter.overdue).length;
-        const [c] = await this.db.select({ n: count() }).from(applications).where(condition);
-        return c?.n ?? 0;
-      },
-    );
+      .orderBy(...keys.orderBy)
+      .limit(limit + 1);
+    return toPage(rows, limit, keys.cursor, async () => {
+      const [c] = await this.db.select({ n: count() }).from(applications).where(condition);
+      return c?.n ?? 0;
+    });
   }
 
   /** The applications of each customer, newest first (a loader batch). */

@@ -12,7 +12,7 @@ import type { Clock } from '../platform/clock.js';
 import { ForbiddenError, IllegalTransitionError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { invariant } from '../platform/invariant.js';
 import { hasRole, type Viewer } from '../platform/auth/viewer.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
+import { keyset, pageSize, toPage, type Keyset, type OrderKey, type Page, type PageArgs } from '../platform/pagination.js';
 import { parseInput } from '../platform/validation.js';
 import { actorOf } from '../workflow/actor.js';
 import { requireKnownState } from '../workflow/document.js';
@@ -38,6 +38,17 @@ export interface ContractFilter {
   signedFrom?: string | null;
   signedTo?: string | null;
 }
+
+const newest: OrderKey<ContractRow>[] = [
+  { expr: contracts.createdAt, value: (r) => r.createdAt },
+  { expr: contracts.id, value: (r) => r.id },
+];
+
+/** The contracts list's orders, each a total keyset order (descending; a missing sign date sorts last). */
+const CONTRACT_ORDERS: Record<'NEWEST_FIRST' | 'SIGN_DATE', Keyset<ContractRow>> = {
+  NEWEST_FIRST: keyset(newest, true),
+  SIGN_DATE: keyset([{ expr: contracts.signDate, value: (r) => r.signDate, nullAs: '-infinity' }, ...newest], true),
+};
 
 /** The life of a contract (C1, C2, C4, P6) and the contracts a viewer may read (P8). */
 export class ContractService {
@@ -172,25 +183,18 @@ export class ContractService {
     if (filter.signedFrom) where.push(gte(contracts.signDate, filter.signedFrom));
     if (filter.signedTo) where.push(lte(contracts.signDate, filter.signedTo));
     const condition = and(...where);
-    if (args.after) {
-      const [at, id] = decodeCursor(args.after, 2);
-      where.push(sql`(${contracts.createdAt}, ${contracts.id}) < (cast(${String(at)} as timestamptz), cast(${String(id)} as uuid))`);
-    }
+    const keys = CONTRACT_ORDERS[order];
+    where.push(keys.after(args.after));
     const rows = await this.db
       .select()
       .from(contracts)
       .where(and(...where))
-      .orderBy(...(order === 'SIGN_DATE' ? [desc(sql`coalesce(${contracts.signDate}, '0001-01-01')`)] : []), desc(contracts.createdAt), desc(contracts.id))
+      .orderBy(...keys.orderBy)
       .limit(limit + 1);
-    return toPage(
-      rows,
-      limit,
-      (r) => [r.createdAt.toISOString(), r.id],
-      async () => {
-        const [c] = await this.db.select({ n: count() }).from(contracts).where(condition);
-        return c?.n ?? 0;
-      },
-    );
+    return toPage(rows, limit, keys.cursor, async () => {
+      const [c] = await this.db.select({ n: count() }).from(contracts).where(condition);
+      return c?.n ?? 0;
+    });
   }
 
   /** Each customer's contracts, newest first (DataLoader batch). */

@@ -2,7 +2,7 @@
  * The product catalogue that contract lines refer to: anyone signed in reads it; managers and
  * administrators keep it. Codes are unique regardless of case (a unique index).
  */
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
 import { products, type ProductRow } from '../platform/db/schema.js';
@@ -10,7 +10,7 @@ import type { Clock } from '../platform/clock.js';
 import { DuplicateError, NotFoundError } from '../platform/errors.js';
 import { invariant } from '../platform/invariant.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
+import { keyset, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
 import { parseInput } from '../platform/validation.js';
 import { productChanges, productInput, type ProductInput } from './contract.validation.js';
 
@@ -19,6 +19,12 @@ export interface ProductFilter {
   active?: boolean | null;
   keyword?: string | null;
 }
+
+/** The catalogue's order: by name, then id. */
+const BY_NAME = keyset<ProductRow>([
+  { expr: products.name, value: (r) => r.name },
+  { expr: products.id, value: (r) => r.id },
+]);
 
 /** The catalogue of products. */
 export class ProductService {
@@ -39,25 +45,17 @@ export class ProductService {
     if (filter.keyword?.trim())
       where.push(sql`(${products.name} ilike ${`%${filter.keyword.trim()}%`} or ${products.code} ilike ${`%${filter.keyword.trim()}%`})`);
     const condition = and(...where);
-    if (args.after) {
-      const [name, id] = decodeCursor(args.after, 2);
-      where.push(sql`(${products.name}, ${products.id}) > (cast(${String(name)} as text), cast(${String(id)} as uuid))`);
-    }
+    where.push(BY_NAME.after(args.after));
     const rows = await this.db
       .select()
       .from(products)
       .where(and(...where))
-      .orderBy(asc(products.name), asc(products.id))
+      .orderBy(...BY_NAME.orderBy)
       .limit(limit + 1);
-    return toPage(
-      rows,
-      limit,
-      (r) => [r.name, r.id],
-      async () => {
-        const [c] = await this.db.select({ n: count() }).from(products).where(condition);
-        return c?.n ?? 0;
-      },
-    );
+    return toPage(rows, limit, BY_NAME.cursor, async () => {
+      const [c] = await this.db.select({ n: count() }).from(products).where(condition);
+      return c?.n ?? 0;
+    });
   }
 
   /** Products by id, in the order asked for (`null` for an unknown id). */

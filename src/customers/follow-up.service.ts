@@ -12,7 +12,7 @@ import { parseInput } from '../platform/validation.js';
 import { startOfLocalDay } from '../workflow/policy/calendar.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import { hasRole, type Viewer } from '../platform/auth/viewer.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
+import { keyset, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
 import type { CustomerService } from './customer.service.js';
 import { followUpInput, type FollowUpInput } from './follow-up.validation.js';
 
@@ -25,6 +25,15 @@ export interface ReminderList {
 }
 
 const DAY_MS = 86_400_000;
+
+/** A customer's follow-ups, newest first (the first page by customer uses the same order and cursor). */
+const NEWEST_FIRST = keyset<FollowUpRow>(
+  [
+    { expr: followUps.createdAt, value: (f) => f.createdAt },
+    { expr: followUps.id, value: (f) => f.id },
+  ],
+  true,
+);
 
 /** Follow-ups of customers (F2–F4) and the custodian's reminders (F3). */
 export class FollowUpService {
@@ -98,38 +107,22 @@ export class FollowUpService {
     }
     return ids.map((id) => {
       const entry = map.get(id) ?? { rows: [], total: 0 };
-      return toPage(
-        entry.rows,
-        first,
-        (f) => [f.createdAt.toISOString(), f.id],
-        async () => entry.total,
-      );
+      return toPage(entry.rows, first, NEWEST_FIRST.cursor, async () => entry.total);
     });
   }
 
   async page(customerId: string, args: PageArgs): Promise<Page<FollowUpRow>> {
     const limit = pageSize(args.first);
-    const after = args.after ? decodeCursor(args.after, 2) : undefined;
     const rows = await this.db
       .select()
       .from(followUps)
-      .where(
-        and(
-          eq(followUps.customerId, customerId),
-          after ? sql`(${followUps.createdAt}, ${followUps.id}) < (cast(${String(after[0])} as timestamptz), cast(${String(after[1])} as uuid))` : undefined,
-        ),
-      )
-      .orderBy(desc(followUps.createdAt), desc(followUps.id))
+      .where(and(eq(followUps.customerId, customerId), NEWEST_FIRST.after(args.after)))
+      .orderBy(...NEWEST_FIRST.orderBy)
       .limit(limit + 1);
-    return toPage(
-      rows,
-      limit,
-      (f) => [f.createdAt.toISOString(), f.id],
-      async () => {
-        const [c] = await this.db.select({ n: count() }).from(followUps).where(eq(followUps.customerId, customerId));
-        return c?.n ?? 0;
-      },
-    );
+    return toPage(rows, limit, NEWEST_FIRST.cursor, async () => {
+      const [c] = await this.db.select({ n: count() }).from(followUps).where(eq(followUps.customerId, customerId));
+      return c?.n ?? 0;
+    });
   }
 
   async lastByCustomerIds(ids: readonly string[]): Promise<(FollowUpRow | null)[]> {

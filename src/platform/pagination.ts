@@ -1,5 +1,5 @@
 /** Forward keyset pagination shared by every list (Relay connections at the GraphQL edge). */
-import { sql, type SQL, type AnyColumn } from 'drizzle-orm';
+import { asc, desc, is, sql, Column, SQL, type AnyColumn } from 'drizzle-orm';
 import { ValidationError } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -63,6 +63,50 @@ export function afterKey(parts: readonly KeyPart[], descending = false): SQL {
     sql`, `,
   );
   return descending ? sql`(${cols}) < (${vals})` : sql`(${cols}) > (${vals})`;
+}
+
+/** One key of a list's order, declared once for its ORDER BY, its cursor and its after-condition. */
+export interface OrderKey<T> {
+  /** The column, or an SQL expression (then give `type`). */
+  expr: AnyColumn | SQL;
+  /** The SQL type the cursor's value is cast to; default the column's type. */
+  type?: string;
+  /** The row's value of this key, as the cursor stores it (JSON). */
+  value: (row: T) => unknown;
+  /**
+   * For a nullable key: the value NULL sorts as, in both the order and the cursor (e.g.
+   * `'-infinity'`: NULLs after everything in a descending order, before it in an ascending one).
+   */
+  nullAs?: string;
+}
+
+/** A list's keyset: ORDER BY, the condition for rows after a cursor, and each row's cursor, from one declaration. */
+export interface Keyset<T> {
+  orderBy: SQL[];
+  /** Rows after the cursor (undefined without one); refuses a cursor of another shape as `argName`. */
+  after(cursor: string | null | undefined, argName?: string): SQL | undefined;
+  cursor(row: T): unknown[];
+}
+
+/**
+ * The one paging mechanism of every list: keys end with a unique column (the id) so the order is
+ * total; all keys run in one direction; NULLs sort as their key's `nullAs`.
+ */
+export function keyset<T>(keys: readonly OrderKey<T>[], descending = false): Keyset<T> {
+  const typeOf = (k: OrderKey<T>): string => k.type ?? (is(k.expr, Column) ? k.expr.getSQLType() : 'text');
+  const exprOf = (k: OrderKey<T>): SQL => (k.nullAs === undefined ? sql`${k.expr}` : sql`coalesce(${k.expr}, cast(${k.nullAs} as ${sql.raw(typeOf(k))}))`);
+  return {
+    orderBy: keys.map((k) => (descending ? desc(exprOf(k)) : asc(exprOf(k)))),
+    after(cursor, argName = 'after') {
+      if (!cursor) return undefined;
+      const values = decodeCursor(cursor, keys.length, argName);
+      return afterKey(
+        keys.map((k, i) => [exprOf(k), values[i], typeOf(k)] as const),
+        descending,
+      );
+    },
+    cursor: (row) => keys.map((k) => k.value(row) ?? k.nullAs ?? null),
+  };
 }
 
 /** Builds a page from `limit + 1` fetched rows. */
