@@ -1,0 +1,2 @@
+-- P8: the PROTECTION checklist frozen when an application is decided or withdrawn; earlier closed applications keep null (read live only by those who may see the customer).
+ALTER TABLE "applications" ADD COLUMN "checklist" jsonb;
