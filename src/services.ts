@@ -56,7 +56,8 @@ export function createServices(deps: ServiceDeps) {
   const contacts = new ContactService(database, customers, clock);
   const applications = new ApplicationService(database, clock, currentPolicy);
   const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
-  const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock);
+  const applicationChecklist = new ApplicationChecklistService(customers, contacts);
+  const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock, applicationChecklist);
   const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
@@ -91,8 +92,8 @@ export function createServices(deps: ServiceDeps) {
     applicationOpenings,
     /** A2–A4: approve, reject, withdraw. */
     applicationDecisions,
-    /** P1: the audit checklist of a protection application. */
-    applicationChecklist: new ApplicationChecklistService(customers, contacts),
+    /** P1: the audit checklist of a protection application, frozen at its decision (P8). */
+    applicationChecklist,
     contracts,
     /** Lines and totals of contracts being filled in (C2). */
     contractLines: new ContractLineService(database, engine, workflows.contract, products, clock),

@@ -1,5 +1,10 @@
-/** P1: the audit checklist of a PROTECTION application, computed when asked (never stored). */
+/**
+ * P1: the audit checklist of a PROTECTION application: computed live while pending, frozen on the
+ * application when it is decided or withdrawn (P8: never computed against a record its reader may
+ * not see).
+ */
 import type { ApplicationRow } from '../platform/db/schema.js';
+import type { Viewer } from '../platform/auth/viewer.js';
 import type { ContactService } from '../customers/contact.service.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import { deriveTradeName } from '../customers/rules/e1-trade-name.js';
@@ -18,6 +23,22 @@ export class ApplicationChecklistService {
     private readonly customers: CustomerService,
     private readonly contacts: ContactService,
   ) {}
+
+  /**
+   * P8: the checklist a viewer may read: the stored one once frozen; else computed now, only for a
+   * viewer who may see the customer's details (FORBIDDEN otherwise); null for other kinds.
+   */
+  async readableBy(viewer: Viewer, row: ApplicationRow): Promise<ChecklistItem[] | null> {
+    if (row.kind !== 'PROTECTION') return null;
+    if (row.checklist) return row.checklist as ChecklistItem[]; // stored by freeze() from this very type
+    this.customers.requireDetails(viewer, await this.customers.get(row.customerId));
+    return this.checklist(row);
+  }
+
+  /** P8: the checklist to store when a PROTECTION application is decided or withdrawn; null for other kinds. */
+  async freeze(row: ApplicationRow): Promise<ChecklistItem[] | null> {
+    return row.kind === 'PROTECTION' ? this.checklist(row) : null;
+  }
 
   /** P1: what the auditor checks on a protection application, computed now. */
   async checklist(row: ApplicationRow): Promise<ChecklistItem[]> {

@@ -14,6 +14,7 @@ import type { ApplicationContext, ApplicationFacts } from './application.machine
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import type { ApplicationService } from './application.service.js';
+import type { ApplicationChecklistService } from './application-checklist.service.js';
 
 /** The customer event an approved application of each kind sends (A4). */
 export const ON_APPROVE: Record<ApplicationKind, string> = {
@@ -33,6 +34,7 @@ export class ApplicationDecisionService {
     private readonly applications: ApplicationService,
     private readonly customers: CustomerService,
     private readonly clock: Clock,
+    private readonly checklists: ApplicationChecklistService,
   ) {}
 
   private get db() {
@@ -58,6 +60,7 @@ export class ApplicationDecisionService {
   async withdraw(viewer: Viewer, id: string): Promise<ApplicationRow> {
     const now = this.clock();
     const actor = actorOf(viewer);
+    const checklist = await this.checklists.freeze(await this.applications.get(id));
     return this.db.transaction(async (tx) => {
       const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'WITHDRAW' }, actor);
       if (row.kind === 'PROTECTION') {
@@ -67,7 +70,7 @@ export class ApplicationDecisionService {
         const event = { type: 'PROTECTION_REJECTED', via: 'application', reason: 'Application withdrawn by the applicant', applicationId: id };
         if (this.customers.accepts(customer, event, actor)) await this.customers.applyIn(tx, row.customerId, event, actor);
       }
-      const [closed] = await tx.update(applications).set({ decidedAt: now }).where(eq(applications.id, id)).returning();
+      const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
       return closed ?? row;
     });
   }
@@ -75,6 +78,8 @@ export class ApplicationDecisionService {
   private async decide(viewer: Viewer, id: string, event: DecisionEvent, expectedVersion?: number | null): Promise<ApplicationRow> {
     const actor = actorOf(viewer);
     const customerRefusal: { error: DomainError | null } = { error: null };
+    // P8: the checklist as the decider saw it, stored when the decision closes the application.
+    const checklist = await this.checklists.freeze(await this.applications.get(id));
     try {
       return await this.db.transaction(async (tx) => {
         const before = await this.applications.get(id, tx);
@@ -103,7 +108,7 @@ export class ApplicationDecisionService {
           }
         }
         if (row.state !== 'pending') {
-          const [closed] = await tx.update(applications).set({ decidedAt: now }).where(eq(applications.id, id)).returning();
+          const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
           return closed ?? row;
         }
         return row;

@@ -174,10 +174,11 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
 
   @FieldResolver(() => [ChecklistItem], {
     nullable: true,
-    description: 'P1: for a PROTECTION application, the audit checklist computed now; null for other kinds.',
+    description:
+      'P1: for a PROTECTION application, the audit checklist; null for other kinds. Frozen when decided or withdrawn: later reads return it as it was then. While pending (or closed without a stored checklist) it is computed now, and only for viewers who may see the customer’s details; others get FORBIDDEN (null, P8).',
   })
-  async checklist(@Root() row: ApplicationRow): Promise<ChecklistRow[] | null> {
-    return row.kind === 'PROTECTION' ? this.services.applicationChecklist.checklist(row) : null;
+  async checklist(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<ChecklistRow[] | null> {
+    return this.services.applicationChecklist.readableBy(viewerOf(ctx), row);
   }
 
   private decisions(row: ApplicationRow, ctx: Context): Promise<ApplicationDecisionRow[]> {

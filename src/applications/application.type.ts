@@ -86,7 +86,10 @@ export class ApprovalStep {
 }
 
 /** One line of the P1 audit checklist. */
-@ObjectType({ description: 'P1: one thing the auditor checks on a protection application, computed now from the customer’s data.' })
+@ObjectType({
+  description:
+    'P1: one thing the auditor checks on a protection application, from the customer’s data: now while pending, as it was when decided after that (P8).',
+})
 export class ChecklistItem {
   @Field(() => String, { description: 'FULL_NAME, ADDRESS, CONTACT_NUMBER or NOT_PROTECTED_ELSEWHERE.' })
   code!: string;
@@ -94,7 +97,7 @@ export class ChecklistItem {
   @Field(() => String, { description: 'What is checked, Chinese then English.' })
   label!: string;
 
-  @Field(() => Boolean, { description: 'Whether the check passes now.' })
+  @Field(() => Boolean, { description: 'Whether the check passes (now while pending; at the decision once decided).' })
   passed!: boolean;
 
   @Field(() => String, {

@@ -3,6 +3,9 @@ import type { Stage } from '../platform/db/schema.js';
 import { ContactInput } from './contact.input.js';
 import { StageEnum } from './customer.type.js';
 
+const DETAIL_ARG =
+  ' Details (P8): FORBIDDEN (extensions.argument) for a salesperson whose list may hold others’ customers (scope ALL, unless stage POOL or custodianId is their own).';
+
 /** The optional fields create and update share (E3). */
 @InputType()
 class CustomerFields {
@@ -111,13 +114,12 @@ registerEnumType(CustomerOrderField, {
   name: 'CustomerOrderField',
   description: 'What a customer list is ordered by; ties are broken by id, so pages never overlap.',
   valuesConfig: {
-    CREATED_AT: { description: 'When the customer was entered.' },
-    NAME: { description: 'The full registered name.' },
+    CREATED_AT: { description: `When the customer was entered.${DETAIL_ARG}` },
+    NAME: { description: 'The full registered name (public, E2).' },
     PROTECTED_UNTIL: {
-      description:
-        'By the next deadline: the end of a protection or intent term, or the release of a rejected prospect (P1). Customers without one come last when ascending.',
+      description: `By the next deadline: the end of a protection or intent term, or the release of a rejected prospect (P1). Customers without one come last when ascending.${DETAIL_ARG}`,
     },
-    LAST_FOLLOW_UP_AT: { description: 'When the last follow-up was recorded; customers without any come first when ascending.' },
+    LAST_FOLLOW_UP_AT: { description: `When the last follow-up was recorded; customers without any come first when ascending.${DETAIL_ARG}` },
   },
 });
 
@@ -157,24 +159,26 @@ export class CustomerFilter {
   @Field(() => ID, { nullable: true, description: 'Only customers this user holds now.' })
   custodianId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Only this industry (exact match).' })
+  @Field(() => String, { nullable: true, description: `Only this industry (exact match).${DETAIL_ARG}` })
   industry?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Region contains this text (case-insensitive).' })
+  @Field(() => String, { nullable: true, description: `Region contains this text (case-insensitive).${DETAIL_ARG}` })
   region?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Name contains this text (case-insensitive).' })
+  @Field(() => String, { nullable: true, description: 'Name contains this text (case-insensitive); the name is public (E2).' })
   keyword?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'Entered at or after this time.' })
+  @Field(() => Date, { nullable: true, description: `Entered at or after this time.${DETAIL_ARG}` })
   createdFrom?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Entered before this time.' })
+  @Field(() => Date, { nullable: true, description: `Entered before this time.${DETAIL_ARG}` })
   createdTo?: Date | null;
 }
 
 /** The order of the customers list. */
-@InputType({ description: 'The order of the customers list. Default: newest entered first.' })
+@InputType({
+  description: 'The order of the customers list. Default: newest entered first; by name (ascending) where the list holds others’ public cards (P8).',
+})
 export class CustomerOrder {
   @Field(() => CustomerOrderField, { description: 'What to order by.' })
   field!: CustomerOrderField;
@@ -184,7 +188,9 @@ export class CustomerOrder {
 }
 
 /** Filters of the pool list. */
-@InputType({ description: 'Narrows the pool list; every condition given must hold.' })
+@InputType({
+  description: 'Narrows the pool list; every condition given must hold. Pool customers are nobody’s, so any salesperson may filter by their details (P7, P8).',
+})
 export class PoolFilter {
   @Field(() => String, { nullable: true, description: 'Only this industry (exact match).' })
   industry?: string | null;

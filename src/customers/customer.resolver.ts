@@ -14,7 +14,7 @@ import { userLoaders } from '../users/user.loaders.js';
 import type { UserService } from '../users/user.service.js';
 import type { ApplicationOpeningService } from '../applications/application-opening.service.js';
 import { Contact } from './contact.type.js';
-import { CreateCustomerInput, CustomerFilter, CustomerOrder, CustomerOrderField, OrderDirection, PoolFilter, UpdateCustomerInput } from './customer.input.js';
+import { CreateCustomerInput, CustomerFilter, CustomerOrder, PoolFilter, UpdateCustomerInput } from './customer.input.js';
 import { Customer, CustomerConnection, DuplicateMatch, StageEnum } from './customer.type.js';
 import { FollowUpConnection } from './follow-up.type.js';
 import { ReminderList } from './reminder.type.js';
@@ -52,6 +52,7 @@ const customerEdge: WorkflowEdge<CustomerRow, CustomerResolverServices> = {
 };
 
 const ID_ARG = 'The customer’s id.';
+const TERM = 'Details (P8): when another person’s term ends is hidden too: FORBIDDEN (null) unless you may see this customer’s details.';
 const REASON_ARG = 'Why; required (at least 2 characters), recorded in the history (P10).';
 
 /** Customers: the lists, the duplicate check, entry and the protection actions (P1–P9). */
@@ -69,17 +70,21 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
 
   @Authorized()
   @Query(() => CustomerConnection, {
-    description: 'Customers, filtered and ordered. A salesperson gets their own unless filter.scope is ALL (then public cards of others’, P8).',
+    description:
+      'Customers, filtered and ordered. A salesperson gets their own unless filter.scope is ALL (then public cards of others’, P8); such a list refuses filters and orders on details with FORBIDDEN naming the argument (`extensions.argument`).',
   })
   async customers(
     @Arg('filter', () => CustomerFilter, { nullable: true, description: 'Which customers; default: all in the viewer’s default scope.' })
     filter: CustomerFilter | null,
-    @Arg('orderBy', () => CustomerOrder, { nullable: true, description: 'The order; default: newest entered first.' }) orderBy: CustomerOrder | null,
+    @Arg('orderBy', () => CustomerOrder, {
+      nullable: true,
+      description: 'The order; default: newest entered first (by name where the list holds others’ public cards, P8).',
+    })
+    orderBy: CustomerOrder | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionOf<CustomerRow>> {
-    const order = orderBy ?? { field: CustomerOrderField.CREATED_AT, direction: OrderDirection.DESC };
-    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, order, page), (r) => r, page);
+    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, orderBy, page), (r) => r, page);
   }
 
   @Authorized('SALES', 'MANAGER')
@@ -223,40 +228,45 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     return id ? ctx.scope.use(userLoaders, this.services).userById.load(id) : null;
   }
 
-  @FieldResolver(() => User, { description: 'Who entered it (E7).' })
+  @FieldResolver(() => User, { nullable: true, description: 'Who entered it (E7). Details (P8): FORBIDDEN (null) unless you may see its details.' })
   async createdBy(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow | null> {
+    this.services.customers.requireDetails(viewerOf(ctx), row);
     return ctx.scope.use(userLoaders, this.services).userById.load(row.createdById);
   }
 
   @FieldResolver(() => Date, {
     nullable: true,
-    description: 'When the protection or intent term ends (P2, P4) unless extended (P3) or converted; null in other states.',
+    description: `When the protection or intent term ends (P2, P4) unless extended (P3) or converted; null in other states. ${TERM}`,
   })
-  protectedUntil(@Root() row: CustomerRow): Date | null {
+  protectedUntil(@Root() row: CustomerRow, @Ctx() ctx: Context): Date | null {
+    this.services.customers.requireDetails(viewerOf(ctx), row);
     return this.services.customers.protectedUntil(row);
   }
 
   @FieldResolver(() => Date, {
     nullable: true,
-    description: 'When the pending deadline fires: the end of a term (P2, P4) or the release of a rejected prospect (P1); null when none runs.',
+    description: `When the pending deadline fires: the end of a term (P2, P4) or the release of a rejected prospect (P1); null when none runs. ${TERM}`,
   })
-  deadlineAt(@Root() row: CustomerRow): Date | null {
+  deadlineAt(@Root() row: CustomerRow, @Ctx() ctx: Context): Date | null {
+    this.services.customers.requireDetails(viewerOf(ctx), row);
     return this.services.customers.project(row).deadlineAt;
   }
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'What happens at deadlineAt: TERM_EXPIRED (to the pool, P2/P4) or REJECTION_LAPSED (to the pool, P1); null when none runs.',
+    description: `What happens at deadlineAt: TERM_EXPIRED (to the pool, P2/P4) or REJECTION_LAPSED (to the pool, P1); null when none runs. ${TERM}`,
   })
-  deadlineEvent(@Root() row: CustomerRow): string | null {
+  deadlineEvent(@Root() row: CustomerRow, @Ctx() ctx: Context): string | null {
+    this.services.customers.requireDetails(viewerOf(ctx), row);
     return this.services.customers.project(row).deadlineEvent;
   }
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'Time left until deadlineAt as an ISO 8601 duration, e.g. P2DT3H; PT0S when due; null when no deadline runs.',
+    description: `Time left until deadlineAt as an ISO 8601 duration, e.g. P2DT3H; PT0S when due; null when no deadline runs. ${TERM}`,
   })
-  expiresIn(@Root() row: CustomerRow): string | null {
+  expiresIn(@Root() row: CustomerRow, @Ctx() ctx: Context): string | null {
+    this.services.customers.requireDetails(viewerOf(ctx), row);
     const ms = this.services.customers.remainingMs(row);
     return ms === null ? null : formatDuration(ms);
   }
@@ -282,8 +292,13 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     return toConnection(rows, (f) => f, page);
   }
 
-  @FieldResolver(() => [User], { description: 'Who protected it before, most recent first: what someone about to claim it wants to know.' })
+  @FieldResolver(() => [User], {
+    nullable: true,
+    description:
+      'Who protected it before, most recent first: what someone about to claim a pool customer wants to know. Details (P8): FORBIDDEN (null) unless you may see its details.',
+  })
   async previousCustodians(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow[]> {
+    this.services.customers.requireDetails(viewerOf(ctx), row);
     const ids = await ctx.scope.use(customerLoaders, this.services).previousCustodiansByCustomerId.load(row.id);
     const rows = await ctx.scope.use(userLoaders, this.services).userById.loadMany(ids);
     return rows.filter((u): u is UserRow => u !== null && !(u instanceof Error));

@@ -10,7 +10,7 @@ import { contacts, customers, type CustomerRow } from '../platform/db/schema.js'
 import type { Clock } from '../platform/clock.js';
 import { ConflictError, DuplicateError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
 import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../platform/pagination.js';
-import { hasRole, requireRole, type Viewer } from '../platform/auth/viewer.js';
+import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { actorOf, type Actor } from '../workflow/actor.js';
 import type { EngineEvent } from '../workflow/definition.js';
 import { requireKnownState } from '../workflow/document.js';
@@ -25,7 +25,7 @@ import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCust
 import { parseInput } from '../platform/validation.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, searchDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { normalizePhone } from './rules/e5-formats.js';
-import { requireDetails, requireEdit, SEES_ALL_DETAILS } from './rules/p8-custodian-sees-details.js';
+import { defaultScope, listShowsOnlyDetails, requireDetails, requireEdit, requireListArgs } from './rules/p8-custodian-sees-details.js';
 
 export type { DuplicateMatch } from './rules/e4-duplicate-entry.js';
 
@@ -33,6 +33,8 @@ export type { DuplicateMatch } from './rules/e4-duplicate-entry.js';
 export type AfterEntry = (tx: Tx, row: CustomerRow) => Promise<unknown>;
 
 export type { CustomerFilter, CustomerOrder, CustomerOrderField } from './customer.list.js';
+
+const CREATED_DESC: CustomerOrder = { field: 'CREATED_AT', direction: 'DESC' };
 
 export class CustomerService {
   /** Each row's projection, computed once per row object (rows are loaded per request). */
@@ -217,7 +219,7 @@ export class CustomerService {
     const where: (SQL | undefined)[] = [];
     const read = this.engine.read(this.workflow);
     // P8: a salesperson's list is their own customers unless they ask for ALL (public cards).
-    const scope = filter.scope ?? (hasRole(viewer, ...SEES_ALL_DETAILS) ? 'ALL' : 'MINE');
+    const scope = filter.scope ?? defaultScope(viewer);
     if (scope === 'MINE') where.push(this.heldBy(viewer.id));
     if (filter.stage) where.push(sql`${this.stage()} = ${filter.stage}`);
     requireKnownState(read.states(), filter.state);
@@ -231,12 +233,10 @@ export class CustomerService {
     return where;
   }
 
-  async list(
-    viewer: Viewer,
-    filter: CustomerFilter = {},
-    order: CustomerOrder = { field: 'CREATED_AT', direction: 'DESC' },
-    args: PageArgs = {},
-  ): Promise<Page<CustomerRow>> {
+  async list(viewer: Viewer, filter: CustomerFilter = {}, orderBy: CustomerOrder | null = null, args: PageArgs = {}): Promise<Page<CustomerRow>> {
+    // P8: newest first by default, but by name where entry times are hidden (others' public cards).
+    const order = orderBy ?? (listShowsOnlyDetails(viewer, filter) ? CREATED_DESC : { field: 'NAME' as const, direction: 'ASC' as const });
+    requireListArgs(viewer, { filter, orderField: order.field });
     const limit = pageSize(args.first);
     const where = this.filters(viewer, filter);
     const desc_ = order.direction === 'DESC';
@@ -274,7 +274,7 @@ export class CustomerService {
     args: PageArgs,
   ): Promise<Page<CustomerRow>> {
     requireRole(viewer, 'SALES', 'MANAGER');
-    return this.list(viewer, { ...filter, scope: 'ALL', stage: 'POOL' }, { field: 'CREATED_AT', direction: 'DESC' }, args);
+    return this.list(viewer, { ...filter, scope: 'ALL', stage: 'POOL' }, CREATED_DESC, args);
   }
 
   /** Earlier custodians per customer, most recent first (from the history's custody changes). */

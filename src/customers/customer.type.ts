@@ -35,7 +35,7 @@ const DETAILS =
 /** A company under the protection machine; resolvers return `CustomerRow`s for it. */
 @ObjectType({
   description:
-    'A company (E1) and its protection lifecycle (P1–P11). Anyone signed in may read its public card; fields marked “Details (P8)” are for its custodian, managers, auditors, after-sales and admins, and for any salesperson while it is in the pool. Anyone else gets FORBIDDEN on those fields, never silently empty values.',
+    'A company (E1) and its protection lifecycle (P1–P11). Anyone signed in may read its public card (E2: id, name, trade name, stage, state, custodian); fields marked “Details (P8)” are for its custodian, managers, auditors, after-sales and admins, and for any salesperson while it is in the pool. Anyone else gets FORBIDDEN on those fields, never silently empty values.',
 })
 export class Customer extends WorkflowEntity {
   @Field(() => String, { description: 'The full registered name: region + trade name + industry + organisation form, e.g. 靖江市春意空调有限公司 (E1).' })
@@ -44,10 +44,12 @@ export class Customer extends WorkflowEntity {
   @Field(() => String, { description: 'The duplicate-check key derived from the name (E1), e.g. 春意; unique among customers (E4).' })
   tradeName!: string;
 
-  @Field(() => String, { description: 'The industry, e.g. 空调 (required, E3).' })
-  industry!: string;
+  @Field(() => String, { nullable: true, description: `The industry, e.g. 空调 (required, E3). ${DETAILS}` })
+  @UseMiddleware(DetailsOnly)
+  industry!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The region, e.g. 靖江市; null when not given.' })
+  @Field(() => String, { nullable: true, description: `The region, e.g. 靖江市; null when not given. ${DETAILS}` })
+  @UseMiddleware(DetailsOnly)
   region!: string | null;
 
   @Field(() => String, { nullable: true, description: `The detailed address (required at entry, E3). ${DETAILS}` })
@@ -78,13 +80,16 @@ export class Customer extends WorkflowEntity {
   @UseMiddleware(DetailsOnly)
   fax!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The country; null when not given.' })
+  @Field(() => String, { nullable: true, description: `The country; null when not given. ${DETAILS}` })
+  @UseMiddleware(DetailsOnly)
   country!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Where the lead came from (free text, e.g. 展会 trade fair); null when not given.' })
+  @Field(() => String, { nullable: true, description: `Where the lead came from (free text, e.g. 展会 trade fair); null when not given. ${DETAILS}` })
+  @UseMiddleware(DetailsOnly)
   source!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The customer level the sales team assigns (free text, e.g. A, B, C); null when not given.' })
+  @Field(() => String, { nullable: true, description: `The customer level the sales team assigns (free text, e.g. A, B, C); null when not given. ${DETAILS}` })
+  @UseMiddleware(DetailsOnly)
   level!: string | null;
 
   @Field(() => Date, { nullable: true, description: `When the last follow-up was recorded (F2); null before the first. ${DETAILS}` })
@@ -98,8 +103,12 @@ export class Customer extends WorkflowEntity {
   @UseMiddleware(DetailsOnly)
   nextContactAt!: Date | null;
 
-  @Field(() => Date, { description: 'When the customer was entered; set by the system (E7).' })
-  createdAt!: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: `When the customer was entered; set by the system (E7). It dates the prospect term, so it is a detail too. ${DETAILS}`,
+  })
+  @UseMiddleware(DetailsOnly)
+  createdAt!: Date | null;
 }
 
 /** A page of customers. */

@@ -1,10 +1,16 @@
 /**
  * P8: a salesperson sees full details (contacts, follow-ups, contracts) only of customers in
- * their own custody (and pool customers); others show only the public card. Managers, auditors
- * and after-sales see what their work needs. Only the custodian acts on their customer.
- * The functions take the customer as it is now (a due deadline applied).
+ * their own custody (and pool customers); others show only the public card of E2: id, name,
+ * trade name, stage, state, custodian. When another person's term ends (protectedUntil,
+ * deadlineAt, expiresIn, and createdAt, which dates the prospect term) is a detail too.
+ * Managers, auditors and after-sales see what their work needs. Only the custodian acts on
+ * their customer. The functions take the customer as it is now (a due deadline applied).
+ *
+ * Lists: a filter or order on a detail field would be an oracle on hidden data, so a viewer who
+ * may not see every listed customer in full is refused it (FORBIDDEN naming the argument) —
+ * unless the list can only hold customers they see in full (their own, or the pool).
  */
-import type { CustomerRow } from '../../platform/db/schema.js';
+import type { CustomerRow, Stage } from '../../platform/db/schema.js';
 import { hasRole, type Viewer } from '../../platform/auth/viewer.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import type { CustomerRule } from '../customer.machine.js';
@@ -26,6 +32,43 @@ export function requireDetails(viewer: Viewer, now: CustomerRow): void {
   if (!canSeeDetails(viewer, now)) {
     throw new ForbiddenError('Only the custodian sees this customer’s details (P8)', { rule: 'P8', customerId: now.id });
   }
+}
+
+/** The list arguments P8 checks (a subset of the customers list's filter and order). */
+export interface ListArgs {
+  filter: { scope?: 'MINE' | 'ALL' | null; stage?: Stage | null; custodianId?: string | null } & Partial<Record<DetailFilter, unknown>>;
+  orderField: string;
+}
+
+/** Filters on detail fields: an oracle on hidden data unless every listed customer is visible in full. */
+export const DETAIL_FILTERS = ['industry', 'region', 'createdFrom', 'createdTo'] as const;
+type DetailFilter = (typeof DETAIL_FILTERS)[number];
+/** Orders by detail fields (entry time, term end, last follow-up); NAME is public. */
+export const DETAIL_ORDERS: readonly string[] = ['CREATED_AT', 'PROTECTED_UNTIL', 'LAST_FOLLOW_UP_AT'];
+
+/** The list's default scope: everything for roles that see every customer in full, else one's own. */
+export function defaultScope(viewer: Viewer): 'MINE' | 'ALL' {
+  return hasRole(viewer, ...SEES_ALL_DETAILS) ? 'ALL' : 'MINE';
+}
+
+/** Whether every customer this list can return is one the viewer sees in full (P8). */
+export function listShowsOnlyDetails(viewer: Viewer, filter: ListArgs['filter']): boolean {
+  if (hasRole(viewer, ...SEES_ALL_DETAILS)) return true;
+  if ((filter.scope ?? defaultScope(viewer)) === 'MINE' || filter.custodianId === viewer.id) return true;
+  return hasRole(viewer, 'SALES') && filter.stage === 'POOL';
+}
+
+/** P8: refuses a filter or order on a detail field when the list may hold customers the viewer may not see in full. */
+export function requireListArgs(viewer: Viewer, { filter, orderField }: ListArgs): void {
+  if (listShowsOnlyDetails(viewer, filter)) return;
+  const refuse = (argument: string) => {
+    throw new ForbiddenError(`${argument} would reveal details of customers you do not hold (P8); use scope MINE, or filter and order by public fields`, {
+      rule: 'P8',
+      argument,
+    });
+  };
+  for (const f of DETAIL_FILTERS) if (filter[f] !== null && filter[f] !== undefined && filter[f] !== '') refuse(`filter.${f}`);
+  if (DETAIL_ORDERS.includes(orderField)) refuse('orderBy.field');
 }
 
 export function requireEdit(viewer: Viewer, now: CustomerRow): void {

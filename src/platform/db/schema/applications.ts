@@ -1,6 +1,6 @@
 /** Applications and their audit decisions (A1–A5). */
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
 import { customers } from './customers.js';
 import { users } from './users.js';
@@ -8,6 +8,14 @@ import { users } from './users.js';
 /** The kinds of application (A1). */
 export const APPLICATION_KINDS = ['PROTECTION', 'INTENT', 'EXTENSION'] as const;
 export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
+
+/** One line of a stored P1 checklist, as it was when the application was decided (P8). */
+export interface StoredChecklistItem {
+  code: string;
+  label: string;
+  passed: boolean;
+  detail: string | null;
+}
 
 /** A1: protection, intent and extension applications, each run by the `application` machine. */
 export const applications = pgTable(
@@ -22,6 +30,8 @@ export const applications = pgTable(
     extension: text('extension'),
     ...workflowColumns(),
     decidedAt: ts('decided_at'),
+    /** PROTECTION: the audit checklist frozen when decided or withdrawn (P8); null while pending. */
+    checklist: jsonb('checklist').$type<StoredChecklistItem[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
