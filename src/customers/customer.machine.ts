@@ -26,6 +26,8 @@ export interface CustomerFacts {
 
 export interface CustomerContext {
   custodianId: string | null;
+  /** P6: the salespeople who signed its confirmed contracts (they keep reading it after the hand-over). */
+  signers?: string[];
 }
 
 export interface CustomerInput {

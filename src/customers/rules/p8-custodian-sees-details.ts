@@ -20,7 +20,13 @@ export const SEES_ALL_DETAILS = ['MANAGER', 'AUDITOR', 'AFTER_SALES', 'ADMIN'] a
 
 export function canSeeDetails(viewer: Viewer, now: CustomerRow): boolean {
   if (hasRole(viewer, ...SEES_ALL_DETAILS)) return true;
-  return hasRole(viewer, 'SALES') && (now.custodianId === viewer.id || now.stage === 'POOL');
+  return hasRole(viewer, 'SALES') && (now.custodianId === viewer.id || now.stage === 'POOL' || signedBy(now).includes(viewer.id));
+}
+
+/** P6: who signed the customer's confirmed contracts (they keep reading it after the hand-over). */
+function signedBy(now: CustomerRow): readonly string[] {
+  const signers = (now.snapshot.context as { signers?: unknown } | undefined)?.signers;
+  return Array.isArray(signers) ? signers.filter((s): s is string => typeof s === 'string') : [];
 }
 
 /** Who may change a customer's records: its custodian, a manager, after-sales for a formal one. */

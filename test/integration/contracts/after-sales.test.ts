@@ -78,6 +78,22 @@ describe('P6 hand-over to after-sales', () => {
     }
   });
 
+  it('should let the salesperson who signed keep reading the customer, its history and the contract after the hand-over (P6, P8)', async () => {
+    const c = await intentCustomer(app, 'sales1');
+    const token = await app.login('sales1');
+    const { id } = await draftContract(app, c.id, token);
+    await app.ok(CONFIRM, { id }, token);
+    const READ = `query($c: ID!, $k: ID!) { customer(id: $c) { stage address custodian { username } history(first: 5) { totalCount } } contract(id: $k) { id state } }`;
+    const read = await app.ok(READ, { c: c.id, k: id }, token);
+    expect(read.customer).toMatchObject({ stage: 'FORMAL', custodian: { username: 'aftersales1' } });
+    expect(read.customer.address).toEqual(expect.any(String));
+    expect(read.customer.history.totalCount).toBeGreaterThan(0);
+    expect(read.contract).toEqual({ id, state: 'confirmed' });
+    // Another salesperson still sees only the public card.
+    const other = await app.execute(READ, { c: c.id, k: id }, { token: await app.login('sales2') });
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('should still confirm when no after-sales person is active at all', async () => {
     for (const u of ['aftersales1', 'aftersales2', 'aftersales3']) await setActive(u, false);
     try {
