@@ -11,6 +11,7 @@ import { ContractLineService } from './contracts/contract-line.service.js';
 import { PaymentService } from './contracts/payment.service.js';
 import { ProductService } from './contracts/product.service.js';
 import { ContactService } from './customers/contact.service.js';
+import { CustomerKeyService } from './customers/customer-key.service.js';
 import { CustomerService } from './customers/customer.service.js';
 import { FollowUpService } from './customers/follow-up.service.js';
 import { PolicyService } from './designer/policy.service.js';
@@ -52,6 +53,7 @@ export function createServices(deps: ServiceDeps) {
   const engine = new WorkflowEngine(database, clock, currentPolicy, versions);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
   const contacts = new ContactService(database, customers, clock);
+  const customerKeys = new CustomerKeyService(database, customers);
   const applications = new ApplicationService(database, clock, currentPolicy);
   const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
   const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock);
@@ -88,7 +90,9 @@ export function createServices(deps: ServiceDeps) {
     /** A2–A4: approve, reject, withdraw. */
     applicationDecisions,
     /** P1: the audit checklist of a protection application. */
-    applicationChecklist: new ApplicationChecklistService(customers, contacts),
+    applicationChecklist: new ApplicationChecklistService(customers, contacts, customerKeys),
+    /** E4: similar keys (warnings, the SIMILAR_NAME audit item) and keys shared since a re-derivation. */
+    customerKeys,
     contracts,
     /** Lines and totals of contracts being filled in (C2). */
     contractLines: new ContractLineService(database, engine, workflows.contract, products, clock),

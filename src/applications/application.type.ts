@@ -88,7 +88,10 @@ export class ApprovalStep {
 /** One line of the P1 audit checklist. */
 @ObjectType({ description: 'P1: one thing the auditor checks on a protection application, computed now from the customer’s data.' })
 export class ChecklistItem {
-  @Field(() => String, { description: 'FULL_NAME, ADDRESS, CONTACT_NUMBER or NOT_PROTECTED_ELSEWHERE.' })
+  @Field(() => String, {
+    description:
+      'FULL_NAME, ADDRESS, CONTACT_NUMBER, NOT_PROTECTED_ELSEWHERE or SIMILAR_NAME (E4: other customers’ trade-name keys contain this one’s or are contained in it).',
+  })
   code!: string;
 
   @Field(() => String, { description: 'What is checked, Chinese then English.' })
