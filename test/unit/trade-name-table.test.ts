@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveTradeName } from '../../src/customers/rules/e1-trade-name.js';
+import { deriveTradeName, TRADE_NAME_KEY_VERSION } from '../../src/customers/rules/e1-trade-name.js';
+import { customers } from '../../src/platform/db/schema.js';
 
 /**
  * E1/E4: realistic registered names and the key each must give (issue 13 §1). Each group names
@@ -119,6 +120,12 @@ describe('deriveTradeName', () => {
     it.each(table)('E1: should derive the key of %s from its own key again', (name) => {
       const key = deriveTradeName(name);
       expect(deriveTradeName(key)).toBe(key);
+    });
+  });
+
+  describe('E1 key version', () => {
+    it('should default a stored key to the current derivation version, so only rows written before it are re-derived', () => {
+      expect(customers.tradeNameVersion.default).toBe(TRADE_NAME_KEY_VERSION);
     });
   });
 });

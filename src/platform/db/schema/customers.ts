@@ -19,8 +19,11 @@ export const customers = pgTable(
     name: text('name').notNull(),
     /** E1/E4: the duplicate-check key derived from the full name. */
     tradeName: text('trade_name').notNull(),
-    /** E1: the version of the key derivation `tradeName` was derived with; older rows are re-derived at startup. */
-    tradeNameVersion: integer('trade_name_version').notNull().default(1),
+    /**
+     * E1: the version of the key derivation `tradeName` was derived with; older rows are re-derived
+     * at startup. The default is the current TRADE_NAME_KEY_VERSION (a test checks; raise both, with a migration).
+     */
+    tradeNameVersion: integer('trade_name_version').notNull().default(2),
     /**
      * E4: this customer shares its key with an older one only because a re-derivation made them
      * alike (both stay; `duplicateKeyConflicts` lists them). Entry never sets it.
