@@ -12,6 +12,7 @@ import type { GraphQLSchema } from 'graphql';
 import { pino, type Logger } from 'pino';
 import { openDatabase, type Database } from './platform/db/client.js';
 import { runMigrations } from './platform/db/migrate.js';
+import { rederiveTradeNames } from './customers/rules/e4-key-conflicts.js';
 import { seedDemoData } from './demo/seed.js';
 import { createTokenService } from './platform/auth/tokens.js';
 import { bearerToken, createContext, type Context } from './platform/graphql/context.js';
@@ -112,6 +113,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   let httpServer: Server | undefined;
   try {
     await runMigrations(database);
+    // E1: keys stored with an older derivation are re-derived once (see e4-key-conflicts.ts).
+    await rederiveTradeNames(database);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
     const { sweepBatchSize, viewerCacheMs } = options;
     const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY, sweepBatchSize, viewerCacheMs });

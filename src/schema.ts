@@ -9,6 +9,7 @@ import { ContractLineResolver, ContractResolver, CustomerContractsResolver, Paym
 import { ProductResolver } from './contracts/product.resolver.js';
 import { ContactResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
+import { CustomerKeyResolver } from './customers/customer-key.resolver.js';
 import { FollowUpResolver } from './customers/follow-up.resolver.js';
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
@@ -22,6 +23,7 @@ import { UnassignedCustomersResolver } from './customers/unassigned.resolver.js'
 const RESOLVERS = [
   UserResolver,
   CustomerResolver,
+  CustomerKeyResolver,
   ContactResolver,
   FollowUpResolver,
   TransitionActorResolver,

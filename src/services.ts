@@ -13,6 +13,7 @@ import { ContractLineService } from './contracts/contract-line.service.js';
 import { PaymentService } from './contracts/payment.service.js';
 import { ProductService } from './contracts/product.service.js';
 import { ContactService } from './customers/contact.service.js';
+import { CustomerKeyService } from './customers/customer-key.service.js';
 import { CustomerService } from './customers/customer.service.js';
 import { FollowUpService } from './customers/follow-up.service.js';
 import { PolicyService } from './designer/policy.service.js';
@@ -54,9 +55,10 @@ export function createServices(deps: ServiceDeps) {
   const engine = new WorkflowEngine(database, clock, currentPolicy, versions);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
   const contacts = new ContactService(database, customers, clock);
+  const customerKeys = new CustomerKeyService(database, customers);
   const applications = new ApplicationService(database, clock, currentPolicy);
   const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
-  const applicationChecklist = new ApplicationChecklistService(customers, contacts);
+  const applicationChecklist = new ApplicationChecklistService(customers, contacts, customerKeys);
   const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock, applicationChecklist);
   const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
@@ -92,8 +94,10 @@ export function createServices(deps: ServiceDeps) {
     applicationOpenings,
     /** A2–A4: approve, reject, withdraw. */
     applicationDecisions,
-    /** P1: the audit checklist of a protection application, frozen at its decision (P8). */
+    /** P1: the audit checklist of a protection application (with E4's SIMILAR_NAME), frozen at its decision (P8). */
     applicationChecklist,
+    /** E4: similar keys (warnings, the SIMILAR_NAME audit item) and keys shared since a re-derivation. */
+    customerKeys,
     contracts,
     /** Lines and totals of contracts being filled in (C2). */
     contractLines: new ContractLineService(database, engine, workflows.contract, products, clock),

@@ -7,11 +7,12 @@ import type { ApplicationRow } from '../platform/db/schema.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { ContactService } from '../customers/contact.service.js';
 import type { CustomerService } from '../customers/customer.service.js';
+import type { CustomerKeyService } from '../customers/customer-key.service.js';
 import { deriveTradeName } from '../customers/rules/e1-trade-name.js';
 
 /** One line of the checklist: what is checked, whether it passed, and what was seen. */
 export interface ChecklistItem {
-  code: 'FULL_NAME' | 'ADDRESS' | 'CONTACT_NUMBER' | 'NOT_PROTECTED_ELSEWHERE';
+  code: 'FULL_NAME' | 'ADDRESS' | 'CONTACT_NUMBER' | 'NOT_PROTECTED_ELSEWHERE' | 'SIMILAR_NAME';
   label: string;
   passed: boolean;
   detail: string | null;
@@ -22,6 +23,7 @@ export class ApplicationChecklistService {
   constructor(
     private readonly customers: CustomerService,
     private readonly contacts: ContactService,
+    private readonly customerKeys: CustomerKeyService,
   ) {}
 
   /**
@@ -46,6 +48,7 @@ export class ApplicationChecklistService {
     const [people = []] = await this.contacts.byCustomerIds([customer.id]);
     const key = deriveTradeName(customer.name);
     const others = await this.customers.protectedElsewhere(customer);
+    const [similar = []] = await this.customerKeys.similarTo([customer]);
     const withNumber = people.filter((c) => c.mobile || c.landline);
     return [
       { code: 'FULL_NAME', label: '全称规范 Full registered name', passed: key.length >= 2 && key !== customer.name, detail: `trade name ${key}` },
@@ -61,6 +64,13 @@ export class ApplicationChecklistService {
         label: '无重复保护 Nobody else protects this company',
         passed: others.length === 0,
         detail: others.length ? others.map((o) => `${o.name} (${o.state})`).join('; ') : null,
+      },
+      {
+        // E4: similar keys (同创 / 同创医药) are not refused at entry; the auditor decides.
+        code: 'SIMILAR_NAME',
+        label: '无近似字号 No customer with a similar trade name',
+        passed: similar.length === 0,
+        detail: similar.length ? similar.map((m) => `${m.name} (${m.tradeName}, ${m.state}${m.custodianName ? `, ${m.custodianName}` : ''})`).join('; ') : null,
       },
     ];
   }

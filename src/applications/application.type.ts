@@ -91,7 +91,10 @@ export class ApprovalStep {
     'P1: one thing the auditor checks on a protection application, from the customer’s data: now while pending, as it was when decided after that (P8).',
 })
 export class ChecklistItem {
-  @Field(() => String, { description: 'FULL_NAME, ADDRESS, CONTACT_NUMBER or NOT_PROTECTED_ELSEWHERE.' })
+  @Field(() => String, {
+    description:
+      'FULL_NAME, ADDRESS, CONTACT_NUMBER, NOT_PROTECTED_ELSEWHERE or SIMILAR_NAME (E4: other customers’ trade-name keys contain this one’s or are contained in it).',
+  })
   code!: string;
 
   @Field(() => String, { description: 'What is checked, Chinese then English.' })

@@ -117,9 +117,17 @@ export class CustomerService {
 
   // ---------------------------------------------------------------- entry (E1–E7)
 
-  private toMatch({ customer, custodianName }: MatchRow): DuplicateMatch {
+  /** A match as anybody may see it (E2, P8), as it is now. */
+  toMatch({ customer, custodianName }: MatchRow): DuplicateMatch {
     const now = this.project(customer);
-    return { customerId: now.id, name: now.name, stage: now.stage, state: now.state, custodianName: now.custodianId ? custodianName : null };
+    return {
+      customerId: now.id,
+      name: now.name,
+      tradeName: now.tradeName,
+      stage: now.stage,
+      state: now.state,
+      custodianName: now.custodianId ? custodianName : null,
+    };
   }
 
   /** Existing customers whose trade name or any phone (customer's or a contact's) matches (E4). */
@@ -189,7 +197,7 @@ export class CustomerService {
         if (matches.length > 0) throw duplicateError(matches);
         const [updated] = await tx
           .update(customers)
-          .set({ ...fields, version: row.version + 1, updatedAt: this.clock() })
+          .set({ ...fields, ...(trade && { keyConflict: false }), version: row.version + 1, updatedAt: this.clock() })
           .where(eq(customers.id, id))
           .returning();
         if (!updated) throw new NotFoundError('Customer', id);

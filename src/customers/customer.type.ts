@@ -124,6 +124,9 @@ export class DuplicateMatch {
   @Field(() => String, { description: 'The full registered name.' })
   name!: string;
 
+  @Field(() => String, { description: 'Its trade-name key (E1), e.g. 同创; equal keys are duplicates, keys containing one another similar (E4).' })
+  tradeName!: string;
+
   @Field(() => StageEnum, { description: 'Its lifecycle stage now (a run-out term reads as POOL).' })
   stage!: Stage;
 

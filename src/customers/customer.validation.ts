@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 import { contacts, customers } from '../platform/db/schema.js';
 import { evenAfterOtherProblems } from '../platform/validation.js';
-import { deriveTradeName } from './rules/e1-trade-name.js';
+import { deriveTradeName, TRADE_NAME_KEY_VERSION } from './rules/e1-trade-name.js';
 import { isEmail, isPostcode, normalizeLandline, normalizeMobile, normalizePhone, phoneKey } from './rules/e5-formats.js';
 
 /**
@@ -90,7 +90,7 @@ const customerRecord = customerColumns.extend({
 function withKeys<T extends { name?: string; phone?: string }>(fields: T) {
   return {
     ...fields,
-    ...(fields.name !== undefined && { tradeName: deriveTradeName(fields.name) }),
+    ...(fields.name !== undefined && { tradeName: deriveTradeName(fields.name), tradeNameVersion: TRADE_NAME_KEY_VERSION }),
     ...(fields.phone !== undefined && { phoneKey: phoneKey(fields.phone) }),
   };
 }
@@ -136,7 +136,7 @@ export const contactInput = z
 export const createCustomerInput = z
   .preprocess(asFilledIn, customerRecord.extend({ contacts: z.array(contactInput).optional() }))
   .transform(({ contacts: given, ...fields }) => ({
-    fields: { ...fields, tradeName: deriveTradeName(fields.name), phoneKey: phoneKey(fields.phone) },
+    fields: { ...fields, tradeName: deriveTradeName(fields.name), tradeNameVersion: TRADE_NAME_KEY_VERSION, phoneKey: phoneKey(fields.phone) },
     contacts: given ?? [],
   }));
 

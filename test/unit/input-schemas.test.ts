@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-
+import { TRADE_NAME_KEY_VERSION } from '../../src/customers/rules/e1-trade-name.js';
 import { contactInput, createCustomerInput, customerChanges, customerFields } from '../../src/customers/customer.validation.js';
 import { followUpInput } from '../../src/customers/follow-up.validation.js';
 import { validate, type Validated } from '../../src/platform/validation.js';
@@ -30,7 +30,15 @@ describe('input schemas', () => {
       });
       expect(result).toEqual({
         ok: true,
-        value: { ...customer, phone: '0523-84120001', postcode: '214500', region: null, tradeName: '春意', phoneKey: '052384120001' },
+        value: {
+          ...customer,
+          phone: '0523-84120001',
+          postcode: '214500',
+          region: null,
+          tradeName: '春意',
+          tradeNameVersion: TRADE_NAME_KEY_VERSION,
+          phoneKey: '052384120001',
+        },
       });
     });
 

@@ -174,8 +174,10 @@ describe('deriveTradeName', () => {
       expect(deriveTradeName('华力电子科技有限公司')).toBe('华力');
     });
 
-    it('should strip only one industry word', () => {
-      expect(deriveTradeName('春意空调贸易有限公司')).toBe('春意空调');
+    it('should strip stacked industry words one after another (E1)', () => {
+      expect(deriveTradeName('春意空调贸易有限公司')).toBe('春意');
+      expect(deriveTradeName('无锡市宏达机械制造有限公司')).toBe('宏达');
+      expect(deriveTradeName('泰州同创医药包装有限公司')).toBe('同创');
     });
 
     it('should keep the industry word when less than two characters would remain', () => {

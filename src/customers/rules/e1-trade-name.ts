@@ -3,12 +3,20 @@
  *
  * A registered name is region + trade name + industry + organisation form
  * (靖江市 + 春意 + 空调 + 有限公司); the key is what remains once the other three are gone
- * (春意). The word lists are data, in `trade-name.words.json`.
+ * (春意). The word lists are data, in `e1-trade-name.words.json` (its `source` says where the
+ * region names come from).
  */
 import words from './e1-trade-name.words.json' with { type: 'json' };
 
 /** E1: the shortest key a strip may leave behind (industry words and regions). */
 const MIN_KEY_LENGTH = 2;
+
+/**
+ * The version of this derivation. Each customer row records the version its key was derived
+ * with; at startup rows with an older one are re-derived (see e4-key-conflicts.ts). Raise it
+ * whenever the steps or the word lists change a key.
+ */
+export const TRADE_NAME_KEY_VERSION = 2;
 
 /** A bracketed 集团 adds nothing to the key: 春意(集团)有限公司 is 春意集团有限公司. */
 const GROUP = '集团';
@@ -117,15 +125,19 @@ function stripRegionPrefixes(name: string): string {
 }
 
 /**
- * E1: strips one trailing industry word, the longest that matches (compounds such as 电子科技
- * are listed whole). When that would leave less than two characters, the word stays:
- * 上海电气 → 电气, never ''.
+ * E1: strips trailing industry words, the longest that matches each time, as long as one
+ * matches and at least two characters remain. Industry words stack in real names
+ * (宏达机械制造 → 宏达, 同创医药包装 → 同创), and so does a 集团 between them (徐工集团工程机械 →
+ * 徐工); when a strip would leave less than two characters,
+ * the word stays: 上海电气 → 电气, never ''.
  */
-function stripIndustry(name: string): string {
-  const industry = INDUSTRIES.find((candidate) => name.endsWith(candidate));
-  if (industry === undefined) return name;
-  const rest = name.slice(0, name.length - industry.length);
-  return charLength(rest) >= MIN_KEY_LENGTH ? rest : name;
+function stripIndustries(name: string): string {
+  let key = name;
+  for (;;) {
+    const industry = [...INDUSTRIES, GROUP].find((candidate) => key.endsWith(candidate) && charLength(key) - charLength(candidate) >= MIN_KEY_LENGTH);
+    if (industry === undefined) return key;
+    key = key.slice(0, key.length - industry.length);
+  }
 }
 
 /**
@@ -134,7 +146,7 @@ function stripIndustry(name: string): string {
  * Steps, in order: normalise (NFKC, no whitespace, lower case); drop bracketed regions
  * ((江苏), （靖江）, (中国)) and a bracketed 集团; cut a branch back to its parent
  * (X有限公司Y分公司 → X有限公司); strip one organisation form and a trailing 集团; strip
- * leading regions; strip one trailing industry word. Regions and industry words are never
+ * leading regions; strip trailing industry words repeatedly. Regions and industry words are never
  * stripped if less than two characters would remain.
  *
  * @example deriveTradeName('江苏省靖江市春意空调设备有限公司') // '春意'
@@ -148,5 +160,5 @@ export function deriveTradeName(fullName: string): string {
   key = stripOrganisationForm(key);
   if (key === '') return '';
   key = stripRegionPrefixes(key);
-  return stripIndustry(key);
+  return stripIndustries(key);
 }

@@ -10,10 +10,12 @@ import { contacts, customers, users, type CustomerRow, type Stage } from '../../
 import { DuplicateError } from '../../platform/errors.js';
 import { phoneKey } from './e5-formats.js';
 import { deriveTradeName } from './e1-trade-name.js';
+import { similarKeyCondition } from './e4-similar-keys.js';
 
 export interface DuplicateMatch {
   customerId: string;
   name: string;
+  tradeName: string;
   stage: Stage;
   state: string;
   custodianName: string | null;
@@ -54,20 +56,25 @@ export async function findDuplicateRows(executor: Executor, tradeName: string | 
     .limit(20);
 }
 
-/** E2: customers whose name contains or resembles the keyword, or whose phone matches; best first, at most 20. */
+/**
+ * E2: customers whose name contains or resembles the keyword, or whose phone matches, at most 20.
+ * E4: an equal key or phone ranks first, then a key containing or contained in the keyword's key,
+ * then names containing it and similar names.
+ */
 export async function searchDuplicateRows(executor: Executor, keyword: string, normalizedPhone: string | null): Promise<MatchRow[]> {
   const key = keyword ? deriveTradeName(keyword) || keyword : '';
   const conditions: SQL[] = [];
   let score: SQL = sql`0`;
   if (keyword) {
     const like = `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(ilike(customers.name, like), eq(customers.tradeName, key), sql`similarity(${customers.tradeName}, ${key}) > 0.3`);
-    score = sql`greatest(case when ${customers.tradeName} = ${key} then 1.0 else 0 end, case when ${customers.name} ilike ${like} then 0.8 else 0 end, similarity(${customers.tradeName}, ${key}), similarity(${customers.name}, ${keyword}))`;
+    const similar = similarKeyCondition(key);
+    conditions.push(ilike(customers.name, like), eq(customers.tradeName, key), similar, sql`similarity(${customers.tradeName}, ${key}) > 0.3`);
+    score = sql`greatest(case when ${customers.tradeName} = ${key} then 3.0 when ${similar} then 2.0 else 0 end, case when ${customers.name} ilike ${like} then 0.8 else 0 end, similarity(${customers.tradeName}, ${key}), similarity(${customers.name}, ${keyword}))`;
   }
   if (normalizedPhone) {
     const match = phoneMatches([phoneKey(normalizedPhone)]);
     conditions.push(match);
-    score = sql`greatest(${score}, case when ${match} then 1.0 else 0 end)`;
+    score = sql`greatest(${score}, case when ${match} then 3.0 else 0 end)`;
   }
   return executor
     .select({ customer: customers, custodianName: users.displayName })
@@ -88,6 +95,6 @@ export function duplicateError(matches: DuplicateMatch[], why?: string): Duplica
       : 'This company is already entered');
   return new DuplicateError(
     message,
-    matches.map((m) => ({ id: m.customerId, name: m.name, stage: m.stage, state: m.state, custodianName: m.custodianName })),
+    matches.map((m) => ({ id: m.customerId, name: m.name, tradeName: m.tradeName, stage: m.stage, state: m.state, custodianName: m.custodianName })),
   );
 }

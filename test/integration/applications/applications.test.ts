@@ -204,6 +204,7 @@ describe('applications and audit', () => {
         ['ADDRESS', true],
         ['CONTACT_NUMBER', true],
         ['NOT_PROTECTED_ELSEWHERE', true],
+        ['SIMILAR_NAME', true],
       ]);
     });
   });

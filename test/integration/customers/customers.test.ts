@@ -94,6 +94,7 @@ describe('customers', () => {
         {
           id: first.createCustomer.id,
           name: '上海市浦东新区华力电子科技有限公司',
+          tradeName: '华力',
           stage: 'PROSPECT',
           state: 'prospect.pendingAudit',
           custodianName: '王销售 (sales1)',

@@ -3,7 +3,7 @@
  * ever hard-deleted (E6).
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
 import { users } from './users.js';
 
@@ -11,7 +11,7 @@ import { users } from './users.js';
 export const STAGES = ['POOL', 'PROSPECT', 'INTENT', 'FORMAL'] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** Customers, run by the `customer` machine; trade name and phone key are unique (E4). */
+/** Customers, run by the `customer` machine; trade name (but for re-derived conflicts) and phone key are unique (E4). */
 export const customers = pgTable(
   'customers',
   {
@@ -19,6 +19,16 @@ export const customers = pgTable(
     name: text('name').notNull(),
     /** E1/E4: the duplicate-check key derived from the full name. */
     tradeName: text('trade_name').notNull(),
+    /**
+     * E1: the version of the key derivation `tradeName` was derived with; older rows are re-derived
+     * at startup. The default is the current TRADE_NAME_KEY_VERSION (a test checks; raise both, with a migration).
+     */
+    tradeNameVersion: integer('trade_name_version').notNull().default(2),
+    /**
+     * E4: this customer shares its key with an older one only because a re-derivation made them
+     * alike (both stay; `duplicateKeyConflicts` lists them). Entry never sets it.
+     */
+    keyConflict: boolean('key_conflict').notNull().default(false),
     address: text('address').notNull(),
     industry: text('industry').notNull(),
     phone: text('phone').notNull(),
@@ -43,7 +53,8 @@ export const customers = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('customers_trade_name_key').on(t.tradeName),
+    uniqueIndex('customers_trade_name_key').on(t.tradeName).where(sql`${t.keyConflict} = false`),
+    index('customers_trade_name_trgm_idx').using('gin', sql`${t.tradeName} gin_trgm_ops`),
     uniqueIndex('customers_phone_key_key').on(t.phoneKey),
     index('customers_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('customers_custodian_idx').on(t.custodianId, t.stage),
