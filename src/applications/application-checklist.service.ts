@@ -3,7 +3,7 @@
  * application when it is decided or withdrawn (P8: never computed against a record its reader may
  * not see).
  */
-import type { ApplicationRow } from '../platform/db/schema.js';
+import type { ApplicationRow, CustomerRow } from '../platform/db/schema.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { ContactService } from '../customers/contact.service.js';
 import type { CustomerService } from '../customers/customer.service.js';
@@ -27,51 +27,87 @@ export class ApplicationChecklistService {
   ) {}
 
   /**
-   * P8: the checklist a viewer may read: the stored one once frozen; else computed now, only for a
-   * viewer who may see the customer's details (FORBIDDEN otherwise); null for other kinds.
+   * P8: the checklists a viewer may read, one per application (the audit queue asks for many at
+   * once: a few statements for all of them, not per application). The stored one once frozen;
+   * else computed now, only for a viewer who may see the customer's details (a FORBIDDEN error in
+   * that application's place otherwise); null for other kinds.
    */
-  async readableBy(viewer: Viewer, row: ApplicationRow): Promise<ChecklistItem[] | null> {
-    if (row.kind !== 'PROTECTION') return null;
-    if (row.checklist) return row.checklist as ChecklistItem[]; // stored by freeze() from this very type
-    this.customers.requireDetails(viewer, await this.customers.get(row.customerId));
-    return this.checklist(row);
+  async readableBy(viewer: Viewer, rows: readonly ApplicationRow[]): Promise<(ChecklistItem[] | null | Error)[]> {
+    const live = rows.filter((r) => r.kind === 'PROTECTION' && !r.checklist);
+    const customers = await this.customers.byIds([...new Set(live.map((r) => r.customerId))]);
+    const seen = new Map<string, Error | null>();
+    for (const c of customers) {
+      if (!c) continue;
+      try {
+        this.customers.requireDetails(viewer, c);
+        seen.set(c.id, null);
+      } catch (err) {
+        seen.set(c.id, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    const computed = await this.checklists(live.filter((r) => seen.get(r.customerId) === null));
+    return rows.map((r) => {
+      if (r.kind !== 'PROTECTION') return null;
+      if (r.checklist) return r.checklist as ChecklistItem[]; // stored by freeze() from this very type
+      return seen.get(r.customerId) ?? computed.get(r.id) ?? new Error(`customer ${r.customerId} not found`);
+    });
   }
 
   /** P8: the checklist to store when a PROTECTION application is decided or withdrawn; null for other kinds. */
   async freeze(row: ApplicationRow): Promise<ChecklistItem[] | null> {
-    return row.kind === 'PROTECTION' ? this.checklist(row) : null;
+    return row.kind === 'PROTECTION' ? ((await this.checklists([row])).get(row.id) ?? null) : null;
   }
 
-  /** P1: what the auditor checks on a protection application, computed now. */
-  async checklist(row: ApplicationRow): Promise<ChecklistItem[]> {
-    const customer = await this.customers.get(row.customerId);
-    const [people = []] = await this.contacts.byCustomerIds([customer.id]);
-    const key = deriveTradeName(customer.name);
-    const others = await this.customers.protectedElsewhere(customer);
-    const [similar = []] = await this.customerKeys.similarTo([customer]);
-    const withNumber = people.filter((c) => c.mobile || c.landline);
-    return [
-      { code: 'FULL_NAME', label: '全称规范 Full registered name', passed: key.length >= 2 && key !== customer.name, detail: `trade name ${key}` },
-      { code: 'ADDRESS', label: '详细地址 Detailed address', passed: customer.address.trim().length >= 6, detail: customer.address },
-      {
-        code: 'CONTACT_NUMBER',
-        label: '联系人电话 A contact with a valid number',
-        passed: withNumber.length > 0,
-        detail: `${withNumber.length} of ${people.length} contacts`,
-      },
-      {
-        code: 'NOT_PROTECTED_ELSEWHERE',
-        label: '无重复保护 Nobody else protects this company',
-        passed: others.length === 0,
-        detail: others.length ? others.map((o) => `${o.name} (${o.state})`).join('; ') : null,
-      },
-      {
-        // E4: similar keys (同创 / 同创医药) are not refused at entry; the auditor decides.
-        code: 'SIMILAR_NAME',
-        label: '无近似字号 No customer with a similar trade name',
-        passed: similar.length === 0,
-        detail: similar.length ? similar.map((m) => `${m.name} (${m.tradeName}, ${m.state}${m.custodianName ? `, ${m.custodianName}` : ''})`).join('; ') : null,
-      },
-    ];
+  /** P1: what the auditor checks on protection applications, computed now, by application id; four statements for any number. */
+  async checklists(rows: readonly ApplicationRow[]): Promise<Map<string, ChecklistItem[]>> {
+    const out = new Map<string, ChecklistItem[]>();
+    if (rows.length === 0) return out;
+    const customers = (await this.customers.byIds([...new Set(rows.map((r) => r.customerId))])).filter((c): c is CustomerRow => c !== null);
+    const ids = customers.map((c) => c.id);
+    const [people, elsewhere, similar] = await Promise.all([
+      this.contacts.byCustomerIds(ids),
+      this.customers.protectedElsewhere(customers),
+      this.customerKeys.similarTo(customers),
+    ]);
+    const byCustomer = new Map(customers.map((c, i) => [c.id, checklistOf(c, people[i] ?? [], elsewhere[i] ?? [], similar[i] ?? [])]));
+    for (const r of rows) {
+      const items = byCustomer.get(r.customerId);
+      if (items) out.set(r.id, items);
+    }
+    return out;
   }
+}
+
+/** P1, E4: the checklist of one customer from what was read for it. */
+function checklistOf(
+  customer: CustomerRow,
+  people: readonly { mobile: string | null; landline: string | null }[],
+  others: readonly { name: string; state: string }[],
+  similar: readonly { name: string; tradeName: string; state: string; custodianName: string | null }[],
+): ChecklistItem[] {
+  const key = deriveTradeName(customer.name);
+  const withNumber = people.filter((c) => c.mobile || c.landline);
+  return [
+    { code: 'FULL_NAME', label: '全称规范 Full registered name', passed: key.length >= 2 && key !== customer.name, detail: `trade name ${key}` },
+    { code: 'ADDRESS', label: '详细地址 Detailed address', passed: customer.address.trim().length >= 6, detail: customer.address },
+    {
+      code: 'CONTACT_NUMBER',
+      label: '联系人电话 A contact with a valid number',
+      passed: withNumber.length > 0,
+      detail: `${withNumber.length} of ${people.length} contacts`,
+    },
+    {
+      code: 'NOT_PROTECTED_ELSEWHERE',
+      label: '无重复保护 Nobody else protects this company',
+      passed: others.length === 0,
+      detail: others.length ? others.map((o) => `${o.name} (${o.state})`).join('; ') : null,
+    },
+    {
+      // E4: similar keys (同创 / 同创医药) are not refused at entry; the auditor decides.
+      code: 'SIMILAR_NAME',
+      label: '无近似字号 No customer with a similar trade name',
+      passed: similar.length === 0,
+      detail: similar.length ? similar.map((m) => `${m.name} (${m.tradeName}, ${m.state}${m.custodianName ? `, ${m.custodianName}` : ''})`).join('; ') : null,
+    },
+  ];
 }

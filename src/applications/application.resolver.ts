@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+import type { Viewer } from '../platform/auth/viewer.js';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApplicationDecisionRow, ApplicationRow, CustomerRow, UserRow } from '../platform/db/schema.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
@@ -178,12 +180,20 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
       'P1: for a PROTECTION application, the audit checklist; null for other kinds. Frozen when decided or withdrawn: later reads return it as it was then. While pending (or closed without a stored checklist) it is computed now, and only for viewers who may see the customer’s details; others get FORBIDDEN (null, P8).',
   })
   async checklist(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<ChecklistRow[] | null> {
-    return this.services.applicationChecklist.readableBy(viewerOf(ctx), row);
+    // One batch for every application of the request (the audit queue): a few statements, not a few per row.
+    const viewer = viewerOf(ctx);
+    const loader = ctx.scope.use(checklistLoader, { checklist: this.services.applicationChecklist, viewer });
+    return loader.load(row);
   }
 
   private decisions(row: ApplicationRow, ctx: Context): Promise<ApplicationDecisionRow[]> {
     return ctx.scope.use(applicationLoaders, this.services).decisionsByApplicationId.load(row.id);
   }
+}
+
+/** The checklists of a request's applications, read together (see ApplicationChecklistService.readableBy). */
+function checklistLoader({ checklist, viewer }: { checklist: ApplicationChecklistService; viewer: Viewer }) {
+  return new DataLoader<ApplicationRow, ChecklistRow[] | null, string>((rows) => checklist.readableBy(viewer, rows), { cacheKeyFn: (r) => r.id });
 }
 
 /** Who decided. */

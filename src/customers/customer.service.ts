@@ -3,7 +3,7 @@
  * protection actions (P1–P9), which go through the workflow engine. The rules themselves are in
  * `rules/`; this service orchestrates them.
  */
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
 import { contacts, customers, type CustomerRow } from '../platform/db/schema.js';
@@ -290,20 +290,25 @@ export class CustomerService {
     return previousValues(this.database, customerIds, 'custodianId');
   }
 
-  /** E4/P1: other customers held now (not in the pool) with the same trade-name key or phone, as they are now. */
-  async protectedElsewhere(customer: CustomerRow): Promise<{ id: string; name: string; state: string }[]> {
-    const now = this.clock();
+  /** E4/P1: per customer, the others held now (not in the pool) with the same trade-name key or phone, as they are now; one query for all. */
+  async protectedElsewhere(list: readonly CustomerRow[]): Promise<{ id: string; name: string; state: string }[][]> {
+    if (list.length === 0) return [];
     const read = this.engine.read(this.workflow);
-    return this.db
-      .select({ id: customers.id, name: customers.name, state: sql<string>`${read.state(now)}` })
+    const keys = [...new Set(list.map((c) => c.tradeName))];
+    const phones = [...new Set(list.map((c) => c.phoneKey))];
+    const held = await this.db
+      .select({
+        id: customers.id,
+        name: customers.name,
+        tradeName: customers.tradeName,
+        phoneKey: customers.phoneKey,
+        state: sql<string>`${read.state(this.clock())}`,
+      })
       .from(customers)
-      .where(
-        and(
-          sql`${customers.id} <> ${customer.id}`,
-          sql`${this.stage()} <> 'POOL'`,
-          sql`(${customers.tradeName} = ${customer.tradeName} or ${customers.phoneKey} = ${customer.phoneKey})`,
-        ),
-      );
+      .where(and(sql`${this.stage()} <> 'POOL'`, or(inArray(customers.tradeName, keys), inArray(customers.phoneKey, phones))));
+    return list.map((c) =>
+      held.filter((h) => h.id !== c.id && (h.tradeName === c.tradeName || h.phoneKey === c.phoneKey)).map(({ id, name, state }) => ({ id, name, state })),
+    );
   }
 
   // ---------------------------------------------------------------- protection actions (P5, P7, P9)
