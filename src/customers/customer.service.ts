@@ -3,7 +3,7 @@
  * protection actions (P1–P9), which go through the workflow engine. The rules themselves are in
  * `rules/`; this service orchestrates them.
  */
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
 import { contacts, customers, type CustomerRow } from '../platform/db/schema.js';
@@ -25,6 +25,7 @@ import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCust
 import { parseInput } from '../platform/validation.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, searchDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { normalizePhone } from './rules/e5-formats.js';
+import { heldWithSameKey } from './customer.elsewhere.js';
 import { defaultScope, listShowsOnlyDetails, requireDetails, requireEdit, requireListArgs } from './rules/p8-custodian-sees-details.js';
 
 export type { DuplicateMatch } from './rules/e4-duplicate-entry.js';
@@ -291,24 +292,8 @@ export class CustomerService {
   }
 
   /** E4/P1: per customer, the others held now (not in the pool) with the same trade-name key or phone, as they are now; one query for all. */
-  async protectedElsewhere(list: readonly CustomerRow[]): Promise<{ id: string; name: string; state: string }[][]> {
-    if (list.length === 0) return [];
-    const read = this.engine.read(this.workflow);
-    const keys = [...new Set(list.map((c) => c.tradeName))];
-    const phones = [...new Set(list.map((c) => c.phoneKey))];
-    const held = await this.db
-      .select({
-        id: customers.id,
-        name: customers.name,
-        tradeName: customers.tradeName,
-        phoneKey: customers.phoneKey,
-        state: sql<string>`${read.state(this.clock())}`,
-      })
-      .from(customers)
-      .where(and(sql`${this.stage()} <> 'POOL'`, or(inArray(customers.tradeName, keys), inArray(customers.phoneKey, phones))));
-    return list.map((c) =>
-      held.filter((h) => h.id !== c.id && (h.tradeName === c.tradeName || h.phoneKey === c.phoneKey)).map(({ id, name, state }) => ({ id, name, state })),
-    );
+  protectedElsewhere(list: readonly CustomerRow[]): Promise<{ id: string; name: string; state: string }[][]> {
+    return heldWithSameKey(this.db, this.engine.read(this.workflow), this.clock(), list);
   }
 
   // ---------------------------------------------------------------- protection actions (P5, P7, P9)
