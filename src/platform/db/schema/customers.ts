@@ -54,7 +54,8 @@ export const customers = pgTable(
   },
   (t) => [
     uniqueIndex('customers_trade_name_key').on(t.tradeName).where(sql`${t.keyConflict} = false`),
-    index('customers_trade_name_trgm_idx').using('gin', sql`${t.tradeName} gin_trgm_ops`),
+    // No trigram index on the key: every customer write (claims are not HOT updates) would maintain
+    // a second GIN index, a third of a claim's cost; similar-key search gets its index with issue 14.
     uniqueIndex('customers_phone_key_key').on(t.phoneKey),
     index('customers_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('customers_custodian_idx').on(t.custodianId, t.stage),

@@ -1,0 +1,1 @@
+DROP INDEX "customers_trade_name_trgm_idx";
