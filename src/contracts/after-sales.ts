@@ -3,7 +3,7 @@
  * advisory lock for the confirming transaction, so two confirmations at once do not both pick
  * the same "least loaded" or "next" person.
  */
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { lockKeys, type Tx } from '../platform/db/client.js';
 import { customers, transitions, users } from '../platform/db/schema.js';
 import type { Policy } from '../workflow/policy/policy.js';
@@ -40,10 +40,10 @@ export async function chooseAfterSales(tx: Tx, policy: Policy): Promise<string |
     .select({ id: customers.custodianId, n: count() })
     .from(customers)
     .where(
-      sql`${customers.custodianId} in (${sql.join(
-        candidates.map((c) => sql`${c.id}::uuid`),
-        sql`, `,
-      )})`,
+      inArray(
+        customers.custodianId,
+        candidates.map((c) => c.id),
+      ),
     )
     .groupBy(customers.custodianId);
   const load = new Map(held.map((h) => [h.id, h.n]));

@@ -21,6 +21,7 @@ import type {
 import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { MachineImplementation, WorkflowDocument } from './document.js';
 import { invariant } from '../platform/invariant.js';
+import { selectValue } from '../platform/db/sql.js';
 import type { Policy } from './policy/policy.js';
 import { assigned, watched } from './trace.js';
 
@@ -145,8 +146,7 @@ export interface SelectedFacts {
 
 /** Reads facts selects on their own (when the locking statement did not, e.g. availableActions). */
 async function readSelected(executor: FactsRequest<unknown>['executor'], select: SQL): Promise<Record<string, unknown>> {
-  const [row] = await executor.select({ facts: select.mapWith(parseJson) }).from(sql`(select 1) as one`);
-  return row?.facts ?? {};
+  return (await selectValue(executor, select, parseJson)) ?? {};
 }
 
 /** A jsonb value as the driver returns it (postgres.js parses it, some paths give text). */

@@ -11,7 +11,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { coolDowns, transitions } from '../../platform/db/schema.js';
-import { isoTimestamp } from '../../platform/db/sql.js';
+import { isoTimestamp, selectValue } from '../../platform/db/sql.js';
 import { addDuration } from '../../workflow/policy/duration.js';
 import type { Policy } from '../../workflow/policy/policy.js';
 import type { CustomerRule } from '../customer.machine.js';
@@ -67,8 +67,7 @@ export const p5CoolDown: CustomerRule = {
       async load({ executor, row, event, now, policy }) {
         if (typeof event.toUserId !== 'string') return { targetCoolingDownUntil: null };
         const until = coolDownUntil(sql`${row.id}::uuid`, sql`${event.toUserId}::uuid`, sql`${now.toISOString()}::timestamptz`, policy);
-        const [hit] = await executor.select({ until: until.mapWith((value: unknown) => String(value)) }).from(sql`(select 1) as one`);
-        return { targetCoolingDownUntil: hit?.until ?? null };
+        return { targetCoolingDownUntil: await selectValue(executor, until, String) };
       },
     },
   ],

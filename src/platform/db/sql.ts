@@ -28,3 +28,9 @@ export function preparedStatement(build: () => SQL): (executor: Executor, values
     return executor._.session.prepareQuery(query, undefined, undefined, false).execute(values);
   };
 }
+
+/** The value of one SQL expression (a scalar subquery, a jsonb object …), read with `map`; null stays null. */
+export async function selectValue<T>(executor: Executor, expression: SQL, map: (value: unknown) => T): Promise<T | null> {
+  const [row] = await executor.select({ value: expression.mapWith(map) }).from(sql`(select 1) as one`);
+  return row?.value ?? null;
+}
