@@ -1,4 +1,5 @@
 /** The domain services of one app instance, wired once by createApp. */
+import { randomUUID } from 'node:crypto';
 import { unassignedFormalCustomers } from './customers/customer.unassigned.js';
 import type { PageArgs } from './platform/pagination.js';
 import type { Logger } from 'pino';
@@ -14,7 +15,7 @@ import { PaymentService } from './contracts/payment.service.js';
 import { ProductService } from './contracts/product.service.js';
 import { ContactService } from './customers/contact.service.js';
 import { CustomerKeyService } from './customers/customer-key.service.js';
-import { CustomerService } from './customers/customer.service.js';
+import { CustomerService, type AfterEntry } from './customers/customer.service.js';
 import { FollowUpService } from './customers/follow-up.service.js';
 import { PolicyService } from './designer/policy.service.js';
 import { UserService } from './users/user.service.js';
@@ -60,6 +61,8 @@ export function createServices(deps: ServiceDeps) {
   const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
   const applicationChecklist = new ApplicationChecklistService(customers, contacts, customerKeys);
   const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock, applicationChecklist);
+  // A4, P2: a customer's move lapses the applications it no longer applies to, in the same transaction.
+  engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
   const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
@@ -86,8 +89,12 @@ export function createServices(deps: ServiceDeps) {
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
-    enterCustomer: (viewer: Viewer, input: CreateCustomerInput) =>
-      customers.create(viewer, input, (tx, row) => applicationOpenings.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim())),
+    enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => {
+      // P2: it enters audit held by this application (its term counts, but cannot run out, while it waits).
+      const applicationId = randomUUID();
+      const open: AfterEntry = (tx, row) => applicationOpenings.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim(), null, applicationId);
+      return customers.create(viewer, input, open, [applicationId]);
+    },
     /** A3/A5 reads: one application, the audit queue, steps and due times. */
     applications,
     /** A1/P3/P4: opening and applying; P1 resubmission. */

@@ -2,13 +2,14 @@
  * Deciding applications (A2–A4): approve and reject step by step, or withdraw. A decision and the
  * customer event it causes commit in one transaction (A4).
  */
-import { eq } from 'drizzle-orm';
-import type { Database } from '../platform/db/client.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Database, Tx } from '../platform/db/client.js';
 import { applicationDecisions, applications, customers, type ApplicationKind, type ApplicationRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { DomainError, IllegalTransitionError, NotFoundError } from '../platform/errors.js';
 import { actorOf, SYSTEM_SWEEPER } from '../workflow/actor.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
+import { holdersOf } from '../workflow/hold.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { ApplicationContext, ApplicationFacts } from './application.machine.js';
 import type { Viewer } from '../platform/auth/viewer.js';
@@ -24,6 +25,19 @@ export const ON_APPROVE: Record<ApplicationKind, string> = {
 };
 
 type DecisionEvent = { type: 'APPROVE' | 'REJECT'; note?: string | null; reason?: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The customer event a closed application sends (A4): an approval's effect, a rejected (or
+ * withdrawn) protection's rejection (P1), or else the release of the term it held (P2).
+ */
+function customerEventOf(row: ApplicationRow, reason?: string | null): { type: string; [k: string]: unknown } {
+  const via = { via: 'application', applicationId: row.id };
+  if (row.state === 'approved') return { type: ON_APPROVE[row.kind], ...via, extension: row.extension };
+  if (row.kind === 'PROTECTION') return { type: 'PROTECTION_REJECTED', ...via, reason: reason ?? null };
+  return { type: 'APPLICATION_CLOSED', ...via, reason: reason ?? null };
+}
 
 /** Records decisions on applications and moves their customers (A2–A4). */
 export class ApplicationDecisionService {
@@ -62,17 +76,47 @@ export class ApplicationDecisionService {
     const actor = actorOf(viewer);
     const checklist = await this.checklists.freeze(await this.applications.get(id));
     return this.db.transaction(async (tx) => {
+      await this.lockCustomerOf(tx, id);
       const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'WITHDRAW' }, actor);
-      if (row.kind === 'PROTECTION') {
-        const [current] = await tx.select().from(customers).where(eq(customers.id, row.customerId)).for('update');
-        if (!current) throw new NotFoundError('Customer', row.customerId);
-        const customer = this.customers.project(current);
-        const event = { type: 'PROTECTION_REJECTED', via: 'application', reason: 'Application withdrawn by the applicant', applicationId: id };
-        if (this.customers.accepts(customer, event, actor)) await this.customers.applyIn(tx, row.customerId, event, actor);
-      }
+      const event = customerEventOf(row, row.kind === 'PROTECTION' ? 'Application withdrawn by the applicant' : null);
+      const [current] = await tx.select().from(customers).where(eq(customers.id, row.customerId));
+      if (!current) throw new NotFoundError('Customer', row.customerId);
+      if (this.customers.accepts(this.customers.project(current), event, actor)) await this.customers.applyIn(tx, row.customerId, event, actor);
       const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
       return closed ?? row;
     });
+  }
+
+  /**
+   * Locks the customer an application is about. Every path that moves both takes the customer
+   * first (a customer's transition lapses its applications inside its own lock), so a decision
+   * racing a customer's move waits instead of deadlocking.
+   */
+  private async lockCustomerOf(tx: Tx, id: string): Promise<ApplicationRow> {
+    const application = await this.applications.get(id, tx);
+    await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, application.customerId)).for('update');
+    return application;
+  }
+
+  /**
+   * A4, P2: the customer left the state (or dropped the hold) these applications were made in,
+   * in the transaction that moved it: those still pending close as lapsed, each with its history row.
+   */
+  async lapseReleased(tx: Tx, release: { from: string; to: string; holders: string[] }): Promise<void> {
+    const ids = release.holders.filter((h) => UUID.test(h));
+    if (ids.length === 0) return;
+    const pending = await tx
+      .select({ id: applications.id })
+      .from(applications)
+      .where(and(inArray(applications.id, ids), eq(applications.state, 'pending')))
+      .orderBy(applications.id)
+      .for('update');
+    for (const { id } of pending) {
+      const reason = `The customer moved from ${release.from} to ${release.to}: this application no longer applies`;
+      await this.engine.applyIn(tx, this.workflow, id, { type: 'LAPSE', reason }, SYSTEM_SWEEPER, {
+        payload: { customerFrom: release.from, customerTo: release.to },
+      });
+    }
   }
 
   private async decide(viewer: Viewer, id: string, event: DecisionEvent, expectedVersion?: number | null): Promise<ApplicationRow> {
@@ -82,7 +126,7 @@ export class ApplicationDecisionService {
     const checklist = await this.checklists.freeze(await this.applications.get(id));
     try {
       return await this.db.transaction(async (tx) => {
-        const before = await this.applications.get(id, tx);
+        const before = await this.lockCustomerOf(tx, id);
         const step = (before.snapshot as { context?: ApplicationContext }).context?.step ?? 0;
         const { row } = await this.engine.applyIn(tx, this.workflow, id, event, actor, { expectedVersion });
         const now = this.clock();
@@ -94,24 +138,16 @@ export class ApplicationDecisionService {
           note: event.type === 'APPROVE' ? (event.note ?? null) : (event.reason ?? null),
           createdAt: now,
         });
-        let customerEvent: { type: string; [k: string]: unknown } | null = null;
-        if (row.state === 'approved') customerEvent = { type: ON_APPROVE[row.kind], via: 'application', extension: row.extension, applicationId: id };
-        if (row.state === 'rejected' && row.kind === 'PROTECTION')
-          customerEvent = { type: 'PROTECTION_REJECTED', via: 'application', reason: event.reason, applicationId: id };
-        if (customerEvent) {
-          try {
-            // A4: the customer moves in the same transaction as the decision.
-            await this.customers.applyIn(tx, row.customerId, customerEvent, actor);
-          } catch (err) {
-            if (err instanceof DomainError) customerRefusal.error = err;
-            throw err;
-          }
+        if (row.state === 'pending') return row;
+        try {
+          // A4: the customer moves in the same transaction as the decision (P2: the hold ends).
+          await this.customers.applyIn(tx, row.customerId, customerEventOf(row, event.reason), actor);
+        } catch (err) {
+          if (err instanceof DomainError) customerRefusal.error = err;
+          throw err;
         }
-        if (row.state !== 'pending') {
-          const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
-          return closed ?? row;
-        }
-        return row;
+        const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
+        return closed ?? row;
       });
     } catch (err) {
       if (customerRefusal.error && err === customerRefusal.error) throw await this.lapse(id, customerRefusal.error);
@@ -119,11 +155,20 @@ export class ApplicationDecisionService {
     }
   }
 
-  /** A4: the customer left the state this application was for: close it as lapsed (documented). */
+  /**
+   * A4: the customer no longer takes this decision (a record from before holds existed): the
+   * application closes as lapsed, and a hold it still has on the customer ends, in one transaction.
+   */
   private async lapse(id: string, refusal: DomainError): Promise<IllegalTransitionError> {
-    await this.engine
-      .apply(this.workflow, id, { type: 'LAPSE', reason: `The customer is no longer in a state this application applies to` }, SYSTEM_SWEEPER)
-      .catch(() => undefined);
+    await this.db.transaction(async (tx) => {
+      const application = await this.lockCustomerOf(tx, id);
+      const reason = 'The customer is no longer in a state this application applies to';
+      await this.engine.applyIn(tx, this.workflow, id, { type: 'LAPSE', reason }, SYSTEM_SWEEPER);
+      const release = { type: 'APPLICATION_CLOSED', via: 'application', applicationId: id, reason };
+      const customer = this.customers.project(await this.customers.get(application.customerId, tx));
+      if (holdersOf(customer.snapshot).includes(id) && this.customers.accepts(customer, release, SYSTEM_SWEEPER))
+        await this.customers.applyIn(tx, customer.id, release, SYSTEM_SWEEPER);
+    });
     const details = {
       state: String(refusal.details.state ?? ''),
       event: String(refusal.details.event ?? ''),

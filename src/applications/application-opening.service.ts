@@ -2,6 +2,7 @@
  * Opening applications (A1): the PROTECTION application a new or resubmitted customer gets (P1),
  * and the INTENT (P4) and EXTENSION (P3) applications a custodian asks for.
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
@@ -41,7 +42,11 @@ export class ApplicationOpeningService {
     return this.database.db;
   }
 
-  /** Opens an application inside the caller's transaction; steps come from the policy now. */
+  /**
+   * Opens an application inside the caller's transaction; steps come from the policy now. P2: it
+   * holds the customer's term; `heldAs` is its id when the customer's own event already took the
+   * hold (entry and resubmission go to audit held by their PROTECTION application).
+   */
   async openIn(
     tx: Tx,
     kind: ApplicationKind,
@@ -49,6 +54,7 @@ export class ApplicationOpeningService {
     applicant: Viewer,
     reason: string,
     extension: string | null = null,
+    heldAs?: string,
   ): Promise<ApplicationRow> {
     const [pending] = await tx
       .select({ id: applications.id })
@@ -60,10 +66,23 @@ export class ApplicationOpeningService {
     const now = this.clock();
     const [row] = await tx
       .insert(applications)
-      .values({ customerId: customer.id, kind, applicantId: applicant.id, reason, extension, ...start.values, createdAt: now, updatedAt: now })
+      .values({
+        ...(heldAs && { id: heldAs }),
+        customerId: customer.id,
+        kind,
+        applicantId: applicant.id,
+        reason,
+        extension,
+        ...start.values,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     if (!row) throw new Error('insert returned nothing');
     await start.record(tx, row.id, actorOf(applicant), reason);
+    // P2: the customer's term is held until the application is decided, withdrawn or lapses.
+    if (!heldAs)
+      await this.customers.applyIn(tx, customer.id, { type: 'APPLICATION_OPENED', via: 'application', applicationId: row.id, kind }, actorOf(applicant));
     return row;
   }
 
@@ -119,8 +138,9 @@ export class ApplicationOpeningService {
   async resubmit(viewer: Viewer, customerId: string, expectedVersion?: number | null): Promise<CustomerRow> {
     try {
       return await this.db.transaction(async (tx) => {
-        const { row } = await this.customers.applyResubmit(tx, customerId, actorOf(viewer), expectedVersion);
-        await this.openIn(tx, 'PROTECTION', row, viewer, `重新提交审核 Resubmitted after correction: ${row.name}`);
+        const applicationId = randomUUID();
+        const { row } = await this.customers.applyResubmit(tx, customerId, actorOf(viewer), expectedVersion, applicationId);
+        await this.openIn(tx, 'PROTECTION', row, viewer, `重新提交审核 Resubmitted after correction: ${row.name}`, null, applicationId);
         return row;
       });
     } catch (err) {

@@ -7,6 +7,7 @@ import customerDocumentJson from './customer.machine.json' with { type: 'json' }
 import { asDocument } from '../workflow/document.js';
 import type { CustomerRow, Stage } from '../platform/db/schema.js';
 import type { Rule, RuleEvent } from '../workflow/definition.js';
+import type { HeldContext } from '../workflow/hold.js';
 
 /** Facts the engine loads (inside the transaction, after the row lock) for guards to read. */
 export interface CustomerFacts {
@@ -24,7 +25,8 @@ export interface CustomerFacts {
   targetEligible: boolean;
 }
 
-export interface CustomerContext {
+/** `heldBy`: the pending applications holding its term (P2, see workflow/hold.ts). */
+export interface CustomerContext extends HeldContext {
   custodianId: string | null;
   /** P6: the salespeople who signed its confirmed contracts (they keep reading it after the hand-over). */
   signers?: string[];
@@ -32,6 +34,8 @@ export interface CustomerContext {
 
 export interface CustomerInput {
   custodianId: string | null;
+  /** P2: a new customer is entered held by its PROTECTION application. */
+  heldBy?: string[];
 }
 
 /** The events of the customer machine with their inputs, as its guards see them. */
@@ -40,9 +44,10 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'CLAIM' }
     | { type: 'ABANDON'; reason?: string | null }
     | { type: 'TRANSFER'; toUserId: string; reason?: string | null }
-    | { type: 'RESUBMIT' }
-    | { type: 'PROTECTION_APPROVED' | 'PROTECTION_REJECTED' | 'INTENT_APPROVED'; via: 'application' }
-    | { type: 'EXTENSION_APPROVED'; via: 'application'; extension?: string | null }
+    | { type: 'RESUBMIT'; applicationId?: string }
+    | { type: 'PROTECTION_APPROVED' | 'PROTECTION_REJECTED' | 'INTENT_APPROVED'; via: 'application'; applicationId?: string }
+    | { type: 'EXTENSION_APPROVED'; via: 'application'; extension?: string | null; applicationId?: string }
+    | { type: 'APPLICATION_OPENED' | 'APPLICATION_CLOSED'; via: 'application'; applicationId: string }
     | { type: 'CONTRACT_SIGNED'; via: 'contract'; afterSalesUserId?: string | null }
     | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' }
   );

@@ -236,11 +236,20 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
 
   @FieldResolver(() => Date, {
     nullable: true,
-    description: `When the protection or intent term ends (P2, P4) unless extended (P3) or converted; null in other states. ${TERM}`,
+    description: `When the protection or intent term ends (P2, P4) unless extended (P3) or converted, also while an application holds it (termHeld); null in other states. ${TERM}`,
   })
   protectedUntil(@Root() row: CustomerRow, @Ctx() ctx: Context): Date | null {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     return this.services.customers.protectedUntil(row);
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: `Whether one of its applications awaits a decision: the term is held, so deadlineAt is null and it cannot fall into the pool on a timer until the decision, after which at least 3 working days (policy) remain (P2). ${TERM}`,
+  })
+  termHeld(@Root() row: CustomerRow, @Ctx() ctx: Context): boolean {
+    this.services.customers.requireDetails(viewerOf(ctx), row);
+    return this.services.customers.termHeld(row);
   }
 
   @FieldResolver(() => Date, {

@@ -14,6 +14,7 @@ import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { actorOf, type Actor } from '../workflow/actor.js';
 import type { EngineEvent } from '../workflow/definition.js';
 import { requireKnownState } from '../workflow/document.js';
+import { holdersOf, running } from '../workflow/hold.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import { previousValues } from '../workflow/history.js';
 import { durationToMs } from '../workflow/policy/duration.js';
@@ -107,8 +108,8 @@ export class CustomerService {
   }
 
   /** P1: a rejected customer goes back to audit (the caller opens its new application in `tx`). */
-  applyResubmit(tx: Tx, id: string, actor: Actor, expectedVersion?: number | null) {
-    return this.engine.applyIn(tx, this.workflow, id, { type: 'RESUBMIT' }, actor, { expectedVersion });
+  applyResubmit(tx: Tx, id: string, actor: Actor, expectedVersion: number | null | undefined, applicationId: string) {
+    return this.engine.applyIn(tx, this.workflow, id, { type: 'RESUBMIT', applicationId }, actor, { expectedVersion });
   }
 
   /** Whether the customer machine would accept this event now (no I/O). */
@@ -136,8 +137,11 @@ export class CustomerService {
     return (await findDuplicateRows(executor, tradeName, phoneKeys, excludeId)).map((r) => this.toMatch(r));
   }
 
-  /** Enters a customer (E3, E4, E7, P1); `within` runs in the same transaction (e.g. its PROTECTION application). */
-  async create(viewer: Viewer, input: CreateCustomerInput, within?: AfterEntry): Promise<CustomerRow> {
+  /**
+   * Enters a customer (E3, E4, E7, P1); `within` runs in the same transaction (e.g. its PROTECTION
+   * application, whose id it is entered `heldBy`, P2).
+   */
+  async create(viewer: Viewer, input: CreateCustomerInput, within?: AfterEntry, heldBy?: string[]): Promise<CustomerRow> {
     requireRole(viewer, 'SALES', 'MANAGER');
     const { fields, contacts: contactRows } = parseInput(createCustomerInput, input, { root: 'input' });
     const { tradeName, phoneKey } = fields;
@@ -150,7 +154,7 @@ export class CustomerService {
         const matches = await this.findDuplicates(tx, tradeName, phoneKeys);
         if (matches.length > 0) throw duplicateError(matches);
         // E7: creator, custodian and time are set here, never by the client. P1: pending audit.
-        const start = this.engine.initial(this.workflow, { custodianId: viewer.id });
+        const start = this.engine.initial(this.workflow, { custodianId: viewer.id, heldBy });
         const [row] = await tx
           .insert(customers)
           .values({
@@ -310,10 +314,15 @@ export class CustomerService {
     return (await this.engine.apply(this.workflow, id, { type: 'TRANSFER', toUserId, reason }, actorOf(viewer), { expectedVersion })).row;
   }
 
-  /** When the protection or intent term ends (P2, P4): the deadline of a term, not of a rejection's release. */
+  /** When the protection or intent term ends (P2, P4): the deadline of a term (kept while held), not of a rejection's release. */
   protectedUntil(row: CustomerRow): Date | null {
-    const now = this.project(row);
+    const now = running(this.project(row));
     return now.deadlineEvent === 'TERM_EXPIRED' ? now.deadlineAt : null;
+  }
+
+  /** P2: whether pending applications hold its term (it cannot run out until they are decided). */
+  termHeld(row: CustomerRow): boolean {
+    return holdersOf(this.project(row).snapshot).length > 0;
   }
 
   /** Time left on the running term, in ms (0 when due), or null with no deadline. */

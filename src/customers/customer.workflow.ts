@@ -11,7 +11,7 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
   table: customers,
   document: customerDocument,
   rules: customerRules,
-  context: (input) => ({ custodianId: input.custodianId }),
+  context: (input) => ({ custodianId: input.custodianId, ...(input.heldBy && { heldBy: input.heldBy }) }),
   invariants: {
     requiredStates: ['pool', 'prospect.pendingAudit', 'prospect.rejected', 'prospect.protected', 'intent', 'formal'],
     initialState: 'prospect.pendingAudit',
@@ -24,6 +24,9 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
       PROTECTION_REJECTED: ['prospect.pendingAudit'],
       INTENT_APPROVED: ['prospect.protected'],
       EXTENSION_APPROVED: ['prospect.protected', 'intent'],
+      // P2: every state an application can be pending in holds the term while it waits.
+      APPLICATION_OPENED: ['prospect.pendingAudit', 'prospect.protected', 'intent'],
+      APPLICATION_CLOSED: ['prospect.protected', 'intent'],
       CONTRACT_SIGNED: ['intent', 'formal'],
     },
     unreachable: [{ from: 'formal', to: 'pool', rule: 'P6' }],

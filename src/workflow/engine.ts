@@ -18,7 +18,7 @@ import { ConflictError } from '../platform/errors.js';
 import { SYSTEM_SWEEPER, type Actor } from './actor.js';
 import type { EngineEvent } from './definition.js';
 import { workflowRows, type WorkflowRow } from './table.js';
-import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.js';
+import { isLegal, statePath } from './machine-paths.js';
 import type { Policy } from './policy/policy.js';
 import { allowedEvents } from './refusal.js';
 import { ReadModel } from './read-model.js';
@@ -26,8 +26,9 @@ import { insertHistory, tryWriteTransition, writeTransition } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
 import { readRow } from './lock.js';
-import { decide, deadlineOf, dueEvent, restore } from './step.js';
+import { decide, deadlineOf, dueEvent, migration, restore } from './step.js';
 import { dueGroups, fireDueSet, inGroup, planDue, type DueGroup, type DuePlan } from './due.js';
+import { holdersOf, type ReleaseListener } from './hold.js';
 
 export interface ApplyOptions {
   expectedVersion?: number | null;
@@ -43,6 +44,7 @@ export interface ApplyResult<TRow> {
 
 export class WorkflowEngine {
   private readonly readModels = new Map<string, ReadModel>();
+  private readonly releaseListeners = new Map<string, ReleaseListener<Tx>>();
 
   constructor(
     private readonly database: Database,
@@ -51,6 +53,14 @@ export class WorkflowEngine {
     /** Machine versions; an instance runs on the version it remembers. */
     readonly versions: MachineRegistry,
   ) {}
+
+  /**
+   * Who is told, in the transition's transaction, which holders of a workflow's instance a
+   * transition released (see hold.ts): e.g. the applications that lapse when their customer moves.
+   */
+  onRelease(def: { name: string }, listener: ReleaseListener<Tx>): void {
+    this.releaseListeners.set(def.name, listener);
+  }
 
   /** The read side of a workflow (effective state in SQL), one per workflow. */
   read(def: WorkflowDefinition<WorkflowRow, unknown>): ReadModel {
@@ -192,10 +202,25 @@ export class WorkflowEngine {
     const decided = decide(def, this.versions.machineOf(def, row), row, event, actor, now, facts, policy);
     let deadlineAt = decided.deadlineAt;
     for (const { run, params } of decided.effects) {
-      const result = await run({ tx, row, event, actor, now, policy, params, deadlineAt });
+      const result = await run({ tx, row: decided.row, event, actor, now, policy, params, deadlineAt });
       if (result) deadlineAt = result.deadlineAt;
     }
-    return writeTransition(tx, def, row, decided.write(deadlineAt, options.payload));
+    const spec = decided.write(deadlineAt, options.payload);
+    return this.released(tx, def, row, await writeTransition(tx, def, row, spec), spec.released, now);
+  }
+
+  /** Tells the workflow's release listener which holders a written transition released. */
+  private async released<TRow extends WorkflowRow>(
+    tx: Tx,
+    def: WorkflowDefinition<TRow, unknown>,
+    before: TRow,
+    written: TRow,
+    holders: string[] | undefined,
+    now: Date,
+  ): Promise<TRow> {
+    const listener = this.releaseListeners.get(def.name);
+    if (listener && holders && holders.length > 0) await listener(tx, { row: written, from: before.state, to: written.state, holders, now });
+    return written;
   }
 
   /**
@@ -218,7 +243,8 @@ export class WorkflowEngine {
     const { row, selected } = await readRow(this.database.db, def, id, false, { actor, event, now, policy });
     await this.versions.ensure(def, row.machineVersion);
     this.expectVersion(def, row, options);
-    if (dueEvent(this.versions, def, row, now)) return 'locked';
+    // A held row's transition may release holders, which their listener closes in a transaction.
+    if (dueEvent(this.versions, def, row, now) || holdersOf(row.snapshot).length > 0) return 'locked';
     const facts = await def.facts({ executor: this.database.db, row, actor, event, now, policy, read: this.read(def) }, selected);
     const decided = decide(def, this.versions.machineOf(def, row), row, event, actor, now, facts, policy);
     if (decided.effects.length > 0) return 'locked';
@@ -248,25 +274,8 @@ export class WorkflowEngine {
     actor: Actor,
   ): Promise<TRow> {
     const now = this.clock();
-    const old = this.versions.machineOf(def, row);
-    const snapshot = restore(old, row);
-    const next = target.machine.resolveState({ value: stateValue(to), context: snapshot.context });
-    const before = stateDeadline(old.machine, row.state);
-    const after = stateDeadline(target.machine, to);
-    const keep = to === row.state && before?.term === after?.term && before?.event === after?.event;
-    return writeTransition(tx, def, row, {
-      snapshot,
-      next,
-      machine: target.machine,
-      to,
-      machineVersion: target.version,
-      ...(keep ? { deadlineAt: row.deadlineAt, deadlineEvent: row.deadlineEvent } : this.deadlineOf(def, target.machine, to, now)),
-      event: 'MIGRATE',
-      actor,
-      reason: null,
-      payload: { fromVersion: row.machineVersion, toVersion: target.version },
-      now,
-    });
+    const spec = migration(def, this.versions.machineOf(def, row), target, row, to, actor, now, this.policy());
+    return this.released(tx, def, row, await writeTransition(tx, def, row, spec), spec.released, now);
   }
 
   /** P10: an entity's transitions, newest first. */

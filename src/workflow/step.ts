@@ -7,13 +7,14 @@ import { transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstat
 import { invariant } from '../platform/invariant.js';
 import { SYSTEM_SWEEPER, type Actor } from './actor.js';
 import type { EngineEvent } from './definition.js';
-import { isLegal, stateDeadline, statePath } from './machine-paths.js';
+import { isLegal, stateDeadline, statePath, stateValue } from './machine-paths.js';
 import type { Policy } from './policy/policy.js';
 import { refusal } from './refusal.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import type { WorkflowRow } from './table.js';
 import type { WorkflowDefinition } from './workflow.js';
 import type { WriteSpec } from './write.js';
+import { running, settle } from './hold.js';
 
 /** The XState snapshot a row persisted, on its machine version. */
 export function restore(mv: MachineVersion, row: WorkflowRow): AnyMachineSnapshot {
@@ -30,7 +31,11 @@ export function deadlineOf(def: WorkflowDefinition<WorkflowRow, unknown>, machin
   return { deadlineAt: term(start, policy), deadlineEvent: deadline.event };
 }
 
-/** The machine's answer to an event on a row (pure): a refusal, or the next snapshot, its deadline and the effects it sets off. */
+/**
+ * The machine's answer to an event on a row (pure): a refusal, or the next snapshot, its deadline
+ * and the effects it sets off. A held row's kept deadline is its deadline here (see hold.ts);
+ * `row` is the row as effects see it.
+ */
 export function decide<TRow extends WorkflowRow, TFacts>(
   def: WorkflowDefinition<TRow, TFacts>,
   mv: MachineVersion,
@@ -41,6 +46,8 @@ export function decide<TRow extends WorkflowRow, TFacts>(
   facts: TFacts,
   policy: Policy,
 ) {
+  const locked = row;
+  row = running(row);
   const snapshot = restore(mv, row);
   const full = { ...event, actor, facts, at: now.toISOString() };
   // Legality from the enabled transitions: a targetless transition without assign returns the
@@ -58,19 +65,17 @@ export function decide<TRow extends WorkflowRow, TFacts>(
   const { type: _type, reason, ...params } = event;
   const write = (deadline: Date | null, payload: Record<string, unknown> = {}): WriteSpec => ({
     snapshot,
-    next,
+    ...settle(mv.machine, locked.snapshot, next, to !== row.state, deadline, deadlineEvent),
     machine: mv.machine,
     to,
     machineVersion: row.machineVersion,
-    deadlineAt: deadline,
-    deadlineEvent,
     event: event.type,
     actor,
     reason: typeof reason === 'string' ? reason.trim() : null,
     payload: { ...params, ...payload },
     now,
   });
-  return { deadlineAt, effects, write };
+  return { row, deadlineAt, effects, write };
 }
 
 /**
@@ -89,4 +94,40 @@ export function dueEvent(
   if (!mv) return null;
   const event = { type: row.deadlineEvent, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
   return isLegal(restore(mv, row), event) ? { type: row.deadlineEvent, dueAt: row.deadlineAt.toISOString() } : null;
+}
+
+/**
+ * P11: the write that moves a row onto another machine version, into `to` (a state of that
+ * version), recorded as MIGRATE. A running term is kept when the state keeps the same term;
+ * otherwise the new state's term starts now. Holds stay in the same state and drop in another.
+ */
+export function migration(
+  def: WorkflowDefinition<WorkflowRow, unknown>,
+  old: MachineVersion,
+  target: MachineVersion,
+  row: WorkflowRow,
+  to: string,
+  actor: Actor,
+  now: Date,
+  policy: Policy,
+): WriteSpec & { released: string[] } {
+  const current = running(row);
+  const snapshot = restore(old, row);
+  const next = target.machine.resolveState({ value: stateValue(to), context: snapshot.context });
+  const before = stateDeadline(old.machine, row.state);
+  const after = stateDeadline(target.machine, to);
+  const keep = to === row.state && before?.term === after?.term && before?.event === after?.event;
+  const deadline = keep ? current : deadlineOf(def, target.machine, to, now, policy);
+  return {
+    snapshot,
+    ...settle(target.machine, row.snapshot, next, to !== row.state, deadline.deadlineAt, deadline.deadlineEvent),
+    machine: target.machine,
+    to,
+    machineVersion: target.version,
+    event: 'MIGRATE',
+    actor,
+    reason: null,
+    payload: { fromVersion: row.machineVersion, toVersion: target.version },
+    now,
+  };
 }

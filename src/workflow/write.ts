@@ -20,6 +20,8 @@ export interface WriteSpec {
   machineVersion: number;
   deadlineAt: Date | null;
   deadlineEvent: string | null;
+  /** Holders this transition released (see hold.ts); the engine tells the workflow's listener. */
+  released?: string[];
   event: string;
   actor: Actor;
   reason: string | null;
@@ -78,6 +80,7 @@ export async function tryWriteTransition<TRow extends WorkflowRow, TFacts>(
       ...w.payload,
       ...(Object.keys(changes).length > 0 && { changes }),
       ...(w.deadlineAt !== row.deadlineAt && { deadlineAt: w.deadlineAt?.toISOString() ?? null }),
+      ...(w.released && w.released.length > 0 && { released: w.released }),
     },
     at: w.now,
   });

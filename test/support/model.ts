@@ -25,6 +25,7 @@ import {
 } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
 import type { Actor } from '../../src/workflow/actor.js';
+import { settle } from '../../src/workflow/hold.js';
 import { isLegal, statePath, type GuardRule, type WorkflowDocument } from './machines.js';
 import { predictRefusal } from './model-refusals.js';
 
@@ -174,9 +175,10 @@ export function declaredTransitions(machine: AnyStateMachine): string[] {
   return [...result].sort();
 }
 
-/** The model's step: the machine decides, the world follows the event. */
+/** The model's step: the machine decides (holds settled as the engine settles them), the world follows the event. */
 function advance<C, E extends ModelEvent, W>(spec: ModelSpec<C, E, W>, from: State<C, W>, event: E): State<C, W> {
-  const [next] = transition(spec.machine, from.snapshot, event);
+  const [moved] = transition(spec.machine, from.snapshot, event);
+  const { next } = settle(spec.machine, from.snapshot, moved, statePath(moved.value) !== from.state, null, null);
   return modelState(next, spec.nextWorld ? spec.nextWorld(from, event) : from.world);
 }
 

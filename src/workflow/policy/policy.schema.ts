@@ -53,6 +53,8 @@ const term = z.string({ error: expected('an ISO-8601 duration string such as "P3
 
 const positiveIntegerMessage = expected('a positive integer');
 const positiveInteger = z.int({ error: positiveIntegerMessage }).positive({ error: positiveIntegerMessage });
+const countMessage = expected('a whole number, 0 or more');
+const count = z.int({ error: countMessage }).nonnegative({ error: countMessage });
 
 const capMessage = expected('a positive integer or null (no limit)');
 /** A cap: a positive integer, or `null` for none. */
@@ -108,6 +110,8 @@ const customerPolicySchema = section({
   expiryCoolDown: term,
   /** P1: working days a rejected customer stays in custody before going to the pool. */
   rejectionReleaseWorkingDays: positiveInteger,
+  /** P2: working days of its term a customer keeps at least after any decision on one of its applications (0: none). */
+  graceAfterDecisionWorkingDays: count,
   /** How long before a term ends the custodian is warned. */
   warnBefore: term,
   /** P7: the most customers one salesperson may hold; `null` = no cap. */

@@ -105,17 +105,22 @@ describe('applications and audit', () => {
       expect(e.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', state: 'withdrawn' });
     });
 
-    it('should fail the decision and change nothing on the customer when its event is no longer legal, closing the application as lapsed', async () => {
+    it('should close a pending application as lapsed when its customer is abandoned, in the same transaction; a decision after it changes nothing (A4)', async () => {
       const c = await createCustomer(app, 'sales1');
       const a = await pendingApplication(app, c.id);
       await app.ok(`mutation($id: ID!) { abandonCustomer(id: $id, reason: "客户已经倒闭") { state } }`, { id: c.id }, await t('sales1'));
+      const lapse = (await entityHistory(a.id)).at(-1);
+      expect(lapse).toMatchObject({ event: 'LAPSE', fromState: 'pending', toState: 'lapsed', actorId: null });
+      expect(lapse?.payload).toMatchObject({ customerFrom: 'prospect.pendingAudit', customerTo: 'pool' });
+      const abandon = (await entityHistory(c.id)).at(-1);
+      expect(abandon?.createdAt).toEqual(lapse?.createdAt);
       const before = await entityHistory(c.id);
       const e = await app.fails(APPROVE, { id: a.id }, await t('auditor1'));
-      expect(e.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', rule: 'A4', applicationLapsed: true });
+      expect(e.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', state: 'lapsed' });
       expect(await entityHistory(c.id)).toEqual(before);
       expect(await app.database.db.select().from(applicationDecisions).where(eq(applicationDecisions.applicationId, a.id))).toEqual([]);
       const view = await app.ok(GET, { id: a.id }, await t('auditor1'));
-      expect(view.application.status).toBe('LAPSED');
+      expect(view.application).toMatchObject({ status: 'LAPSED', availableActions: [] });
     });
   });
 

@@ -53,6 +53,8 @@ const REASON = '客户短期内无采购计划';
 const BLANK = ' ';
 /** The model's mark for a running cool-down; the engine loads its end. */
 const COOLING = 'running';
+/** P2: the application a model step opens or closes (an id no application has: nothing lapses in the database). */
+const HOLDER = '00000000-0000-4000-8000-0000000000a1';
 /** The facts the rules read for each event (P5, P7 for CLAIM; P9 for TRANSFER); every other event reads none. */
 const FACTS_READ_BY: Partial<Record<string, (keyof CustomerFacts)[]>> = {
   CLAIM: ['coolingDownUntil', 'holding', 'maxHolding', 'claimsToday', 'dailyClaimLimit'],
@@ -90,6 +92,8 @@ const RULES: Record<Event['type'], string[]> = {
   PROTECTION_REJECTED: ['P1', 'A4'],
   INTENT_APPROVED: ['P4', 'A4'],
   EXTENSION_APPROVED: ['P3', 'A4'],
+  APPLICATION_OPENED: ['P2', 'A4'],
+  APPLICATION_CLOSED: ['P2', 'A4'],
   CONTRACT_SIGNED: ['P6'],
   TERM_EXPIRED: ['P2'],
   REJECTION_LAPSED: ['P1'],
@@ -99,7 +103,7 @@ const RULES: Record<Event['type'], string[]> = {
 const custodianEvents = (custodian: Username, facts: CustomerFacts): Event[] => [
   { type: 'ABANDON', actor: user(custodian), facts, reason: REASON },
   { type: 'ABANDON', actor: user(custodian), facts, reason: BLANK },
-  { type: 'RESUBMIT', actor: user(custodian), facts },
+  { type: 'RESUBMIT', actor: user(custodian), facts, applicationId: HOLDER },
 ];
 
 function candidates({ context, world }: State): Event[] {
@@ -126,11 +130,14 @@ function candidates({ context, world }: State): Event[] {
     { type: 'TRANSFER', actor: user(outsider), facts: eligible(outsider), toUserId: TRANSFER_TARGET, reason: '人员调整，客户移交' },
     ...(custodian ? custodianEvents(custodian, facts(custodian)) : []),
     { type: 'ABANDON', actor: user(outsider), facts: facts(outsider), reason: REASON },
-    { type: 'RESUBMIT', actor: user(outsider), facts: facts(outsider) },
+    { type: 'RESUBMIT', actor: user(outsider), facts: facts(outsider), applicationId: HOLDER },
     { type: 'PROTECTION_APPROVED', via: 'application', actor: auditor, facts: NO_FACTS },
     { type: 'PROTECTION_REJECTED', via: 'application', actor: auditor, facts: NO_FACTS, reason: '联系人电话无法接通' },
-    { type: 'INTENT_APPROVED', via: 'application', actor: auditor, facts: NO_FACTS, reason: '客户已确认采购预算' },
-    { type: 'EXTENSION_APPROVED', via: 'application', actor: auditor, facts: NO_FACTS, reason: '客户正在走内部审批' },
+    { type: 'INTENT_APPROVED', via: 'application', actor: auditor, facts: NO_FACTS, reason: '客户已确认采购预算', applicationId: HOLDER },
+    { type: 'EXTENSION_APPROVED', via: 'application', actor: auditor, facts: NO_FACTS, reason: '客户正在走内部审批', applicationId: HOLDER },
+    // P2: an application holds the term while it waits; its decision (or its withdrawal) releases it.
+    { type: 'APPLICATION_OPENED', via: 'application', actor: user(custodian ?? CREATOR), facts: NO_FACTS, applicationId: HOLDER },
+    { type: 'APPLICATION_CLOSED', via: 'application', actor: auditor, facts: NO_FACTS, applicationId: HOLDER },
     { type: 'CONTRACT_SIGNED', via: 'contract', actor: signer, facts: custodian ? facts(custodian) : NO_FACTS, afterSalesUserId: 'aftersales1' },
     { type: 'PROTECTION_APPROVED', actor: auditor, facts: NO_FACTS, forged: true },
     { type: 'CONTRACT_SIGNED', actor: signer, facts: custodian ? facts(custodian) : NO_FACTS, forged: true },
@@ -154,7 +161,8 @@ const spec: ModelSpec<CustomerContext, Event, World> = {
   machine: customerMachine,
   document: customerDocument,
   guardRules: customerGuardRules,
-  input: { custodianId: CREATOR },
+  // P2: a new customer is entered held by its PROTECTION application.
+  input: { custodianId: CREATOR, heldBy: [HOLDER] },
   world: { coolingDown: [] },
   // P5: abandoning starts the abandoner's cool-down on this customer; a term that ends (or a
   // lapsed rejection) starts the former custodian's.
@@ -166,7 +174,7 @@ const spec: ModelSpec<CustomerContext, Event, World> = {
   candidates,
   describeEvent,
   describeState: ({ state, context, world }) =>
-    `${state}(${context.custodianId ?? 'nobody'})${world.coolingDown.length ? ` cooling:${world.coolingDown.join('+')}` : ''}`,
+    `${state}(${context.custodianId ?? 'nobody'})${context.heldBy?.length ? ' held' : ''}${world.coolingDown.length ? ` cooling:${world.coolingDown.join('+')}` : ''}`,
   rulesOf: (e) => RULES[e.type],
   journeys: 'longest',
   cover: 'transitions',
@@ -185,8 +193,6 @@ const MUTATIONS = {
   ABANDON: `mutation($id: ID!, $r: String!) { abandonCustomer(id: $id, reason: $r) { id state } }`,
   TRANSFER: `mutation($id: ID!, $to: ID!, $r: String!) { transferCustomer(id: $id, toUserId: $to, reason: $r) { id state } }`,
   RESUBMIT: `mutation($id: ID!) { resubmitProtection(id: $id) { id state } }`,
-  INTENT_APPROVED: `mutation($c: ID!, $r: String!) { applyForIntent(customerId: $c, reason: $r) { id } }`,
-  EXTENSION_APPROVED: `mutation($c: ID!, $r: String!) { applyForExtension(customerId: $c, reason: $r) { id } }`,
   PROTECTION_APPROVED: `mutation($id: ID!) { approveApplication(id: $id) { id status } }`,
   PROTECTION_REJECTED: `mutation($id: ID!, $r: String!) { rejectApplication(id: $id, reason: $r) { id status } }`,
 } as const satisfies Partial<Record<Event['type'], string>>;
@@ -233,12 +239,6 @@ async function viaGraphql(ctx: RunContext, id: string, e: CustomerEvent & { type
       return void (await app.ok(MUTATIONS.PROTECTION_APPROVED, { id: await crewPendingApplication(app, crew, id) }, token));
     case 'PROTECTION_REJECTED':
       return void (await app.ok(MUTATIONS.PROTECTION_REJECTED, { id: await crewPendingApplication(app, crew, id), r: e.reason }, token));
-    case 'INTENT_APPROVED':
-    case 'EXTENSION_APPROVED': {
-      await app.ok(MUTATIONS[e.type], { c: id, r: e.reason ?? '客户需求明确' }, crew.token(from.context.custodianId ?? ''));
-      const application = await crewPendingApplication(app, crew, id, e.type === 'INTENT_APPROVED' ? 'INTENT' : 'EXTENSION');
-      return void (await app.ok(MUTATIONS.PROTECTION_APPROVED, { id: application }, token));
-    }
   }
 }
 
@@ -320,8 +320,9 @@ describe('customer machine (model-based, real engine)', () => {
   describeModel(model, driver, () => {
     it('should generate a reasonable number of paths, and three to send through GraphQL', () => {
       expect(model.counts.shortest).toBeGreaterThanOrEqual(20);
-      // P5: expiry cool-downs (TERM_EXPIRED, REJECTION_LAPSED) add worlds to the abandon ones.
-      expect(model.paths.length).toBeLessThanOrEqual(80);
+      // P5: expiry cool-downs (TERM_EXPIRED, REJECTION_LAPSED) add worlds to the abandon ones; P2:
+      // every state an application can wait in is there held and not held.
+      expect(model.paths.length).toBeLessThanOrEqual(110);
       expect(graphqlSample(model.paths)).toHaveLength(3);
     });
 

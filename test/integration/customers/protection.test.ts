@@ -338,7 +338,8 @@ describe('the protection machine', () => {
         jwtSecret: TEST_JWT_SECRET,
         clock,
         sweepIntervalMs: 1000,
-        policy: policyWith({ customer: { prospectTerm: 'PT2S' } }),
+        // No grace after the (engine-sent) approval: the term from entry runs out in seconds (P2).
+        policy: policyWith({ customer: { prospectTerm: 'PT2S', graceAfterDecisionWorkingDays: 0 } }),
       });
       try {
         const t = await fast.services.users.login('sales1', 'demo');

@@ -8,7 +8,7 @@ describe('known-actions check', () => {
       expectRefused(knownActions, { workflow: 'customer', edit: (d) => (transitionOf(d, 'pool', 'CLAIM').actions = 'sendFlowers') }, [
         {
           path: 'states.pool.on.CLAIM.actions',
-          message: '"sendFlowers" is not a known action (releaseCustody, handToAfterSales, takeCustody, transferCustody',
+          message: '"sendFlowers" is not a known action (releaseCustody, holdTerm, releaseHold, handToAfterSales, takeCustody, transferCustody',
         },
       ]);
     });
