@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from './client.js';
 
 /** The repository root: the first folder above this file with a package.json (src/ or dist/src/). */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
@@ -19,7 +19,12 @@ function packageRoot(): string {
   return dir;
 }
 
+/** The committed migrations. */
+export function migrationsFolder(): string {
+  return join(packageRoot(), 'drizzle');
+}
+
 /** Brings the database's schema up to the newest committed migration. */
 export async function runMigrations(database: Database): Promise<void> {
-  await database.migrate(join(packageRoot(), 'drizzle'));
+  await database.migrate(migrationsFolder());
 }
