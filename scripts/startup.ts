@@ -48,7 +48,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 const { createPglite, pgliteOptions } = await import(${JSON.stringify(dist('src/platform/db/pglite.js'))});
-const { migrationsFolder } = await import(${JSON.stringify(dist('src/platform/db/migrate.js'))});
+const { migrationsFolder } = await import(${JSON.stringify(dist('src/platform/db/paths.js'))});
 const dir = process.env.DATA_DIR;
 const pg = process.env.OWN_INITDB ? await PGlite.create(dir, pgliteOptions()) : await createPglite(dir);
 await migrate(drizzle({ client: pg }), { migrationsFolder: migrationsFolder() });

@@ -86,6 +86,16 @@ function resolveJwtSecret(options: AppOptions): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Re-reads published policies and workflow versions every `intervalMs` (0: never). */
+function startRefresh(services: Services, intervalMs: number, logger: Logger): NodeJS.Timeout | undefined {
+  if (intervalMs <= 0) return undefined;
+  const refresh = () =>
+    void Promise.all([services.policies.refresh(), services.designs.refresh()]).catch((err: unknown) =>
+      logger.error({ err }, 'policy or workflow refresh failed'),
+    );
+  return setInterval(refresh, intervalMs).unref();
+}
+
 /** Milliseconds each step of the start took (logged at debug: `LOG_LEVEL=debug`). */
 function startupPhases(): (name: string) => Record<string, number> {
   const phases: Record<string, number> = {};
@@ -146,17 +156,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const server = await startApollo(schema, options, logger);
     logger.debug({ startupMs: phase('apollo') }, 'app created');
     services.sweeper.start(options.sweepIntervalMs ?? 30_000);
-    const policyRefresh =
-      (options.sweepIntervalMs ?? 30_000) > 0
-        ? setInterval(
-            () =>
-              void Promise.all([services.policies.refresh(), services.designs.refresh()]).catch((err: unknown) =>
-                logger.error({ err }, 'policy or workflow refresh failed'),
-              ),
-            options.sweepIntervalMs ?? 30_000,
-          )
-        : undefined;
-    policyRefresh?.unref();
+    const policyRefresh = startRefresh(services, options.sweepIntervalMs ?? 30_000, logger);
 
     const app: App = {
       server,

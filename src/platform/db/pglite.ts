@@ -20,7 +20,7 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { migrationsFolder, packageRoot } from './migrate.js';
+import { migrationsFolder, packageRoot } from './paths.js';
 
 /**
  * PostgreSQL's buffer cache inside PGlite's WebAssembly memory. PGlite touches all of it at start
