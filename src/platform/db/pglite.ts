@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -55,6 +55,9 @@ export function templateDir(): string {
   return join(packageRoot(), 'dist', 'pglite-template', `${pgliteVersion()}-${migrationsDigest(migrationsFolder())}`);
 }
 
+/** `<PGlite version>-<16 hex digits of the migrations' digest>`. */
+const TEMPLATE_NAME = /^\d+\.\d+\.\d+[^/]*-[0-9a-f]{16}$/;
+
 const isCluster = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
 
 /**
@@ -72,8 +75,10 @@ export async function ensurePgliteTemplate(dir = templateDir()): Promise<string>
   } finally {
     await pg.close();
   }
-  // Templates of older versions or migrations are of no further use.
-  for (const old of readdirSync(dirname(dir))) if (!old.includes('.tmp-')) rmSync(join(dirname(dir), old), { recursive: true, force: true });
+  // Templates of other PGlite versions or migrations (named as templateDir names them) are of no further use.
+  for (const old of readdirSync(dirname(dir))) {
+    if (old !== basename(dir) && TEMPLATE_NAME.test(old)) rmSync(join(dirname(dir), old), { recursive: true, force: true });
+  }
   try {
     renameSync(tmp, dir);
   } catch (err) {
