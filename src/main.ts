@@ -18,8 +18,8 @@ async function main(): Promise<void> {
     throw err;
   }
   // On the embedded database, PGlite's WebAssembly (9 MB of PostgreSQL) runs on V8's baseline
-  // compiler only: recompiling what the start touches with the optimizing one cost about a second of
-  // CPU and 90 MB of RSS (README: Performance). Before the module is compiled, so it takes effect.
+  // compiler only: recompiling what the start touches with the optimizing one cost about 2 s of CPU
+  // and 90 MB of RSS (README: Performance). Before the module is compiled, so it takes effect.
   if (!config.databaseUrl && !config.pgliteOptimize) setFlagsFromString('--liftoff-only');
   const logger = createLogger(config.logLevel);
   const app = await createApp({

@@ -46,7 +46,12 @@ function pgliteVersion(): string {
 function migrationsDigest(folder: string): string {
   const hash = createHash('sha256');
   const files = [...readdirSync(folder).filter((f) => f.endsWith('.sql')), 'meta/_journal.json'].sort();
-  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(folder, f))).update('\0');
+  for (const f of files)
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(folder, f)))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
