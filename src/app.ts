@@ -86,6 +86,28 @@ function resolveJwtSecret(options: AppOptions): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Re-reads published policies and workflow versions every `intervalMs` (0: never). */
+function startRefresh(services: Services, intervalMs: number, logger: Logger): NodeJS.Timeout | undefined {
+  if (intervalMs <= 0) return undefined;
+  const refresh = () =>
+    void Promise.all([services.policies.refresh(), services.designs.refresh()]).catch((err: unknown) =>
+      logger.error({ err }, 'policy or workflow refresh failed'),
+    );
+  return setInterval(refresh, intervalMs).unref();
+}
+
+/** Milliseconds each step of the start took (logged at debug: `LOG_LEVEL=debug`). */
+function startupPhases(): (name: string) => Record<string, number> {
+  const phases: Record<string, number> = {};
+  let last = performance.now();
+  return (name) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - last);
+    last = now;
+    return phases;
+  };
+}
+
 /** The one Apollo server of an app: limits, error mapping, logging through pino. */
 async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: Logger): Promise<ApolloServer<Context>> {
   const server = new ApolloServer<Context>({
@@ -105,14 +127,17 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
   const jwtSecret = resolveJwtSecret(options);
+  const phase = startupPhases();
   const database = await openDatabase(
     options.databaseUrl
       ? { url: options.databaseUrl, poolSize: options.dbPoolSize }
       : { dataDir: options.dataDir === undefined || options.dataDir.startsWith('memory://') ? undefined : join(options.dataDir, 'pg') },
   );
+  phase('database');
   let httpServer: Server | undefined;
   try {
     await runMigrations(database);
+    phase('migrations');
     // E1: keys stored with an older derivation are re-derived once (see e4-key-conflicts.ts).
     await rederiveTradeNames(database);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
@@ -122,22 +147,16 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     await services.policies.refresh();
     // Issue 7: machine versions designers published; instances run on the version they remember.
     await services.designs.refresh();
+    phase('services');
     if (options.seedDemo) await seedDemoData({ database, tokens, clock, logger }, options.seedDemoCustomers ?? true);
+    phase('seed');
 
     const schema = await buildSchema(services);
+    phase('schema');
     const server = await startApollo(schema, options, logger);
+    logger.debug({ startupMs: phase('apollo') }, 'app created');
     services.sweeper.start(options.sweepIntervalMs ?? 30_000);
-    const policyRefresh =
-      (options.sweepIntervalMs ?? 30_000) > 0
-        ? setInterval(
-            () =>
-              void Promise.all([services.policies.refresh(), services.designs.refresh()]).catch((err: unknown) =>
-                logger.error({ err }, 'policy or workflow refresh failed'),
-              ),
-            options.sweepIntervalMs ?? 30_000,
-          )
-        : undefined;
-    policyRefresh?.unref();
+    const policyRefresh = startRefresh(services, options.sweepIntervalMs ?? 30_000, logger);
 
     const app: App = {
       server,

@@ -80,12 +80,19 @@ type Step = { daysAgo: number; run: () => Promise<void> };
 class DemoStory {
   private readonly catalogue: ProductRow[] = [];
   contractCount = 0;
+  /** The moment the services' clock reads; each step sets it before it runs (steps run one at a time). */
+  private moment: Date;
+  private readonly services: Services;
 
   constructor(
-    private readonly deps: SeedDeps,
+    deps: SeedDeps,
     private readonly now: Date,
     private readonly viewers: Map<string, Viewer>,
-  ) {}
+  ) {
+    this.moment = now;
+    // One set of services for the whole story (building them per step was most of the seed's time).
+    this.services = createServices({ ...deps, policy: DEFAULT_POLICY, clock: () => this.moment });
+  }
 
   viewer(username: string): Viewer {
     const v = this.viewers.get(username);
@@ -99,7 +106,8 @@ class DemoStory {
    * 30-second terms applies to what happens after the seed.
    */
   at(daysAgo: number): Services {
-    return createServices({ ...this.deps, policy: DEFAULT_POLICY, clock: () => this.daysAgo(daysAgo) });
+    this.moment = this.daysAgo(daysAgo);
+    return this.services;
   }
 
   private daysAgo(days: number): Date {

@@ -35,6 +35,8 @@ export interface Config {
   dbPoolSize: number;
   /** How long a user's viewer is served from the per-process cache, in ms; 0 disables it. */
   viewerCacheMs: number;
+  /** PGlite only: let V8 recompile PGlite's hot WebAssembly with its optimizing compiler (more memory and start CPU). */
+  pgliteOptimize: boolean;
 }
 
 /** Thrown by {@link parseConfig}; each problem starts with the variable's name. */
@@ -92,6 +94,7 @@ const environment = z
     DB_POOL_SIZE: wholeNumber(1, 500, 10),
     /** Milliseconds. */
     VIEWER_CACHE_MS: wholeNumber(0, 60_000, 5_000),
+    PGLITE_OPTIMIZE: flag.optional(),
   })
   .superRefine(
     (env, ctx) => {
@@ -118,6 +121,7 @@ const environment = z
     maxBodyBytes: env.MAX_BODY_BYTES,
     dbPoolSize: env.DB_POOL_SIZE,
     viewerCacheMs: env.VIEWER_CACHE_MS,
+    pgliteOptimize: env.PGLITE_OPTIMIZE ?? false,
   }));
 
 /** The known variables, trimmed, without the blank ones (a blank variable means "use the default"). */

@@ -1,5 +1,8 @@
 /** Access tokens: JWT, HS256, signed with the configured secret (jose). */
-import { SignJWT, jwtVerify, errors } from 'jose';
+// Subpaths, not the index: the index loads all of jose (62 modules) at start; HS256 JWTs need a few.
+import * as errors from 'jose/errors';
+import { jwtVerify } from 'jose/jwt/verify';
+import { SignJWT } from 'jose/jwt/sign';
 import type { Clock } from '../clock.js';
 import { UnauthenticatedError } from '../errors.js';
 

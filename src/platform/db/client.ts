@@ -2,9 +2,6 @@
  * The database factory: an embedded PGlite (default, persisted under a data directory or in
  * memory) or a real PostgreSQL through postgres.js. Both give the same drizzle API.
  */
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -13,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import { invariant } from '../invariant.js';
+import { createPglite } from './pglite.js';
 import * as schema from './schema.js';
 
 type Schema = typeof schema;
@@ -96,9 +94,7 @@ function database(kind: Database['kind'], db: Db, onQuery: Database['onQuery'], 
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const inMemory = dataDir === undefined || dataDir.startsWith('memory://');
-  if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  // pg_trgm must be loaded on every open of the data directory, not only the first.
-  const client = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { pg_trgm } });
+  const client = await createPglite(inMemory ? undefined : dataDir);
   const queries = queryListeners();
   const db = drizzlePglite({ client, schema, logger: queries.logger });
   return database('pglite', db, queries.onQuery, {

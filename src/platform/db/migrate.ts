@@ -3,23 +3,10 @@
  * migrator is in client.ts). drizzle-kit's own migrate command is not used: with PGlite it opens
  * the database without extensions.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Database } from './client.js';
-
-/** The repository root: the first folder above this file with a package.json (src/ or dist/src/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
+import { migrationsFolder } from './paths.js';
 
 /** Brings the database's schema up to the newest committed migration. */
 export async function runMigrations(database: Database): Promise<void> {
-  await database.migrate(join(packageRoot(), 'drizzle'));
+  await database.migrate(migrationsFolder());
 }

@@ -1,0 +1,37 @@
+/**
+ * npm start's prestart: compile only when a source changed, then make PGlite's template cluster
+ * unless it exists (src/platform/db/pglite.ts). Plain JavaScript, so that a fresh build costs no
+ * TypeScript start-up: the build counts as fresh while tsc -b's build info is newer than every file
+ * and folder under src/ and the tsconfig and package files (an added, edited or deleted source
+ * changes a modification time). Otherwise `tsc -b tsconfig.build.json` decides, incrementally.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync, utimesSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const buildInfo = join(root, 'dist', 'tsconfig.build.tsbuildinfo');
+
+/** The newest modification time of `path` and, for a folder, of everything under it. */
+function newest(path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const built = newest(buildInfo);
+if (built === 0 || inputs.some((input) => newest(join(root, input)) >= built)) {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // tsc -b leaves its build info alone when only package.json changed: mark this check's inputs seen.
+  const now = new Date();
+  utimesSync(buildInfo, now, now);
+}
+if (!process.env.DATABASE_URL) {
+  const { ensurePgliteTemplate } = await import(new URL('../dist/src/platform/db/pglite.js', import.meta.url).href);
+  await ensurePgliteTemplate();
+}
