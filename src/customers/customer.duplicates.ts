@@ -80,11 +80,21 @@ function containing(text: string): string {
   return `%${escapeLike(text)}%`;
 }
 
+/**
+ * What the name index is searched for: the keyword's key when the keyword contains it (a name
+ * containing 靖江市春意空调有限公司 contains 春意), else the keyword. The pairs of a full name's
+ * region, industry and form (有有限限公公司司 …) are in most rows, and the index would read each of
+ * their long lists; the key's pairs are rare. The rows found are then filtered by the keyword.
+ */
+export function nameSearchText(keyword: string, key: string): string {
+  return [...key].length >= MIN_KEY_LENGTH && keyword.toLowerCase().includes(key) ? key : keyword;
+}
+
 /** The keyword's branches: (customer_id, score) rows from `customer_names`. */
 function keywordBranches(keyword: string, key: string): SQL[] {
   const branches: SQL[] = [
     sql`select customer_id, 3.0 as score from customer_names where trade_name = ${key}`,
-    sql`select customer_id, 0.8 from customer_names where custodian_char_pairs(name) ilike ${containing(charPairs(keyword))} and name ilike ${containing(keyword)}`,
+    sql`select customer_id, 0.8 from customer_names where custodian_char_pairs(name) ilike ${containing(charPairs(nameSearchText(keyword, key)))} and name ilike ${containing(keyword)}`,
     sql`select customer_id, 0 from customer_names where trade_name % ${key} and similarity(trade_name, ${key}) > 0.3`,
   ];
   if ([...key].length < MIN_KEY_LENGTH) return branches;
