@@ -84,7 +84,9 @@ async function main(): Promise<void> {
     };
     console.log(`\nduplicates-embedded (PGlite, ${count.toLocaleString('en-US')} customers, ${cases.length} cases × ${ROUNDS})`);
     console.log(`  engine   p50 ${result.engine.p50} ms, p95 ${result.engine.p95} ms, p99 ${result.engine.p99} ms (GraphQL execute in process)`);
-    console.log(`  baseline p50 ${result.baseline.p50} ms, p95 ${result.baseline.p95} ms, p99 ${result.baseline.p99} ms (the same UNION ALL statement on the PGlite client)`);
+    console.log(
+      `  baseline p50 ${result.baseline.p50} ms, p95 ${result.baseline.p95} ms, p99 ${result.baseline.p99} ms (the same UNION ALL statement on the PGlite client)`,
+    );
     for (const [kind, s] of Object.entries(result.byKind)) console.log(`  ${kind}: engine p95 ${s.engine.p95} ms; baseline p95 ${s.baseline.p95} ms`);
     console.log(`  ${differing.length === 0 ? 'ok  ' : 'FAIL'} same answers as the baseline${differing.length ? `: ${differing.slice(0, 3).join('; ')}` : ''}`);
     const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');

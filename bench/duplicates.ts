@@ -24,7 +24,20 @@ import { nameSearchText } from '../src/customers/customer.duplicates.js';
 import { DEMO_PASSWORD } from '../src/demo/seed.js';
 import { checkCases, insertCustomers, nameParts, type CheckCase } from './duplicates-data.js';
 import { protectedCustomer, withSetupApp } from './fixtures.js';
-import { check, measurement, percentile, round, sampleRss, StatementCounter, withApiProcess, withSqlClient, type Benchmark, type BenchContext, type BenchResult, type Check } from './lib.js';
+import {
+  check,
+  measurement,
+  percentile,
+  round,
+  sampleRss,
+  StatementCounter,
+  withApiProcess,
+  withSqlClient,
+  type Benchmark,
+  type BenchContext,
+  type BenchResult,
+  type Check,
+} from './lib.js';
 
 const QUERY = 'query($k: String, $p: String) { duplicateCheck(keyword: $k, phone: $p) { customerId } }';
 /** Measured rounds over all cases (after one warm-up round). */
@@ -51,7 +64,9 @@ export function baselineQuery(c: CheckCase): { text: string; params: string[] } 
     branches.push(
       `select customer_id, 3.0 as score from customer_names where trade_name = ${k}`,
       `select customer_id, 0.8 from customer_names where custodian_char_pairs(name) ilike ${$(`%${literal(pairs(nameSearchText(keyword, key)))}%`)} and name ilike ${$(`%${literal(keyword)}%`)}`,
-      `select customer_id, 0 from customer_names where trade_name % ${k} and similarity(trade_name, ${k}) > 0.3`,
+      /^[\p{L}\p{N}]{2}$/u.test(key)
+        ? `select customer_id, 0 from customer_names where custodian_char_pairs(trade_name) ilike ${$(`%${literal(pairs(key))}%`)} and similarity(trade_name, ${k}) > 0.3`
+        : `select customer_id, 0 from customer_names where trade_name % ${k} and similarity(trade_name, ${k}) > 0.3`,
     );
     if (long) {
       branches.push(
@@ -157,10 +172,18 @@ async function plans(sql: postgres.Sql, cases: readonly CheckCase[]): Promise<{ 
     const lines = rows.map((r) => r['QUERY PLAN']);
     const seq = lines.filter((l) => l.includes('Seq Scan'));
     scans.push(...seq.map((l) => `${c.kind}: ${l.trim()}`));
-    found.push(`${c.kind} (${c.keyword ?? c.phone}): ${lines.map((l) => l.trim()).filter((l) => /Scan|Execution Time/.test(l)).join(' | ')}`);
+    found.push(
+      `${c.kind} (${c.keyword ?? c.phone}): ${lines
+        .map((l) => l.trim())
+        .filter((l) => /Scan|Execution Time/.test(l))
+        .join(' | ')}`,
+    );
   }
   const ok = scans.length === 0;
-  return { check: check('index-backed: no sequential scan', ok, ok ? `plans of ${seen.size} kinds of case use indexes only` : scans.slice(0, 4).join('; ')), plans: found };
+  return {
+    check: check('index-backed: no sequential scan', ok, ok ? `plans of ${seen.size} kinds of case use indexes only` : scans.slice(0, 4).join('; ')),
+    plans: found,
+  };
 }
 
 async function run({ database, sql, options, log }: BenchContext): Promise<BenchResult> {
@@ -178,7 +201,9 @@ async function run({ database, sql, options, log }: BenchContext): Promise<Bench
     return { seconds, cases, token };
   });
   log(`generated ${count} customers in ${setup.seconds.toFixed(1)} s; ${setup.cases.length} cases × ${ROUNDS} rounds per side`);
-  const [sample] = await sql<{ n: number; names: number }[]>`select (select count(*)::int from customers) as n, (select count(*)::int from customer_names) as names`;
+  const [sample] = await sql<
+    { n: number; names: number }[]
+  >`select (select count(*)::int from customers) as n, (select count(*)::int from customer_names) as names`;
   const derived = await sql<{ name: string; trade_name: string }[]>`select name, trade_name from customers tablesample system (1) limit 2000`;
   const wrongKeys = derived.filter((r) => deriveTradeName(r.name) !== r.trade_name);
 
@@ -203,7 +228,8 @@ async function run({ database, sql, options, log }: BenchContext): Promise<Bench
   );
   const { e, b } = result;
   const perKind = [...e.byKind.keys()].map(
-    (kind) => `${kind}: engine p50 ${p(e.byKind.get(kind) ?? [], 50)} ms, p95 ${p(e.byKind.get(kind) ?? [], 95)} ms; baseline p50 ${p(b.byKind.get(kind) ?? [], 50)} ms, p95 ${p(b.byKind.get(kind) ?? [], 95)} ms`,
+    (kind) =>
+      `${kind}: engine p50 ${p(e.byKind.get(kind) ?? [], 50)} ms, p95 ${p(e.byKind.get(kind) ?? [], 95)} ms; baseline p50 ${p(b.byKind.get(kind) ?? [], 50)} ms, p95 ${p(b.byKind.get(kind) ?? [], 95)} ms`,
   );
   const engineM = measurement(e.all.length, e.seconds, result.measured.statements, { latencyMs: { p50: p(e.all, 50), p95: p(e.all, 95), p99: p(e.all, 99) } });
   const baselineM = measurement(b.all.length, b.seconds, result.baselineStatements, { latencyMs: { p50: p(b.all, 50), p95: p(b.all, 95), p99: p(b.all, 99) } });
@@ -216,11 +242,27 @@ async function run({ database, sql, options, log }: BenchContext): Promise<Bench
     apiRss: result.rss,
     apiCpuSeconds: round(result.measured.cpuSeconds, 2),
     checks: [
-      check('generated', sample?.n === count + 1 && sample.names === sample.n, `${sample?.n ?? 0} customers (${count} generated + the template), ${sample?.names ?? 0} rows in customer_names`),
-      check('keys as the app derives them', wrongKeys.length === 0, `${derived.length} sampled, ${wrongKeys.length} differ${wrongKeys[0] ? `: ${wrongKeys[0].name} → ${deriveTradeName(wrongKeys[0].name)}, stored ${wrongKeys[0].trade_name}` : ''}`),
-      check('same answers as the baseline', result.differing.length === 0, result.differing.length === 0 ? `${setup.cases.length} cases` : result.differing.slice(0, 5).join('; ')),
+      check(
+        'generated',
+        sample?.n === count + 1 && sample.names === sample.n,
+        `${sample?.n ?? 0} customers (${count} generated + the template), ${sample?.names ?? 0} rows in customer_names`,
+      ),
+      check(
+        'keys as the app derives them',
+        wrongKeys.length === 0,
+        `${derived.length} sampled, ${wrongKeys.length} differ${wrongKeys[0] ? `: ${wrongKeys[0].name} → ${deriveTradeName(wrongKeys[0].name)}, stored ${wrongKeys[0].trade_name}` : ''}`,
+      ),
+      check(
+        'same answers as the baseline',
+        result.differing.length === 0,
+        result.differing.length === 0 ? `${setup.cases.length} cases` : result.differing.slice(0, 5).join('; '),
+      ),
       result.explained.check,
-      check('hits found', result.empty.length === 0, result.empty.length === 0 ? 'every case but the misses found something' : result.empty.slice(0, 5).join('; ')),
+      check(
+        'hits found',
+        result.empty.length === 0,
+        result.empty.length === 0 ? 'every case but the misses found something' : result.empty.slice(0, 5).join('; '),
+      ),
     ],
     parameters: { count, cases: setup.cases.length, rounds: ROUNDS, generateSeconds: round(setup.seconds, 1) },
     notes: [

@@ -90,12 +90,27 @@ export function nameSearchText(keyword: string, key: string): string {
   return [...key].length >= MIN_KEY_LENGTH && keyword.toLowerCase().includes(key) ? key : keyword;
 }
 
+/**
+ * Keys whose trigram similarity to the key is over 0.3. The trigram index answers `%` by counting
+ * shared trigrams against the key's, and a two-character key has three ("  春", " 春意", "春意 "),
+ * so one shared trigram passes the index: every key starting with 春, thousands at a million
+ * customers, each then rechecked. But a similarity over 0.3 to a two-letter key needs two of its
+ * three trigrams, and each such pair means the key appears in the stored key; so for such a key
+ * the pairs index (LIKE) finds the few candidates instead. Longer keys have enough trigrams.
+ */
+function similarKeys(key: string): SQL {
+  if (/^[\p{L}\p{N}]{2}$/u.test(key)) {
+    return sql`select customer_id, 0 from customer_names where custodian_char_pairs(trade_name) ilike ${containing(charPairs(key))} and similarity(trade_name, ${key}) > 0.3`;
+  }
+  return sql`select customer_id, 0 from customer_names where trade_name % ${key} and similarity(trade_name, ${key}) > 0.3`;
+}
+
 /** The keyword's branches: (customer_id, score) rows from `customer_names`. */
 function keywordBranches(keyword: string, key: string): SQL[] {
   const branches: SQL[] = [
     sql`select customer_id, 3.0 as score from customer_names where trade_name = ${key}`,
     sql`select customer_id, 0.8 from customer_names where custodian_char_pairs(name) ilike ${containing(charPairs(nameSearchText(keyword, key)))} and name ilike ${containing(keyword)}`,
-    sql`select customer_id, 0 from customer_names where trade_name % ${key} and similarity(trade_name, ${key}) > 0.3`,
+    similarKeys(key),
   ];
   if ([...key].length < MIN_KEY_LENGTH) return branches;
   branches.push(

@@ -63,7 +63,9 @@ describe('duplicateCheck limits and its search table (issue 14)', () => {
   describe('the search table (customer_names)', () => {
     it('should follow a rename: the new name and key are found, the old ones no longer', async () => {
       const c = (await app.ok<{ createCustomer: { id: string } }>(CREATE, { i: customerInput({ name: '扬州市澄明照明有限公司' }) }, sales1)).createCustomer;
-      expect((await app.ok<{ duplicateCheck: { customerId: string }[] }>(CHECK, { k: '澄明' }, sales2)).duplicateCheck.map((m) => m.customerId)).toEqual([c.id]);
+      expect((await app.ok<{ duplicateCheck: { customerId: string }[] }>(CHECK, { k: '澄明' }, sales2)).duplicateCheck.map((m) => m.customerId)).toEqual([
+        c.id,
+      ]);
       await app.ok(UPDATE, { id: c.id, i: { name: '扬州市朗晖照明有限公司' } }, sales1);
       expect((await app.ok<{ duplicateCheck: unknown[] }>(CHECK, { k: '澄明' }, sales2)).duplicateCheck).toEqual([]);
       expect((await app.ok<{ duplicateCheck: unknown[] }>(CHECK, { k: '朗晖' }, sales2)).duplicateCheck).toEqual([
