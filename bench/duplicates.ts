@@ -63,14 +63,14 @@ export function baselineQuery(c: CheckCase): { text: string; params: string[] } 
     const k = $(key);
     branches.push(
       `select customer_id, 3.0 as score from customer_names where trade_name = ${k}`,
-      `select customer_id, 0.8 from customer_names where custodian_char_pairs(name) ilike ${$(`%${literal(pairs(nameSearchText(keyword, key)))}%`)} and name ilike ${$(`%${literal(keyword)}%`)}`,
+      `select customer_id, 0.8 from customer_names where name_pairs ilike ${$(`%${literal(pairs(nameSearchText(keyword, key)))}%`)} and name ilike ${$(`%${literal(keyword)}%`)}`,
       /^[\p{L}\p{N}]{2}$/u.test(key)
-        ? `select customer_id, 0 from customer_names where custodian_char_pairs(trade_name) ilike ${$(`%${literal(pairs(key))}%`)} and similarity(trade_name, ${k}) > 0.3`
+        ? `select customer_id, 0 from customer_names where trade_name_pairs ilike ${$(`%${literal(pairs(key))}%`)} and similarity(trade_name, ${k}) > 0.3`
         : `select customer_id, 0 from customer_names where trade_name % ${k} and similarity(trade_name, ${k}) > 0.3`,
     );
     if (long) {
       branches.push(
-        `select customer_id, 2.0 from customer_names where custodian_char_pairs(trade_name) like ${$(`%${literal(pairs(key))}%`)} and trade_name like ${$(`%${literal(key)}%`)} and trade_name <> ${k}`,
+        `select customer_id, 2.0 from customer_names where trade_name_pairs like ${$(`%${literal(pairs(key))}%`)} and trade_name like ${$(`%${literal(key)}%`)} and trade_name <> ${k}`,
       );
     }
     if (inner.length > 0) branches.push(`select customer_id, 2.0 from customer_names where trade_name in (${inner.map($).join(', ')})`);

@@ -100,7 +100,7 @@ export function nameSearchText(keyword: string, key: string): string {
  */
 function similarKeys(key: string): SQL {
   if (/^[\p{L}\p{N}]{2}$/u.test(key)) {
-    return sql`select customer_id, 0 from customer_names where custodian_char_pairs(trade_name) ilike ${containing(charPairs(key))} and similarity(trade_name, ${key}) > 0.3`;
+    return sql`select customer_id, 0 from customer_names where trade_name_pairs ilike ${containing(charPairs(key))} and similarity(trade_name, ${key}) > 0.3`;
   }
   return sql`select customer_id, 0 from customer_names where trade_name % ${key} and similarity(trade_name, ${key}) > 0.3`;
 }
@@ -109,12 +109,12 @@ function similarKeys(key: string): SQL {
 function keywordBranches(keyword: string, key: string): SQL[] {
   const branches: SQL[] = [
     sql`select customer_id, 3.0 as score from customer_names where trade_name = ${key}`,
-    sql`select customer_id, 0.8 from customer_names where custodian_char_pairs(name) ilike ${containing(charPairs(nameSearchText(keyword, key)))} and name ilike ${containing(keyword)}`,
+    sql`select customer_id, 0.8 from customer_names where name_pairs ilike ${containing(charPairs(nameSearchText(keyword, key)))} and name ilike ${containing(keyword)}`,
     similarKeys(key),
   ];
   if ([...key].length < MIN_KEY_LENGTH) return branches;
   branches.push(
-    sql`select customer_id, 2.0 from customer_names where custodian_char_pairs(trade_name) like ${containing(charPairs(key))} and trade_name like ${containing(key)} and trade_name <> ${key}`,
+    sql`select customer_id, 2.0 from customer_names where trade_name_pairs like ${containing(charPairs(key))} and trade_name like ${containing(key)} and trade_name <> ${key}`,
   );
   const inner = innerKeys(key);
   if (inner.length > 0) {

@@ -72,7 +72,13 @@ describe('duplicateCheck limits and its search table (issue 14)', () => {
         { customerId: c.id, name: '扬州市朗晖照明有限公司', tradeName: '朗晖' },
       ]);
       const [row] = await app.database.db.select().from(customerNames).where(eq(customerNames.customerId, c.id));
-      expect(row).toEqual({ customerId: c.id, name: '扬州市朗晖照明有限公司', tradeName: '朗晖' });
+      expect(row).toEqual({
+        customerId: c.id,
+        name: '扬州市朗晖照明有限公司',
+        tradeName: '朗晖',
+        namePairs: '扬扬州州市市朗朗晖晖照照明明有有限限公公司司',
+        tradeNamePairs: '朗朗晖晖',
+      });
     });
 
     it('should find a key inside a longer key and a name containing two characters, ranked after the equal key (E4)', async () => {

@@ -84,12 +84,16 @@ export const customerNames = pgTable(
       .references(() => customers.id),
     name: text('name').notNull(),
     tradeName: text('trade_name').notNull(),
+    /** `custodian_char_pairs(name)`, stored: an index hit is rechecked without a regexp per row. */
+    namePairs: text('name_pairs').generatedAlwaysAs(sql`custodian_char_pairs(name)`),
+    /** `custodian_char_pairs(trade_name)`, stored. */
+    tradeNamePairs: text('trade_name_pairs').generatedAlwaysAs(sql`custodian_char_pairs(trade_name)`),
   },
   (t) => [
     index('customer_names_trade_name_idx').on(t.tradeName),
     index('customer_names_trade_name_trgm_idx').using('gin', sql`${t.tradeName} gin_trgm_ops`),
-    index('customer_names_trade_name_pairs_idx').using('gin', sql`custodian_char_pairs(${t.tradeName}) gin_trgm_ops`),
-    index('customer_names_name_pairs_idx').using('gin', sql`custodian_char_pairs(${t.name}) gin_trgm_ops`),
+    index('customer_names_trade_name_pairs_idx').using('gin', sql`${t.tradeNamePairs} gin_trgm_ops`),
+    index('customer_names_name_pairs_idx').using('gin', sql`${t.namePairs} gin_trgm_ops`),
   ],
 );
 
