@@ -23,6 +23,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export interface BenchOptions {
   /** sweep: due deadlines per batch. */
   count: number;
+  /** duplicates: customers generated (`--count`, default 1,000,000). */
+  duplicatesCount: number;
   /** claims: seconds per run. */
   duration: number;
   /** claims: concurrent clients (and salespeople). */
@@ -65,7 +67,7 @@ export interface Measurement {
   /** `statements` per operation, by first word. */
   perOp: Record<string, number>;
   /** Latency percentiles per operation in ms, where one operation is one request. */
-  latencyMs?: { p50: number; p99: number };
+  latencyMs?: { p50: number; p95?: number; p99: number };
 }
 
 /** A correctness check on what a run left in the database. */

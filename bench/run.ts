@@ -9,10 +9,11 @@
  */
 import { parseArgs } from 'node:util';
 import { claims } from './claims.js';
+import { duplicates } from './duplicates.js';
 import { createBenchDatabase, machineInfo, sqlClient, writeResult, type Benchmark, type BenchDatabase, type BenchOptions, type BenchResult } from './lib.js';
 import { sweep } from './sweep.js';
 
-const BENCHMARKS: readonly Benchmark[] = [sweep, claims];
+const BENCHMARKS: readonly Benchmark[] = [sweep, claims, duplicates];
 
 const USAGE = `usage: npm run bench [-- <name>…] [--count N] [--duration S] [--clients C] [--lateness-count M] [--lateness-window W] [--interval I]
 ${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join('\n')}`;
@@ -53,6 +54,7 @@ function parse(argv: string[]): { benchmarks: Benchmark[]; options: BenchOptions
   const benchmarks = positionals.length === 0 ? [...BENCHMARKS] : positionals.map((name) => BENCHMARKS.find((b) => b.name === name) ?? fail(name));
   const options = {
     count: positiveInt('count', values.count ?? process.env.BENCH_COUNT, 100_000),
+    duplicatesCount: positiveInt('count', values.count ?? process.env.BENCH_COUNT, 1_000_000),
     duration: positiveInt('duration', values.duration, 15),
     clients: positiveInt('clients', values.clients, 32),
     latenessCount: positiveInt('lateness-count', values['lateness-count'], 5_000, 0),
@@ -75,7 +77,7 @@ const verbs = (perOp: Record<string, number>) =>
 function print(r: BenchResult, file: string): void {
   const row = (label: string, m: BenchResult['engine']) =>
     `  ${label} ${num(m.rate).padStart(10)} ${r.unit}  ${num(m.operations)} in ${num(m.seconds)} s` +
-    `${m.latencyMs ? `  p50 ${num(m.latencyMs.p50)} ms, p99 ${num(m.latencyMs.p99)} ms` : ''}` +
+    `${m.latencyMs ? `  p50 ${num(m.latencyMs.p50)} ms,${m.latencyMs.p95 === undefined ? '' : ` p95 ${num(m.latencyMs.p95)} ms,`} p99 ${num(m.latencyMs.p99)} ms` : ''}` +
     `  statements/op ${num(m.statementsPerOp)} (${verbs(m.perOp)})`;
   console.log(
     `\n${r.name}: ${Object.entries(r.parameters)

@@ -37,8 +37,8 @@ const OTHER_RULES: readonly OtherRule[] = [
   },
   {
     code: 'E2',
-    title: 'The duplicate check lists every customer whose name contains or resembles a keyword, with state and custodian',
-    where: ['src/customers/rules/e4-duplicate-entry.ts'],
+    title: 'The duplicate check lists every customer whose name contains or resembles a keyword, with state and custodian (keyword ≤ 100 characters)',
+    where: ['src/customers/customer.duplicates.ts', 'drizzle/0013_customer_names.sql'],
   },
   { code: 'E3', title: 'Full name, address, industry, phone and introduction are required at entry', where: ['src/customers/customer.validation.ts'] },
   {

@@ -107,10 +107,13 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
   async duplicateCheck(
     @Arg('keyword', () => String, {
       nullable: true,
-      description: 'Part of a name or a trade name, e.g. 春意; give a keyword, a phone or both (else BAD_USER_INPUT).',
+      description: 'Part of a name or a trade name, e.g. 春意, at most 100 characters; give a keyword, a phone or both (else BAD_USER_INPUT).',
     })
     keyword: string | null,
-    @Arg('phone', () => String, { nullable: true, description: 'A mobile or landline; matches customers’ and contacts’ numbers in any format.' })
+    @Arg('phone', () => String, {
+      nullable: true,
+      description: 'A mobile or landline, at most 40 characters; matches customers’ and contacts’ numbers in any format.',
+    })
     phone: string | null,
     @Ctx() ctx: Context,
   ): Promise<DuplicateMatch[]> {

@@ -8,7 +8,7 @@ import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/
 import { uniqueViolation } from '../platform/db/errors.js';
 import { contacts, customers, type CustomerRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { ConflictError, DuplicateError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
+import { ConflictError, DuplicateError, NotFoundError } from '../platform/errors.js';
 import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../platform/pagination.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { actorOf, type Actor } from '../workflow/actor.js';
@@ -24,8 +24,8 @@ import { stageOf, type CustomerFacts } from './customer.machine.js';
 import { SORT_KEYS, type CustomerFilter, type CustomerOrder } from './customer.list.js';
 import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import { parseInput } from '../platform/validation.js';
-import { duplicateError, duplicateKeys, findDuplicateRows, searchDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
-import { normalizePhone } from './rules/e5-formats.js';
+import { duplicateError, duplicateKeys, findDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
+import { duplicateQuery, searchDuplicateRows } from './customer.duplicates.js';
 import { heldWithSameKey } from './customer.elsewhere.js';
 import { defaultScope, listShowsOnlyDetails, requireDetails, requireEdit, requireListArgs } from './rules/p8-custodian-sees-details.js';
 
@@ -216,16 +216,10 @@ export class CustomerService {
 
   // ---------------------------------------------------------------- reads
 
-  /** E2: any customer whose name contains or resembles the keyword, or whose phone matches. */
+  /** E2: any customer whose name contains or resembles the keyword, or whose phone matches (customer.duplicates.ts). */
   async duplicateCheck(viewer: Viewer, keyword: string | null | undefined, phone: string | null | undefined): Promise<DuplicateMatch[]> {
     requireRole(viewer, 'SALES', 'MANAGER', 'AUDITOR');
-    const kw = (keyword ?? '').trim();
-    const errors = new FieldErrorCollector();
-    errors.check(kw.length > 0 || !!phone?.trim(), 'keyword', 'give a keyword or a phone number');
-    const normalized = phone?.trim() ? normalizePhone(phone) : null;
-    if (phone?.trim() && !normalized) errors.add('phone', 'is not a mobile or landline number');
-    errors.throwIfAny();
-    return (await searchDuplicateRows(this.db, kw, normalized)).map((r) => this.toMatch(r));
+    return (await searchDuplicateRows(this.db, duplicateQuery(keyword, phone))).map((r) => this.toMatch(r));
   }
 
   private filters(viewer: Viewer, filter: CustomerFilter): (SQL | undefined)[] {

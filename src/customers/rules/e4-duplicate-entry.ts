@@ -1,16 +1,14 @@
 /**
  * E2/E4: a company is entered once. Entry is refused as a duplicate when the trade-name key (E1)
  * or a phone number — the customer's or any contact's — matches an existing customer; the
- * refusal names the existing record(s) with their state and custodian. The duplicate check (E2)
- * lists every customer whose name contains or resembles a keyword, or whose phone matches.
+ * refusal names the existing record(s) with their state and custodian. The duplicate check (E2),
+ * which lists every customer whose name contains or resembles a keyword, or whose phone matches,
+ * is in ../customer.duplicates.ts.
  */
-import { and, asc, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/client.js';
 import { contacts, customers, users, type CustomerRow, type Stage } from '../../platform/db/schema.js';
 import { DuplicateError } from '../../platform/errors.js';
-import { phoneKey } from './e5-formats.js';
-import { deriveTradeName } from './e1-trade-name.js';
-import { similarKeyCondition } from './e4-similar-keys.js';
 
 export interface DuplicateMatch {
   customerId: string;
@@ -53,35 +51,6 @@ export async function findDuplicateRows(executor: Executor, tradeName: string | 
     .from(customers)
     .leftJoin(users, eq(users.id, customers.custodianId))
     .where(and(or(...conditions), excludeId ? ne(customers.id, excludeId) : undefined))
-    .limit(20);
-}
-
-/**
- * E2: customers whose name contains or resembles the keyword, or whose phone matches, at most 20.
- * E4: an equal key or phone ranks first, then a key containing or contained in the keyword's key,
- * then names containing it and similar names.
- */
-export async function searchDuplicateRows(executor: Executor, keyword: string, normalizedPhone: string | null): Promise<MatchRow[]> {
-  const key = keyword ? deriveTradeName(keyword) || keyword : '';
-  const conditions: SQL[] = [];
-  let score: SQL = sql`0`;
-  if (keyword) {
-    const like = `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const similar = similarKeyCondition(key);
-    conditions.push(ilike(customers.name, like), eq(customers.tradeName, key), similar, sql`similarity(${customers.tradeName}, ${key}) > 0.3`);
-    score = sql`greatest(case when ${customers.tradeName} = ${key} then 3.0 when ${similar} then 2.0 else 0 end, case when ${customers.name} ilike ${like} then 0.8 else 0 end, similarity(${customers.tradeName}, ${key}), similarity(${customers.name}, ${keyword}))`;
-  }
-  if (normalizedPhone) {
-    const match = phoneMatches([phoneKey(normalizedPhone)]);
-    conditions.push(match);
-    score = sql`greatest(${score}, case when ${match} then 3.0 else 0 end)`;
-  }
-  return executor
-    .select({ customer: customers, custodianName: users.displayName })
-    .from(customers)
-    .leftJoin(users, eq(users.id, customers.custodianId))
-    .where(or(...conditions))
-    .orderBy(desc(score), asc(customers.name))
     .limit(20);
 }
 

@@ -67,6 +67,36 @@ export const customers = pgTable(
 );
 export type CustomerRow = typeof customers.$inferSelect;
 
+/**
+ * E2: what the duplicate check searches, one row per customer: its name and trade-name key. A
+ * trigger on customers writes it in the same statement as a customer's insert or a change of its
+ * name or key (migration 0012), so claims and other state changes never touch it. The trigram
+ * indexes live here and not on customers, whose every write would maintain them (a claim is not
+ * a HOT update). `custodian_char_pairs` doubles each character (春意 → 春春意意), so a trigram of
+ * the doubled text is a pair of neighbouring characters: two-character keys (most Chinese trade
+ * names) become indexable for LIKE, which plain trigrams cannot do for fewer than three.
+ */
+export const customerNames = pgTable(
+  'customer_names',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    name: text('name').notNull(),
+    tradeName: text('trade_name').notNull(),
+    /** `custodian_char_pairs(name)`, stored: an index hit is rechecked without a regexp per row. */
+    namePairs: text('name_pairs').generatedAlwaysAs(sql`custodian_char_pairs(name)`),
+    /** `custodian_char_pairs(trade_name)`, stored. */
+    tradeNamePairs: text('trade_name_pairs').generatedAlwaysAs(sql`custodian_char_pairs(trade_name)`),
+  },
+  (t) => [
+    index('customer_names_trade_name_idx').on(t.tradeName),
+    index('customer_names_trade_name_trgm_idx').using('gin', sql`${t.tradeName} gin_trgm_ops`),
+    index('customer_names_trade_name_pairs_idx').using('gin', sql`${t.tradeNamePairs} gin_trgm_ops`),
+    index('customer_names_name_pairs_idx').using('gin', sql`${t.namePairs} gin_trgm_ops`),
+  ],
+);
+
 /** A customer's contact people. */
 export const contacts = pgTable(
   'contacts',

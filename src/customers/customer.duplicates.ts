@@ -1,0 +1,163 @@
+/**
+ * E2: the duplicate check's search — every customer whose name contains or resembles a keyword,
+ * or whose phone (the customer's or a contact's) matches — answered from indexes.
+ *
+ * Each kind of match is one branch that one index answers, and the branches are combined with
+ * UNION ALL (an OR across them would scan the table):
+ * - the keyword's key equal to a stored key: b-tree on `customer_names.trade_name`;
+ * - a stored key containing the key: trigram index on the key's character pairs (LIKE);
+ * - a stored key contained in the key (its inner keys): the same b-tree;
+ * - a name containing the keyword: trigram index on the name's character pairs (ILIKE);
+ * - a key resembling the key (similarity > 0.3): trigram index on the key (`%`);
+ * - the phone: unique b-tree on `customers.phone_key`, `contacts.mobile` and the landline digits.
+ * Only the candidates are ranked (on the narrow table), and only the 20 best are read from
+ * customers. Ranking (E4): an equal key or phone first, then a containing or contained key, then
+ * a name containing the keyword and similar names (the trigram similarity of key and name).
+ */
+import { asc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../platform/db/client.js';
+import { customers, users } from '../platform/db/schema.js';
+import { FieldErrorCollector } from '../platform/errors.js';
+import { deriveTradeName } from './rules/e1-trade-name.js';
+import type { MatchRow } from './rules/e4-duplicate-entry.js';
+import { innerKeys } from './rules/e4-similar-keys.js';
+import { normalizePhone, phoneKey } from './rules/e5-formats.js';
+
+/** At most this many matches: a list to read, not the table. */
+const LIMIT = 20;
+
+/** The longest keyword, in characters: a full registered name is at most 100 (E1). */
+export const MAX_KEYWORD_LENGTH = 100;
+
+/** The longest phone, in characters: a number with a country code, spaces, dashes and an extension. */
+export const MAX_PHONE_LENGTH = 40;
+
+/** E1: keys shorter than two characters are never compared. */
+const MIN_KEY_LENGTH = 2;
+
+/** Length in characters (code points), without spreading a huge string: anything over 2 × limit UTF-16 units is over. */
+function tooLong(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
+  return text.length > 2 * limit || [...text].length > limit;
+}
+
+/** The checked arguments of a duplicate check. */
+export interface DuplicateQuery {
+  keyword: string;
+  /** Digits only (the phone key), or null without a phone. */
+  phoneKey: string | null;
+}
+
+/**
+ * E2: a keyword (at most 100 characters), a phone (at most 40) or both, else BAD_USER_INPUT
+ * naming the argument; lengths are checked first, before anything else reads the text.
+ */
+export function duplicateQuery(keyword: string | null | undefined, phone: string | null | undefined): DuplicateQuery {
+  const errors = new FieldErrorCollector();
+  if (keyword != null && tooLong(keyword, MAX_KEYWORD_LENGTH)) errors.add('keyword', `keyword is at most ${MAX_KEYWORD_LENGTH} characters`);
+  if (phone != null && tooLong(phone, MAX_PHONE_LENGTH)) errors.add('phone', `phone is at most ${MAX_PHONE_LENGTH} characters`);
+  errors.throwIfAny();
+  const kw = (keyword ?? '').trim();
+  const normalized = phone?.trim() ? normalizePhone(phone) : null;
+  errors.check(kw.length > 0 || !!phone?.trim(), 'keyword', 'give a keyword or a phone number');
+  if (phone?.trim() && !normalized) errors.add('phone', 'is not a mobile or landline number');
+  errors.throwIfAny();
+  return { keyword: kw, phoneKey: normalized ? phoneKey(normalized) : null };
+}
+
+/** LIKE pattern text with its wildcards and escape character taken literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** What `custodian_char_pairs` makes of a text in SQL (migration 0012): each character twice. */
+function charPairs(text: string): string {
+  return [...text].map((c) => c + c).join('');
+}
+
+/** `%text%` for LIKE. */
+function containing(text: string): string {
+  return `%${escapeLike(text)}%`;
+}
+
+/**
+ * What the name index is searched for: the keyword's key when the keyword contains it (a name
+ * containing 靖江市春意空调有限公司 contains 春意), else the keyword. The pairs of a full name's
+ * region, industry and form (有有限限公公司司 …) are in most rows, and the index would read each of
+ * their long lists; the key's pairs are rare. The rows found are then filtered by the keyword.
+ */
+export function nameSearchText(keyword: string, key: string): string {
+  return [...key].length >= MIN_KEY_LENGTH && keyword.toLowerCase().includes(key) ? key : keyword;
+}
+
+/**
+ * Keys whose trigram similarity to the key is over 0.3. The trigram index answers `%` by counting
+ * shared trigrams against the key's, and a two-character key has three ("  春", " 春意", "春意 "),
+ * so one shared trigram passes the index: every key starting with 春, thousands at a million
+ * customers, each then rechecked. But a similarity over 0.3 to a two-letter key needs two of its
+ * three trigrams, and each such pair means the key appears in the stored key; so for such a key
+ * the pairs index (LIKE) finds the few candidates instead. Longer keys have enough trigrams.
+ */
+function similarKeys(key: string): SQL {
+  if (/^[\p{L}\p{N}]{2}$/u.test(key)) {
+    return sql`select customer_id, 0 from customer_names where trade_name_pairs ilike ${containing(charPairs(key))} and similarity(trade_name, ${key}) > 0.3`;
+  }
+  return sql`select customer_id, 0 from customer_names where trade_name % ${key} and similarity(trade_name, ${key}) > 0.3`;
+}
+
+/** The keyword's branches: (customer_id, score) rows from `customer_names`. */
+function keywordBranches(keyword: string, key: string): SQL[] {
+  const branches: SQL[] = [
+    sql`select customer_id, 3.0 as score from customer_names where trade_name = ${key}`,
+    sql`select customer_id, 0.8 from customer_names where name_pairs ilike ${containing(charPairs(nameSearchText(keyword, key)))} and name ilike ${containing(keyword)}`,
+    similarKeys(key),
+  ];
+  if ([...key].length < MIN_KEY_LENGTH) return branches;
+  branches.push(
+    sql`select customer_id, 2.0 from customer_names where trade_name_pairs like ${containing(charPairs(key))} and trade_name like ${containing(key)} and trade_name <> ${key}`,
+  );
+  const inner = innerKeys(key);
+  if (inner.length > 0) {
+    const list = sql.join(
+      inner.map((k) => sql`${k}`),
+      sql`, `,
+    );
+    branches.push(sql`select customer_id, 2.0 from customer_names where trade_name in (${list})`);
+  }
+  return branches;
+}
+
+/** The phone's branches: the customer's own phone, a contact's mobile or landline. */
+function phoneBranches(key: string): SQL[] {
+  return [
+    sql`select id as customer_id, 3.0 as score from customers where phone_key = ${key}`,
+    sql`select customer_id, 3.0 from contacts where mobile = ${key}`,
+    sql`select customer_id, 3.0 from contacts where regexp_replace(landline, '[^0-9]', '', 'g') = ${key}`,
+  ];
+}
+
+/** The best LIMIT candidates, ranked: `(customer_id, score)`, as a subquery named `ranked`. */
+function rankedCandidates(query: DuplicateQuery): SQL {
+  const { keyword } = query;
+  const key = keyword ? deriveTradeName(keyword) || keyword : '';
+  const branches = [...(keyword ? keywordBranches(keyword, key) : []), ...(query.phoneKey ? phoneBranches(query.phoneKey) : [])];
+  const resembling = keyword ? sql`, similarity(n.trade_name, ${key}), similarity(n.name, ${keyword})` : sql``;
+  return sql`(select h.customer_id, greatest(max(h.score)${resembling}) as score
+    from (${sql.join(branches, sql` union all `)}) h join customer_names n on n.customer_id = h.customer_id
+    group by h.customer_id, n.name, n.trade_name
+    order by score desc, n.name asc, h.customer_id asc
+    limit ${LIMIT}) ranked`;
+}
+
+/**
+ * E2: the customers matching the checked arguments, at most 20, most relevant first, with their
+ * custodian's display name; one statement.
+ */
+export async function searchDuplicateRows(executor: Executor, query: DuplicateQuery): Promise<MatchRow[]> {
+  return executor
+    .select({ customer: customers, custodianName: users.displayName })
+    .from(customers)
+    .innerJoin(rankedCandidates(query), sql`ranked.customer_id = ${customers.id}`)
+    .leftJoin(users, eq(users.id, customers.custodianId))
+    .orderBy(sql`ranked.score desc`, asc(customers.name), asc(customers.id));
+}
