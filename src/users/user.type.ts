@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { ROLES, type Role, type UserRow } from '../platform/db/schema.js';
+import { ROLES, type Role, type UserCard } from '../platform/db/schema.js';
 import { Connection } from '../platform/graphql/relay.js';
 
 /** The roles as a GraphQL enum (values from the database enum). */
@@ -44,7 +44,7 @@ export class User {
   @Field(() => Date, { description: 'When the account was created.' })
   createdAt!: Date;
 
-  static from(row: UserRow): User {
+  static from(row: UserCard): User {
     return Object.assign(new User(), {
       id: row.id,
       username: row.username,

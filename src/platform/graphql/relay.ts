@@ -63,16 +63,34 @@ export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, it
   return ConnectionClass;
 }
 
+/** An edge whose cursor is encoded only when a client selects it. */
+class LazyEdge<N> implements EdgeOf<N> {
+  constructor(
+    private readonly page: Page<unknown>,
+    private readonly index: number,
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return this.page.cursor(this.index);
+  }
+}
+
 /** Maps a domain page to what a connection field returns; `map` turns each row into what the node type resolves from. */
 export function toConnection<T, N>(page: Page<T>, map: (row: T) => N, args: PageArgs): ConnectionOf<N> {
-  const edges = page.nodes.map((n, i) => ({ cursor: page.cursors[i] ?? '', node: map(n) }));
+  const edges = page.nodes.map((n, i): EdgeOf<N> => new LazyEdge(page, i, map(n)));
+  const last = edges.length - 1;
   return {
     edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return last < 0 ? null : page.cursor(0);
+      },
+      get endCursor() {
+        return last < 0 ? null : page.cursor(last);
+      },
     },
     get totalCount() {
       return page.totalCount();
