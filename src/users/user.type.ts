@@ -22,6 +22,7 @@ registerEnumType(RoleEnum, {
 
 /** A user as the API shows it (never the password hash). */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A person who signs in. Anyone signed in sees the users named on records (custodian, author, decider, …); the list of all users is for ADMIN and MANAGER.',
 })
