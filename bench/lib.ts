@@ -23,9 +23,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export interface BenchOptions {
   /** sweep: due deadlines per batch. */
   count: number;
-  /** claims: seconds per run. */
+  /** claims, reads: seconds per run. */
   duration: number;
-  /** claims: concurrent clients (and salespeople). */
+  /** claims, reads: concurrent clients (claims: and salespeople). */
   clients: number;
   /** sweep, lateness phase: deadlines fired by the sweeper's timer (0: no lateness phase). */
   latenessCount: number;
