@@ -25,9 +25,9 @@ export interface BenchOptions {
   count: number;
   /** duplicates: customers generated (`--count`, default 1,000,000). */
   duplicatesCount: number;
-  /** claims: seconds per run. */
+  /** claims, reads: seconds per run. */
   duration: number;
-  /** claims: concurrent clients (and salespeople). */
+  /** claims, reads: concurrent clients (claims: and salespeople). */
   clients: number;
   /** sweep, lateness phase: deadlines fired by the sweeper's timer (0: no lateness phase). */
   latenessCount: number;

@@ -8,6 +8,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { pino, type Logger } from 'pino';
 import { openDatabase, type Database } from './platform/db/client.js';
@@ -116,7 +121,15 @@ async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: L
     // Stack traces go to the log, never to clients.
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    plugins: [limitsPlugin({ maxDepth: options.limits?.maxDepth ?? 10, maxCost: options.limits?.maxCost ?? 10_000 })],
+    // No plugin may hook every field: Apollo then wraps every resolver. The cache-control plugin
+    // (on by default; nothing here sets cache hints) would, and so would usage reporting and
+    // inline traces (on with APOLLO_KEY or a federated schema), so all three are off.
+    plugins: [
+      limitsPlugin({ maxDepth: options.limits?.maxDepth ?? 10, maxCost: options.limits?.maxCost ?? 10_000 }),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await server.start();

@@ -13,7 +13,7 @@ import { CustomerKeyResolver } from './customers/customer-key.resolver.js';
 import { FollowUpResolver } from './customers/follow-up.resolver.js';
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
-import { checkIds } from './platform/graphql/ids.js';
+import { checkIdArguments } from './platform/graphql/ids.js';
 import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
 import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
@@ -76,10 +76,11 @@ export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
     container: containerFor(services),
     authChecker,
     authMode: 'error',
-    globalMiddlewares: [checkIds],
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
   });
+  // Ids are checked on the fields that take one, not by a middleware around every field.
+  checkIdArguments(schema);
   return describeRoots(schema, ROOTS);
 }
 

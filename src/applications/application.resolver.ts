@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../platform/auth/viewer.js';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { ApplicationDecisionRow, ApplicationRow, CustomerRow, UserRow } from '../platform/db/schema.js';
+import type { ApplicationDecisionRow, ApplicationRow, CustomerRow, UserCard } from '../platform/db/schema.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
@@ -150,7 +150,7 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
   }
 
   @FieldResolver(() => User, { description: 'Who applied (for PROTECTION, who entered the customer).' })
-  async applicant(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async applicant(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<UserCard | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.applicantId);
   }
 
@@ -202,7 +202,7 @@ export class DecisionResolver {
   constructor(private readonly services: ApplicationResolverServices) {}
 
   @FieldResolver(() => User, { description: 'Who decided.' })
-  async decider(@Root() row: Decision, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async decider(@Root() row: Decision, @Ctx() ctx: Context): Promise<UserCard | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.deciderId);
   }
 }

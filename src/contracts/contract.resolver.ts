@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { ContractLineRow, ContractRow, CustomerRow, DeliveryStatus, PaymentRow, ProductRow, UserRow } from '../platform/db/schema.js';
+import type { ContractLineRow, ContractRow, CustomerRow, DeliveryStatus, PaymentRow, ProductRow, UserCard } from '../platform/db/schema.js';
 import { invariant } from '../platform/invariant.js';
 import { money } from '../platform/money.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
@@ -184,7 +184,7 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
   }
 
   @FieldResolver(() => User, { description: 'Who reserved it.' })
-  async createdBy(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async createdBy(@Root() row: ContractRow, @Ctx() ctx: Context): Promise<UserCard | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.createdById);
   }
 
@@ -215,7 +215,7 @@ export class PaymentResolver {
   constructor(private readonly services: ContractResolverServices) {}
 
   @FieldResolver(() => User, { nullable: true, description: 'Who handled it (by default, who recorded it).' })
-  async handler(@Root() row: PaymentRow, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async handler(@Root() row: PaymentRow, @Ctx() ctx: Context): Promise<UserCard | null> {
     return row.handlerId ? ctx.scope.use(userLoaders, this.services).userById.load(row.handlerId) : null;
   }
 }

@@ -10,7 +10,10 @@ import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from './customer.service.js';
 import { duplicateError, duplicateKeys } from './rules/e4-duplicate-entry.js';
 import { groupedBy } from '../platform/grouped.js';
+import { tableReader } from '../platform/db/read-rows.js';
 import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
+
+const contactRows = tableReader(contacts);
 
 /** Contacts of customers (F1, E5), changed by whoever may change the customer. */
 export class ContactService {
@@ -72,11 +75,12 @@ export class ContactService {
   }
 
   async byCustomerIds(ids: readonly string[]): Promise<ContactRow[][]> {
-    const rows = await this.db
+    const query = this.db
       .select()
       .from(contacts)
       .where(inArray(contacts.customerId, [...ids]))
       .orderBy(asc(contacts.createdAt), asc(contacts.id));
+    const rows = await contactRows.read(this.database, this.db, query);
     return groupedBy(ids, rows, (r) => r.customerId);
   }
 

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 /** A contact person of a customer (F1); resolvers return `ContactRow`s for it. */
 @ObjectType({
+  simpleResolvers: true,
   description: 'A contact person at a customer (F1). Contacts are customer details (P8) and are never deleted (E6); corrections bump `version`.',
 })
 export class Contact {

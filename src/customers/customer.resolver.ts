@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Viewer } from '../platform/auth/viewer.js';
-import type { ContactRow, CustomerRow, FollowUpRow, Stage, UserRow } from '../platform/db/schema.js';
+import type { ContactRow, CustomerRow, FollowUpRow, Stage, UserCard } from '../platform/db/schema.js';
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
@@ -226,13 +226,13 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     nullable: true,
     description: 'Who protects it now: the salesperson, or after-sales for a formal customer (P6); null in the pool.',
   })
-  async custodian(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async custodian(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserCard | null> {
     const id = this.services.customers.project(row).custodianId;
     return id ? ctx.scope.use(userLoaders, this.services).userById.load(id) : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who entered it (E7). Details (P8): FORBIDDEN (null) unless you may see its details.' })
-  async createdBy(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async createdBy(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserCard | null> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     return ctx.scope.use(userLoaders, this.services).userById.load(row.createdById);
   }
@@ -309,10 +309,10 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     description:
       'Who protected it before, most recent first: what someone about to claim a pool customer wants to know. Details (P8): FORBIDDEN (null) unless you may see its details.',
   })
-  async previousCustodians(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserRow[]> {
+  async previousCustodians(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserCard[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     const ids = await ctx.scope.use(customerLoaders, this.services).previousCustodiansByCustomerId.load(row.id);
     const rows = await ctx.scope.use(userLoaders, this.services).userById.loadMany(ids);
-    return rows.filter((u): u is UserRow => u !== null && !(u instanceof Error));
+    return rows.filter((u): u is UserCard => u !== null && !(u instanceof Error));
   }
 }

@@ -24,6 +24,7 @@ import { stageOf, type CustomerFacts } from './customer.machine.js';
 import { SORT_KEYS, type CustomerFilter, type CustomerOrder } from './customer.list.js';
 import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import { parseInput } from '../platform/validation.js';
+import { tableReader } from '../platform/db/read-rows.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { duplicateQuery, searchDuplicateRows } from './customer.duplicates.js';
 import { heldWithSameKey } from './customer.elsewhere.js';
@@ -37,6 +38,7 @@ export type AfterEntry = (tx: Tx, row: CustomerRow) => Promise<unknown>;
 export type { CustomerFilter, CustomerOrder, CustomerOrderField } from './customer.list.js';
 
 const CREATED_DESC: CustomerOrder = { field: 'CREATED_AT', direction: 'DESC' };
+const customerRows = tableReader(customers);
 
 export class CustomerService {
   /** Each row's projection, computed once per row object (rows are loaded per request). */
@@ -257,12 +259,13 @@ export class CustomerService {
       ];
       where.push(afterKey(parts, desc_));
     }
-    const rows = await this.db
+    const query = this.db
       .select()
       .from(customers)
       .where(and(...where))
       .orderBy(desc_ ? desc(sortKey.expr) : asc(sortKey.expr), desc_ ? desc(customers.id) : asc(customers.id))
       .limit(limit + 1);
+    const rows = await customerRows.read(this.database, this.db, query);
     return toPage(
       rows,
       limit,

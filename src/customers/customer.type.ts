@@ -38,10 +38,13 @@ const DETAILS =
     'A company (E1) and its protection lifecycle (P1–P11). Anyone signed in may read its public card (E2: id, name, trade name, stage, state, custodian); fields marked “Details (P8)” are for its custodian, managers, auditors, after-sales and admins, and for any salesperson while it is in the pool. Anyone else gets FORBIDDEN on those fields, never silently empty values.',
 })
 export class Customer extends WorkflowEntity {
-  @Field(() => String, { description: 'The full registered name: region + trade name + industry + organisation form, e.g. 靖江市春意空调有限公司 (E1).' })
+  @Field(() => String, {
+    simple: true,
+    description: 'The full registered name: region + trade name + industry + organisation form, e.g. 靖江市春意空调有限公司 (E1).',
+  })
   name!: string;
 
-  @Field(() => String, { description: 'The duplicate-check key derived from the name (E1), e.g. 春意; unique among customers (E4).' })
+  @Field(() => String, { simple: true, description: 'The duplicate-check key derived from the name (E1), e.g. 春意; unique among customers (E4).' })
   tradeName!: string;
 
   @Field(() => String, { nullable: true, description: `The industry, e.g. 空调 (required, E3). ${DETAILS}` })

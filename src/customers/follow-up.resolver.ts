@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import type { ContactRow, FollowUpRow, UserRow } from '../platform/db/schema.js';
+import type { ContactRow, FollowUpRow, UserCard } from '../platform/db/schema.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { User } from '../users/user.type.js';
 import { userLoaders } from '../users/user.loaders.js';
@@ -37,7 +37,7 @@ export class FollowUpResolver {
   }
 
   @FieldResolver(() => User, { description: 'Who recorded it.' })
-  async author(@Root() row: FollowUpRow, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async author(@Root() row: FollowUpRow, @Ctx() ctx: Context): Promise<UserCard | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.authorId);
   }
 

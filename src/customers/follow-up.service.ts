@@ -4,6 +4,7 @@
  */
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
+import { rowReader } from '../platform/db/read-rows.js';
 import { contacts, customers, followUps, type CustomerRow, type FollowUpRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { FieldErrorCollector, NotFoundError, ValidationError } from '../platform/errors.js';
@@ -34,6 +35,9 @@ const NEWEST_FIRST = keyset<FollowUpRow>(
   ],
   true,
 );
+
+/** A first page's rows with their customer's total (a window function's count, as the driver gives it). */
+const rankedRows = rowReader<FollowUpRow & { total: unknown }>(getTableColumns(followUps), ['total']);
 
 /** Follow-ups of customers (F2–F4) and the custodian's reminders (F3). */
 export class FollowUpService {
@@ -83,27 +87,32 @@ export class FollowUpService {
     });
   }
 
-  /** The first `first` follow-ups (newest first) of each customer, in one query. */
+  /**
+   * The first `first` follow-ups (newest first) of each customer, in one query: the ranking reads
+   * only the index (customer, time, id), the rows are fetched by id for the ranks kept.
+   */
   async firstPageByCustomer(ids: readonly string[], first: number): Promise<Page<FollowUpRow>[]> {
     const ranked = this.db
       .select({
-        ...getTableColumns(followUps),
+        id: followUps.id,
         total: sql<number>`count(*) over (partition by ${followUps.customerId})`.as('total'),
         rn: sql<number>`row_number() over (partition by ${followUps.customerId} order by ${followUps.createdAt} desc, ${followUps.id} desc)`.as('rn'),
       })
       .from(followUps)
       .where(inArray(followUps.customerId, [...ids]))
       .as('ranked');
-    const rows = await this.db
-      .select()
-      .from(ranked)
+    const query = this.db
+      .select({ ...getTableColumns(followUps), total: ranked.total })
+      .from(followUps)
+      .innerJoin(ranked, eq(ranked.id, followUps.id))
       .where(lte(ranked.rn, first + 1))
       .orderBy(asc(ranked.rn));
+    const rows = await rankedRows.read(this.database, this.db, query);
     const map = new Map<string, { rows: FollowUpRow[]; total: number }>();
-    for (const { total, rn: _rn, ...f } of rows) {
-      const entry = map.get(f.customerId) ?? { rows: [], total: Number(total) };
+    for (const { total, ...f } of rows) {
+      let entry = map.get(f.customerId);
+      if (!entry) map.set(f.customerId, (entry = { rows: [], total: Number(total) }));
       entry.rows.push(f);
-      map.set(f.customerId, entry);
     }
     return ids.map((id) => {
       const entry = map.get(id) ?? { rows: [], total: 0 };

@@ -18,7 +18,11 @@ registerEnumType(ChannelEnum, {
 });
 
 /** A recorded contact attempt; resolvers return `FollowUpRow`s for it. */
-@ObjectType({ description: 'A recorded contact attempt (F2). Append-only (F4): it is never edited or deleted; a correction is a new follow-up.' })
+// Plain properties read by graphql-js's default resolver; author and contact have resolvers of their own.
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A recorded contact attempt (F2). Append-only (F4): it is never edited or deleted; a correction is a new follow-up.',
+})
 export class FollowUp {
   @Field(() => ID, { description: 'The follow-up’s id.' })
   id!: string;

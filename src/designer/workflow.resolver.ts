@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { PolicyVersionRow, UserRow, WorkflowVersionRow } from '../platform/db/schema.js';
+import type { PolicyVersionRow, UserCard, WorkflowVersionRow } from '../platform/db/schema.js';
 import { ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { JSONScalar } from '../platform/graphql/json.scalar.js';
@@ -197,7 +197,7 @@ export class WorkflowVersionResolver {
   constructor(private readonly services: DesignerResolverServices) {}
 
   @FieldResolver(() => User, { nullable: true, description: 'Who published it; null for version 1.' })
-  async author(@Root() v: WorkflowVersion, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async author(@Root() v: WorkflowVersion, @Ctx() ctx: Context): Promise<UserCard | null> {
     return v.authorId ? ctx.scope.use(userLoaders, this.services).userById.load(v.authorId) : null;
   }
 }
@@ -208,7 +208,7 @@ export class PolicyVersionResolver {
   constructor(private readonly services: DesignerResolverServices) {}
 
   @FieldResolver(() => User, { description: 'Who published it.' })
-  async author(@Root() row: PolicyVersionRow, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async author(@Root() row: PolicyVersionRow, @Ctx() ctx: Context): Promise<UserCard | null> {
     return ctx.scope.use(userLoaders, this.services).userById.load(row.authorId);
   }
 }

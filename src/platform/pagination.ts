@@ -12,8 +12,8 @@ export interface PageArgs {
 
 export interface Page<T> {
   nodes: T[];
-  /** One opaque cursor per node. */
-  cursors: string[];
+  /** The opaque cursor of `nodes[index]`, made when asked for (most reads never ask). */
+  cursor(index: number): string;
   hasNextPage: boolean;
   /** Counted only when a client asks for it. */
   totalCount: () => Promise<number>;
@@ -111,6 +111,10 @@ export function keyset<T>(keys: readonly OrderKey<T>[], descending = false): Key
 
 /** Builds a page from `limit + 1` fetched rows. */
 export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[], totalCount: () => Promise<number>): Page<T> {
-  const nodes = rows.slice(0, limit);
-  return { nodes, cursors: nodes.map((n) => encodeCursor(key(n))), hasNextPage: rows.length > limit, totalCount };
+  const nodes = rows.length > limit ? rows.slice(0, limit) : rows;
+  const cursor = (index: number) => {
+    const node = nodes[index];
+    return node === undefined ? '' : encodeCursor(key(node));
+  };
+  return { nodes, cursor, hasNextPage: rows.length > limit, totalCount };
 }

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { UserRow } from '../platform/db/schema.js';
+import type { UserCard } from '../platform/db/schema.js';
 import { ConnectionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
@@ -70,7 +70,7 @@ export class TransitionActorResolver {
     nullable: true,
     description: 'Who sent the event; null when the system did (the deadline sweeper, or an application closed as lapsed).',
   })
-  async actor(@Root() row: Transition, @Ctx() ctx: Context): Promise<UserRow | null> {
+  async actor(@Root() row: Transition, @Ctx() ctx: Context): Promise<UserCard | null> {
     return row.actorId ? ctx.scope.use(userLoaders, this.services).userById.load(row.actorId) : null;
   }
 }

@@ -1,7 +1,7 @@
 /** Users, sign-in and the viewer behind a token. */
 import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
-import { users, type UserRow } from '../platform/db/schema.js';
+import { userCardColumns, users, type UserCard, type UserRow } from '../platform/db/schema.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../platform/auth/password.js';
 import type { TokenService } from '../platform/auth/tokens.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
@@ -11,6 +11,7 @@ import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } fr
 import type { Clock } from '../platform/clock.js';
 import { createUserInput, updateUserInput, type CreateUserInput, type UpdateUserInput } from './user.validation.js';
 import { ViewerCache } from './viewer-cache.js';
+import { rowReader } from '../platform/db/read-rows.js';
 
 /** How long this process serves a user's viewer without looking the user up again (VIEWER_CACHE_MS). */
 export const DEFAULT_VIEWER_CACHE_MS = 5_000;
@@ -19,6 +20,8 @@ export const DEFAULT_VIEWER_CACHE_MS = 5_000;
 export function toViewer(row: UserRow): Viewer {
   return { id: row.id, username: row.username, displayName: row.displayName, roles: row.roles };
 }
+
+const userCards = rowReader<UserCard>(userCardColumns);
 
 /** Users: sign-in, the viewer behind a token, and administration (ADMIN). */
 export class UserService {
@@ -75,21 +78,22 @@ export class UserService {
   }
 
   /** Batch lookup for loaders: one row (or null) per id, in the order asked. */
-  async byIds(ids: readonly string[]): Promise<(UserRow | null)[]> {
-    const rows = await this.db
-      .select()
+  async byIds(ids: readonly string[]): Promise<(UserCard | null)[]> {
+    const query = this.db
+      .select(userCardColumns)
       .from(users)
       .where(inArray(users.id, [...ids]));
+    const rows = await userCards.read(this.database, this.db, query);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async list(viewer: Viewer, args: PageArgs): Promise<Page<UserRow>> {
+  async list(viewer: Viewer, args: PageArgs): Promise<Page<UserCard>> {
     requireRole(viewer, 'ADMIN', 'MANAGER');
     const limit = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after, 2) : undefined;
     const rows = await this.db
-      .select()
+      .select(userCardColumns)
       .from(users)
       .where(
         after

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { ROLES, type Role, type UserRow } from '../platform/db/schema.js';
+import { ROLES, type Role, type UserCard } from '../platform/db/schema.js';
 import { Connection } from '../platform/graphql/relay.js';
 
 /** The roles as a GraphQL enum (values from the database enum). */
@@ -22,6 +22,7 @@ registerEnumType(RoleEnum, {
 
 /** A user as the API shows it (never the password hash). */
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A person who signs in. Anyone signed in sees the users named on records (custodian, author, decider, …); the list of all users is for ADMIN and MANAGER.',
 })
@@ -44,7 +45,7 @@ export class User {
   @Field(() => Date, { description: 'When the account was created.' })
   createdAt!: Date;
 
-  static from(row: UserRow): User {
+  static from(row: UserCard): User {
     return Object.assign(new User(), {
       id: row.id,
       username: row.username,

@@ -13,7 +13,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, Executor, Tx } from '../platform/db/client.js';
 import type { TransitionRow } from '../platform/db/schema.js';
 import type { Page, PageArgs } from '../platform/pagination.js';
-import { historyPage } from './history.js';
+import { firstHistoryPages, historyPage } from './history.js';
 import { ConflictError } from '../platform/errors.js';
 import { SYSTEM_SWEEPER, type Actor } from './actor.js';
 import type { EngineEvent } from './definition.js';
@@ -281,6 +281,11 @@ export class WorkflowEngine {
   /** P10: an entity's transitions, newest first. */
   history(entityId: string, args: PageArgs): Promise<Page<TransitionRow>> {
     return historyPage(this.database, entityId, args);
+  }
+
+  /** The first `first` history rows of each entity, one statement for them all (lists showing each row's history). */
+  firstHistoryPages(entityIds: readonly string[], first: number): Promise<Page<TransitionRow>[]> {
+    return firstHistoryPages(this.database, entityIds, first);
   }
 
   /** Whether the machine would accept this event on the row as it is now (given facts, no I/O). */

@@ -1,5 +1,6 @@
 /** P10: an entity's transitions (the history rows the engine writes), newest first. */
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { rowReader } from '../platform/db/read-rows.js';
 import type { Database } from '../platform/db/client.js';
 import { transitions, type TransitionRow } from '../platform/db/schema.js';
 import { keyset, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
@@ -19,6 +20,41 @@ export async function historyPage(database: Database, entityId: string, args: Pa
   return toPage(rows, limit, NEWEST_FIRST.cursor, async () => {
     const [c] = await db.select({ n: count() }).from(transitions).where(eq(transitions.entityId, entityId));
     return c?.n ?? 0;
+  });
+}
+
+const rankedRows = rowReader<TransitionRow & { total: unknown }>(getTableColumns(transitions), ['total']);
+
+/**
+ * The first `first` transitions (newest first) of each entity, in one statement, for lists that
+ * show each row's history: pages equal to `historyPage(…, { first })` per entity.
+ */
+export async function firstHistoryPages(database: Database, entityIds: readonly string[], first: number): Promise<Page<TransitionRow>[]> {
+  const db = database.db;
+  const ranked = db
+    .select({
+      id: transitions.id,
+      total: sql<number>`count(*) over (partition by ${transitions.entityId})`.as('total'),
+      rn: sql<number>`row_number() over (partition by ${transitions.entityId} order by ${transitions.id} desc)`.as('rn'),
+    })
+    .from(transitions)
+    .where(inArray(transitions.entityId, [...entityIds]))
+    .as('ranked');
+  const query = db
+    .select({ ...getTableColumns(transitions), total: ranked.total })
+    .from(transitions)
+    .innerJoin(ranked, eq(ranked.id, transitions.id))
+    .where(lte(ranked.rn, first + 1))
+    .orderBy(asc(ranked.rn));
+  const byEntity = new Map<string, { rows: TransitionRow[]; total: number }>();
+  for (const { total, ...row } of await rankedRows.read(database, db, query)) {
+    let entry = byEntity.get(row.entityId);
+    if (!entry) byEntity.set(row.entityId, (entry = { rows: [], total: Number(total) }));
+    entry.rows.push(row);
+  }
+  return entityIds.map((id) => {
+    const entry = byEntity.get(id) ?? { rows: [], total: 0 };
+    return toPage(entry.rows, first, NEWEST_FIRST.cursor, async () => entry.total);
   });
 }
 

@@ -22,7 +22,7 @@ interface QueryMeasure {
   pageProblems: Record<string, string>;
 }
 
-function measureOperation(
+export function measureOperation(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,

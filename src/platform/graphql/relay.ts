@@ -1,17 +1,21 @@
-/** Relay connections: one generic shape for every list, and the one mapper from a domain page to it. */
+/**
+ * Relay connections: one generic shape for every list, and the one mapper from a domain page to it.
+ * Their fields are plain properties (`simple`): graphql-js's default resolver reads them, with no
+ * type-graphql wrapper around each field of each page.
+ */
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { Page, PageArgs } from '../pagination.js';
 
 /** Where a page sits in its list (Relay `PageInfo`). */
 @ObjectType({ description: 'Where a page sits in its list: whether more items follow, and the cursors to continue from.' })
 export class PageInfo {
-  @Field(() => Boolean, { description: 'True when more items follow this page: ask again with `after: endCursor`.' })
+  @Field(() => Boolean, { simple: true, description: 'True when more items follow this page: ask again with `after: endCursor`.' })
   hasNextPage!: boolean;
 
-  @Field(() => Boolean, { description: 'True when this page was asked for with an `after` cursor, i.e. it is not the first page.' })
+  @Field(() => Boolean, { simple: true, description: 'True when this page was asked for with an `after` cursor, i.e. it is not the first page.' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'The cursor of the first item on this page; null when the page is empty.' })
+  @Field(() => String, { simple: true, nullable: true, description: 'The cursor of the first item on this page; null when the page is empty.' })
   startCursor!: string | null;
 
   @Field(() => String, {
@@ -42,37 +46,55 @@ export interface ConnectionOf<T> {
 export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, items: string) {
   @ObjectType(`${NodeClass.name}Edge`, { description: `One of the ${items} on a page, with the cursor that points just after it.` })
   class Edge {
-    @Field(() => String, { description: 'Opaque position of this item in the list: pass it as `after` to continue after it.' })
+    @Field(() => String, { simple: true, description: 'Opaque position of this item in the list: pass it as `after` to continue after it.' })
     cursor!: string;
 
-    @Field(() => NodeClass, { description: `The ${NodeClass.name} at this position in the list.` })
+    @Field(() => NodeClass, { simple: true, description: `The ${NodeClass.name} at this position in the list.` })
     node!: TNode;
   }
 
   @ObjectType()
   abstract class ConnectionClass {
-    @Field(() => [Edge], { description: `The ${items} on this page, in the list's order, each with its cursor.` })
+    @Field(() => [Edge], { simple: true, description: `The ${items} on this page, in the list's order, each with its cursor.` })
     edges!: Edge[];
 
-    @Field(() => PageInfo, { description: 'Whether more items follow, and the cursors to continue from.' })
+    @Field(() => PageInfo, { simple: true, description: 'Whether more items follow, and the cursors to continue from.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: `How many ${items} match the filter across all pages (counted only when asked for).` })
+    @Field(() => Int, { simple: true, description: `How many ${items} match the filter across all pages (counted only when asked for).` })
     totalCount!: number;
   }
   return ConnectionClass;
 }
 
+/** An edge whose cursor is encoded only when a client selects it. */
+class LazyEdge<N> implements EdgeOf<N> {
+  constructor(
+    private readonly page: Page<unknown>,
+    private readonly index: number,
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return this.page.cursor(this.index);
+  }
+}
+
 /** Maps a domain page to what a connection field returns; `map` turns each row into what the node type resolves from. */
 export function toConnection<T, N>(page: Page<T>, map: (row: T) => N, args: PageArgs): ConnectionOf<N> {
-  const edges = page.nodes.map((n, i) => ({ cursor: page.cursors[i] ?? '', node: map(n) }));
+  const edges = page.nodes.map((n, i): EdgeOf<N> => new LazyEdge(page, i, map(n)));
+  const last = edges.length - 1;
   return {
     edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return last < 0 ? null : page.cursor(0);
+      },
+      get endCursor() {
+        return last < 0 ? null : page.cursor(last);
+      },
     },
     get totalCount() {
       return page.totalCount();

@@ -5,6 +5,7 @@ import { Connection } from '../../platform/graphql/relay.js';
 
 /** One history row as the GraphQL edge serves it (its bigint id as a string). */
 @ObjectType({
+  simpleResolvers: true,
   description: 'P10: one recorded transition of a customer, application or contract: who sent which event, when, from which state to which, and why.',
 })
 export class Transition {

@@ -9,6 +9,8 @@ import type { Viewer } from '../../platform/auth/viewer.js';
 import { ConnectionArgs } from '../../platform/graphql/args.js';
 import { viewerOf, type Context } from '../../platform/graphql/context.js';
 import { toConnection, type ConnectionOf } from '../../platform/graphql/relay.js';
+import { pageSize } from '../../platform/pagination.js';
+import { historyLoaders } from './history.loaders.js';
 import { actorOf } from '../actor.js';
 import type { WorkflowEngine } from '../engine.js';
 import type { WorkflowDefinition } from '../workflow.js';
@@ -61,7 +63,9 @@ export function WorkflowEntityResolver<TRow extends WorkflowRow, S extends Workf
     @FieldResolver(() => TransitionConnection, { nullable: edge.guardHistory !== undefined, description: edge.describe.history })
     async history(@Root() row: TRow, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: Context): Promise<ConnectionOf<Transition>> {
       edge.guardHistory?.(this.services, viewerOf(ctx), row);
-      const rows = await this.services.engine.history(row.id, page);
+      const rows = page.after
+        ? await this.services.engine.history(row.id, page)
+        : await ctx.scope.use(historyLoaders, this.services).firstHistoryPage.load({ entityId: row.id, first: pageSize(page.first) });
       return toConnection(rows, (r): Transition => ({ ...r, id: String(r.id) }), page);
     }
   }

@@ -9,16 +9,18 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
  */
 @ObjectType()
 export abstract class WorkflowEntity {
-  @Field(() => ID, { description: 'The record’s id (a UUID); pass it to the mutations that act on it.' })
+  @Field(() => ID, { simple: true, description: 'The record’s id (a UUID); pass it to the mutations that act on it.' })
   id!: string;
 
   @Field(() => Int, {
+    simple: true,
     description:
       'Grows by one with every change of the record. Send it back as `expectedVersion` so that a change made meanwhile by someone else is refused with CONFLICT instead of overwritten.',
   })
   version!: number;
 
   @Field(() => Int, {
+    simple: true,
     description: 'The published machine version this record runs on (P11): it keeps its version until a designer moves it with migrateWorkflowInstances.',
   })
   machineVersion!: number;

@@ -25,3 +25,17 @@ export const users = pgTable(
 
 /** A row of `users`. */
 export type UserRow = typeof users.$inferSelect;
+
+/** What reads of other people select: everything but the password hash, which only sign-in reads. */
+export const userCardColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  roles: users.roles,
+  active: users.active,
+  createdAt: users.createdAt,
+  updatedAt: users.updatedAt,
+};
+
+/** A user as reads of other people load it (no password hash). */
+export type UserCard = Omit<UserRow, 'passwordHash'>;
