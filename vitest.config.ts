@@ -19,6 +19,10 @@ export default defineConfig({
   // code while Apollo and type-graphql get the CommonJS one: two GraphQLError classes.
   resolve: { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] },
   test: {
+    // Two files at once even on 2 cores (vitest's default leaves one core idle): integration files
+    // spend much of their time waiting on PostgreSQL or on a child process, and the suite has to
+    // fit CI's 20 minutes. Nothing here is timed, so sharing the CPU changes no outcome.
+    maxWorkers: 2,
     projects: [
       { extends: true as const, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true as const, test: { name: 'pglite', ...integration, env: { TEST_DB: 'pglite' } } },
