@@ -6,10 +6,9 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
 import { applicationDecisions, applications, customers, type ApplicationKind, type ApplicationRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { DomainError, IllegalTransitionError, NotFoundError } from '../platform/errors.js';
+import { NotFoundError } from '../platform/errors.js';
 import { actorOf, SYSTEM_SWEEPER } from '../workflow/actor.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
-import { holdersOf } from '../workflow/hold.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { ApplicationContext, ApplicationFacts } from './application.machine.js';
 import type { Viewer } from '../platform/auth/viewer.js';
@@ -25,8 +24,6 @@ export const ON_APPROVE: Record<ApplicationKind, string> = {
 };
 
 type DecisionEvent = { type: 'APPROVE' | 'REJECT'; note?: string | null; reason?: string };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The customer event a closed application sends (A4): an approval's effect, a rejected (or
@@ -103,12 +100,10 @@ export class ApplicationDecisionService {
    * in the transaction that moved it: those still pending close as lapsed, each with its history row.
    */
   async lapseReleased(tx: Tx, release: { from: string; to: string; holders: string[] }): Promise<void> {
-    const ids = release.holders.filter((h) => UUID.test(h));
-    if (ids.length === 0) return;
     const pending = await tx
       .select({ id: applications.id })
       .from(applications)
-      .where(and(inArray(applications.id, ids), eq(applications.state, 'pending')))
+      .where(and(inArray(applications.id, release.holders), eq(applications.state, 'pending')))
       .orderBy(applications.id)
       .for('update');
     for (const { id } of pending) {
@@ -119,63 +114,33 @@ export class ApplicationDecisionService {
     }
   }
 
+  /**
+   * A2/A4: the decision and the customer event it causes commit together. A pending application's
+   * customer always takes its decision: leaving the state it was made in lapses it (P2, `lapseReleased`),
+   * and migration 0012 lapsed those left from before; a refusal here rolls the whole decision back.
+   */
   private async decide(viewer: Viewer, id: string, event: DecisionEvent, expectedVersion?: number | null): Promise<ApplicationRow> {
     const actor = actorOf(viewer);
-    const customerRefusal: { error: DomainError | null } = { error: null };
     // P8: the checklist as the decider saw it, stored when the decision closes the application.
     const checklist = await this.checklists.freeze(await this.applications.get(id));
-    try {
-      return await this.db.transaction(async (tx) => {
-        const before = await this.lockCustomerOf(tx, id);
-        const step = (before.snapshot as { context?: ApplicationContext }).context?.step ?? 0;
-        const { row } = await this.engine.applyIn(tx, this.workflow, id, event, actor, { expectedVersion });
-        const now = this.clock();
-        await tx.insert(applicationDecisions).values({
-          applicationId: id,
-          step,
-          deciderId: viewer.id,
-          decision: event.type === 'APPROVE' ? 'APPROVED' : 'REJECTED',
-          note: event.type === 'APPROVE' ? (event.note ?? null) : (event.reason ?? null),
-          createdAt: now,
-        });
-        if (row.state === 'pending') return row;
-        try {
-          // A4: the customer moves in the same transaction as the decision (P2: the hold ends).
-          await this.customers.applyIn(tx, row.customerId, customerEventOf(row, event.reason), actor);
-        } catch (err) {
-          if (err instanceof DomainError) customerRefusal.error = err;
-          throw err;
-        }
-        const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
-        return closed ?? row;
+    return this.db.transaction(async (tx) => {
+      const before = await this.lockCustomerOf(tx, id);
+      const step = (before.snapshot as { context?: ApplicationContext }).context?.step ?? 0;
+      const { row } = await this.engine.applyIn(tx, this.workflow, id, event, actor, { expectedVersion });
+      const now = this.clock();
+      await tx.insert(applicationDecisions).values({
+        applicationId: id,
+        step,
+        deciderId: viewer.id,
+        decision: event.type === 'APPROVE' ? 'APPROVED' : 'REJECTED',
+        note: event.type === 'APPROVE' ? (event.note ?? null) : (event.reason ?? null),
+        createdAt: now,
       });
-    } catch (err) {
-      if (customerRefusal.error && err === customerRefusal.error) throw await this.lapse(id, customerRefusal.error);
-      throw err;
-    }
-  }
-
-  /**
-   * A4: the customer no longer takes this decision (a record from before holds existed): the
-   * application closes as lapsed, and a hold it still has on the customer ends, in one transaction.
-   */
-  private async lapse(id: string, refusal: DomainError): Promise<IllegalTransitionError> {
-    await this.db.transaction(async (tx) => {
-      const application = await this.lockCustomerOf(tx, id);
-      const reason = 'The customer is no longer in a state this application applies to';
-      await this.engine.applyIn(tx, this.workflow, id, { type: 'LAPSE', reason }, SYSTEM_SWEEPER);
-      const release = { type: 'APPLICATION_CLOSED', via: 'application', applicationId: id, reason };
-      const customer = this.customers.project(await this.customers.get(application.customerId, tx));
-      if (holdersOf(customer.snapshot).includes(id) && this.customers.accepts(customer, release, SYSTEM_SWEEPER))
-        await this.customers.applyIn(tx, customer.id, release, SYSTEM_SWEEPER);
+      if (row.state === 'pending') return row;
+      // A4: the customer moves in the same transaction as the decision (P2: the hold ends).
+      await this.customers.applyIn(tx, row.customerId, customerEventOf(row, event.reason), actor);
+      const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
+      return closed ?? row;
     });
-    const details = {
-      state: String(refusal.details.state ?? ''),
-      event: String(refusal.details.event ?? ''),
-      allowedEvents: [],
-      rule: 'A4',
-      applicationLapsed: true,
-    };
-    return new IllegalTransitionError(`The customer cannot take this decision any more (${refusal.message}); the application is closed as lapsed`, details);
   }
 }
