@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, customers, transitions } from '../../../src/platform/db/schema.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createCustomer, pendingApplication, protectedCustomer, viewerFor } from '../../support/customers.js';
-import { expectHistoryExplainsRow } from '../../support/races.js';
+import { expectHistoryExplainsRow, historyOf } from '../../support/races.js';
 
 const MIGRATION = new URL('../../../drizzle/0012_pending_applications_hold.sql', import.meta.url);
 
@@ -65,7 +65,7 @@ describe('migration 0012: pending applications hold their customers (P2, A4)', (
     const history = await app.database.db.select().from(transitions).where(eq(transitions.entityId, waiting.id)).orderBy(asc(transitions.id));
     expect(history.at(-1)).toMatchObject({ event: 'APPLICATION_OPENED', payload: { applicationId: intent.id } });
     expectHistoryExplainsRow(history, held!);
-    expect((await app.database.db.select().from(transitions).where(eq(transitions.entityId, orphan.id))).at(-1)).toMatchObject({ event: 'LAPSE' });
+    expect((await historyOf(app, orphan.id)).at(-1)).toMatchObject({ event: 'LAPSE' });
 
     // The held customer takes its decision as if it had been held all along.
     await app.services.applicationDecisions.approve(await viewerFor(app, 'auditor1'), intent.id, 'ok');

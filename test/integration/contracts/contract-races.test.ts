@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contracts, payments, transitions } from '../../../src/platform/db/schema.js';
+import { contracts, payments } from '../../../src/platform/db/schema.js';
 import { onPostgres, startTestApp, type TestApp } from '../../support/app.js';
 import { draftContract } from '../../support/contracts.js';
 import { intentCustomer } from '../../support/customers.js';
+import { historyOf } from '../../support/races.js';
 
 /** C3/C4 races on a real PostgreSQL. */
 describe.skipIf(!onPostgres)('contract races (PostgreSQL)', () => {
@@ -25,7 +26,7 @@ describe.skipIf(!onPostgres)('contract races (PostgreSQL)', () => {
       ]);
       expect([confirm, voided].filter((r) => !r.errors)).toHaveLength(1);
       const [row] = await app.database.db.select().from(contracts).where(eq(contracts.id, id));
-      const last = (await app.database.db.select().from(transitions).where(eq(transitions.entityId, id))).at(-1);
+      const last = (await historyOf(app, id)).at(-1);
       expect(last?.toState).toBe(row?.state);
       const [customer] = await app.services.customers.byIds([c.id]);
       expect(customer?.state).toBe(row?.state === 'confirmed' ? 'formal' : 'intent');

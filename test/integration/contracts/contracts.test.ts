@@ -1,10 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contracts, transitions } from '../../../src/platform/db/schema.js';
+import { contracts } from '../../../src/platform/db/schema.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { COMPLETE, CONTRACT_FIELDS, draftContract } from '../../support/contracts.js';
 import { createCustomer, intentCustomer, protectedCustomer } from '../../support/customers.js';
 import { policyWith } from '../../support/policy.js';
+import { historyOf } from '../../support/races.js';
 
 const RESERVE = `mutation($c: ID!) { reserveContract(customerId: $c) { ${CONTRACT_FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $i: ContractInput!, $v: Int) { updateContract(id: $id, input: $i, expectedVersion: $v) { ${CONTRACT_FIELDS} } }`;
@@ -74,7 +75,7 @@ describe('contracts and payments', () => {
       expect(data.confirmContract.state).toBe('confirmed');
       const view = await app.ok(GET, { id }, await t('manager1'));
       expect(view.contract.customer).toEqual({ state: 'formal', stage: 'FORMAL', custodian: { username: 'aftersales1' } });
-      const signed = await app.database.db.select().from(transitions).where(eq(transitions.entityId, c.id));
+      const signed = await historyOf(app, c.id);
       expect(signed.at(-1)).toMatchObject({ event: 'CONTRACT_SIGNED', fromState: 'intent', toState: 'formal', payload: { contractId: id } });
       // Confirmed means locked.
       expect((await app.fails(UPDATE, { id, i: { terms: '改条款' } }, await t('manager1'))).extensions).toMatchObject({

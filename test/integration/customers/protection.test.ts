@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transitions } from '../../../src/platform/db/schema.js';
 import { createApp } from '../../../src/app.js';
@@ -355,12 +355,7 @@ describe('the protection machine', () => {
         let events: string[] = [];
         for (let i = 0; i < 40 && !events.includes('TERM_EXPIRED'); i += 1) {
           await new Promise((r) => setTimeout(r, 250));
-          events = (
-            await fast.database.db
-              .select()
-              .from(transitions)
-              .where(and(eq(transitions.entityId, c.id)))
-          ).map((h) => h.event);
+          events = (await fast.database.db.select().from(transitions).where(eq(transitions.entityId, c.id)).orderBy(asc(transitions.id))).map((h) => h.event);
         }
         expect(events).toEqual(['CREATE', 'PROTECTION_APPROVED', 'TERM_EXPIRED']);
         const [row] = await fast.services.customers.byIds([c.id]);
