@@ -23,6 +23,7 @@ import { createTokenService } from './platform/auth/tokens.js';
 import { bearerToken, createContext, type Context } from './platform/graphql/context.js';
 import { createErrorFormatter } from './platform/graphql/error-formatter.js';
 import { createHttpServer, listen } from './platform/http/http-server.js';
+import { DOCUMENT_LIMITS, refuseDocument } from './platform/graphql/document-guard.js';
 import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
 import { buildSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
@@ -118,6 +119,8 @@ async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: L
   const server = new ApolloServer<Context>({
     schema,
     introspection: true,
+    // Also checked before Apollo (document-guard.ts); here for any other way in.
+    parseOptions: { maxTokens: DOCUMENT_LIMITS.tokens },
     // Stack traces go to the log, never to clients.
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
@@ -178,6 +181,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       services,
       logger,
       async execute(query, variables = {}, { token } = {}) {
+        const refusal = refuseDocument(query);
+        if (refusal) return JSON.parse(JSON.stringify({ errors: [refusal] })) as GraphQLResult;
         const contextValue = await createContext((t) => services.users.viewerForToken(t), token);
         const response = await server.executeOperation({ query, variables }, { contextValue });
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
@@ -190,6 +195,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           context: (req) => createContext((t) => services.users.viewerForToken(t), bearerToken(req.headers.authorization)),
           health: () => database.ping(),
           maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
+          refuseDocument,
           logger,
         });
         return listen(httpServer, port, host);

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
@@ -13,6 +14,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   context: (req: IncomingMessage) => Promise<TContext>;
   health: () => Promise<void>;
   maxBodyBytes: number;
+  /** A GraphQL document's refusal before Apollo sees it (document-guard.ts), or undefined. */
+  refuseDocument: (source: string) => GraphQLFormattedError | undefined;
   logger: Logger;
 }
 
@@ -100,6 +103,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       } else {
         body = raw;
       }
+    }
+    const source = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
+    const refusal = typeof source === 'string' ? options.refuseDocument(source) : undefined;
+    if (refusal) {
+      sendJson(res, 400, { errors: [refusal] });
+      return;
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {

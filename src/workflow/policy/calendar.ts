@@ -35,6 +35,8 @@ export interface LocalDateTime {
 
 /** Guards against calendars that declare every day non-working. */
 const MAX_CONSECUTIVE_NON_WORKING_DAYS = 3_660;
+/** The most working days one calculation counts: above every policy bound (60), far below a hang. */
+export const MAX_WORKING_DAYS = 366;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -239,12 +241,13 @@ function advanceToWorkingDay(from: CivilDay, sets: CalendarSets): CivilDay {
  * The local time is turned back into an instant with the zone's UTC offset on the target day.
  * DST zones are not handled with more care than that (a wall time inside a DST gap lands an
  * hour off); Asia/Shanghai has no DST.
- * @throws RangeError when `n` is not a non-negative integer, `start` is invalid, the time zone
- *   is unknown, or the calendar has no working day for ten years.
+ * @throws RangeError when `n` is not an integer from 0 to {@link MAX_WORKING_DAYS} (the work is
+ *   bounded by construction, whatever a policy says), `start` is invalid, the time zone is
+ *   unknown, or the calendar has no working day for ten years.
  */
 export function addWorkingDays(start: Date, n: number, calendar: WorkingCalendar): Date {
-  if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`addWorkingDays: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_WORKING_DAYS) {
+    throw new RangeError(`addWorkingDays: n must be an integer from 0 to ${MAX_WORKING_DAYS}, got ${n}`);
   }
   assertValidDate(start, 'start');
   const sets = setsOf(calendar);

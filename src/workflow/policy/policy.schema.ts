@@ -31,10 +31,29 @@ function section<S extends z.ZodRawShape>(shape: S) {
   });
 }
 
-/** The reason `text` is not a usable term, or undefined when it is a positive ISO-8601 duration. */
+/**
+ * Bounds of every number a policy holds, so that a designer's typo cannot turn into a hang or an
+ * overflow (issue 15): terms up to a year, working-day counts up to 60, caps up to 100,000.
+ */
+export const POLICY_BOUNDS = {
+  /** The longest term: `P1Y`, i.e. 366 days. */
+  termMs: 366 * 24 * 3_600_000,
+  workingDays: 60,
+  cap: 100_000,
+  /** Holidays and working weekend days listed in the calendar, each. */
+  calendarDates: 1_000,
+  approvalSteps: 10,
+  /** The years a calendar date may fall in. */
+  years: [2000, 2100],
+} as const;
+
+/** The reason `text` is not a usable term, or undefined when it is a positive ISO-8601 duration of at most a year. */
 function termProblem(text: string): string | undefined {
+  if (text.length > 40) return `must be an ISO-8601 duration of at most 40 characters, got ${text.length}`;
   try {
-    return durationToMs(parseDuration(text)) > 0 ? undefined : `must be longer than zero, got "${text}"`;
+    const ms = durationToMs(parseDuration(text));
+    if (ms > POLICY_BOUNDS.termMs) return `must be at most a year (P1Y), got "${text}"`;
+    return ms > 0 ? undefined : `must be longer than zero, got "${text}"`;
   } catch (error) {
     if (error instanceof DurationError) return error.message;
     throw error;
@@ -51,14 +70,17 @@ const term = z.string({ error: expected('an ISO-8601 duration string such as "P3
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const positiveIntegerMessage = expected('a positive integer');
-const positiveInteger = z.int({ error: positiveIntegerMessage }).positive({ error: positiveIntegerMessage });
-const countMessage = expected('a whole number, 0 or more');
-const count = z.int({ error: countMessage }).nonnegative({ error: countMessage });
+const { workingDays: MAX_DAYS, cap: MAX_CAP } = POLICY_BOUNDS;
+const workingDaysMessage = expected(`a whole number of working days from 1 to ${MAX_DAYS}`);
+/** Working days, 1 to 60. */
+const workingDays = z.int({ error: workingDaysMessage }).min(1, { error: workingDaysMessage }).max(MAX_DAYS, { error: workingDaysMessage });
+const graceMessage = expected(`a whole number of working days from 0 to ${MAX_DAYS}`);
+/** Working days, 0 (none) to 60. */
+const graceDays = z.int({ error: graceMessage }).min(0, { error: graceMessage }).max(MAX_DAYS, { error: graceMessage });
 
-const capMessage = expected('a positive integer or null (no limit)');
-/** A cap: a positive integer, or `null` for none. */
-const cap = z.int({ error: capMessage }).positive({ error: capMessage }).nullable();
+const capMessage = expected(`a whole number from 1 to ${MAX_CAP}, or null (no limit)`);
+/** A cap: 1 to 100,000, or `null` for none. */
+const cap = z.int({ error: capMessage }).min(1, { error: capMessage }).max(MAX_CAP, { error: capMessage }).nullable();
 
 /** A list of distinct items; `whole` adds a problem about the list as a whole. */
 function distinctList<T extends string | number>(
@@ -81,7 +103,9 @@ function distinctList<T extends string | number>(
 }
 
 function isLocalDateString(value: unknown): value is string {
-  return typeof value === 'string' && isLocalDate(value);
+  if (typeof value !== 'string' || !isLocalDate(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= POLICY_BOUNDS.years[0] && year <= POLICY_BOUNDS.years[1];
 }
 
 function isWeekday(value: unknown): value is number {
@@ -90,8 +114,9 @@ function isWeekday(value: unknown): value is number {
 
 /** Distinct real `YYYY-MM-DD` dates. */
 const dates = distinctList(isLocalDateString, {
-  invalid: (item) => `must be a real date written YYYY-MM-DD, got ${show(item)}`,
+  invalid: (item) => `must be a real date written YYYY-MM-DD in the years ${POLICY_BOUNDS.years.join(' to ')}, got ${show(item)}`,
   twice: (day) => `${day} is listed twice`,
+  whole: (days) => (days.length > POLICY_BOUNDS.calendarDates ? `lists ${days.length} dates; at most ${POLICY_BOUNDS.calendarDates}` : undefined),
 });
 
 /** Protection terms and caps (P1–P7). */
@@ -109,9 +134,9 @@ const customerPolicySchema = section({
   /** P5: how long the former custodian of a customer whose term ended (or whose rejection lapsed) may not claim it. */
   expiryCoolDown: term,
   /** P1: working days a rejected customer stays in custody before going to the pool. */
-  rejectionReleaseWorkingDays: positiveInteger,
+  rejectionReleaseWorkingDays: workingDays,
   /** P2: working days of its term a customer keeps at least after any decision on one of its applications (0: none). */
-  graceAfterDecisionWorkingDays: count,
+  graceAfterDecisionWorkingDays: graceDays,
   /** How long before a term ends the custodian is warned. */
   warnBefore: term,
   /** P7: the most customers one salesperson may hold; `null` = no cap. */
@@ -142,12 +167,15 @@ const approvalStep = section({
 });
 
 /** A1: the steps of one kind of application, in order; at least one. */
-const approvalSteps = z.array(approvalStep, { error: expected('a list of approval steps') }).min(1, 'needs at least one approval step');
+const approvalSteps = z
+  .array(approvalStep, { error: expected('a list of approval steps') })
+  .min(1, 'needs at least one approval step')
+  .max(POLICY_BOUNDS.approvalSteps, `has at most ${POLICY_BOUNDS.approvalSteps} approval steps`);
 
 /** Audit of applications (A1–A5). */
 const applicationPolicySchema = section({
   /** A5: working days after which a pending application shows as overdue. */
-  auditSla: section({ workingDays: positiveInteger }),
+  auditSla: section({ workingDays }),
   /** The approval steps of each kind of application, in order; at least one each. */
   steps: section({ PROTECTION: approvalSteps, INTENT: approvalSteps, EXTENSION: approvalSteps }),
 });
