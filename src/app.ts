@@ -21,7 +21,7 @@ import { rederiveTradeNames } from './customers/rules/e4-key-conflicts.js';
 import { seedDemoData } from './demo/seed.js';
 import { createTokenService } from './platform/auth/tokens.js';
 import { bearerToken, createContext, type Context } from './platform/graphql/context.js';
-import { createErrorFormatter } from './platform/graphql/error-formatter.js';
+import { createErrorFormatter, serviceUnavailableStatus } from './platform/graphql/error-formatter.js';
 import { createHttpServer, listen } from './platform/http/http-server.js';
 import { DOCUMENT_LIMITS, refuseDocument } from './platform/graphql/document-guard.js';
 import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
@@ -48,6 +48,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Connections to PostgreSQL (with databaseUrl); default 10. */
   dbPoolSize?: number;
+  /** Seconds to wait for an unreachable PostgreSQL (default 5). */
+  dbTimeoutSeconds?: number;
   /** The policy document (terms, cool-downs, caps, calendar); defaults to the built-in one. */
   policy?: Policy;
   /** Deadline sweeper interval in ms; 0 disables it (default 30 s). */
@@ -128,6 +130,7 @@ async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: L
     // (on by default; nothing here sets cache hints) would, and so would usage reporting and
     // inline traces (on with APOLLO_KEY or a federated schema), so all three are off.
     plugins: [
+      serviceUnavailableStatus(),
       limitsPlugin({ maxDepth: options.limits?.maxDepth ?? 10, maxCost: options.limits?.maxCost ?? 10_000 }),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
@@ -146,7 +149,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const phase = startupPhases();
   const database = await openDatabase(
     options.databaseUrl
-      ? { url: options.databaseUrl, poolSize: options.dbPoolSize }
+      ? { url: options.databaseUrl, poolSize: options.dbPoolSize, timeoutSeconds: options.dbTimeoutSeconds }
       : { dataDir: options.dataDir === undefined || options.dataDir.startsWith('memory://') ? undefined : join(options.dataDir, 'pg') },
   );
   phase('database');

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
     maxBodyBytes: config.maxBodyBytes,
     dbPoolSize: config.dbPoolSize,
+    dbTimeoutSeconds: config.dbTimeoutSeconds,
     policy: loadPolicyFile(config.policyFile),
     sweepIntervalMs: config.sweepIntervalMs,
     sweepBatchSize: config.sweepBatchSize,

@@ -13,7 +13,7 @@ import { CustomerKeyResolver } from './customers/customer-key.resolver.js';
 import { FollowUpResolver } from './customers/follow-up.resolver.js';
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
-import { checkIdArguments } from './platform/graphql/ids.js';
+import { checkArguments } from './platform/graphql/inputs.js';
 import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
 import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
@@ -79,8 +79,8 @@ export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
   });
-  // Ids are checked on the fields that take one, not by a middleware around every field.
-  checkIdArguments(schema);
+  // Ids, text and times are checked on the fields that take them, not by a middleware around every field.
+  checkArguments(schema);
   return describeRoots(schema, ROOTS);
 }
 

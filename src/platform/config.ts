@@ -33,6 +33,7 @@ export interface Config {
   maxBodyBytes: number;
   /** Connections to PostgreSQL per API process (DATABASE_URL only). */
   dbPoolSize: number;
+  dbTimeoutSeconds: number;
   /** How long a user's viewer is served from the per-process cache, in ms; 0 disables it. */
   viewerCacheMs: number;
   /** PGlite only: let V8 recompile PGlite's hot WebAssembly with its optimizing compiler (more memory and start CPU). */
@@ -92,6 +93,8 @@ const environment = z
     MAX_QUERY_COST: wholeNumber(10, 10_000_000, 10_000),
     MAX_BODY_BYTES: wholeNumber(1_024, 100 * 1_048_576, 1_048_576),
     DB_POOL_SIZE: wholeNumber(1, 500, 10),
+    /** Seconds a request waits for an unreachable PostgreSQL before SERVICE_UNAVAILABLE. */
+    DB_TIMEOUT: wholeNumber(1, 300, 5),
     /** Milliseconds. */
     VIEWER_CACHE_MS: wholeNumber(0, 60_000, 5_000),
     PGLITE_OPTIMIZE: flag.optional(),
@@ -120,6 +123,7 @@ const environment = z
     maxQueryCost: env.MAX_QUERY_COST,
     maxBodyBytes: env.MAX_BODY_BYTES,
     dbPoolSize: env.DB_POOL_SIZE,
+    dbTimeoutSeconds: env.DB_TIMEOUT,
     viewerCacheMs: env.VIEWER_CACHE_MS,
     pgliteOptimize: env.PGLITE_OPTIMIZE ?? false,
   }));

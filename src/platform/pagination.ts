@@ -1,6 +1,7 @@
 /** Forward keyset pagination shared by every list (Relay connections at the GraphQL edge). */
 import { asc, desc, is, sql, Column, SQL, type AnyColumn } from 'drizzle-orm';
 import { ValidationError } from './errors.js';
+import { isStorableText } from './text.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -44,22 +45,40 @@ export function decodeCursor(cursor: string, length: number, argName = 'after'):
 /** One part of a keyset: a column (or expression with its SQL type) and the cursor's value. */
 export type KeyPart = readonly [AnyColumn, unknown] | readonly [SQL, unknown, string];
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIME = /^(?:-?infinity|[1-9]\d{3}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?)$/;
+const INTEGER = /^-?\d{1,18}$/;
+/** Whole-number SQL types (`getSQLType` names serial columns by their DDL type). */
+const WHOLE = /^(?:big|small)?(?:int|serial)|^integer/;
+const DECIMAL = /^-?\d{1,20}(?:\.\d{1,10})?$/;
+
+/** Whether a cursor's value can be cast to `type` (a forged cursor must not reach the database). */
+function castable(type: string, value: unknown): boolean {
+  if (typeof value === 'number') return (WHOLE.test(type) || type.startsWith('numeric')) && Number.isSafeInteger(value);
+  if (typeof value !== 'string' || value.length > 500 || !isStorableText(value)) return false;
+  if (type === 'uuid') return UUID.test(value);
+  if (type.startsWith('timestamp') || type === 'date') return TIME.test(value) && (value.endsWith('infinity') || Number.isFinite(Date.parse(value)));
+  if (WHOLE.test(type)) return INTEGER.test(value);
+  if (type.startsWith('numeric')) return DECIMAL.test(value);
+  return true;
+}
+
 /**
  * `(a, b) > (x, y)` (or `<` for descending): rows after a keyset position. Each value is cast
- * to its column's type (PostgreSQL cannot infer parameter types inside a row comparison).
+ * to its column's type (PostgreSQL cannot infer parameter types inside a row comparison); a value
+ * that cannot be is refused as `argName`, BAD_USER_INPUT.
  * Every part of the key must be non-null (wrap nullable columns in coalesce).
  */
-export function afterKey(parts: readonly KeyPart[], descending = false): SQL {
+export function afterKey(parts: readonly KeyPart[], descending = false, argName = 'after'): SQL {
+  const types = parts.map((p) => (p.length === 3 ? p[2] : (p[0] as AnyColumn).getSQLType()));
+  const values = parts.map((p) => (p[1] instanceof Date ? p[1].toISOString() : p[1]));
+  if (values.some((v, i) => !castable(types[i]!, v))) throw new ValidationError({ [argName]: 'is not a cursor this list gave out' });
   const cols = sql.join(
     parts.map((p) => sql`${p[0]}`),
     sql`, `,
   );
   const vals = sql.join(
-    parts.map((p) => {
-      const type = p.length === 3 ? p[2] : (p[0] as AnyColumn).getSQLType();
-      const value = p[1] instanceof Date ? p[1].toISOString() : p[1];
-      return sql`cast(${value} as ${sql.raw(type)})`;
-    }),
+    values.map((value, i) => sql`cast(${value} as ${sql.raw(types[i]!)})`),
     sql`, `,
   );
   return descending ? sql`(${cols}) < (${vals})` : sql`(${cols}) > (${vals})`;
@@ -103,6 +122,7 @@ export function keyset<T>(keys: readonly OrderKey<T>[], descending = false): Key
       return afterKey(
         keys.map((k, i) => [exprOf(k), values[i], typeOf(k)] as const),
         descending,
+        argName,
       );
     },
     cursor: (row) => keys.map((k) => k.value(row) ?? k.nullAs ?? null),

@@ -49,11 +49,11 @@ export async function lockKeys(tx: Tx, keys: readonly string[]): Promise<void> {
 /** The database pool's size when none is configured: a few connections per core of a small server. */
 export const DEFAULT_POOL_SIZE = 10;
 
-export type DatabaseTarget = { url: string; poolSize?: number } | { dataDir: string | undefined };
+export type DatabaseTarget = { url: string; poolSize?: number; timeoutSeconds?: number } | { dataDir: string | undefined };
 
 /** `dataDir` undefined (or `memory://`) gives a throw-away in-memory PGlite. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  if ('url' in target) return openPostgres(target.url, target.poolSize ?? DEFAULT_POOL_SIZE);
+  if ('url' in target) return openPostgres(target.url, target.poolSize ?? DEFAULT_POOL_SIZE, target.timeoutSeconds ?? 5);
   return openPglite(target.dataDir);
 }
 
@@ -106,8 +106,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 /** An advisory lock key held while migrating, so instances starting together apply each migration once. */
 const MIGRATION_LOCK = 727_274_001;
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const client = postgres(url, { max: poolSize, onnotice: () => undefined, connect_timeout: 10 });
+async function openPostgres(url: string, poolSize: number, timeoutSeconds: number): Promise<Database> {
+  // An unreachable server fails a request within `timeoutSeconds` (SERVICE_UNAVAILABLE), and the
+  // pool connects again on the next request once it is back.
+  const client = postgres(url, { max: poolSize, onnotice: () => undefined, connect_timeout: timeoutSeconds });
   const queries = queryListeners();
   const db = drizzlePostgres({ client, schema, logger: queries.logger });
   return database('postgres', db, queries.onQuery, {

@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { databaseUnavailable } from '../db/errors.js';
 import type { Logger } from 'pino';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
@@ -68,7 +69,8 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
       try {
-        await options.health();
+        // Answers within a second even while the database does not: a health check must not hang.
+        await Promise.race([options.health(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1_000).unref())]);
         sendJson(res, 200, { status: 'ok' });
       } catch (err) {
         logger.warn({ err }, 'health check failed');
@@ -116,7 +118,16 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(req),
+      context: async () => {
+        try {
+          return await options.context(req);
+        } catch (err) {
+          // Reading the viewer needs the database: unreachable is HTTP 503, SERVICE_UNAVAILABLE.
+          if (databaseUnavailable(err))
+            throw new GraphQLError('The database is unavailable', { originalError: err as Error, extensions: { http: { status: 503 } } });
+          throw err;
+        }
+      },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

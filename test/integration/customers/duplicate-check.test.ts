@@ -36,7 +36,7 @@ describe('duplicateCheck limits and its search table (issue 14)', () => {
       let error: Awaited<ReturnType<TestApp['fails']>> | undefined;
       const statements = await statementsOf(async () => (error = await app.fails(CHECK, { k: '春'.repeat(101) }, sales1)));
       expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(error?.extensions?.fields).toEqual({ keyword: 'keyword is at most 100 characters' });
+      expect(error?.extensions?.fields).toEqual({ keyword: 'must be at most 100 characters' });
       expect(statements).toEqual([]);
     });
 
@@ -48,13 +48,13 @@ describe('duplicateCheck limits and its search table (issue 14)', () => {
     it('should refuse a 1 MB keyword with BAD_USER_INPUT', async () => {
       const e = await app.fails(CHECK, { k: '春意'.repeat(512 * 1024) }, sales1);
       expect(e.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(e.extensions?.fields).toEqual({ keyword: 'keyword is at most 100 characters' });
+      expect(e.extensions?.fields).toEqual({ keyword: 'must be at most 100 characters' });
     });
 
     it('should refuse a phone over 40 characters naming phone, and both arguments at once', async () => {
       const e = await app.fails(CHECK, { p: '1'.repeat(41) }, sales1);
       expect(e.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(e.extensions?.fields).toEqual({ phone: 'phone is at most 40 characters' });
+      expect(e.extensions?.fields).toEqual({ phone: 'must be at most 40 characters' });
       const both = await app.fails(CHECK, { k: 'x'.repeat(1_000_000), p: '1'.repeat(1_000_000) }, sales1);
       expect(Object.keys(both.extensions?.fields as object).sort()).toEqual(['keyword', 'phone']);
     });
