@@ -29,7 +29,6 @@ import {
 } from 'graphql';
 import { FieldErrorCollector } from '../errors.js';
 import { textProblem } from '../text.js';
-import { isLocalDate } from '../../workflow/policy/calendar.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -93,6 +92,13 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
  * validation with the rest of the record, so that every problem is reported at once.)
  */
 export const LOCAL_DATES: ReadonlySet<string> = new Set(['ContractFilter.signedFrom', 'ContractFilter.signedTo']);
+
+/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
+function isLocalDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
 
 /** DateTime arguments and local dates fall within these years. */
 export const DATE_YEARS = [2000, 2100] as const;
@@ -162,9 +168,11 @@ function run(check: Check, holder: Record<string, unknown>, name: string | numbe
       return;
     }
     case 'list':
+      // A list is checked item by item like an object's fields, its index as the key.
       if (Array.isArray(value)) value.forEach((_, i) => run(check.of, value as unknown as Record<string, unknown>, i, `${path}.${i}`, errors));
       return;
     case 'object':
+      // Coerced by graphql-js: a plain object of this input type's fields.
       if (typeof value === 'object') for (const [field, inner] of check.fields) run(inner, value as Record<string, unknown>, field, `${path}.${field}`, errors);
   }
 }

@@ -55,6 +55,27 @@ function badRequest(res: ServerResponse, status: number, message: string, fields
   sendJson(res, status, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT', fields } }] });
 }
 
+/** Answers within a second even while the database does not: a health check must not hang. */
+async function health(res: ServerResponse, check: () => Promise<void>, logger: Logger): Promise<void> {
+  try {
+    await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1_000).unref())]);
+    sendJson(res, 200, { status: 'ok' });
+  } catch (err) {
+    logger.warn({ err }, 'health check failed');
+    sendJson(res, 503, { status: 'unavailable', reason: 'database unreachable' });
+  }
+}
+
+/** Reading the viewer needs the database: unreachable is HTTP 503, SERVICE_UNAVAILABLE. */
+async function contextOf<TContext>(req: IncomingMessage, context: (req: IncomingMessage) => Promise<TContext>): Promise<TContext> {
+  try {
+    return await context(req);
+  } catch (err) {
+    if (databaseUnavailable(err)) throw new GraphQLError('The database is unavailable', { originalError: err as Error, extensions: { http: { status: 503 } } });
+    throw err;
+  }
+}
+
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Server {
   const { apollo, logger } = options;
   return createServer((req, res) => {
@@ -68,14 +89,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
-      try {
-        // Answers within a second even while the database does not: a health check must not hang.
-        await Promise.race([options.health(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1_000).unref())]);
-        sendJson(res, 200, { status: 'ok' });
-      } catch (err) {
-        logger.warn({ err }, 'health check failed');
-        sendJson(res, 503, { status: 'unavailable', reason: 'database unreachable' });
-      }
+      await health(res, options.health, logger);
       return;
     }
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
@@ -118,16 +132,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => {
-        try {
-          return await options.context(req);
-        } catch (err) {
-          // Reading the viewer needs the database: unreachable is HTTP 503, SERVICE_UNAVAILABLE.
-          if (databaseUnavailable(err))
-            throw new GraphQLError('The database is unavailable', { originalError: err as Error, extensions: { http: { status: 503 } } });
-          throw err;
-        }
-      },
+      context: () => contextOf(req, options.context),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
