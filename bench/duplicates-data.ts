@@ -75,14 +75,35 @@ async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
 }
 
-/** The ordinary (non-unique) indexes of the tables the load writes, slowest to build first (GIN). */
-async function secondaryIndexes(db: Db): Promise<{ indexname: string; indexdef: string }[]> {
-  return rowsOf(
+/** What the load sets aside and puts back: its DDL statements (create, drop) in order. */
+interface SetAside {
+  name: string;
+  create: string;
+  drop: string;
+}
+
+/**
+ * The indexes of the tables the load writes that no constraint stands on (all but the primary
+ * keys, which foreign keys need), GIN first as the slowest to build; and the insert trigger of
+ * customers, whose transition table would hold a copy of every inserted row even with triggers off.
+ */
+async function setAside(db: Db): Promise<{ indexes: SetAside[]; triggers: SetAside[] }> {
+  const indexes = await rowsOf<{ name: string; create: string }>(
     db,
-    sql`select indexname, indexdef from pg_indexes
-    where schemaname = 'public' and tablename in ('customers', 'customer_names', 'contacts', 'transitions')
-      and indexdef not like 'CREATE UNIQUE%' order by indexdef like '% USING gin %' desc, indexname`,
+    sql`select c.relname as name, pg_get_indexdef(i.indexrelid) as create from pg_index i
+      join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace s on s.oid = t.relnamespace
+      where s.nspname = 'public' and t.relname in ('customers', 'customer_names', 'contacts', 'transitions')
+        and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+      order by pg_get_indexdef(i.indexrelid) like '% USING gin %' desc, c.relname`,
   );
+  const triggers = await rowsOf<{ name: string; create: string }>(
+    db,
+    sql`select tgname as name, pg_get_triggerdef(oid) as create from pg_trigger where tgrelid = 'customers'::regclass and tgnewtable is not null`,
+  );
+  return {
+    indexes: indexes.map((i) => ({ ...i, drop: `drop index "${i.name}"` })),
+    triggers: triggers.map((t) => ({ ...t, drop: `drop trigger "${t.name}" on customers` })),
+  };
 }
 
 /**
@@ -141,8 +162,9 @@ async function inParallel(workers: number, tasks: (() => Promise<void>)[]): Prom
  * (its transitions, one set per customer), each with its own name, key, phone and — every tenth —
  * a contact with a mobile, and its customer_names row. Customers' phones: two in three mobiles
  * (1[3-8] + 9 digits), the rest landlines (area code + 8 digits), all unique. As a bulk load does,
- * the secondary indexes of the tables written are dropped first and built again after the rows
- * are in; unique ones stay. Ranges of CHUNK customers are loaded by `workers` connections at once
+ * the indexes of the tables written but their primary keys, and customers' insert trigger, are
+ * dropped first and made again after the rows are in (a unique index checks the rows as it is
+ * built). Ranges of CHUNK customers are loaded by `workers` connections at once
  * (on PostgreSQL; PGlite has one), each range one statement in a transaction with triggers off
  * (session_replication_role, superuser): no per-row foreign-key checks on rows built from existing
  * ids, and customer_names is written by the statement itself rather than by the insert trigger.
@@ -152,9 +174,9 @@ export async function insertCustomers(db: Db, parts: NameParts, templateId: stri
   if (count - parts.pairs.length > parts.pairs.length ** 2) throw new Error(`at most ${parts.pairs.length ** 2} customers`);
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  const indexes = await secondaryIndexes(db);
+  const { indexes, triggers } = await setAside(db);
   await db.transaction(async (tx) => {
-    for (const i of indexes) await tx.execute(sql.raw(`drop index "${i.indexname}"`));
+    for (const x of [...indexes, ...triggers]) await tx.execute(sql.raw(x.drop));
   });
   const ranges = Array.from({ length: Math.ceil(count / CHUNK) }, (_, k) => [1 + k * CHUNK, Math.min(count, (k + 1) * CHUNK)] as const);
   await inParallel(
@@ -172,10 +194,11 @@ export async function insertCustomers(db: Db, parts: NameParts, templateId: stri
     indexes.map((i) => async () => {
       await db.transaction(async (tx) => {
         await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
-        await tx.execute(sql.raw(i.indexdef));
+        await tx.execute(sql.raw(i.create));
       });
     }),
   );
+  for (const t of triggers) await db.execute(sql.raw(t.create));
   log(`rebuilt ${indexes.length} indexes (${elapsed()})`);
   await inParallel(
     workers,
