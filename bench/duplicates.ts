@@ -88,9 +88,11 @@ export function baselineQuery(c: CheckCase): { text: string; params: string[] } 
       named(`select customer_id from contacts where regexp_replace(landline, '[^0-9]', '', 'g') = ${ph}`),
     );
   }
-  const similar = keyword ? `, similarity(h.trade_name, $1), similarity(h.name, ${$(keyword)})` : '';
+  const score = keyword
+    ? `case when max(h.score) >= 1 then max(h.score)::real else greatest(max(h.score), similarity(h.trade_name, $1), similarity(h.name, ${$(keyword)})) end`
+    : 'max(h.score)';
   const text = `select c.*, u.display_name as custodian_name
-    from (select h.customer_id, greatest(max(h.score)${similar}) as score
+    from (select h.customer_id, ${score} as score
       from (${branches.join(' union all ')}) h
       group by h.customer_id, h.name, h.trade_name order by score desc, h.name, h.customer_id limit 20) ranked
     join customers c on c.id = ranked.customer_id left join users u on u.id = c.custodian_id

@@ -181,8 +181,12 @@ function rankedCandidates(query: DuplicateQuery): SQL {
   const { keyword } = query;
   const key = keyword ? deriveTradeName(keyword) || keyword : '';
   const branches = [...(keyword ? keywordBranches(keyword, key) : []), ...(query.phoneKey ? phoneBranches(query.phoneKey) : [])];
-  const resembling = keyword ? sql`, similarity(h.trade_name, ${key}), similarity(h.name, ${keyword})` : sql``;
-  return sql`(select h.customer_id, greatest(max(h.score)${resembling}) as score
+  // A similarity is at most 1: it never raises an equal, containing or contained key's score (2, 3),
+  // so it is computed only for the others (most candidates of a common two-character key are keys).
+  const score = keyword
+    ? sql`case when max(h.score) >= 1 then max(h.score)::real else greatest(max(h.score), similarity(h.trade_name, ${key}), similarity(h.name, ${keyword})) end`
+    : sql`max(h.score)`;
+  return sql`(select h.customer_id, ${score} as score
     from (${sql.join(branches, sql` union all `)}) h
     group by h.customer_id, h.name, h.trade_name
     order by score desc, h.name asc, h.customer_id asc
