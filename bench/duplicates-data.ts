@@ -49,10 +49,12 @@ export function nameParts(): NameParts {
     .filter((_, i) => i % 3 === 0)
     .slice(0, 120);
   const pairs: string[] = [];
+  const industryWords = new Set(words.industries);
   for (const a of TRADE_CHARS) {
     for (const b of TRADE_CHARS) {
       const pair = a + b;
-      if (a === b) continue;
+      // An industry word (通信) would be stripped as one when it ends a four-character key (晨雅通信).
+      if (a === b || industryWords.has(pair)) continue;
       const ok = [0, 1, 2].every((k) => {
         const name = `${regions[(k * 71 + pairs.length) % regions.length]}${pair}${industries[(k * 37 + pairs.length) % industries.length]}${FORMS[k % FORMS.length]}`;
         return deriveTradeName(name) === pair;
