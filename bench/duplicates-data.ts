@@ -25,7 +25,7 @@ const TRADE_CHARS = [
 const RARE_CHARS = [...'犇骉羴猋麤灥赑淼焱垚'];
 const FORMS = ['有限公司', '有限责任公司', '股份有限公司', '集团有限公司'];
 const AREA_CODES = ['0523', '0571', '0755', '0512', '0510', '025', '021', '010'];
-/** Rows per INSERT statement. */
+/** Customers per INSERT statement (and transaction). */
 const CHUNK = 50_000;
 
 /** The parts names are built from. */
@@ -49,10 +49,12 @@ export function nameParts(): NameParts {
     .filter((_, i) => i % 3 === 0)
     .slice(0, 120);
   const pairs: string[] = [];
+  const industryWords = new Set(words.industries);
   for (const a of TRADE_CHARS) {
     for (const b of TRADE_CHARS) {
       const pair = a + b;
-      if (a === b) continue;
+      // An industry word (通信) would be stripped as one when it ends a four-character key (晨雅通信).
+      if (a === b || industryWords.has(pair)) continue;
       const ok = [0, 1, 2].every((k) => {
         const name = `${regions[(k * 71 + pairs.length) % regions.length]}${pair}${industries[(k * 37 + pairs.length) % industries.length]}${FORMS[k % FORMS.length]}`;
         return deriveTradeName(name) === pair;
@@ -69,36 +71,50 @@ function keyExpression(n: number): SQL {
     else p.pairs[1 + (g - ${n} - 1) % ${n}] || p.pairs[1 + (((g - ${n} - 1) / ${n}) + ((g - ${n} - 1) % ${n}) * 37) % ${n}] end`;
 }
 
+/** Rows of a query's result, from postgres.js (an array) or PGlite (`rows`). */
+async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+  const r = (await db.execute(query)) as unknown;
+  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+}
+
+/** What the load sets aside and puts back: its DDL statements (create, drop) in order. */
+interface SetAside {
+  name: string;
+  create: string;
+  drop: string;
+}
+
 /**
- * Inserts customers g = 1…count, copies of the template's state, snapshot, custodian and history
- * (its transitions, one set per customer), each with its own name, key, phone and — every tenth —
- * a contact with a mobile. Customers' phones: two in three mobiles (1[3-8] + 9 digits), the rest
- * landlines (area code + 8 digits), all unique. Secondary indexes of the tables written are
- * dropped for the load and built again after it, as a bulk load does; unique ones stay. The load
- * runs in one transaction with triggers off (session_replication_role, superuser): the rows
- * reference the template's users, and customer_names is filled as migration 0012 backfills it.
+ * The indexes of the tables the load writes that no constraint stands on (all but the primary
+ * keys, which foreign keys need), GIN first as the slowest to build; and the insert trigger of
+ * customers, whose transition table would hold a copy of every inserted row even with triggers off.
  */
-export async function insertCustomers(db: Db, parts: NameParts, templateId: string, count: number, log: (m: string) => void): Promise<void> {
-  if (count - parts.pairs.length > parts.pairs.length ** 2) throw new Error(`at most ${parts.pairs.length ** 2} customers`);
-  const rows = async <T>(query: SQL) => {
-    const r = (await db.execute(query)) as unknown;
-    return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+async function setAside(db: Db): Promise<{ indexes: SetAside[]; triggers: SetAside[] }> {
+  const indexes = await rowsOf<{ name: string; create: string }>(
+    db,
+    sql`select c.relname as name, pg_get_indexdef(i.indexrelid) as create from pg_index i
+      join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace s on s.oid = t.relnamespace
+      where s.nspname = 'public' and t.relname in ('customers', 'customer_names', 'contacts', 'transitions')
+        and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+      order by pg_get_indexdef(i.indexrelid) like '% USING gin %' desc, c.relname`,
+  );
+  const triggers = await rowsOf<{ name: string; create: string }>(
+    db,
+    sql`select tgname as name, pg_get_triggerdef(oid) as create from pg_trigger where tgrelid = 'customers'::regclass and tgnewtable is not null`,
+  );
+  return {
+    indexes: indexes.map((i) => ({ ...i, drop: `drop index "${i.name}"` })),
+    triggers: triggers.map((t) => ({ ...t, drop: `drop trigger "${t.name}" on customers` })),
   };
-  const started = performance.now();
-  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  const indexes = await rows<{ indexname: string; indexdef: string }>(sql`select indexname, indexdef from pg_indexes
-    where schemaname = 'public' and tablename in ('customers', 'customer_names', 'contacts', 'transitions')
-      and indexdef not like 'CREATE UNIQUE%'`);
+}
+
+/**
+ * One statement for customers g = from…to: the customers, their history, their contacts and their
+ * rows of customer_names (as the insert trigger would write them), from generate_series.
+ */
+function rangeStatement(parts: NameParts, templateId: string, from: number, to: number): SQL {
   const json = (list: readonly string[]) => JSON.stringify(list);
-  const n = parts.pairs.length;
-  await db.transaction(async (tx) => {
-    // One transaction (one connection) without triggers: no per-row foreign-key checks on rows
-    // built from existing ids, and customer_names is filled below by the migration's own backfill.
-    await tx.execute(sql`set local session_replication_role = replica`);
-    for (const i of indexes) await tx.execute(sql.raw(`drop index "${i.indexname}"`));
-    for (let from = 1; from <= count; from += CHUNK) {
-      const to = Math.min(count, from + CHUNK - 1);
-      await tx.execute(sql`
+  return sql`
       with p as (
         select array(select jsonb_array_elements_text(${json(parts.regions)}::jsonb)) as regions,
           array(select jsonb_array_elements_text(${json(parts.industries)}::jsonb)) as industries,
@@ -106,7 +122,7 @@ export async function insertCustomers(db: Db, parts: NameParts, templateId: stri
           array(select jsonb_array_elements_text(${json(parts.pairs)}::jsonb)) as pairs,
           array(select jsonb_array_elements_text(${json(AREA_CODES)}::jsonb)) as areas
       ), made as (
-        select g, ${keyExpression(n)} as key, p.regions[1 + (g * 7) % array_length(p.regions, 1)] as region,
+        select g, ${keyExpression(parts.pairs.length)} as key, p.regions[1 + (g * 7) % array_length(p.regions, 1)] as region,
           p.industries[1 + (g * 13) % array_length(p.industries, 1)] as industry, p.forms[1 + (g * 3) % array_length(p.forms, 1)] as form,
           case when g % 3 = 0 then p.areas[1 + (g / 3) % array_length(p.areas, 1)] || '-8' || lpad(g::text, 7, '0')
             else '1' || (3 + g % 6)::text || lpad(g::text, 9, '0') end as phone
@@ -118,25 +134,80 @@ export async function insertCustomers(db: Db, parts: NameParts, templateId: stri
           t.introduction, t.state, t.snapshot, t.version, t.machine_version, t.stage, t.custodian_id, t.created_by_id, t.deadline_at,
           t.deadline_event, t.created_at - (m.g % 400) * interval '1 day', t.updated_at
         from made m, customers t where t.id = ${templateId}::uuid
-        returning id, phone_key
+        returning id, name, trade_name, phone_key
       ), history as (
         insert into transitions (entity_type, entity_id, machine, machine_version, event, from_state, to_state, actor_id, reason, payload, created_at)
         select tr.entity_type, i.id, tr.machine, tr.machine_version, tr.event, tr.from_state, tr.to_state, tr.actor_id, tr.reason, tr.payload, tr.created_at
         from inserted i, transitions tr where tr.entity_id = ${templateId}::uuid
+      ), names as (
+        insert into customer_names (customer_id, name, trade_name) select id, name, trade_name from inserted
       )
       insert into contacts (customer_id, name, title, mobile, created_by_id, created_at, updated_at)
       select i.id, '联系人' || right(i.phone_key, 4), '采购经理', '19' || right(lpad(i.phone_key, 9, '0'), 9), t.created_by_id, t.created_at, t.updated_at
-      from inserted i, customers t where t.id = ${templateId}::uuid and right(i.phone_key, 1) = '0'`);
-      log(`inserted customers ${from}–${to} (${elapsed()})`);
-    }
-    await tx.execute(sql`insert into customer_names (customer_id, name, trade_name)
-      select id, name, trade_name from customers c where not exists (select 1 from customer_names n where n.customer_id = c.id)`);
-    log(`filled customer_names (${elapsed()})`);
-    await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
-    for (const i of indexes) await tx.execute(sql.raw(i.indexdef));
-    log(`rebuilt ${indexes.length} indexes (${elapsed()})`);
+      from inserted i, customers t where t.id = ${templateId}::uuid and right(i.phone_key, 1) = '0'`;
+}
+
+/** Runs `tasks` on `workers` concurrent loops; the first failure is thrown once all have stopped. */
+async function inParallel(workers: number, tasks: (() => Promise<void>)[]): Promise<void> {
+  const queue = [...tasks];
+  const results = await Promise.allSettled(
+    Array.from({ length: workers }, async () => {
+      for (let task = queue.shift(); task; task = queue.shift()) await task();
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * Inserts customers g = 1…count, copies of the template's state, snapshot, custodian and history
+ * (its transitions, one set per customer), each with its own name, key, phone and — every tenth —
+ * a contact with a mobile, and its customer_names row. Customers' phones: two in three mobiles
+ * (1[3-8] + 9 digits), the rest landlines (area code + 8 digits), all unique. As a bulk load does,
+ * the indexes of the tables written but their primary keys, and customers' insert trigger, are
+ * dropped first and made again after the rows are in (a unique index checks the rows as it is
+ * built). Ranges of CHUNK customers are loaded by `workers` connections at once
+ * (on PostgreSQL; PGlite has one), each range one statement in a transaction with triggers off
+ * (session_replication_role, superuser): no per-row foreign-key checks on rows built from existing
+ * ids, and customer_names is written by the statement itself rather than by the insert trigger.
+ * The indexes are then built by as many connections, the GIN ones first.
+ */
+export async function insertCustomers(db: Db, parts: NameParts, templateId: string, count: number, log: (m: string) => void, workers = 1): Promise<void> {
+  if (count - parts.pairs.length > parts.pairs.length ** 2) throw new Error(`at most ${parts.pairs.length ** 2} customers`);
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const { indexes, triggers } = await setAside(db);
+  await db.transaction(async (tx) => {
+    for (const x of [...indexes, ...triggers]) await tx.execute(sql.raw(x.drop));
   });
-  for (const table of ['customers', 'customer_names', 'contacts', 'transitions']) await db.execute(sql.raw(`analyze ${table}`));
+  const ranges = Array.from({ length: Math.ceil(count / CHUNK) }, (_, k) => [1 + k * CHUNK, Math.min(count, (k + 1) * CHUNK)] as const);
+  await inParallel(
+    workers,
+    ranges.map(([from, to]) => async () => {
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`set local session_replication_role = replica`);
+        await tx.execute(rangeStatement(parts, templateId, from, to));
+      });
+      log(`inserted customers ${from}–${to} (${elapsed()})`);
+    }),
+  );
+  await inParallel(
+    workers,
+    indexes.map((i) => async () => {
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
+        await tx.execute(sql.raw(i.create));
+      });
+    }),
+  );
+  for (const t of triggers) await db.execute(sql.raw(t.create));
+  log(`rebuilt ${indexes.length} indexes (${elapsed()})`);
+  await inParallel(
+    workers,
+    ['customers', 'customer_names', 'contacts', 'transitions'].map((table) => async () => {
+      await db.execute(sql.raw(`analyze ${table}`));
+    }),
+  );
 }
 
 /** One duplicate check to measure: its kind (for per-kind figures) and arguments. */

@@ -8,10 +8,12 @@
  * - a stored key containing the key: trigram index on the key's character pairs (LIKE);
  * - a stored key contained in the key (its inner keys): the same b-tree;
  * - a name containing the keyword: trigram index on the name's character pairs (ILIKE);
- * - a key resembling the key (similarity > 0.3): trigram index on the key (`%`);
+ * - a key resembling the key (similarity > 0.3): trigram index on the key (`%`), or for a
+ *   two-character key the pairs index's scan for containing keys (one branch, see keyBranches);
  * - the phone: unique b-tree on `customers.phone_key`, `contacts.mobile` and the landline digits.
- * Only the candidates are ranked (on the narrow table), and only the 20 best are read from
- * customers. Ranking (E4): an equal key or phone first, then a containing or contained key, then
+ * Each branch returns its rows' name and key, so the candidates (hundreds for a common
+ * two-character key at a million customers) are ranked without being looked up again, and only
+ * the 20 best are read from customers. Ranking (E4): an equal key or phone first, then a containing or contained key, then
  * a name containing the keyword and similar names (the trigram similarity of key and name).
  */
 import { asc, eq, sql, type SQL } from 'drizzle-orm';
@@ -75,6 +77,31 @@ function charPairs(text: string): string {
   return [...text].map((c) => c + c).join('');
 }
 
+/**
+ * An ILIKE pattern for the pairs text of whatever the pattern matches: each literal character
+ * (escaped or not) doubled, `_` (one character) as `__`, `%` as it is. A name matching the pattern
+ * has pairs matching this, so it narrows the search through the pairs index without losing a row.
+ */
+function pairsPattern(pattern: string): string {
+  const chars = [...pattern];
+  let out = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] ?? '';
+    if (c === '%') out += '%';
+    else if (c === '_') out += '__';
+    else out += escapeLike((c === '\\' && i + 1 < chars.length ? chars[++i] : c)!.repeat(2));
+  }
+  return out;
+}
+
+/**
+ * The customers whose name matches an ILIKE pattern (the customer list's keyword filter), found
+ * through customer_names' pairs index: customers itself has no trigram index (migration 0014).
+ */
+export function nameMatches(pattern: string): SQL {
+  return sql`${customers.id} in (select customer_id from customer_names where name_pairs ilike ${pairsPattern(pattern)} and name ilike ${pattern})`;
+}
+
 /** `%text%` for LIKE. */
 function containing(text: string): string {
   return `%${escapeLike(text)}%`;
@@ -90,49 +117,62 @@ export function nameSearchText(keyword: string, key: string): string {
   return [...key].length >= MIN_KEY_LENGTH && keyword.toLowerCase().includes(key) ? key : keyword;
 }
 
-/**
- * Keys whose trigram similarity to the key is over 0.3. The trigram index answers `%` by counting
- * shared trigrams against the key's, and a two-character key has three ("  春", " 春意", "春意 "),
- * so one shared trigram passes the index: every key starting with 春, thousands at a million
- * customers, each then rechecked. But a similarity over 0.3 to a two-letter key needs two of its
- * three trigrams, and each such pair means the key appears in the stored key; so for such a key
- * the pairs index (LIKE) finds the few candidates instead. Longer keys have enough trigrams.
- */
-function similarKeys(key: string): SQL {
-  if (/^[\p{L}\p{N}]{2}$/u.test(key)) {
-    return sql`select customer_id, 0 from customer_names where trade_name_pairs ilike ${containing(charPairs(key))} and similarity(trade_name, ${key}) > 0.3`;
-  }
-  return sql`select customer_id, 0 from customer_names where trade_name % ${key} and similarity(trade_name, ${key}) > 0.3`;
+/** A branch's select list: what ranking needs, so candidates are not looked up again. */
+const CANDIDATE = sql.raw('customer_id, name, trade_name');
+
+/** A two-character key of letters or digits: its similar keys come from the pairs index (see keyBranches). */
+function isPairKey(key: string): boolean {
+  return /^[\p{L}\p{N}]{2}$/u.test(key);
 }
 
-/** The keyword's branches: (customer_id, score) rows from `customer_names`. */
+/**
+ * The stored keys containing the key (score 2) and the keys resembling it (similarity over 0.3,
+ * scored by the ranking). The trigram index answers `%` by counting shared trigrams against the
+ * key's, and a two-character key has three ("  春", " 春意", "春意 "), so one shared trigram passes
+ * the index: every key starting with 春, thousands at a million customers, each then rechecked.
+ * But a similarity over 0.3 to a two-character key needs two of its three trigrams, and each such
+ * pair means the key appears in the stored key; so for such a key both come from one scan of the
+ * pairs index (ILIKE: similarity ignores case), which reads each candidate row once, not twice.
+ */
+function keyBranches(key: string): SQL[] {
+  const contains = sql`trade_name like ${containing(key)} and trade_name <> ${key}`;
+  const pairs = containing(charPairs(key));
+  if (isPairKey(key)) {
+    return [
+      sql`select ${CANDIDATE}, case when ${contains} then 2.0 else 0 end from customer_names
+        where trade_name_pairs ilike ${pairs} and ((${contains}) or similarity(trade_name, ${key}) > 0.3)`,
+    ];
+  }
+  const similar = sql`select ${CANDIDATE}, 0 from customer_names where trade_name % ${key} and similarity(trade_name, ${key}) > 0.3`;
+  if ([...key].length < MIN_KEY_LENGTH) return [similar];
+  return [similar, sql`select ${CANDIDATE}, 2.0 from customer_names where trade_name_pairs like ${pairs} and ${contains}`];
+}
+
+/** The keyword's branches: (customer_id, name, trade_name, score) rows from `customer_names`. */
 function keywordBranches(keyword: string, key: string): SQL[] {
   const branches: SQL[] = [
-    sql`select customer_id, 3.0 as score from customer_names where trade_name = ${key}`,
-    sql`select customer_id, 0.8 from customer_names where name_pairs ilike ${containing(charPairs(nameSearchText(keyword, key)))} and name ilike ${containing(keyword)}`,
-    similarKeys(key),
+    sql`select ${CANDIDATE}, 3.0 as score from customer_names where trade_name = ${key}`,
+    sql`select ${CANDIDATE}, 0.8 from customer_names where name_pairs ilike ${containing(charPairs(nameSearchText(keyword, key)))} and name ilike ${containing(keyword)}`,
+    ...keyBranches(key),
   ];
-  if ([...key].length < MIN_KEY_LENGTH) return branches;
-  branches.push(
-    sql`select customer_id, 2.0 from customer_names where trade_name_pairs like ${containing(charPairs(key))} and trade_name like ${containing(key)} and trade_name <> ${key}`,
-  );
-  const inner = innerKeys(key);
+  const inner = [...key].length < MIN_KEY_LENGTH ? [] : innerKeys(key);
   if (inner.length > 0) {
     const list = sql.join(
       inner.map((k) => sql`${k}`),
       sql`, `,
     );
-    branches.push(sql`select customer_id, 2.0 from customer_names where trade_name in (${list})`);
+    branches.push(sql`select ${CANDIDATE}, 2.0 from customer_names where trade_name in (${list})`);
   }
   return branches;
 }
 
-/** The phone's branches: the customer's own phone, a contact's mobile or landline. */
+/** The phone's branches: the customer's own phone, a contact's mobile or landline; names from `customer_names` by its key. */
 function phoneBranches(key: string): SQL[] {
+  const named = (ids: SQL) => sql`select n.customer_id, n.name, n.trade_name, 3.0 as score from customer_names n where n.customer_id in (${ids})`;
   return [
-    sql`select id as customer_id, 3.0 as score from customers where phone_key = ${key}`,
-    sql`select customer_id, 3.0 from contacts where mobile = ${key}`,
-    sql`select customer_id, 3.0 from contacts where regexp_replace(landline, '[^0-9]', '', 'g') = ${key}`,
+    named(sql`select id from customers where phone_key = ${key}`),
+    named(sql`select customer_id from contacts where mobile = ${key}`),
+    named(sql`select customer_id from contacts where regexp_replace(landline, '[^0-9]', '', 'g') = ${key}`),
   ];
 }
 
@@ -141,11 +181,15 @@ function rankedCandidates(query: DuplicateQuery): SQL {
   const { keyword } = query;
   const key = keyword ? deriveTradeName(keyword) || keyword : '';
   const branches = [...(keyword ? keywordBranches(keyword, key) : []), ...(query.phoneKey ? phoneBranches(query.phoneKey) : [])];
-  const resembling = keyword ? sql`, similarity(n.trade_name, ${key}), similarity(n.name, ${keyword})` : sql``;
-  return sql`(select h.customer_id, greatest(max(h.score)${resembling}) as score
-    from (${sql.join(branches, sql` union all `)}) h join customer_names n on n.customer_id = h.customer_id
-    group by h.customer_id, n.name, n.trade_name
-    order by score desc, n.name asc, h.customer_id asc
+  // A similarity is at most 1: it never raises an equal, containing or contained key's score (2, 3),
+  // so it is computed only for the others (most candidates of a common two-character key are keys).
+  const score = keyword
+    ? sql`case when max(h.score) >= 1 then max(h.score)::real else greatest(max(h.score), similarity(h.trade_name, ${key}), similarity(h.name, ${keyword})) end`
+    : sql`max(h.score)`;
+  return sql`(select h.customer_id, ${score} as score
+    from (${sql.join(branches, sql` union all `)}) h
+    group by h.customer_id, h.name, h.trade_name
+    order by score desc, h.name asc, h.customer_id asc
     limit ${LIMIT}) ranked`;
 }
 

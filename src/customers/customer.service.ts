@@ -26,7 +26,7 @@ import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCust
 import { parseInput } from '../platform/validation.js';
 import { tableReader } from '../platform/db/read-rows.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
-import { duplicateQuery, searchDuplicateRows } from './customer.duplicates.js';
+import { duplicateQuery, nameMatches, searchDuplicateRows } from './customer.duplicates.js';
 import { heldWithSameKey } from './customer.elsewhere.js';
 import { defaultScope, listShowsOnlyDetails, requireDetails, requireEdit, requireListArgs } from './rules/p8-custodian-sees-details.js';
 
@@ -236,7 +236,7 @@ export class CustomerService {
     if (filter.custodianId) where.push(this.heldBy(filter.custodianId));
     if (filter.industry) where.push(eq(customers.industry, filter.industry));
     if (filter.region) where.push(ilike(customers.region, `%${filter.region}%`));
-    if (filter.keyword?.trim()) where.push(ilike(customers.name, `%${filter.keyword.trim()}%`));
+    if (filter.keyword?.trim()) where.push(nameMatches(`%${filter.keyword.trim()}%`));
     if (filter.createdFrom) where.push(gte(customers.createdAt, filter.createdFrom));
     if (filter.createdTo) where.push(lt(customers.createdAt, filter.createdTo));
     return where;

@@ -90,6 +90,24 @@ describe('duplicateCheck limits and its search table (issue 14)', () => {
       expect(keys.slice(1).sort()).toEqual(['澜拓远景', '远景澜拓']);
     });
 
+    it("should serve the customer list's keyword filter too: a rename is followed, one or two characters and ILIKE's _ match", async () => {
+      const c = (await app.ok<{ createCustomer: { id: string } }>(CREATE, { i: customerInput({ name: '泰州市翠微园林有限公司' }) }, sales1)).createCustomer;
+      const names = async (keyword: string) =>
+        (
+          await app.ok<{ customers: { edges: { node: { id: string } }[] } }>(
+            `query($k: String) { customers(filter: { keyword: $k, scope: ALL }) { edges { node { id } } } }`,
+            { k: keyword },
+            sales1,
+          )
+        ).customers.edges.map((e) => e.node.id);
+      expect(await names('翠微')).toEqual([c.id]);
+      expect(await names('翠')).toEqual([c.id]);
+      expect(await names('翠_园')).toEqual([c.id]);
+      await app.ok(UPDATE, { id: c.id, i: { name: '泰州市碧波园林有限公司' } }, sales1);
+      expect(await names('翠微')).toEqual([]);
+      expect(await names('碧波园林')).toEqual([c.id]);
+    });
+
     it('should take % and _ in a keyword literally', async () => {
       expect((await app.ok<{ duplicateCheck: unknown[] }>(CHECK, { k: '%%' }, sales2)).duplicateCheck).toEqual([]);
       expect((await app.ok<{ duplicateCheck: unknown[] }>(CHECK, { k: '__' }, sales2)).duplicateCheck).toEqual([]);

@@ -54,10 +54,9 @@ export const customers = pgTable(
   },
   (t) => [
     uniqueIndex('customers_trade_name_key').on(t.tradeName).where(sql`${t.keyConflict} = false`),
-    // No trigram index on the key: every customer write (claims are not HOT updates) would maintain
-    // a second GIN index, a third of a claim's cost; similar-key search gets its index with issue 14.
+    // No trigram index here: every customer write (claims are not HOT updates) would maintain it, a
+    // third of a claim's cost (migrations 0011, 0014); name and key searches use customer_names'.
     uniqueIndex('customers_phone_key_key').on(t.phoneKey),
-    index('customers_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('customers_custodian_idx').on(t.custodianId, t.stage),
     index('customers_stage_idx').on(t.stage, t.createdAt),
     index('customers_deadline_idx').on(t.deadlineAt).where(sql`${t.deadlineAt} is not null`),
