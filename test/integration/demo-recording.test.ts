@@ -30,17 +30,27 @@ async function story(app: TestApp, at: Date): Promise<void> {
   await seedDemoData({ database: app.database, tokens, clock: () => at, logger: silent }, true, { replay: false });
 }
 
-/** Every table, ids replaced by their order of appearance, password hashes left out. */
+/**
+ * Every table, password hashes left out, and ids replaced by labels that do not depend on heap
+ * order (PostgreSQL puts an updated row elsewhere; the replay inserts final rows): tables come
+ * referenced-first, so each table's rows are sorted by their contents with the ids they reference
+ * already labelled, and then its own ids are labelled in that order.
+ */
 function normalised(recording: DemoRecording): unknown {
   const ids = new Map<string, string>();
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string' && uuid.test(v)) return ids.get(v) ?? (ids.set(v, `id${ids.size}`), ids.get(v));
+    if (typeof v === 'string' && uuid.test(v)) return ids.get(v) ?? 'unlabelled';
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  const tables = recording.tables.map((t) => ({ name: t.name, rows: t.rows.map((r) => walk({ ...r, password_hash: undefined })) }));
+  const tables = recording.tables.map((t) => {
+    const keyed = t.rows.map((r) => ({ r, k: JSON.stringify(walk({ ...r, password_hash: undefined })) }));
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    for (const { r } of keyed) if (typeof r.id === 'string' && uuid.test(r.id)) ids.set(r.id, `${t.name}${ids.size}`);
+    return { name: t.name, rows: keyed.map(({ r }) => walk({ ...r, password_hash: undefined })) };
+  });
   return { tables, sequences: recording.sequences };
 }
 
