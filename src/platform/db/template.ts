@@ -54,7 +54,8 @@ export function pgliteDataDir(dataDir: string | undefined): string | undefined {
 function copyOnWorker(from: string, to: string): Promise<void> {
   const code = "require('node:fs').cpSync(require('node:worker_threads').workerData.from, require('node:worker_threads').workerData.to, { recursive: true })";
   return new Promise((resolve, reject) => {
-    const worker = new Worker(code, { eval: true, workerData: { from, to } });
+    // No inherited flags: `--input-type=module` would make this CommonJS snippet a module.
+    const worker = new Worker(code, { eval: true, workerData: { from, to }, execArgv: [] });
     worker.once('error', reject);
     worker.once('exit', (exitCode) => (exitCode === 0 ? resolve() : reject(new Error(`the template copy stopped with ${exitCode}`))));
   });
