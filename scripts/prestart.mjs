@@ -1,6 +1,6 @@
 /**
  * npm start's prestart: compile only when a source changed, then make PGlite's template cluster
- * unless it exists (src/platform/db/pglite.ts). Plain JavaScript, so that a fresh build costs no
+ * (src/platform/db/pglite.ts) and the demo story's recording (src/demo/recording.ts) unless they exist. Plain JavaScript, so that a fresh build costs no
  * TypeScript start-up: the build counts as fresh while tsc -b's build info is newer than every file
  * and folder under src/ and the tsconfig and package files (an added, edited or deleted source
  * changes a modification time). Otherwise `tsc -b tsconfig.build.json` decides, incrementally.
@@ -31,7 +31,15 @@ if (built === 0 || inputs.some((input) => newest(join(root, input)) >= built)) {
   const now = new Date();
   utimesSync(buildInfo, now, now);
 }
+// With PostgreSQL there is nothing to prepare: its demo seed (SEED_DEMO=true) runs the story itself.
 if (!process.env.DATABASE_URL) {
   const { ensurePgliteTemplate } = await import(new URL('../dist/src/platform/db/pglite.js', import.meta.url).href);
   await ensurePgliteTemplate();
+  // The demo story, recorded for this build (src/demo/recording.ts): an empty start replays it in bulk.
+  const recording = await import(new URL('../dist/src/demo/recording.js', import.meta.url).href);
+  const key = recording.demoRecordingKey();
+  if (!recording.loadDemoRecording(key)) {
+    const { recordDemoStory } = await import(new URL('../dist/src/demo/record-story.js', import.meta.url).href);
+    recording.saveDemoRecording(await recordDemoStory(key));
+  }
 }

@@ -17,6 +17,7 @@ import type { GraphQLSchema } from 'graphql';
 import { pino, type Logger } from 'pino';
 import { openDatabase, type Database } from './platform/db/client.js';
 import { runMigrations } from './platform/db/migrate.js';
+import { pgliteDataDir } from './platform/db/template.js';
 import { rederiveTradeNames } from './customers/rules/e4-key-conflicts.js';
 import { seedDemoData } from './demo/seed.js';
 import { createTokenService } from './platform/auth/tokens.js';
@@ -150,7 +151,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const database = await openDatabase(
     options.databaseUrl
       ? { url: options.databaseUrl, poolSize: options.dbPoolSize, timeoutSeconds: options.dbTimeoutSeconds }
-      : { dataDir: options.dataDir === undefined || options.dataDir.startsWith('memory://') ? undefined : join(options.dataDir, 'pg') },
+      : { dataDir: pgliteDataDir(options.dataDir) },
   );
   phase('database');
   let httpServer: Server | undefined;

@@ -5,7 +5,7 @@
  * Customers are not inserted as rows: each one's life (entry, audit, claims, follow-ups,
  * abandonment, expiry, signing) is replayed through the real services and engine with a clock
  * set back to when it happened, so the history and deadlines are exactly what the product
- * would have recorded.
+ * would have recorded. That story is recorded once per build and replayed in bulk (recording.ts).
  */
 import { count } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -22,6 +22,7 @@ import { SYSTEM_SWEEPER } from '../workflow/actor.js';
 import { DEFAULT_POLICY } from '../workflow/policy/policy.js';
 import { money } from '../platform/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
+import { replayRecordedDemo } from './replay.js';
 
 export const DEMO_PASSWORD = 'demo';
 
@@ -236,7 +237,10 @@ class DemoStory {
   }
 
   /** F2: follow-ups inside the custody window, each with a next contact time. */
-  private followUpSteps(customerId: string, owner: string, plan: Plan, demo: DemoCustomer, contacts: { id: string }[]): Step[] {
+  private followUpSteps(customerId: string, owner: string, plan: Plan, demo: DemoCustomer, contacts: { id: string; name: string }[]): Step[] {
+    // The data names a contact by its place in the customer's list; the rows (entered at one
+    // moment) come back in id order, which is random: match by name.
+    const contactId = (index: number | null) => contacts.find((c) => index !== null && c.name === demo.contacts[index]?.name)?.id ?? null;
     return demo.followUps.map((f) => {
       const when = Math.min(Math.max(f.daysAgo, plan.custodyEnds), plan.created - 0.1);
       const next = f.nextContactInDays === null ? null : new Date(this.now.getTime() + f.nextContactInDays * DAY);
@@ -245,7 +249,7 @@ class DemoStory {
         channel: f.channel,
         notes: f.notes,
         nextContactAt: next && next > time ? next : new Date(time.getTime() + 7 * DAY),
-        contactId: f.contact === null ? null : (contacts[f.contact]?.id ?? null),
+        contactId: contactId(f.contact),
       };
       return { daysAgo: when, run: async () => void (await this.at(when).followUps.add(this.viewer(owner), customerId, input)) };
     });
@@ -270,13 +274,18 @@ class DemoStory {
   }
 }
 
-/** Seeds only a database without users; returns whether it seeded. */
-export async function seedDemoData(deps: SeedDeps, withCustomers = true): Promise<boolean> {
+/**
+ * Seeds only a database without users; returns whether it seeded. With customers, the recorded
+ * story is replayed when there is one for this code (recording.ts; `replay: false` runs the
+ * story through the services even so).
+ */
+export async function seedDemoData(deps: SeedDeps, withCustomers = true, options: { replay?: boolean } = {}): Promise<boolean> {
   const { database, clock, logger } = deps;
   const [existing] = await database.db.select({ n: count() }).from(users);
   if ((existing?.n ?? 0) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = clock();
+  if (withCustomers && options.replay !== false && (await replayRecordedDemo(database, now, passwordHash, logger))) return true;
   const rows = await database.db
     .insert(users)
     .values(DEMO_USERS.map((u) => ({ ...u, passwordHash, createdAt: new Date(now.getTime() - 90 * DAY), updatedAt: now })))

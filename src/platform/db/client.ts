@@ -5,10 +5,7 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { sql, type SQL } from 'drizzle-orm';
-import postgres from 'postgres';
 import { invariant } from '../invariant.js';
 import { createPglite } from './pglite.js';
 import * as schema from './schema.js';
@@ -107,6 +104,12 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 const MIGRATION_LOCK = 727_274_001;
 
 async function openPostgres(url: string, poolSize: number, timeoutSeconds: number): Promise<Database> {
+  // Loaded only here: the embedded database's start does not pay for PostgreSQL's driver.
+  const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
+    import('postgres'),
+    import('drizzle-orm/postgres-js'),
+    import('drizzle-orm/postgres-js/migrator'),
+  ]);
   // An unreachable server fails a request within `timeoutSeconds` (SERVICE_UNAVAILABLE), and the
   // pool connects again on the next request once it is back.
   const client = postgres(url, { max: poolSize, onnotice: () => undefined, connect_timeout: timeoutSeconds });

@@ -11,16 +11,17 @@
  * demo data is seeded on it as on a fresh cluster. A new migration or PGlite version makes a new
  * template.
  */
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { migrationsFolder, packageRoot } from './paths.js';
+import { migrationsFolder } from './paths.js';
+import { copyTemplateInto, isCluster, TEMPLATE_NAME, templateDir } from './template.js';
+
+export { templateDir } from './template.js';
 
 /**
  * PostgreSQL's buffer cache inside PGlite's WebAssembly memory. PGlite touches all of it at start
@@ -33,37 +34,6 @@ export const PGLITE_SHARED_BUFFERS = '16MB';
 export function pgliteOptions(): PGliteOptions & { extensions: { pg_trgm: typeof pg_trgm } } {
   return { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] };
 }
-
-/** The installed PGlite's version: a template made by another version is never used. */
-function pgliteVersion(): string {
-  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  let dir = dirname(entry);
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/** A digest of the committed migrations (their SQL and journal). */
-function migrationsDigest(folder: string): string {
-  const hash = createHash('sha256');
-  const files = [...readdirSync(folder).filter((f) => f.endsWith('.sql')), 'meta/_journal.json'].sort();
-  for (const f of files)
-    hash
-      .update(f)
-      .update('\0')
-      .update(readFileSync(join(folder, f)))
-      .update('\0');
-  return hash.digest('hex').slice(0, 16);
-}
-
-/** Where the template cluster of the installed PGlite and the committed migrations is kept. */
-export function templateDir(): string {
-  return join(packageRoot(), 'dist', 'pglite-template', `${pgliteVersion()}-${migrationsDigest(migrationsFolder())}`);
-}
-
-/** `<PGlite version>-<16 hex digits of the migrations' digest>`. */
-const TEMPLATE_NAME = /^\d+\.\d+\.\d+[^/]*-[0-9a-f]{16}$/;
-
-const isCluster = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
 
 /**
  * Makes the template cluster unless it exists: initdb into a folder of this process's own, then a
@@ -94,19 +64,18 @@ export async function ensurePgliteTemplate(dir = templateDir()): Promise<string>
 }
 
 /**
- * A new (missing or empty) data directory becomes a copy of the template cluster. When the template
- * cannot be made (say, a read-only install), PGlite runs initdb itself as before.
+ * A new (missing or empty) data directory becomes a copy of the template cluster (made first if
+ * there is none). When the template cannot be made (say, a read-only install), PGlite runs initdb
+ * itself as before.
  */
 async function seedFromTemplate(dataDir: string): Promise<void> {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return;
-  let template: string;
   try {
-    template = await ensurePgliteTemplate();
+    await ensurePgliteTemplate();
   } catch {
     return;
   }
-  mkdirSync(dataDir, { recursive: true });
-  cpSync(template, dataDir, { recursive: true });
+  await copyTemplateInto(dataDir);
 }
 
 /** `dataDir` undefined gives a throw-away in-memory database (initdb in memory, as before). */
