@@ -1,5 +1,6 @@
 /** Contacts (F1, E5): added and corrected by whoever may change the customer; never deleted (E6). */
 import { asc, eq, inArray } from 'drizzle-orm';
+import { anyUuid } from '../platform/db/sql.js';
 import { lockKeys, type Database, type Tx } from '../platform/db/client.js';
 import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
@@ -75,11 +76,7 @@ export class ContactService {
   }
 
   async byCustomerIds(ids: readonly string[]): Promise<ContactRow[][]> {
-    const query = this.db
-      .select()
-      .from(contacts)
-      .where(inArray(contacts.customerId, [...ids]))
-      .orderBy(asc(contacts.createdAt), asc(contacts.id));
+    const query = this.db.select().from(contacts).where(anyUuid(contacts.customerId, ids)).orderBy(asc(contacts.createdAt), asc(contacts.id));
     const rows = await contactRows.read(this.database, this.db, query);
     return groupedBy(ids, rows, (r) => r.customerId);
   }

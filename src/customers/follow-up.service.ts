@@ -3,6 +3,7 @@
  * next contact times, which drive the custodian's reminders (F3).
  */
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import { anyUuid } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
 import { rowReader } from '../platform/db/read-rows.js';
 import { contacts, customers, followUps, type CustomerRow, type FollowUpRow } from '../platform/db/schema.js';
@@ -99,7 +100,7 @@ export class FollowUpService {
         rn: sql<number>`row_number() over (partition by ${followUps.customerId} order by ${followUps.createdAt} desc, ${followUps.id} desc)`.as('rn'),
       })
       .from(followUps)
-      .where(inArray(followUps.customerId, [...ids]))
+      .where(anyUuid(followUps.customerId, ids))
       .as('ranked');
     const query = this.db
       .select({ ...getTableColumns(followUps), total: ranked.total })

@@ -1,5 +1,6 @@
 /** Users, sign-in and the viewer behind a token. */
-import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
+import { anyUuid } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
 import { userCardColumns, users, type UserCard, type UserRow } from '../platform/db/schema.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../platform/auth/password.js';
@@ -79,10 +80,7 @@ export class UserService {
 
   /** Batch lookup for loaders: one row (or null) per id, in the order asked. */
   async byIds(ids: readonly string[]): Promise<(UserCard | null)[]> {
-    const query = this.db
-      .select(userCardColumns)
-      .from(users)
-      .where(inArray(users.id, [...ids]));
+    const query = this.db.select(userCardColumns).from(users).where(anyUuid(users.id, ids));
     const rows = await userCards.read(this.database, this.db, query);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);

@@ -10,7 +10,10 @@ import type { Database, Executor } from './client.js';
 
 /** A row reader: the columns to read, by the key each gets in the result. */
 export interface RowReader<T> {
-  /** Runs `query` (its select list must name each column unaliased, e.g. drizzle's `select(columns)`) and maps the rows. */
+  /**
+   * Runs `query` as a prepared statement (`Database.rows`; its text must not vary with its values)
+   * and maps the rows. Its select list must name each column unaliased, e.g. drizzle's `select(columns)`.
+   */
   read(database: Database, executor: Executor, query: SQL | { getSQL(): SQL }): Promise<T[]>;
 }
 
@@ -22,7 +25,7 @@ export function rowReader<T>(columns: Record<string, Column>, extra: readonly st
   const cells = Object.entries(columns).map(([key, column]) => ({ key, name: column.name, column }));
   return {
     async read(database, executor, query) {
-      const raw = await database.rows(executor, 'getSQL' in query ? query.getSQL() : query);
+      const raw = await database.rows(executor, 'getSQL' in query ? query.getSQL() : query, { prepare: true });
       const out = new Array<T>(raw.length);
       for (let i = 0; i < raw.length; i += 1) {
         const r = raw[i] as Record<string, unknown>;
