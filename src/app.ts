@@ -23,6 +23,7 @@ import { createTokenService } from './platform/auth/tokens.js';
 import { bearerToken, createContext, type Context } from './platform/graphql/context.js';
 import { createErrorFormatter } from './platform/graphql/error-formatter.js';
 import { createHttpServer, listen } from './platform/http/http-server.js';
+import { jitGateway } from './platform/graphql/jit-executor.js';
 import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
 import { buildSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
@@ -116,7 +117,8 @@ function startupPhases(): (name: string) => Record<string, number> {
 /** The one Apollo server of an app: limits, error mapping, logging through pino. */
 async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: Logger): Promise<ApolloServer<Context>> {
   const server = new ApolloServer<Context>({
-    schema,
+    // Operations run compiled (graphql-jit), which Apollo allows only through a gateway's executor.
+    gateway: jitGateway(schema),
     introspection: true,
     // Stack traces go to the log, never to clients.
     includeStacktraceInErrorResponses: false,
