@@ -7,7 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Query, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import { invariant } from '../invariant.js';
 import { createPglite } from './pglite.js';
@@ -32,6 +32,8 @@ export interface Database {
    * (a list of ids as one array parameter, see `anyOf`): each distinct text stays prepared.
    */
   rows<T extends Record<string, unknown>>(executor: Executor, query: SQL, options?: { prepare?: boolean }): Promise<T[]>;
+  /** Rows of a statement drizzle built before (`Query`, with `sql.placeholder` for `values`), run prepared as in `rows`. */
+  preparedRows<T extends Record<string, unknown>>(executor: Executor, query: Query, values?: Record<string, unknown>): Promise<T[]>;
   /** Calls `listener` with every SQL statement run through drizzle; returns an unsubscribe. */
   onQuery(listener: (query: string) => void): () => void;
   /** Throws unless the database answers. */
@@ -92,9 +94,12 @@ function database(kind: Database['kind'], db: Db, onQuery: Database['onQuery'], 
     async rows<T extends Record<string, unknown>>(executor: Executor, query: SQL, options?: { prepare?: boolean }) {
       // The caller names the columns its statement selects.
       if (!options?.prepare) return resultRows(await executor.execute(query)) as T[];
+      return this.preparedRows<T>(executor, dialect.sqlToQuery(query));
+    },
+    async preparedRows<T extends Record<string, unknown>>(executor: Executor, query: Query, values: Record<string, unknown> = {}) {
       // drizzle prepares (postgres.js `prepare: true`) a query given a name; PGlite ignores it.
-      const prepared = executor._.session.prepareQuery(dialect.sqlToQuery(query), undefined, 'read', false);
-      return resultRows(await prepared.execute()) as T[];
+      const prepared = executor._.session.prepareQuery(query, undefined, 'read', false);
+      return resultRows(await prepared.execute(values)) as T[];
     },
     async ping() {
       await db.execute(sql`select 1`);

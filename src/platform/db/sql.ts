@@ -1,5 +1,5 @@
 /** SQL fragments the generic code shares. */
-import { sql, type Column, type Query, type SQL } from 'drizzle-orm';
+import { Placeholder, sql, type Column, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from './client.js';
 
@@ -43,7 +43,8 @@ export function arrayLiteral(values: readonly string[]): string {
 /**
  * `column = any($1::uuid[])`: a list of ids as one parameter, so the statement's text is the same
  * for any number of ids (prepared once per connection, see `Database.rows`), unlike `in ($1, $2 …)`.
+ * In a statement built once (`builtOnce`), `ids` is a placeholder whose value is `arrayLiteral(ids)`.
  */
-export function anyUuid(column: SQL | Column, ids: readonly string[]): SQL {
-  return sql`${column} = any(${arrayLiteral(ids)}::uuid[])`;
+export function anyUuid(column: SQL | Column, ids: readonly string[] | Placeholder): SQL {
+  return sql`${column} = any(${ids instanceof Placeholder ? ids : arrayLiteral(ids)}::uuid[])`;
 }
