@@ -25,6 +25,7 @@ import { bearerToken, createContext, type Context } from './platform/graphql/con
 import { createErrorFormatter, serviceUnavailableStatus } from './platform/graphql/error-formatter.js';
 import { createHttpServer, listen } from './platform/http/http-server.js';
 import { DOCUMENT_LIMITS, refuseDocument } from './platform/graphql/document-guard.js';
+import { jitGateway } from './platform/graphql/jit-executor.js';
 import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
 import { buildSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
@@ -120,7 +121,8 @@ function startupPhases(): (name: string) => Record<string, number> {
 /** The one Apollo server of an app: limits, error mapping, logging through pino. */
 async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: Logger): Promise<ApolloServer<Context>> {
   const server = new ApolloServer<Context>({
-    schema,
+    // Operations run compiled (graphql-jit), which Apollo allows only through a gateway's executor.
+    gateway: jitGateway(schema),
     introspection: true,
     // Also checked before Apollo (document-guard.ts); here for any other way in.
     parseOptions: { maxTokens: DOCUMENT_LIMITS.tokens },

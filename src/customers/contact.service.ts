@@ -1,5 +1,7 @@
 /** Contacts (F1, E5): added and corrected by whoever may change the customer; never deleted (E6). */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
+import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import { lockKeys, type Database, type Tx } from '../platform/db/client.js';
 import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
@@ -10,10 +12,18 @@ import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from './customer.service.js';
 import { duplicateError, duplicateKeys } from './rules/e4-duplicate-entry.js';
 import { groupedBy } from '../platform/grouped.js';
-import { tableReader } from '../platform/db/read-rows.js';
+import { builtOnce, tableReader } from '../platform/db/read-rows.js';
 import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
 
 const contactRows = tableReader(contacts);
+/** The contacts of the customers `ids`, oldest first (the list's loader), built once. */
+const contactsByCustomerIds = builtOnce(() =>
+  new QueryBuilder()
+    .select()
+    .from(contacts)
+    .where(anyUuid(contacts.customerId, sql.placeholder('ids')))
+    .orderBy(asc(contacts.createdAt), asc(contacts.id)),
+);
 
 /** Contacts of customers (F1, E5), changed by whoever may change the customer. */
 export class ContactService {
@@ -75,12 +85,7 @@ export class ContactService {
   }
 
   async byCustomerIds(ids: readonly string[]): Promise<ContactRow[][]> {
-    const query = this.db
-      .select()
-      .from(contacts)
-      .where(inArray(contacts.customerId, [...ids]))
-      .orderBy(asc(contacts.createdAt), asc(contacts.id));
-    const rows = await contactRows.read(this.database, this.db, query);
+    const rows = await contactRows.run(this.database, this.db, contactsByCustomerIds(), { ids: arrayLiteral(ids) });
     return groupedBy(ids, rows, (r) => r.customerId);
   }
 

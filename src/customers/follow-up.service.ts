@@ -3,8 +3,10 @@
  * next contact times, which drive the custodian's reminders (F3).
  */
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
+import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
-import { rowReader } from '../platform/db/read-rows.js';
+import { builtOnce, rowReader } from '../platform/db/read-rows.js';
 import { contacts, customers, followUps, type CustomerRow, type FollowUpRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { FieldErrorCollector, NotFoundError, ValidationError } from '../platform/errors.js';
@@ -38,6 +40,29 @@ const NEWEST_FIRST = keyset<FollowUpRow>(
 
 /** A first page's rows with their customer's total (a window function's count, as the driver gives it). */
 const rankedRows = rowReader<FollowUpRow & { total: unknown }>(getTableColumns(followUps), ['total']);
+
+/**
+ * The first `limit` follow-ups (newest first) of each of the customers `ids`, built once: the
+ * ranking reads only the index (customer, time, id), the rows are fetched by id for the ranks kept.
+ */
+const firstPages = builtOnce(() => {
+  const qb = new QueryBuilder();
+  const ranked = qb
+    .select({
+      id: followUps.id,
+      total: sql<number>`count(*) over (partition by ${followUps.customerId})`.as('total'),
+      rn: sql<number>`row_number() over (partition by ${followUps.customerId} order by ${followUps.createdAt} desc, ${followUps.id} desc)`.as('rn'),
+    })
+    .from(followUps)
+    .where(anyUuid(followUps.customerId, sql.placeholder('ids')))
+    .as('ranked');
+  return qb
+    .select({ ...getTableColumns(followUps), total: ranked.total })
+    .from(followUps)
+    .innerJoin(ranked, eq(ranked.id, followUps.id))
+    .where(lte(ranked.rn, sql.placeholder('limit')))
+    .orderBy(asc(ranked.rn));
+});
 
 /** Follow-ups of customers (F2–F4) and the custodian's reminders (F3). */
 export class FollowUpService {
@@ -92,26 +117,12 @@ export class FollowUpService {
    * only the index (customer, time, id), the rows are fetched by id for the ranks kept.
    */
   async firstPageByCustomer(ids: readonly string[], first: number): Promise<Page<FollowUpRow>[]> {
-    const ranked = this.db
-      .select({
-        id: followUps.id,
-        total: sql<number>`count(*) over (partition by ${followUps.customerId})`.as('total'),
-        rn: sql<number>`row_number() over (partition by ${followUps.customerId} order by ${followUps.createdAt} desc, ${followUps.id} desc)`.as('rn'),
-      })
-      .from(followUps)
-      .where(inArray(followUps.customerId, [...ids]))
-      .as('ranked');
-    const query = this.db
-      .select({ ...getTableColumns(followUps), total: ranked.total })
-      .from(followUps)
-      .innerJoin(ranked, eq(ranked.id, followUps.id))
-      .where(lte(ranked.rn, first + 1))
-      .orderBy(asc(ranked.rn));
-    const rows = await rankedRows.read(this.database, this.db, query);
+    const rows = await rankedRows.run(this.database, this.db, firstPages(), { ids: arrayLiteral(ids), limit: first + 1 });
     const map = new Map<string, { rows: FollowUpRow[]; total: number }>();
-    for (const { total, ...f } of rows) {
+    // Each row keeps its `total` beside its columns (a copy without it would be a copy per row).
+    for (const f of rows) {
       let entry = map.get(f.customerId);
-      if (!entry) map.set(f.customerId, (entry = { rows: [], total: Number(total) }));
+      if (!entry) map.set(f.customerId, (entry = { rows: [], total: Number(f.total) }));
       entry.rows.push(f);
     }
     return ids.map((id) => {

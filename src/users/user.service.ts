@@ -1,5 +1,7 @@
 /** Users, sign-in and the viewer behind a token. */
-import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
+import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
 import { userCardColumns, users, type UserCard, type UserRow } from '../platform/db/schema.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../platform/auth/password.js';
@@ -11,7 +13,7 @@ import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } fr
 import type { Clock } from '../platform/clock.js';
 import { createUserInput, updateUserInput, type CreateUserInput, type UpdateUserInput } from './user.validation.js';
 import { ViewerCache } from './viewer-cache.js';
-import { rowReader } from '../platform/db/read-rows.js';
+import { builtOnce, rowReader } from '../platform/db/read-rows.js';
 
 /** How long this process serves a user's viewer without looking the user up again (VIEWER_CACHE_MS). */
 export const DEFAULT_VIEWER_CACHE_MS = 5_000;
@@ -22,6 +24,13 @@ export function toViewer(row: UserRow): Viewer {
 }
 
 const userCards = rowReader<UserCard>(userCardColumns);
+/** The cards of the users `ids` (loaders), built once. */
+const cardsByIds = builtOnce(() =>
+  new QueryBuilder()
+    .select(userCardColumns)
+    .from(users)
+    .where(anyUuid(users.id, sql.placeholder('ids'))),
+);
 
 /** Users: sign-in, the viewer behind a token, and administration (ADMIN). */
 export class UserService {
@@ -79,11 +88,7 @@ export class UserService {
 
   /** Batch lookup for loaders: one row (or null) per id, in the order asked. */
   async byIds(ids: readonly string[]): Promise<(UserCard | null)[]> {
-    const query = this.db
-      .select(userCardColumns)
-      .from(users)
-      .where(inArray(users.id, [...ids]));
-    const rows = await userCards.read(this.database, this.db, query);
+    const rows = await userCards.run(this.database, this.db, cardsByIds(), { ids: arrayLiteral(ids) });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }

@@ -2,10 +2,10 @@
  * The database factory: an embedded PGlite (default, persisted under a data directory or in
  * memory) or a real PostgreSQL through postgres.js. Both give the same drizzle API.
  */
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Query, type SQL } from 'drizzle-orm';
 import { invariant } from '../invariant.js';
 import { createPglite } from './pglite.js';
 import * as schema from './schema.js';
@@ -21,8 +21,16 @@ export type Executor = Db | Tx;
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
-  /** Rows of a raw SQL statement (the drivers differ in what `execute` returns). */
-  rows<T extends Record<string, unknown>>(executor: Executor, query: SQL): Promise<T[]>;
+  /**
+   * Rows of a raw SQL statement (the drivers differ in what `execute` returns). `prepare`: as a
+   * prepared statement, kept per connection under its text, so a statement run again is one round
+   * trip (Bind/Execute) instead of two (postgres.js describes an unprepared statement with
+   * parameters before running it). Only for statements whose text does not vary with their values
+   * (a list of ids as one array parameter, see `anyOf`): each distinct text stays prepared.
+   */
+  rows<T extends Record<string, unknown>>(executor: Executor, query: SQL, options?: { prepare?: boolean }): Promise<T[]>;
+  /** Rows of a statement drizzle built before (`Query`, with `sql.placeholder` for `values`), run prepared as in `rows`. */
+  preparedRows<T extends Record<string, unknown>>(executor: Executor, query: Query, values?: Record<string, unknown>): Promise<T[]>;
   /** Calls `listener` with every SQL statement run through drizzle; returns an unsubscribe. */
   onQuery(listener: (query: string) => void): () => void;
   /** Throws unless the database answers. */
@@ -65,6 +73,8 @@ function queryListeners() {
   };
 }
 
+const dialect = new PgDialect();
+
 /** The rows of a raw statement: postgres.js returns them as an array, PGlite as `{ rows }`. */
 function resultRows(result: unknown): Record<string, unknown>[] {
   if (Array.isArray(result)) return result;
@@ -78,9 +88,15 @@ function database(kind: Database['kind'], db: Db, onQuery: Database['onQuery'], 
     kind,
     db,
     onQuery,
-    async rows<T extends Record<string, unknown>>(executor: Executor, query: SQL) {
+    async rows<T extends Record<string, unknown>>(executor: Executor, query: SQL, options?: { prepare?: boolean }) {
       // The caller names the columns its statement selects.
-      return resultRows(await executor.execute(query)) as T[];
+      if (!options?.prepare) return resultRows(await executor.execute(query)) as T[];
+      return this.preparedRows<T>(executor, dialect.sqlToQuery(query));
+    },
+    async preparedRows<T extends Record<string, unknown>>(executor: Executor, query: Query, values: Record<string, unknown> = {}) {
+      // drizzle prepares (postgres.js `prepare: true`) a query given a name; PGlite ignores it.
+      const prepared = executor._.session.prepareQuery(query, undefined, 'read', false);
+      return resultRows(await prepared.execute(values)) as T[];
     },
     async ping() {
       await db.execute(sql`select 1`);

@@ -1,5 +1,5 @@
 /** SQL fragments the generic code shares. */
-import { sql, type Query, type SQL } from 'drizzle-orm';
+import { Placeholder, sql, type Column, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Executor } from './client.js';
 
@@ -33,4 +33,18 @@ export function preparedStatement(build: () => SQL): (executor: Executor, values
 export async function selectValue<T>(executor: Executor, expression: SQL, map: (value: unknown) => T): Promise<T | null> {
   const [row] = await executor.select({ value: expression.mapWith(map) }).from(sql`(select 1) as one`);
   return row?.value ?? null;
+}
+
+/** A PostgreSQL array literal of `values` (each element quoted), for one array parameter. */
+export function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/**
+ * `column = any($1::uuid[])`: a list of ids as one parameter, so the statement's text is the same
+ * for any number of ids (prepared once per connection, see `Database.rows`), unlike `in ($1, $2 …)`.
+ * In a statement built once (`builtOnce`), `ids` is a placeholder whose value is `arrayLiteral(ids)`.
+ */
+export function anyUuid(column: SQL | Column, ids: readonly string[] | Placeholder): SQL {
+  return sql`${column} = any(${ids instanceof Placeholder ? ids : arrayLiteral(ids)}::uuid[])`;
 }

@@ -1,7 +1,7 @@
 /**
  * Relay connections: one generic shape for every list, and the one mapper from a domain page to it.
- * Their fields are plain properties (`simple`): graphql-js's default resolver reads them, with no
- * type-graphql wrapper around each field of each page.
+ * Their fields are plain properties (`simple`), read as values with no type-graphql wrapper
+ * around each field of each page; a field whose value is a promise (totalCount) has a resolver.
  */
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { Page, PageArgs } from '../pagination.js';
@@ -61,7 +61,9 @@ export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, it
     @Field(() => PageInfo, { simple: true, description: 'Whether more items follow, and the cursors to continue from.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { simple: true, description: `How many ${items} match the filter across all pages (counted only when asked for).` })
+    // Not `simple`: its value is a promise, which only a field with a resolver may return (the
+    // compiled executor reads plain fields as values, see jit-executor.ts).
+    @Field(() => Int, { description: `How many ${items} match the filter across all pages (counted only when asked for).` })
     totalCount!: number;
   }
   return ConnectionClass;
