@@ -15,8 +15,43 @@
  * runs the plugins (limits), formats errors and serialises the response as before.
  */
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, Kind, type DocumentNode, type ExecutionResult, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+/** graphql-jit inlines every fragment spread: documents that would grow past this many fields run on graphql-js. */
+const MAX_INLINED_FIELDS = 5_000;
+
+/**
+ * The fields of `document` once every fragment spread is inlined, counted in linear time (each
+ * fragment once) and capped: a fragment spread ten times into a fragment spread ten times … is
+ * small as a document and unbounded inlined (issue 15 §0), so it must never reach the compiler.
+ */
+export function inlinedFields(document: DocumentNode): number {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def.selectionSet);
+  const sizes = new Map<string, number>();
+  const size = (set: SelectionSetNode | undefined, depth: number): number => {
+    if (!set || depth > 100) return 0;
+    let n = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) n += 1 + size(sel.selectionSet, depth + 1);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) n += size(sel.selectionSet, depth + 1);
+      else {
+        const name = sel.name.value;
+        if (!sizes.has(name)) {
+          sizes.set(name, Infinity); // a cycle (validation refuses those) counts as too large
+          sizes.set(name, size(fragments.get(name), depth + 1));
+        }
+        n += sizes.get(name)!;
+      }
+      if (n > MAX_INLINED_FIELDS) return Infinity;
+    }
+    return n;
+  };
+  let total = 0;
+  for (const def of document.definitions) if (def.kind === Kind.OPERATION_DEFINITION) total += size(def.selectionSet, 0);
+  return total;
+}
 
 /** Compiled operations, per parsed document (Apollo keeps one per query text) and operation name. */
 class CompiledOperations {
@@ -31,8 +66,9 @@ class CompiledOperations {
     const key = operationName ?? '';
     let compiled = operations.get(key);
     if (compiled === undefined) {
-      const result = compileQuery(this.schema, document, operationName, { disablingCapturingStackErrors: true });
-      compiled = isCompiledQuery(result) ? result : null;
+      const result =
+        inlinedFields(document) <= MAX_INLINED_FIELDS ? compileQuery(this.schema, document, operationName, { disablingCapturingStackErrors: true }) : null;
+      compiled = result && isCompiledQuery(result) ? result : null;
       operations.set(key, compiled);
     }
     return compiled;
