@@ -23,7 +23,7 @@ import { DEFAULT_POLICY } from '../workflow/policy/policy.js';
 import { money } from '../platform/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
 
-export const DEMO_PASSWORD = 'demo';
+export const DEMO_PASSWORD = 'demo-password-1';
 
 export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; roles: Role[] }> = [
   { username: 'sales1', displayName: '王销售 (sales1)', roles: ['SALES'] },
