@@ -3,8 +3,11 @@
  * whether or not the user exists, so an unknown name is answered exactly like a known one) and per
  * client address, in `login_attempts`, so every API process shares the counters.
  *
- * Each attempt is claimed before its password is checked, in one upsert: it counts as a failure
- * at once (a success then removes its counters), so concurrent guesses cannot slip past a lock.
+ * An attempt is first checked against the locks (no password is hashed while locked). A failure
+ * is then counted in one upsert that also refuses to count it when a lock was set meanwhile (by
+ * concurrent guesses): that attempt is answered TOO_MANY_ATTEMPTS, so of a burst of concurrent
+ * guesses only the free ones get an answer that tells anything. A success removes its counters,
+ * unless a lock was set meanwhile. Concurrent sign-ins with the right password all succeed.
  * With `max` failures allowed for a kind (LOGIN_MAX_FAILURES, LOGIN_ADDRESS_MAX_FAILURES):
  * - the first max/2 failures are free;
  * - from then on, each failure makes the next attempt wait 1 s, 2 s, 4 s, … (doubling);
@@ -13,7 +16,7 @@
  * - a counter is forgotten once it has been quiet for a lockout period after its last lock ended.
  * An attempt made while locked is not answered: TooManyAttemptsError with `retryAfter` seconds.
  */
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
 import { loginAttempts, type LoginAttemptKind } from '../platform/db/schema.js';
 import { TooManyAttemptsError } from '../platform/errors.js';
@@ -42,8 +45,13 @@ export function attemptKeys(username: string, clientAddress: string | undefined)
   return keys;
 }
 
+/** Whole seconds from `now` to `until` (ms), at least 1. */
+function secondsUntil(until: number, now: Date): number {
+  return Math.max(1, Math.ceil((until - now.getTime()) / 1000));
+}
+
 export class LoginThrottle {
-  private claims = 0;
+  private checks = 0;
 
   constructor(
     private readonly database: Database,
@@ -53,23 +61,34 @@ export class LoginThrottle {
     checkThrottlePolicy(policy);
   }
 
-  /** Counts an attempt against each key in turn; throws TooManyAttemptsError at the first that is locked. */
-  async claim(keys: readonly AttemptKey[]): Promise<void> {
+  /** Before the password is checked: TooManyAttemptsError while any of the keys is locked. */
+  async check(keys: readonly AttemptKey[]): Promise<void> {
     const now = this.clock();
-    if (++this.claims % PRUNE_EVERY === 0) await this.prune(now);
-    for (const key of keys) {
-      const retryAfter = await this.claimOne(key, now);
-      if (retryAfter !== undefined) throw new TooManyAttemptsError(retryAfter);
-    }
+    if (++this.checks % PRUNE_EVERY === 0) await this.prune(now);
+    const locks = await this.database.db
+      .select({ lockedUntil: loginAttempts.lockedUntil })
+      .from(loginAttempts)
+      .where(and(or(...keys.map(({ kind, key }) => and(eq(loginAttempts.kind, kind), eq(loginAttempts.key, key)))), gt(loginAttempts.lockedUntil, now)));
+    const until = Math.max(0, ...locks.map((l) => l.lockedUntil?.getTime() ?? 0));
+    if (until > now.getTime()) throw new TooManyAttemptsError(secondsUntil(until, now));
   }
 
-  /** A successful sign-in: its counters start again from nothing. */
+  /** A wrong password (or an unknown or inactive user): counts against every key; TooManyAttemptsError when one was locked meanwhile. */
+  async failed(keys: readonly AttemptKey[]): Promise<void> {
+    const now = this.clock();
+    let retryAfter = 0;
+    for (const key of keys) retryAfter = Math.max(retryAfter, (await this.countFailure(key, now)) ?? 0);
+    if (retryAfter > 0) throw new TooManyAttemptsError(retryAfter);
+  }
+
+  /** The right password: its counters start again from nothing, unless one was locked meanwhile (TooManyAttemptsError). */
   async succeeded(keys: readonly AttemptKey[]): Promise<void> {
+    await this.check(keys);
     for (const { kind, key } of keys) await this.database.db.delete(loginAttempts).where(and(eq(loginAttempts.kind, kind), eq(loginAttempts.key, key)));
   }
 
-  /** Undefined when the attempt may go ahead (and now counts), else the whole seconds until one may. */
-  private async claimOne({ kind, key }: AttemptKey, now: Date): Promise<number | undefined> {
+  /** Undefined when the failure counted, else (locked meanwhile: not counted) the whole seconds until an attempt may be made. */
+  private async countFailure({ kind, key }: AttemptKey, now: Date): Promise<number | undefined> {
     const at = sql`${now.toISOString()}::timestamptz`;
     const forgottenBefore = new Date(now.getTime() - this.policy.lockoutMs).toISOString();
     const failures = sql`case when coalesce(${loginAttempts.lockedUntil}, ${loginAttempts.lastFailedAt}) <= ${forgottenBefore}::timestamptz then 1 else ${loginAttempts.failures} + 1 end`;
@@ -87,7 +106,7 @@ export class LoginThrottle {
       .select({ lockedUntil: loginAttempts.lockedUntil })
       .from(loginAttempts)
       .where(and(eq(loginAttempts.kind, kind), eq(loginAttempts.key, key)));
-    return Math.max(1, Math.ceil(((row?.lockedUntil?.getTime() ?? 0) - now.getTime()) / 1000));
+    return secondsUntil(row?.lockedUntil?.getTime() ?? 0, now);
   }
 
   /** The end of the lock that `failures` failures earn (SQL), or null while they are free. */

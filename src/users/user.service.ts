@@ -78,14 +78,17 @@ export class UserService {
    */
   async login(username: string, password: string, clientAddress?: string): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
     const keys = attemptKeys(username, clientAddress);
-    await this.throttle.claim(keys);
+    await this.throttle.check(keys);
     const [row] = await this.db
       .select()
       .from(users)
       .where(eq(sql`lower(${users.username})`, username.trim().toLowerCase()));
     const tooLong = overlong(password);
     const ok = (await verifyPassword(tooLong ? '' : password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE))) && !tooLong;
-    if (!row || !ok || !row.active) throw new UnauthenticatedError('Wrong username or password');
+    if (!row || !ok || !row.active) {
+      await this.throttle.failed(keys);
+      throw new UnauthenticatedError('Wrong username or password');
+    }
     await this.throttle.succeeded(keys);
     const { token, expiresAt } = await this.tokens.sign(row.id, row.tokenGeneration);
     return { token, expiresAt, user: row };
