@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -22,6 +22,8 @@ import { rederiveTradeNames } from './customers/rules/e4-key-conflicts.js';
 import { seedDemoData } from './demo/seed.js';
 import { createTokenService } from './platform/auth/tokens.js';
 import { bearerToken, createContext, type Context } from './platform/graphql/context.js';
+import { clientAddress } from './platform/http/client-address.js';
+import type { LoginThrottlePolicy } from './platform/auth/throttle-policy.js';
 import { createErrorFormatter, serviceUnavailableStatus } from './platform/graphql/error-formatter.js';
 import { createHttpServer, listen } from './platform/http/http-server.js';
 import { DOCUMENT_LIMITS, refuseDocument } from './platform/graphql/document-guard.js';
@@ -63,6 +65,14 @@ export interface AppOptions {
    * 0 disables the cache (default 5 s). Changes through updateUser take effect here at once.
    */
   viewerCacheMs?: number;
+  /** Issue 15: sign-in throttling per username and client address; defaults in DEFAULT_LOGIN_THROTTLE. */
+  loginThrottle?: Partial<LoginThrottlePolicy>;
+  /**
+   * TRUST_PROXY: the client address is the last X-Forwarded-For entry (what the one reverse proxy
+   * in front added) rather than the socket's peer. Only behind such a proxy: otherwise a client
+   * picks its own address and escapes per-address throttling.
+   */
+  trustProxy?: boolean;
 }
 
 export interface GraphQLResult {
@@ -76,8 +86,8 @@ export interface App {
   readonly database: Database;
   readonly services: Services;
   readonly logger: Logger;
-  /** Runs one operation as the bearer of `token` (tests and embedders). */
-  execute(query: string, variables?: Record<string, unknown>, options?: { token?: string }): Promise<GraphQLResult>;
+  /** Runs one operation as the bearer of `token`, from `clientAddress` when given (tests and embedders). */
+  execute(query: string, variables?: Record<string, unknown>, options?: { token?: string; clientAddress?: string }): Promise<GraphQLResult>;
   /** Serves HTTP; resolves with the GraphQL URL. */
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -94,6 +104,11 @@ function resolveJwtSecret(options: AppOptions): string {
   const file = join(options.dataDir, 'jwt-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** An HTTP request's context: the viewer behind its bearer token, and its client address (issue 15). */
+function httpContext(services: Services, req: IncomingMessage, trustProxy: boolean): Promise<Context> {
+  return createContext((t) => services.users.viewerForToken(t), bearerToken(req.headers.authorization), clientAddress(req, trustProxy));
 }
 
 /** Re-reads published policies and workflow versions every `intervalMs` (0: never). */
@@ -163,8 +178,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     // E1: keys stored with an older derivation are re-derived once (see e4-key-conflicts.ts).
     await rederiveTradeNames(database);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
-    const { sweepBatchSize, viewerCacheMs } = options;
-    const services = createServices({ database, tokens, clock, logger, policy: options.policy ?? DEFAULT_POLICY, sweepBatchSize, viewerCacheMs });
+    const { sweepBatchSize, viewerCacheMs, loginThrottle, policy = DEFAULT_POLICY } = options;
+    const services = createServices({ database, tokens, clock, logger, policy, sweepBatchSize, viewerCacheMs, loginThrottle });
     // P11: the newest published policy version is in force; other instances pick it up on refresh.
     await services.policies.refresh();
     // Issue 7: machine versions designers published; instances run on the version they remember.
@@ -186,10 +201,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       database,
       services,
       logger,
-      async execute(query, variables = {}, { token } = {}) {
+      async execute(query, variables = {}, { token, clientAddress: address } = {}) {
         const refusal = refuseDocument(query);
         if (refusal) return JSON.parse(JSON.stringify({ errors: [refusal] })) as GraphQLResult;
-        const contextValue = await createContext((t) => services.users.viewerForToken(t), token);
+        const contextValue = await createContext((t) => services.users.viewerForToken(t), token, address);
         const response = await server.executeOperation({ query, variables }, { contextValue });
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
         // As a client would see it over HTTP (scalars serialised to JSON).
@@ -198,7 +213,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       async listen(port, host = '127.0.0.1') {
         httpServer = createHttpServer({
           apollo: server,
-          context: (req) => createContext((t) => services.users.viewerForToken(t), bearerToken(req.headers.authorization)),
+          context: (req) => httpContext(services, req, options.trustProxy ?? false),
           health: () => database.ping(),
           maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
           refuseDocument,

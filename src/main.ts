@@ -48,6 +48,8 @@ async function main(): Promise<void> {
     sweepIntervalMs: config.sweepIntervalMs,
     sweepBatchSize: config.sweepBatchSize,
     viewerCacheMs: config.viewerCacheMs,
+    loginThrottle: config.loginThrottle,
+    trustProxy: config.trustProxy,
   });
   const url = await app.listen(config.port, config.host);
   logger.info(

@@ -19,6 +19,7 @@ import { CustomerService, type AfterEntry } from './customers/customer.service.j
 import { FollowUpService } from './customers/follow-up.service.js';
 import { PolicyService } from './designer/policy.service.js';
 import { UserService } from './users/user.service.js';
+import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './platform/auth/throttle-policy.js';
 import { WorkflowService } from './designer/workflow.service.js';
 import type { Clock } from './platform/clock.js';
 import { WorkflowEngine } from './workflow/engine.js';
@@ -42,6 +43,8 @@ export interface ServiceDeps {
   sweepBatchSize?: number;
   /** VIEWER_CACHE_MS: how long a user's viewer is served without a lookup; 0 disables it (default 5 s). */
   viewerCacheMs?: number;
+  /** Issue 15: sign-in throttling (LOGIN_MAX_FAILURES, LOGIN_ADDRESS_MAX_FAILURES, LOGIN_LOCKOUT). */
+  loginThrottle?: Partial<LoginThrottlePolicy>;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -84,7 +87,7 @@ export function createServices(deps: ServiceDeps) {
     /** Machine versions: validate, publish, migrate, and events designers added (issue 7). */
     designs,
     sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize),
-    users: new UserService(database, deps.tokens, clock, deps.viewerCacheMs),
+    users: new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle }),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,

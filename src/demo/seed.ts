@@ -24,7 +24,7 @@ import { money } from '../platform/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
 import { replayRecordedDemo } from './replay.js';
 
-export const DEMO_PASSWORD = 'demo';
+export const DEMO_PASSWORD = 'demo-password-1';
 
 export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; roles: Role[] }> = [
   { username: 'sales1', displayName: '王销售 (sales1)', roles: ['SALES'] },

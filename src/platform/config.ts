@@ -5,6 +5,9 @@
 import { z } from 'zod';
 
 import { evenAfterOtherProblems, validate } from './validation.js';
+import { DEFAULT_LOGIN_THROTTLE, LOGIN_THROTTLE_BOUNDS, type LoginThrottlePolicy } from './auth/throttle-policy.js';
+
+const [MIN_LOCKOUT_MS, MAX_LOCKOUT_MS] = LOGIN_THROTTLE_BOUNDS.lockoutMs;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** pino's levels. */
@@ -36,6 +39,10 @@ export interface Config {
   dbTimeoutSeconds: number;
   /** How long a user's viewer is served from the per-process cache, in ms; 0 disables it. */
   viewerCacheMs: number;
+  /** Issue 15: sign-in throttling (LOGIN_MAX_FAILURES, LOGIN_ADDRESS_MAX_FAILURES, LOGIN_LOCKOUT in seconds). */
+  loginThrottle: LoginThrottlePolicy;
+  /** TRUST_PROXY: take the client address from the last X-Forwarded-For entry (behind one reverse proxy only). */
+  trustProxy: boolean;
   /** PGlite only: let V8 recompile PGlite's hot WebAssembly with its optimizing compiler (more memory and start CPU). */
   pgliteOptimize: boolean;
 }
@@ -98,6 +105,11 @@ const environment = z
     /** Milliseconds. */
     VIEWER_CACHE_MS: wholeNumber(0, 60_000, 5_000),
     PGLITE_OPTIMIZE: flag.optional(),
+    LOGIN_MAX_FAILURES: wholeNumber(...LOGIN_THROTTLE_BOUNDS.maxFailures, DEFAULT_LOGIN_THROTTLE.maxFailures),
+    LOGIN_ADDRESS_MAX_FAILURES: wholeNumber(...LOGIN_THROTTLE_BOUNDS.addressMaxFailures, DEFAULT_LOGIN_THROTTLE.addressMaxFailures),
+    /** Seconds. */
+    LOGIN_LOCKOUT: wholeNumber(MIN_LOCKOUT_MS / 1000, MAX_LOCKOUT_MS / 1000, DEFAULT_LOGIN_THROTTLE.lockoutMs / 1000),
+    TRUST_PROXY: flag.optional(),
   })
   .superRefine(
     (env, ctx) => {
@@ -126,6 +138,8 @@ const environment = z
     dbTimeoutSeconds: env.DB_TIMEOUT,
     viewerCacheMs: env.VIEWER_CACHE_MS,
     pgliteOptimize: env.PGLITE_OPTIMIZE ?? false,
+    loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, addressMaxFailures: env.LOGIN_ADDRESS_MAX_FAILURES, lockoutMs: env.LOGIN_LOCKOUT * 1000 },
+    trustProxy: env.TRUST_PROXY ?? false,
   }));
 
 /** The known variables, trimmed, without the blank ones (a blank variable means "use the default"). */

@@ -2,7 +2,8 @@
  * Domain errors: typed here, mapped once to GraphQL at the edge (src/platform/graphql/error-formatter.ts).
  * Every error a client may see has one of these literal codes.
  */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'DUPLICATE' | 'ILLEGAL_TRANSITION' | 'CONFLICT';
+export type ErrorCode =
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'DUPLICATE' | 'ILLEGAL_TRANSITION' | 'CONFLICT' | 'TOO_MANY_ATTEMPTS';
 
 export class DomainError extends Error {
   constructor(
@@ -19,6 +20,13 @@ export class DomainError extends Error {
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'You must be signed in') {
     super('UNAUTHENTICATED', message);
+  }
+}
+
+/** Issue 15: sign-in is throttled for this username or client address; `retryAfter` is in whole seconds. */
+export class TooManyAttemptsError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super('TOO_MANY_ATTEMPTS', `Too many failed sign-ins: try again in ${retryAfterSeconds} s`, { retryAfter: retryAfterSeconds });
   }
 }
 

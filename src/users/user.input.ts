@@ -14,7 +14,7 @@ export class CreateUserInput {
   @Field(() => String, { description: 'The name shown on records; must not be blank.' })
   displayName!: string;
 
-  @Field(() => String, { description: 'At least 8 characters; only a hash is stored.' })
+  @Field(() => String, { description: '10–256 characters, no control characters, not a common password (the shipped list); only a hash is stored.' })
   password!: string;
 
   @Field(() => [RoleEnum], { description: 'At least one role.' })
@@ -29,16 +29,21 @@ export class UpdateUserInput {
 
   @Field(() => [RoleEnum], {
     nullable: true,
-    description: 'The complete new set of roles (it replaces the old one); at least one. You cannot remove your own ADMIN role.',
+    description:
+      'The complete new set of roles (it replaces the old one); at least one. Taking a role away revokes the user’s tokens. You cannot remove your own ADMIN role.',
   })
   roles?: Role[] | null;
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'False deactivates: the user cannot sign in and their tokens stop working at once. True reactivates. You cannot deactivate yourself.',
+    description:
+      'False deactivates: the user cannot sign in and their tokens are revoked at once (reactivating does not bring them back). True reactivates. You cannot deactivate yourself.',
   })
   active?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: 'A new password, at least 8 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new password: 10–256 characters, no control characters, not a common password. Revokes the user’s tokens.',
+  })
   password?: string | null;
 }

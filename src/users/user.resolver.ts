@@ -20,13 +20,16 @@ export class UserResolver {
   constructor(private readonly services: UserResolverServices) {}
 
   @Mutation(() => AuthPayload, {
-    description: 'Signs in and returns a bearer token. A wrong username, a wrong password and a deactivated account all give the same UNAUTHENTICATED error.',
+    description:
+      'Signs in and returns a bearer token. A wrong username, a wrong password and a deactivated account all give the same UNAUTHENTICATED error. ' +
+      'Repeated failures for a username or from a client address are throttled: TOO_MANY_ATTEMPTS with `extensions.retryAfter` (seconds) until another attempt is answered.',
   })
   async login(
     @Arg('username', () => String, { description: 'The sign-in name (not case-sensitive).' }) username: string,
     @Arg('password', () => String, { description: 'The user’s password.' }) password: string,
+    @Ctx() ctx: Context,
   ): Promise<AuthPayload> {
-    const { token, expiresAt, user } = await this.services.users.login(username, password);
+    const { token, expiresAt, user } = await this.services.users.login(username, password, ctx.clientAddress);
     return { token, expiresAt, user: User.from(user) };
   }
 
@@ -34,6 +37,21 @@ export class UserResolver {
   @Query(() => User, { description: 'The signed-in user. UNAUTHENTICATED without a valid token (missing, expired, or of a deactivated account).' })
   async me(@Ctx() ctx: Context): Promise<User> {
     return User.from(await this.services.users.byId(viewerOf(ctx).id));
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'Revokes every token of a user at once, the one used for this request included when it is theirs; they sign in again. ' +
+      'Yourself by default; another user is ADMIN only (FORBIDDEN otherwise), an unknown id is NOT_FOUND. Always true.',
+  })
+  async signOutEverywhere(
+    @Arg('userId', () => ID, { nullable: true, description: 'The user whose tokens to revoke; omitted: yourself.' }) userId: string | null | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    const viewer = viewerOf(ctx);
+    await this.services.users.signOutEverywhere(viewer, userId ?? viewer.id);
+    return true;
   }
 
   @Authorized('ADMIN', 'MANAGER')
@@ -50,7 +68,9 @@ export class UserResolver {
 
   @Authorized('ADMIN')
   @Mutation(() => User, {
-    description: 'Changes a user’s display name, roles, active flag or password. ADMIN only (FORBIDDEN otherwise); an unknown id is NOT_FOUND.',
+    description:
+      'Changes a user’s display name, roles, active flag or password. ADMIN only (FORBIDDEN otherwise); an unknown id is NOT_FOUND. ' +
+      'A new password, deactivation or a role taken away revokes every token the user holds.',
   })
   async updateUser(
     @Arg('id', () => ID, { description: 'The user to change.' }) id: string,

@@ -1,13 +1,15 @@
 /** Users, sign-in and the viewer behind a token. */
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { asc, count, eq, sql, type SQL } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
-import { userCardColumns, users, type UserCard, type UserRow } from '../platform/db/schema.js';
-import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../platform/auth/password.js';
+import { userCardColumns, users, type Role, type UserCard, type UserRow } from '../platform/db/schema.js';
+import { DUMMY_HASH_PROMISE, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../platform/auth/password.js';
 import type { TokenService } from '../platform/auth/tokens.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { DuplicateError, NotFoundError, UnauthenticatedError } from '../platform/errors.js';
+import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from '../platform/auth/throttle-policy.js';
+import { attemptKeys, LoginThrottle } from './login-throttle.js';
 import { parseInput } from '../platform/validation.js';
 import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
 import type { Clock } from '../platform/clock.js';
@@ -32,9 +34,35 @@ const cardsByIds = builtOnce(() =>
     .where(anyUuid(users.id, sql.placeholder('ids'))),
 );
 
+/** A signed-in user as the viewer cache keeps it: the viewer and the token generation in force. */
+interface SignedIn {
+  viewer: Viewer;
+  generation: number;
+}
+
+/** Too long to be anyone's password (issue 15): refused without hashing it, in the same time. */
+function overlong(password: string): boolean {
+  return password.length > MAX_PASSWORD_LENGTH && (password.length > 2 * MAX_PASSWORD_LENGTH || [...password].length > MAX_PASSWORD_LENGTH);
+}
+
+/**
+ * Issue 15: whether an update revokes the user's tokens (SQL over the old row): a new password,
+ * deactivation, or a role taken away. Undefined when it cannot.
+ */
+function revokesTokens(input: { password?: string | null; active?: boolean | null; roles?: readonly Role[] | null }): SQL | undefined {
+  if (input.password != null || input.active === false) return sql`true`;
+  if (input.roles == null) return undefined;
+  const kept = sql.join(
+    input.roles.map((role) => sql`${role}`),
+    sql`, `,
+  );
+  return sql`not (${users.roles} <@ array[${kept}]::text[])`;
+}
+
 /** Users: sign-in, the viewer behind a token, and administration (ADMIN). */
 export class UserService {
-  private readonly viewers: ViewerCache;
+  private readonly viewers: ViewerCache<SignedIn>;
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly database: Database,
@@ -42,42 +70,77 @@ export class UserService {
     private readonly clock: Clock,
     /** 0 looks the user up on every request. */
     viewerCacheMs = DEFAULT_VIEWER_CACHE_MS,
+    throttlePolicy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE,
   ) {
-    this.viewers = new ViewerCache({ ttlMs: viewerCacheMs, clock });
+    this.viewers = new ViewerCache<SignedIn>({ ttlMs: viewerCacheMs, clock });
+    this.throttle = new LoginThrottle(database, clock, throttlePolicy);
   }
 
   private get db() {
     return this.database.db;
   }
 
-  /** Same answer for an unknown user, a wrong password and a deactivated account. */
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
+  /**
+   * Same answer, in the same time, for an unknown user, a wrong password and a deactivated account
+   * (an unknown user's password is checked against a dummy hash). Throttled per username and per
+   * client address (issue 15, login-throttle.ts): TooManyAttemptsError while locked.
+   */
+  async login(username: string, password: string, clientAddress?: string): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
+    const keys = attemptKeys(username, clientAddress);
+    await this.throttle.check(keys);
     const [row] = await this.db
       .select()
       .from(users)
       .where(eq(sql`lower(${users.username})`, username.trim().toLowerCase()));
-    const ok = await verifyPassword(password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-    if (!row || !ok || !row.active) throw new UnauthenticatedError('Wrong username or password');
-    const { token, expiresAt } = await this.tokens.sign(row.id);
+    const tooLong = overlong(password);
+    const ok = (await verifyPassword(tooLong ? '' : password, row?.passwordHash ?? (await DUMMY_HASH_PROMISE))) && !tooLong;
+    if (!row || !ok || !row.active) {
+      await this.throttle.failed(keys);
+      throw new UnauthenticatedError('Wrong username or password');
+    }
+    await this.throttle.succeeded(keys);
+    const { token, expiresAt } = await this.tokens.sign(row.id, row.tokenGeneration);
     return { token, expiresAt, user: row };
   }
 
   /**
    * The viewer for a bearer token. The token is verified every time; the user behind it is served
    * from this process's cache for up to VIEWER_CACHE_MS (only active users are cached). A change
-   * through {@link update} drops the entry, so here it takes effect at once; on other instances
-   * within VIEWER_CACHE_MS.
+   * through {@link update} or {@link signOutEverywhere} drops the entry, so here it takes effect at
+   * once; on other instances within VIEWER_CACHE_MS. A token of an older generation than the
+   * user's is revoked (issue 15); one of a newer generation than the cached one looks again.
    */
   async viewerForToken(token: string): Promise<Viewer> {
-    const id = await this.tokens.verify(token);
-    return this.viewers.get(id, (userId) => this.activeViewer(userId));
+    const { userId, generation } = await this.tokens.verify(token);
+    let signedIn = await this.viewers.get(userId, (id) => this.activeViewer(id));
+    if (generation > signedIn.generation) {
+      this.viewers.drop(userId);
+      signedIn = await this.viewers.get(userId, (id) => this.activeViewer(id));
+    }
+    if (generation !== signedIn.generation) throw new UnauthenticatedError('Token revoked: sign in again');
+    return signedIn.viewer;
   }
 
   /** A deactivated or vanished user's token stops working. */
-  private async activeViewer(id: string): Promise<Viewer> {
+  private async activeViewer(id: string): Promise<SignedIn> {
     const [row] = await this.db.select().from(users).where(eq(users.id, id));
     if (!row || !row.active) throw new UnauthenticatedError('This account is not active');
-    return toViewer(row);
+    return { viewer: toViewer(row), generation: row.tokenGeneration };
+  }
+
+  /**
+   * Revokes every token of a user at once (issue 15): yourself, or anyone for an ADMIN. Here at
+   * once; other instances stop serving them within VIEWER_CACHE_MS.
+   */
+  async signOutEverywhere(viewer: Viewer, id = viewer.id): Promise<void> {
+    if (id !== viewer.id) requireRole(viewer, 'ADMIN');
+    const rows = await this.db
+      .update(users)
+      .set({ tokenGeneration: sql`${users.tokenGeneration} + 1` })
+      .where(eq(users.id, id))
+      .returning({ id: users.id });
+    this.viewers.drop(id);
+    if (rows.length === 0) throw new NotFoundError('User', id);
   }
 
   async byId(id: string): Promise<UserRow> {
@@ -138,6 +201,7 @@ export class UserService {
   async update(viewer: Viewer, id: string, raw: UpdateUserInput): Promise<UserRow> {
     requireRole(viewer, 'ADMIN');
     const input = parseInput(updateUserInput(id === viewer.id), raw, { root: 'input' });
+    const revoke = revokesTokens(input);
     const [row] = await this.db
       .update(users)
       .set({
@@ -145,11 +209,12 @@ export class UserService {
         ...(input.roles != null && { roles: [...new Set(input.roles)] }),
         ...(input.active != null && { active: input.active }),
         ...(input.password != null && { passwordHash: await hashPassword(input.password) }),
+        ...(revoke && { tokenGeneration: sql`${users.tokenGeneration} + case when ${revoke} then 1 else 0 end` }),
         updatedAt: this.clock(),
       })
       .where(eq(users.id, id))
       .returning();
-    // Roles, activity or password changed: this instance stops serving the old viewer at once.
+    // Roles, activity or password changed: this instance stops serving the old viewer (and tokens) at once.
     this.viewers.drop(id);
     if (!row) throw new NotFoundError('User', id);
     return row;

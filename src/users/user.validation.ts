@@ -2,10 +2,15 @@
 import { createInsertSchema } from 'drizzle-zod';
 import { z } from 'zod';
 
+import { MAX_PASSWORD_LENGTH } from '../platform/auth/password.js';
 import { ROLES, users, type Role } from '../platform/db/schema.js';
 import { evenAfterOtherProblems } from '../platform/validation.js';
+import common from './common-passwords.json' with { type: 'json' };
 
-const MIN_PASSWORD = 8;
+/** Issue 15: the shortest password accepted, in characters (code points). */
+export const MIN_PASSWORD_LENGTH = 10;
+/** Compared lower-cased and NFKC-normalised, as hashing normalises. */
+const COMMON_PASSWORDS = new Set(common.passwords);
 
 function isRole(value: string): value is Role {
   return ROLES.some((role) => role === value);
@@ -21,8 +26,25 @@ const roleList = z
   })
   .transform((roles) => roles.filter(isRole));
 
-/** A password as typed: never trimmed (spaces count). */
-const password = z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`);
+/**
+ * Issue 15: a password as typed, never trimmed (spaces count): 10–256 characters (code points; the
+ * upper bound keeps hashing cheap), no control characters, and not in the shipped list of common
+ * passwords (common-passwords.json).
+ */
+const password = z.string().superRefine((value, ctx) => {
+  const length = [...value].length;
+  const problem =
+    length < MIN_PASSWORD_LENGTH
+      ? `must be at least ${MIN_PASSWORD_LENGTH} characters`
+      : length > MAX_PASSWORD_LENGTH
+        ? `must be at most ${MAX_PASSWORD_LENGTH} characters`
+        : /\p{Cc}/u.test(value)
+          ? 'must not contain control characters'
+          : COMMON_PASSWORDS.has(value.normalize('NFKC').toLowerCase())
+            ? 'is too common: choose a less guessable one'
+            : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** The columns of `users` an administrator writes; the password arrives in clear and is stored hashed. */
 const userRecord = createInsertSchema(users).pick({ username: true, displayName: true, roles: true, active: true });

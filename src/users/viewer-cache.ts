@@ -16,17 +16,18 @@ export interface ViewerCacheOptions {
   maxEntries?: number;
 }
 
-interface Entry {
-  viewer: Viewer;
+interface Entry<T> {
+  viewer: T;
   /** Clock time of the lookup, in ms. */
   loadedAt: number;
 }
 
-export class ViewerCache {
+/** `T`: what is kept per user id (the viewer, or the viewer with more about the user). */
+export class ViewerCache<T = Viewer> {
   /** In insertion order, so the first key is the oldest. */
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry<T>>();
   /** Lookups under way, shared by the requests that wait for them. */
-  private readonly loading = new Map<string, Promise<Viewer>>();
+  private readonly loading = new Map<string, Promise<T>>();
   private readonly maxEntries: number;
 
   constructor(private readonly options: ViewerCacheOptions) {
@@ -34,7 +35,7 @@ export class ViewerCache {
   }
 
   /** The cached viewer for `id` if fresh, else the one `load` gives (cached when it resolves). A failing load is never cached. */
-  get(id: string, load: (id: string) => Promise<Viewer>): Promise<Viewer> {
+  get(id: string, load: (id: string) => Promise<T>): Promise<T> {
     if (this.options.ttlMs <= 0) return load(id);
     const now = this.options.clock().getTime();
     const entry = this.entries.get(id);
@@ -67,7 +68,7 @@ export class ViewerCache {
     return this.entries.size;
   }
 
-  private store(id: string, entry: Entry): void {
+  private store(id: string, entry: Entry<T>): void {
     this.entries.delete(id);
     this.entries.set(id, entry);
     while (this.entries.size > this.maxEntries) {

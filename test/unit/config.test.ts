@@ -26,6 +26,22 @@ describe('config', () => {
     });
   });
 
+  // Issue 15 §2: sign-in throttling and the client address, bounded.
+  describe('sign-in throttling', () => {
+    it('should default to 10 failures per name, 100 per address, 15 minutes, and no trusted proxy', () => {
+      expect(parseConfig({})).toMatchObject({ loginThrottle: { maxFailures: 10, addressMaxFailures: 100, lockoutMs: 900_000 }, trustProxy: false });
+    });
+
+    it('should take LOGIN_MAX_FAILURES, LOGIN_ADDRESS_MAX_FAILURES, LOGIN_LOCKOUT (seconds) and TRUST_PROXY within bounds', () => {
+      const c = parseConfig({ LOGIN_MAX_FAILURES: '4', LOGIN_ADDRESS_MAX_FAILURES: '500', LOGIN_LOCKOUT: '3600', TRUST_PROXY: 'true' });
+      expect(c).toMatchObject({ loginThrottle: { maxFailures: 4, addressMaxFailures: 500, lockoutMs: 3_600_000 }, trustProxy: true });
+      expect(() => parseConfig({ LOGIN_MAX_FAILURES: '0' })).toThrow(/LOGIN_MAX_FAILURES must be a whole number from 2 to 100/);
+      expect(() => parseConfig({ LOGIN_ADDRESS_MAX_FAILURES: '100000' })).toThrow(/LOGIN_ADDRESS_MAX_FAILURES must be a whole number from 2 to 10000/);
+      expect(() => parseConfig({ LOGIN_LOCKOUT: '10' })).toThrow(/LOGIN_LOCKOUT must be a whole number from 60 to 86400/);
+      expect(() => parseConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+    });
+  });
+
   describe('database pool', () => {
     it('should take DB_POOL_SIZE and refuse 0 or a word, naming the variable', () => {
       expect(parseConfig({ DB_POOL_SIZE: '32' }).dbPoolSize).toBe(32);

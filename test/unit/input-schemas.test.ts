@@ -120,9 +120,9 @@ describe('input schemas', () => {
 
   describe('users', () => {
     it('should lower-case the username and trim the name, but not the password', () => {
-      expect(validate(createUserInput, { username: ' Li.Wei ', displayName: ' 李伟 ', password: ' secret 1', roles: ['SALES'] })).toEqual({
+      expect(validate(createUserInput, { username: ' Li.Wei ', displayName: ' 李伟 ', password: ' secret 1 2 3', roles: ['SALES'] })).toEqual({
         ok: true,
-        value: { username: 'li.wei', displayName: '李伟', password: ' secret 1', roles: ['SALES'] },
+        value: { username: 'li.wei', displayName: '李伟', password: ' secret 1 2 3', roles: ['SALES'] },
       });
     });
 
@@ -130,9 +130,29 @@ describe('input schemas', () => {
       expect(fields(validate(createUserInput, { username: 'A', displayName: ' ', password: 'short', roles: ['KING'] }, { root: 'input' }))).toEqual({
         'input.username': '3–32 characters: lower-case letters, digits, . _ -',
         'input.displayName': 'is required',
-        'input.password': 'must be at least 8 characters',
+        'input.password': 'must be at least 10 characters',
         'input.roles': 'unknown roles: KING',
       });
+    });
+
+    // Issue 15 §2: 10–256 characters (code points), no control characters, not a common password.
+    it('should take passwords of 10 to 256 characters only, counting characters rather than UTF-16 units', () => {
+      const password = (p: string) => fields(validate(createUserInput, { username: 'li.wei', displayName: 'L', password: p, roles: ['SALES'] }))['password'];
+      expect(password('nine-char')).toBe('must be at least 10 characters');
+      expect(password('ten-chars!')).toBeUndefined();
+      expect(password('😀'.repeat(9))).toBe('must be at least 10 characters');
+      expect(password('😀'.repeat(256))).toBeUndefined();
+      expect(password('x'.repeat(257))).toBe('must be at most 256 characters');
+    });
+
+    it('should refuse control characters and the shipped common passwords, whatever their case', () => {
+      const password = (p: string) => fields(validate(createUserInput, { username: 'li.wei', displayName: 'L', password: p, roles: ['SALES'] }))['password'];
+      expect(password('tab\there-ok')).toBe('must not contain control characters');
+      expect(password('line-one\ntwo')).toBe('must not contain control characters');
+      expect(password('nul-\u0000-inside')).toBe('must not contain control characters');
+      for (const common of ['password123', 'qwertyuiop', '1234567890', 'PASSWORD123', 'QwertyUIOP'])
+        expect(password(common)).toBe('is too common: choose a less guessable one');
+      expect(password('demo-password-1')).toBeUndefined();
     });
 
     it('should not let administrators lock themselves out, but let them change others', () => {

@@ -9,6 +9,9 @@ const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 
+/** Issue 15: the longest password accepted, in characters (code points), so hashing cost stays bounded. */
+export const MAX_PASSWORD_LENGTH = 256;
+
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scryptCb(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));

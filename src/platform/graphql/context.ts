@@ -25,12 +25,14 @@ export interface Context {
   /** Why there is no viewer although a token was sent (expired, tampered, deactivated). */
   authError: DomainError | null;
   scope: RequestScope;
+  /** Who sent the request, for sign-in throttling (client-address.ts); undefined in-process. */
+  clientAddress: string | undefined;
 }
 
 /** Resolves a bearer token to its viewer, or throws a DomainError saying why not. */
 export type ViewerForToken = (token: string) => Promise<Viewer>;
 
-export async function createContext(viewerForToken: ViewerForToken, token: string | undefined): Promise<Context> {
+export async function createContext(viewerForToken: ViewerForToken, token: string | undefined, clientAddress?: string): Promise<Context> {
   let viewer: Viewer | null = null;
   let authError: DomainError | null = null;
   if (token) {
@@ -41,7 +43,7 @@ export async function createContext(viewerForToken: ViewerForToken, token: strin
       authError = err;
     }
   }
-  return { viewer, authError, scope: new RequestScope() };
+  return { viewer, authError, scope: new RequestScope(), clientAddress };
 }
 
 /** The viewer, or the reason there is none. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transitions } from '../../../src/platform/db/schema.js';
 import { createApp } from '../../../src/app.js';
 import { DAY, HOUR, SECOND, testClock } from '../../support/clock.js';
+import { DEMO_PASSWORD } from '../../../src/demo/seed.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../../support/app.js';
 import { GET, actorFor, createCustomer, poolCustomer, protectedCustomer, rejectedCustomer, sendCustomer } from '../../support/customers.js';
 import { policyWith } from '../../support/policy.js';
@@ -342,10 +343,10 @@ describe('the protection machine', () => {
         policy: policyWith({ customer: { prospectTerm: 'PT2S', graceAfterDecisionWorkingDays: 0 } }),
       });
       try {
-        const t = await fast.services.users.login('sales1', 'demo');
+        const t = await fast.services.users.login('sales1', DEMO_PASSWORD);
         const viewer = await fast.services.users.viewerForToken(t.token);
         const c = await fast.services.enterCustomer(viewer, (await import('../../support/customers.js')).customerInput() as never);
-        const auditor = await fast.services.users.viewerForToken((await fast.services.users.login('auditor1', 'demo')).token);
+        const auditor = await fast.services.users.viewerForToken((await fast.services.users.login('auditor1', DEMO_PASSWORD)).token);
         await fast.services.engine.apply(
           fast.services.workflows.customer,
           c.id,

@@ -15,7 +15,7 @@ describe('HTTP server', () => {
   afterAll(async () => app?.close());
 
   it('should sign in and answer me with a bearer token over HTTP', async () => {
-    const login = await post({ query: `mutation { login(username: "manager1", password: "demo") { token } }` });
+    const login = await post({ query: `mutation { login(username: "manager1", password: "demo-password-1") { token } }` });
     expect(login.status).toBe(200);
     const { data } = (await login.json()) as { data: { login: { token: string } } };
     const me = await post({ query: `{ me { username roles } }` }, { authorization: `Bearer ${data.login.token}` });
@@ -30,7 +30,7 @@ describe('HTTP server', () => {
 
   it('should refuse a body above 1 MB with BAD_USER_INPUT before executing it', async () => {
     const padding = 'x'.repeat(1_100_000);
-    const res = await post({ query: `mutation { login(username: "admin", password: "demo") { token } }`, variables: { padding } });
+    const res = await post({ query: `mutation { login(username: "admin", password: "demo-password-1") { token } }`, variables: { padding } });
     expect(res.status).toBe(413);
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0]?.extensions.code).toBe('BAD_USER_INPUT');

@@ -27,8 +27,8 @@ describe('users (ADMIN)', () => {
     it('should update display name and roles, effective on the next request', async () => {
       const created = await app.ok(CREATE, { i: { username: 'mover', displayName: 'M', password: 'password-2', roles: ['SALES'] } }, admin);
       const token = await app.login('mover', 'password-2');
-      await app.ok(UPDATE, { id: created.createUser.id, i: { displayName: 'Mover', roles: ['AUDITOR'] } }, admin);
-      expect((await app.ok(`{ me { displayName roles } }`, {}, token)).me).toEqual({ displayName: 'Mover', roles: ['AUDITOR'] });
+      await app.ok(UPDATE, { id: created.createUser.id, i: { displayName: 'Mover', roles: ['SALES', 'AUDITOR'] } }, admin);
+      expect((await app.ok(`{ me { displayName roles } }`, {}, token)).me).toEqual({ displayName: 'Mover', roles: ['SALES', 'AUDITOR'] });
     });
 
     it('should page through users with cursors', async () => {
@@ -71,6 +71,27 @@ describe('users (ADMIN)', () => {
       expect(Object.keys(e.extensions?.fields as object).sort()).toEqual(['input.displayName', 'input.password', 'input.roles', 'input.username']);
       const all = await app.ok(`{ users(first: 100) { edges { node { username } } } }`, {}, admin);
       expect(all.users.edges.map((x: { node: { username: string } }) => x.node.username)).not.toContain('a');
+    });
+
+    // Issue 15 §2: 10–256 characters, no control characters, not in the shipped list of common passwords.
+    it('should refuse weak, over-long and control-character passwords, on createUser and updateUser alike', async () => {
+      const me = await app.ok(`{ me { id } }`, {}, sales);
+      const refusals: [string, RegExp][] = [
+        ['nine-char', /at least 10 characters/],
+        ['x'.repeat(257), /at most 256 characters/],
+        ['ten-chars\u0007!', /control characters/],
+        ['Password123', /too common/],
+        ['1q2w3e4r5t', /too common/],
+      ];
+      for (const [password, message] of refusals) {
+        const c = await app.fails(CREATE, { i: { username: 'weak-user', displayName: 'W', password, roles: ['SALES'] } }, admin);
+        expect(c.extensions?.code).toBe('BAD_USER_INPUT');
+        expect((c.extensions?.fields as Record<string, string>)['input.password']).toMatch(message);
+        const u = await app.fails(UPDATE, { id: me.me.id, i: { password } }, admin);
+        expect((u.extensions?.fields as Record<string, string>)['input.password']).toMatch(message);
+      }
+      await app.ok(CREATE, { i: { username: 'strong-user', displayName: 'S', password: 'x'.repeat(256), roles: ['SALES'] } }, admin);
+      expect(await app.login('strong-user', 'x'.repeat(256))).toBeTruthy();
     });
 
     it('should refuse a taken username with DUPLICATE', async () => {

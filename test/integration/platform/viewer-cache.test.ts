@@ -65,8 +65,9 @@ describe('viewer cache', () => {
       const token = await app.login('sales3');
       expect((await app.ok(ME, {}, token)).me.roles).toEqual(['SALES']);
       const { id } = (await app.ok(`{ me { id } }`, {}, token)).me;
-      await app.ok(UPDATE, { id, i: { roles: ['AUDITOR'] } }, admin);
-      expect((await app.ok(ME, {}, token)).me.roles).toEqual(['AUDITOR']);
+      // A role added keeps the token (issue 15: only a role taken away revokes it).
+      await app.ok(UPDATE, { id, i: { roles: ['SALES', 'AUDITOR'] } }, admin);
+      expect((await app.ok(ME, {}, token)).me.roles).toEqual(['SALES', 'AUDITOR']);
       await app.ok(UPDATE, { id, i: { active: false } }, admin);
       expect((await app.fails(ME, {}, token)).extensions?.code).toBe('UNAUTHENTICATED');
     });

@@ -1,7 +1,7 @@
 /** Users and their roles. */
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, updatedAt } from './columns.js';
+import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, ts, updatedAt } from './columns.js';
 
 /** Every role a user can hold; `@Authorized(...)` checks these. */
 export const ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
@@ -17,16 +17,44 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     roles: text('roles').array().$type<Role[]>().notNull().default(sql`'{}'::text[]`),
     active: boolean('active').notNull().default(true),
+    /**
+     * Issue 15: tokens carry the generation they were signed under and count only while it is the
+     * user's. A password change, deactivation, role removal and signOutEverywhere raise it.
+     */
+    tokenGeneration: integer('token_generation').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('users_username_key').on(sql`lower(${t.username})`), index('users_created_at_idx').on(t.createdAt, t.id)],
 );
 
+/** What a login throttle counts: failures per username (lowered) or per client address. */
+export const LOGIN_ATTEMPT_KINDS = ['username', 'address'] as const;
+export type LoginAttemptKind = (typeof LOGIN_ATTEMPT_KINDS)[number];
+
+/**
+ * Issue 15: failed sign-ins, counted per username and per client address in the database so that
+ * every API process shares them. Throttling state, not a record: a successful sign-in resets its
+ * rows and rows quiet for a lockout period are pruned (E6 covers records, not this).
+ */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    kind: text('kind').$type<LoginAttemptKind>().notNull(),
+    key: text('key').notNull(),
+    /** Failures since the counter last started (a success resets it; a quiet lockout period too). */
+    failures: integer('failures').notNull(),
+    lastFailedAt: ts('last_failed_at').notNull(),
+    /** No attempt is answered before this instant (the exponential delay, then the lockout). */
+    lockedUntil: ts('locked_until'),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] }), index('login_attempts_last_failed_at_idx').on(t.lastFailedAt)],
+);
+
 /** A row of `users`. */
 export type UserRow = typeof users.$inferSelect;
 
-/** What reads of other people select: everything but the password hash, which only sign-in reads. */
+/** What reads of other people select: everything but the password hash and token generation, which only sign-in reads. */
 export const userCardColumns = {
   id: users.id,
   username: users.username,
@@ -37,5 +65,5 @@ export const userCardColumns = {
   updatedAt: users.updatedAt,
 };
 
-/** A user as reads of other people load it (no password hash). */
-export type UserCard = Omit<UserRow, 'passwordHash'>;
+/** A user as reads of other people load it (no password hash, no token generation). */
+export type UserCard = Omit<UserRow, 'passwordHash' | 'tokenGeneration'>;
