@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.js';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.js';
 import { recordDemoSeed, type DemoRecording } from '../../src/demo/recording.js';
 import { replayRecordedDemo } from '../../src/demo/replay.js';
 import { createTokenService } from '../../src/platform/auth/tokens.js';
@@ -70,7 +70,7 @@ describe('recorded demo story', () => {
     live = await startTestApp({ seedDemo: false, clock: testClock(NOW) });
     await story(live, NOW);
     replayed = await startTestApp({ seedDemo: false, clock: testClock(NOW) });
-    expect(await replayRecordedDemo(replayed.database, NOW, await hashPassword('demo'), silent, recording)).toBe(true);
+    expect(await replayRecordedDemo(replayed.database, NOW, await hashPassword(DEMO_PASSWORD), silent, recording)).toBe(true);
   }, 240_000);
   afterAll(async () => {
     await live?.close();

@@ -85,6 +85,8 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   '(phone)': { max: 40 },
   '(username)': { max: 64 },
   '(password)': { max: 256 },
+  // Sign-in answers any password it cannot match alike, an over-long one too (the body limit bounds it).
+  'Mutation.login(password)': { max: 1_048_576 },
 };
 
 /**
