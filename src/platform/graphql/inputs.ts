@@ -51,17 +51,13 @@ const SEARCH: TextRule = { max: 100 };
  * of that name). Record fields follow the domain: names and addresses are one line, what a person
  * writes about a customer, a follow-up or a decision may take several.
  */
+/** A customer's own fields, the same when it is created and when it is edited. */
+const CUSTOMER_TEXT: Readonly<Record<string, TextRule>> = { introduction: LONG, name: { max: 100 }, phone: { max: 40 }, fax: { max: 40 }, email: { max: 254 } };
+const customerRules = (input: string) => Object.fromEntries(Object.entries(CUSTOMER_TEXT).map(([field, rule]) => [`${input}.${field}`, rule]));
+
 export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
-  'CreateCustomerInput.introduction': LONG,
-  'UpdateCustomerInput.introduction': LONG,
-  'CreateCustomerInput.name': { max: 100 },
-  'UpdateCustomerInput.name': { max: 100 },
-  'CreateCustomerInput.phone': { max: 40 },
-  'UpdateCustomerInput.phone': { max: 40 },
-  'CreateCustomerInput.fax': { max: 40 },
-  'UpdateCustomerInput.fax': { max: 40 },
-  'CreateCustomerInput.email': { max: 254 },
-  'UpdateCustomerInput.email': { max: 254 },
+  ...customerRules('CreateCustomerInput'),
+  ...customerRules('UpdateCustomerInput'),
   'ContactInput.email': { max: 254 },
   'ContactInput.mobile': { max: 40 },
   'ContactInput.landline': { max: 40 },
@@ -143,9 +139,8 @@ function checkOf(type: GraphQLInputType, key: string, argName: string | undefine
   return undefined;
 }
 
-/** Checks `holder[name]` and stores its NFC form back. */
-function run(check: Check, holder: Record<string, unknown>, name: string | number, path: string, errors: FieldErrorCollector): void {
-  const value = holder[name];
+/** Checks `value`; `store` puts a text's NFC form back where it came from. */
+function run(check: Check, value: unknown, store: (text: string) => void, path: string, errors: FieldErrorCollector): void {
   if (value === null || value === undefined) return;
   switch (check.kind) {
     case 'id':
@@ -155,7 +150,7 @@ function run(check: Check, holder: Record<string, unknown>, name: string | numbe
       if (typeof value !== 'string') return;
       const problem = textProblem(value, check.rule.max, check.rule.lines ?? false);
       if (problem) errors.add(path, problem);
-      else holder[name] = value.normalize('NFC');
+      else store(value.normalize('NFC'));
       return;
     }
     case 'date': {
@@ -170,12 +165,14 @@ function run(check: Check, holder: Record<string, unknown>, name: string | numbe
       return;
     }
     case 'list':
-      // A list is checked item by item like an object's fields, its index as the key.
-      if (Array.isArray(value)) value.forEach((_, i) => run(check.of, value as unknown as Record<string, unknown>, i, `${path}.${i}`, errors));
+      if (Array.isArray(value)) value.forEach((item: unknown, i) => run(check.of, item, (text) => (value[i] = text), `${path}.${i}`, errors));
       return;
     case 'object':
       // Coerced by graphql-js: a plain object of this input type's fields.
-      if (typeof value === 'object') for (const [field, inner] of check.fields) run(inner, value as Record<string, unknown>, field, `${path}.${field}`, errors);
+      if (typeof value === 'object') {
+        const fields = value as Record<string, unknown>;
+        for (const [field, inner] of check.fields) run(inner, fields[field], (text) => (fields[field] = text), `${path}.${field}`, errors);
+      }
   }
 }
 
@@ -219,7 +216,7 @@ export function checkArguments(schema: GraphQLSchema): number {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (root, args: Record<string, unknown>, context, info) => {
         const errors = new FieldErrorCollector();
-        for (const [name, check] of checks) run(check, args, name, name, errors);
+        for (const [name, check] of checks) run(check, args[name], (text) => (args[name] = text), name, errors);
         errors.throwIfAny('Invalid input');
         return resolve(root, args, context, info);
       };
