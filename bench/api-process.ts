@@ -5,6 +5,9 @@
  * over IPC: count statements, sweep, start and stop the sweeper's timer, close. Every batch the
  * sweeper runs (a call of `engine.fireDueBatch`) is timed, and reported with the statements.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp, type App } from '../src/app.js';
 import {
@@ -64,6 +67,28 @@ function timeBatches(a: App): void {
   };
 }
 
+/**
+ * BENCH_HEAP_PROF=<dir>: a sampling heap profile of everything allocated between measureStart
+ * and measureStop, collected objects included (node --heap-prof keeps only what is still live),
+ * written there as a .heapprofile (open it in Chrome DevTools, Memory).
+ */
+const heapProfileDir = process.env.BENCH_HEAP_PROF;
+let heapSession: Session | undefined;
+
+async function startHeapProfile(): Promise<void> {
+  if (!heapProfileDir) return;
+  heapSession ??= new Session();
+  heapSession.connect();
+  await heapSession.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+
+async function stopHeapProfile(): Promise<void> {
+  if (!heapSession) return;
+  const { profile } = await heapSession.post('HeapProfiler.stopSampling');
+  writeFileSync(join(heapProfileDir ?? '.', `Heap.${Date.now()}.${process.pid}.heapprofile`), JSON.stringify(profile));
+  heapSession.disconnect();
+}
+
 async function handle(command: ApiCommand): Promise<void> {
   if (command.cmd === 'start') {
     // DB_POOL_SIZE in the environment sizes the API's pool as it would the server's.
@@ -83,10 +108,12 @@ async function handle(command: ApiCommand): Promise<void> {
       stopCounting?.();
       stopCounting = countStatements(postgresClientOf(a.database.db), counter);
       cpuAtStart = process.cpuUsage();
+      await startHeapProfile();
       await reply({ type: 'done', id: command.id, result: null });
       return;
     case 'measureStop': {
       const cpu = process.cpuUsage(cpuAtStart);
+      await stopHeapProfile();
       if (process.env.BENCH_MEMORY) process.stderr.write(`[api] memory ${JSON.stringify(process.memoryUsage())}\n`);
       stopCounting?.();
       stopCounting = undefined;

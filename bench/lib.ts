@@ -375,7 +375,8 @@ export async function startApiProcess(databaseUrl: string, jwtSecret: string): P
   // BENCH_CPU_PROF=<dir>: the API process writes a V8 CPU profile there on exit (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const compiled = join(HERE, '..', 'dist', 'bench', 'api-process.js');
-  const child = fork(compiled, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: profile });
+  const flags = process.env.BENCH_API_FLAGS ? process.env.BENCH_API_FLAGS.split(' ') : [];
+  const child = fork(compiled, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...flags, ...profile] });
   const pending = new Map<number, { resolve: (v: ApiReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let exited = false;

@@ -19,7 +19,17 @@ export type BaselineCommand =
   | { cmd: 'close' };
 
 /** Baseline process → parent. */
-export type BaselineReply = { type: 'ready'; url: string } | { type: 'done'; statements: Record<string, number> } | { type: 'failed'; message: string };
+export type BaselineReply =
+  | { type: 'ready'; url: string }
+  | { type: 'done'; statements: Record<string, number>; cpuSeconds: number }
+  | { type: 'failed'; message: string };
+
+/** CPU this process used since the last measureStart. */
+let cpuAtStart = process.cpuUsage();
+function cpuSeconds(): number {
+  const used = process.cpuUsage(cpuAtStart);
+  return (used.user + used.system) / 1e6;
+}
 
 const counter = new StatementCounter();
 let sql: postgres.Sql | undefined;
@@ -107,16 +117,17 @@ async function handle(command: BaselineCommand): Promise<void> {
     }
     case 'measureStart':
       counter.reset();
-      reply({ type: 'done', statements: {} });
+      cpuAtStart = process.cpuUsage();
+      reply({ type: 'done', statements: {}, cpuSeconds: 0 });
       return;
     case 'measureStop':
-      reply({ type: 'done', statements: counter.byVerb() });
+      reply({ type: 'done', statements: counter.byVerb(), cpuSeconds: cpuSeconds() });
       return;
     case 'close':
       server.closeAllConnections();
       server.close();
       await sql?.end({ timeout: 5 });
-      reply({ type: 'done', statements: {} });
+      reply({ type: 'done', statements: {}, cpuSeconds: 0 });
       process.disconnect();
       return;
   }

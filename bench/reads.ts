@@ -108,7 +108,10 @@ async function answer(url: string, token: string): Promise<unknown> {
 
 /** The baseline process (reads-baseline.ts compiled to dist/bench), started on the database. */
 async function startBaseline(databaseUrl: string, poolSize: number) {
-  const child: ChildProcess = fork(join(HERE, '..', 'dist', 'bench', 'reads-baseline.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir>: profiled like the API process, to compare the two.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const script = join(HERE, '..', 'dist', 'bench', 'reads-baseline.js');
+  const child: ChildProcess = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: profile });
   const next = () =>
     new Promise<BaselineReply>((resolve, reject) => {
       child.once('message', (m: BaselineReply) => (m.type === 'failed' ? reject(new Error(`baseline: ${m.message}`)) : resolve(m)));
@@ -124,9 +127,9 @@ async function startBaseline(databaseUrl: string, poolSize: number) {
   return {
     url: ready.url,
     measureStart: () => call({ cmd: 'measureStart' }),
-    async measureStop(): Promise<Record<string, number>> {
+    async measureStop(): Promise<{ statements: Record<string, number>; cpuSeconds: number }> {
       const r = await call({ cmd: 'measureStop' });
-      return r.type === 'done' ? r.statements : {};
+      return r.type === 'done' ? r : { statements: {}, cpuSeconds: 0 };
     },
     close: async () => {
       await call({ cmd: 'close' }).catch(() => child.kill('SIGTERM'));
@@ -173,14 +176,16 @@ async function run({ database, sql, options, log }: BenchContext): Promise<Bench
   log(`engine: ${engine.http.ok} answers in ${engine.http.seconds} s, ${engine.http.errors + engine.http.transportErrors} errors`);
 
   const baselineProcess = await startBaseline(database.url, engine.poolSize);
-  let base: { http: LoadRun; statements: Record<string, number>; sample: unknown };
+  let base: { http: LoadRun; statements: Record<string, number>; sample: unknown; cpuSeconds: number };
   try {
     await baselineProcess.measureStart();
     const sample = await answer(baselineProcess.url, token);
-    const statements = await baselineProcess.measureStop();
+    const { statements } = await baselineProcess.measureStop();
     await load(baselineProcess.url, token, clients, WARM_UP_SECONDS);
+    await baselineProcess.measureStart();
     const http = await load(baselineProcess.url, token, clients, duration);
-    base = { http, statements, sample };
+    const { cpuSeconds } = await baselineProcess.measureStop();
+    base = { http, statements, sample, cpuSeconds };
   } finally {
     await baselineProcess.close();
   }
@@ -193,6 +198,8 @@ async function run({ database, sql, options, log }: BenchContext): Promise<Bench
   const share = engineM.rate / Math.max(baselineM.rate, 1e-9);
   const p99Times = e.p99 / Math.max(base.http.p99, 1e-9);
   const same = JSON.stringify(engine.sample) === JSON.stringify(base.sample);
+  const apiCpuMs = (engine.measured.cpuSeconds * 1000) / Math.max(e.ok, 1);
+  const baseCpuMs = (base.cpuSeconds * 1000) / Math.max(base.http.ok, 1);
   return {
     name: 'reads',
     unit: 'req/s',
@@ -221,7 +228,7 @@ async function run({ database, sql, options, log }: BenchContext): Promise<Bench
     parameters: { clients, duration, customers: CUSTOMERS, contacts: CONTACTS, followUps: FOLLOW_UPS, page: PAGE, latest: LATEST, dbPoolSize: engine.poolSize },
     notes: [
       `GraphQL at ${round(share * 100, 1)} % of the baseline's throughput (goal ≥ 50 %), p99 ${round(p99Times, 2)}× the baseline's (goal ≤ 3×)`,
-      `API CPU per answered request ${round((engine.measured.cpuSeconds * 1000) / Math.max(e.ok, 1), 1)} ms (steadier than req/s on a shared machine); statements counted on one request sent alone`,
+      `CPU per answered request: API ${round(apiCpuMs, 2)} ms, baseline process ${round(baseCpuMs, 2)} ms (${round(apiCpuMs / Math.max(baseCpuMs, 1e-9), 2)}×; steadier than req/s on a shared machine); statements counted on one request sent alone`,
       `API RSS ${engine.rss.startMb} MB after start (goal < 250), peak ${engine.rss.peakMb} MB under the read load (goal < 300)`,
       `each side warmed up for ${WARM_UP_SECONDS} s first; the baseline uses a pool of ${engine.poolSize} like the API and checks only that a bearer token is present`,
     ],

@@ -14,6 +14,7 @@ import { FollowUpResolver } from './customers/follow-up.resolver.js';
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
 import { checkArguments } from './platform/graphql/inputs.js';
+import { plainFieldsByDefault } from './platform/graphql/plain-fields.js';
 import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
 import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
@@ -71,6 +72,7 @@ const ROOTS: RootDescriptions = {
 
 /** The executable schema; without `services` it serves only to print the SDL. */
 export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
+  plainFieldsByDefault();
   const schema = await buildTypeGraphQLSchema({
     resolvers: RESOLVERS,
     container: containerFor(services),
