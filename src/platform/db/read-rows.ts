@@ -43,7 +43,7 @@ export function builtOnce(build: () => SQL | { getSQL(): SQL }): () => Query {
  * name (e.g. a window function's `total`), kept as the driver returns them.
  */
 export function rowReader<T>(columns: Record<string, Column>, extra: readonly string[] = []): RowReader<T> {
-  const cells = Object.entries(columns).map(([key, column]) => ({ key, name: column.name, column }));
+  const cells = Object.entries(columns).map(([key, column]) => ({ key, name: column.name, decode: decoderOf(column) }));
   return {
     async read(database, executor, query) {
       return map(await database.rows(executor, 'getSQL' in query ? query.getSQL() : query, { prepare: true }));
@@ -60,13 +60,65 @@ export function rowReader<T>(columns: Record<string, Column>, extra: readonly st
       const row: Record<string, unknown> = {};
       for (const c of cells) {
         const v = r[c.name];
-        row[c.key] = v === null || v === undefined ? null : c.column.mapFromDriverValue(v);
+        row[c.key] = v === null || v === undefined ? null : c.decode === undefined ? v : c.decode(v);
       }
       for (const name of extra) row[name] = r[name];
       out[i] = row as T;
     }
     return out;
   }
+}
+
+/** Column types whose values postgres.js already gives as drizzle would (no decoding needed). */
+const AS_GIVEN = new Set(['PgText', 'PgUUID', 'PgBoolean', 'PgInteger']);
+
+/** How a cell of `column` becomes its row value: nothing to do, a fast timestamp parse, or drizzle's own decoder. */
+function decoderOf(column: Column): ((value: unknown) => unknown) | undefined {
+  if (AS_GIVEN.has(column.columnType) && typeof column.mapFromDriverValue === 'function' && column.mapFromDriverValue(1) === 1) return undefined;
+  if (column.columnType === 'PgTimestamp' && (column as Column & { withTimezone?: boolean }).withTimezone) {
+    return (v) => (typeof v === 'string' ? parseTimestamptz(v) : v);
+  }
+  return (v) => column.mapFromDriverValue(v);
+}
+
+/**
+ * A `timestamp with time zone` as PostgreSQL writes it (`2026-12-02 09:00:00.123456+00`, offset in
+ * hours, optionally minutes and seconds) read field by field: `new Date(text)` on this form takes
+ * V8's slow legacy parser, about a tenth of the CPU of a nested list's thousand timestamps. Any
+ * other form (infinity, years before 1 or after 9999) goes to `new Date` as drizzle does.
+ */
+export function parseTimestamptz(text: string): Date {
+  const n = text.length;
+  if (n < 22 || text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 32) return new Date(text);
+  const digits = (from: number, count: number): number => {
+    let v = 0;
+    for (let i = from; i < from + count; i += 1) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  let i = 19;
+  let ms = 0;
+  if (text.charCodeAt(i) === 46) {
+    let scale = 100;
+    for (i += 1; i < n; i += 1) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      ms += d * scale;
+      scale /= 10;
+    }
+  }
+  const sign = text.charCodeAt(i) === 43 ? 1 : text.charCodeAt(i) === 45 ? -1 : 0;
+  const rest = n - i - 1;
+  if (sign === 0 || (rest !== 2 && rest !== 5 && rest !== 8)) return new Date(text);
+  const offset = digits(i + 1, 2) * 3600 + (rest >= 5 ? digits(i + 4, 2) * 60 : 0) + (rest === 8 ? digits(i + 7, 2) : 0);
+  const year = digits(0, 4);
+  if (!(year >= 100)) return new Date(text); // Date.UTC reads years 0–99 as 1900–1999
+  const at = Date.UTC(year, digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), Math.floor(ms));
+  const date = new Date(at - sign * offset * 1000);
+  return Number.isNaN(date.getTime()) ? new Date(text) : date;
 }
 
 /** A reader of every column of `table`, typed as its select row. */
