@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../../support/app.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -51,8 +51,12 @@ function expectOneLine(run: Run, line: string): void {
 }
 
 describe.skipIf(onPostgres)('start-up errors (issue 15 §4)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'custodian-start-errors-'));
+  // Made in beforeAll: a skipped suite's body still runs (on PostgreSQL), its afterAll does not.
+  let root = '';
   const mounts: string[] = [];
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'custodian-start-errors-'));
+  });
 
   /** A fresh tmpfs at `dir` with mount `options`; false where this process may not mount. */
   function mountTmpfs(name: string, options: string): string | undefined {
