@@ -1,12 +1,13 @@
 /** The CLI: parse the environment, start the app, serve HTTP, stop cleanly on a signal. */
 import { setFlagsFromString } from 'node:v8';
-import { ConfigError, parseConfig } from './platform/config.js';
+import { ConfigError, parseConfig, type Config } from './platform/config.js';
+import { checkDataDir, startFailureLine } from './platform/db/data-dir.js';
 import { copyTemplateInto, pgliteDataDir } from './platform/db/template.js';
 
-async function main(): Promise<void> {
-  let config;
+/** The configuration, or exit 2 with every wrong variable named. */
+function readConfig(): Config {
   try {
-    config = parseConfig(process.env);
+    return parseConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -14,6 +15,29 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+/** The embedded database's data directory on disk; undefined on PostgreSQL or in memory. */
+const embeddedDataDir = (config: Config) => (config.databaseUrl || config.dataDir.startsWith('memory://') ? undefined : config.dataDir);
+
+/**
+ * Issue 15 §4: a failed start ends with one line (the data directory's path and problem when it
+ * is one, README: Configuration) and exit code 1; LOG_LEVEL=debug or trace adds the stack.
+ */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const dataDir = embeddedDataDir(config);
+  try {
+    // Before PGlite (and the template copy) touch it: most unusable directories fail here, at once.
+    if (dataDir !== undefined) checkDataDir(dataDir, pgliteDataDir(dataDir));
+    await start(config);
+  } catch (err) {
+    process.stderr.write(`${startFailureLine(err, { dataDir, verbose: config.logLevel === 'debug' || config.logLevel === 'trace' })}\n`);
+    process.exit(1);
+  }
+}
+
+async function start(config: Config): Promise<void> {
   // On the embedded database, PGlite's WebAssembly (9 MB of PostgreSQL) runs on V8's baseline
   // compiler only: recompiling what the start touches with the optimizing one cost about 2 s of CPU
   // and 90 MB of RSS (README: Performance). Before the module is compiled, so it takes effect.
@@ -77,6 +101,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Custodian failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`${startFailureLine(err, {})}\n`);
   process.exit(1);
 });

@@ -53,11 +53,16 @@ export interface DuplicateQuery {
 /**
  * E2: a keyword (at most 100 characters), a phone (at most 40) or both, else BAD_USER_INPUT
  * naming the argument; lengths are checked first, before anything else reads the text.
+ *
+ * The GraphQL boundary (TEXT_RULES `(keyword)`, `(phone)`) refuses longer text as sent, with the
+ * same words, but hands on its NFC form, which can be up to three times longer (U+0958 is two
+ * characters in NFC, U+FB2C three): these checks are what bounds the search (innerKeys grows with
+ * the square of the key's length), so they stay.
  */
 export function duplicateQuery(keyword: string | null | undefined, phone: string | null | undefined): DuplicateQuery {
   const errors = new FieldErrorCollector();
-  if (keyword != null && tooLong(keyword, MAX_KEYWORD_LENGTH)) errors.add('keyword', `keyword is at most ${MAX_KEYWORD_LENGTH} characters`);
-  if (phone != null && tooLong(phone, MAX_PHONE_LENGTH)) errors.add('phone', `phone is at most ${MAX_PHONE_LENGTH} characters`);
+  if (keyword != null && tooLong(keyword, MAX_KEYWORD_LENGTH)) errors.add('keyword', `must be at most ${MAX_KEYWORD_LENGTH} characters`);
+  if (phone != null && tooLong(phone, MAX_PHONE_LENGTH)) errors.add('phone', `must be at most ${MAX_PHONE_LENGTH} characters`);
   errors.throwIfAny();
   const kw = (keyword ?? '').trim();
   const normalized = phone?.trim() ? normalizePhone(phone) : null;

@@ -51,6 +51,18 @@ describe('duplicateCheck limits and its search table (issue 14)', () => {
       expect(e.extensions?.fields).toEqual({ keyword: 'must be at most 100 characters' });
     });
 
+    // The boundary measures the text as sent and hands on its NFC form, which can be longer: U+0958
+    // is two characters in NFC (U+FB2C three). The duplicate check measures what it searches for.
+    it('should refuse a keyword or phone the boundary passed whose NFC form is over the limit, before any query', async () => {
+      let error: Awaited<ReturnType<TestApp['fails']>> | undefined;
+      const statements = await statementsOf(async () => (error = await app.fails(CHECK, { k: '\u0958'.repeat(100) }, sales1)));
+      expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(error?.extensions?.fields).toEqual({ keyword: 'must be at most 100 characters' });
+      expect(statements).toEqual([]);
+      const phone = await app.fails(CHECK, { p: '\ufb2c'.repeat(14) }, sales1);
+      expect(phone.extensions?.fields).toEqual({ phone: 'must be at most 40 characters' });
+    });
+
     it('should refuse a phone over 40 characters naming phone, and both arguments at once', async () => {
       const e = await app.fails(CHECK, { p: '1'.repeat(41) }, sales1);
       expect(e.extensions?.code).toBe('BAD_USER_INPUT');
