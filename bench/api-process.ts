@@ -79,7 +79,11 @@ async function startHeapProfile(): Promise<void> {
   if (!heapProfileDir) return;
   heapSession ??= new Session();
   heapSession.connect();
-  await heapSession.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await heapSession.post('HeapProfiler.startSampling', {
+    samplingInterval: 16_384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
 }
 
 async function stopHeapProfile(): Promise<void> {

@@ -20,9 +20,7 @@ export type BaselineCommand =
 
 /** Baseline process → parent. */
 export type BaselineReply =
-  | { type: 'ready'; url: string }
-  | { type: 'done'; statements: Record<string, number>; cpuSeconds: number }
-  | { type: 'failed'; message: string };
+  { type: 'ready'; url: string } | { type: 'done'; statements: Record<string, number>; cpuSeconds: number } | { type: 'failed'; message: string };
 
 /** CPU this process used since the last measureStart. */
 let cpuAtStart = process.cpuUsage();
