@@ -28,20 +28,8 @@ import { normalizePhone, phoneKey } from './rules/e5-formats.js';
 /** At most this many matches: a list to read, not the table. */
 const LIMIT = 20;
 
-/** The longest keyword, in characters: a full registered name is at most 100 (E1). */
-export const MAX_KEYWORD_LENGTH = 100;
-
-/** The longest phone, in characters: a number with a country code, spaces, dashes and an extension. */
-export const MAX_PHONE_LENGTH = 40;
-
 /** E1: keys shorter than two characters are never compared. */
 const MIN_KEY_LENGTH = 2;
-
-/** Length in characters (code points), without spreading a huge string: anything over 2 × limit UTF-16 units is over. */
-function tooLong(text: string, limit: number): boolean {
-  if (text.length <= limit) return false;
-  return text.length > 2 * limit || [...text].length > limit;
-}
 
 /** The checked arguments of a duplicate check. */
 export interface DuplicateQuery {
@@ -51,19 +39,13 @@ export interface DuplicateQuery {
 }
 
 /**
- * E2: a keyword (at most 100 characters), a phone (at most 40) or both, else BAD_USER_INPUT
- * naming the argument; lengths are checked first, before anything else reads the text.
- *
- * The GraphQL boundary (TEXT_RULES `(keyword)`, `(phone)`) refuses longer text as sent, with the
- * same words, but hands on its NFC form, which can be up to three times longer (U+0958 is two
- * characters in NFC, U+FB2C three): these checks are what bounds the search (innerKeys grows with
- * the square of the key's length), so they stay.
+ * E2: a keyword, a phone or both, else BAD_USER_INPUT naming the argument. Their lengths are the
+ * GraphQL boundary's (TEXT_RULES `(keyword)` ≤ 100, `(phone)` ≤ 40 characters, measured as sent
+ * and in the NFC form handed on): that bounds the search, whose innerKeys grow with the square of
+ * the key's length.
  */
 export function duplicateQuery(keyword: string | null | undefined, phone: string | null | undefined): DuplicateQuery {
   const errors = new FieldErrorCollector();
-  if (keyword != null && tooLong(keyword, MAX_KEYWORD_LENGTH)) errors.add('keyword', `must be at most ${MAX_KEYWORD_LENGTH} characters`);
-  if (phone != null && tooLong(phone, MAX_PHONE_LENGTH)) errors.add('phone', `must be at most ${MAX_PHONE_LENGTH} characters`);
-  errors.throwIfAny();
   const kw = (keyword ?? '').trim();
   const normalized = phone?.trim() ? normalizePhone(phone) : null;
   errors.check(kw.length > 0 || !!phone?.trim(), 'keyword', 'give a keyword or a phone number');

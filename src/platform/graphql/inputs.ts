@@ -148,9 +148,12 @@ function run(check: Check, value: unknown, store: (text: string) => void, path: 
       return;
     case 'text': {
       if (typeof value !== 'string') return;
+      // Measured as sent and as stored: NFC can make a text up to three times longer (U+FB2C).
       const problem = textProblem(value, check.rule.max, check.rule.lines ?? false);
-      if (problem) errors.add(path, problem);
-      else store(value.normalize('NFC'));
+      const stored = problem ? value : value.normalize('NFC');
+      const storedProblem = problem ?? (stored === value ? undefined : textProblem(stored, check.rule.max, check.rule.lines ?? false));
+      if (storedProblem) errors.add(path, storedProblem);
+      else store(stored);
       return;
     }
     case 'date': {

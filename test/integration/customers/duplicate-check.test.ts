@@ -51,9 +51,9 @@ describe('duplicateCheck limits and its search table (issue 14)', () => {
       expect(e.extensions?.fields).toEqual({ keyword: 'must be at most 100 characters' });
     });
 
-    // The boundary measures the text as sent and hands on its NFC form, which can be longer: U+0958
-    // is two characters in NFC (U+FB2C three). The duplicate check measures what it searches for.
-    it('should refuse a keyword or phone the boundary passed whose NFC form is over the limit, before any query', async () => {
+    // NFC can make a text longer (U+0958 is two characters in NFC, U+FB2C three): the boundary
+    // measures the form it hands on too, so the search never sees more than 100 characters.
+    it('should refuse a keyword or phone whose NFC form is over the limit, before any query', async () => {
       let error: Awaited<ReturnType<TestApp['fails']>> | undefined;
       const statements = await statementsOf(async () => (error = await app.fails(CHECK, { k: '\u0958'.repeat(100) }, sales1)));
       expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
