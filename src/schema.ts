@@ -14,7 +14,6 @@ import { FollowUpResolver } from './customers/follow-up.resolver.js';
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
 import { checkArguments } from './platform/graphql/inputs.js';
-import { plainFieldsByDefault } from './platform/graphql/plain-fields.js';
 import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
 import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
@@ -72,7 +71,6 @@ const ROOTS: RootDescriptions = {
 
 /** The executable schema; without `services` it serves only to print the SDL. */
 export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
-  plainFieldsByDefault();
   const schema = await buildTypeGraphQLSchema({
     resolvers: RESOLVERS,
     container: containerFor(services),

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { ContactRow, CustomerRow, FollowUpRow, Stage, UserCard } from '../platform/db/schema.js';
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.js';
@@ -23,6 +24,8 @@ import type { CustomerService } from './customer.service.js';
 import type { ContactService } from './contact.service.js';
 import type { FollowUpService } from './follow-up.service.js';
 import { contactLoaders, customerLoaders, followUpLoaders } from './customer.loaders.js';
+import { listShape } from './customer.list.js';
+import { selectedFields } from '../platform/graphql/selection.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface CustomerResolverServices {
@@ -52,6 +55,8 @@ const customerEdge: WorkflowEdge<CustomerRow, CustomerResolverServices> = {
 };
 
 const ID_ARG = 'The customer’s id.';
+/** Where a connection's items are in its selection. */
+const ITEMS = ['edges', 'node'];
 const TERM = 'Details (P8): when another person’s term ends is hidden too: FORBIDDEN (null) unless you may see this customer’s details.';
 const REASON_ARG = 'Why; required (at least 2 characters), recorded in the history (P10).';
 
@@ -83,8 +88,10 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     orderBy: CustomerOrder | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<CustomerRow>> {
-    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, orderBy, page), (r) => r, page);
+    const shape = listShape(selectedFields(info, ITEMS));
+    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, orderBy, page, shape), (r) => r, page);
   }
 
   @Authorized('SALES', 'MANAGER')
@@ -95,8 +102,10 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Arg('filter', () => PoolFilter, { nullable: true, description: 'Which pool customers; default: all.' }) filter: PoolFilter | null,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<CustomerRow>> {
-    return toConnection(await this.services.customers.pool(viewerOf(ctx), filter ?? {}, page), (r) => r, page);
+    const shape = listShape(selectedFields(info, ITEMS));
+    return toConnection(await this.services.customers.pool(viewerOf(ctx), filter ?? {}, page, shape), (r) => r, page);
   }
 
   @Authorized('SALES', 'MANAGER', 'AUDITOR')

@@ -21,10 +21,9 @@ import { durationToMs } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { stageOf, type CustomerFacts } from './customer.machine.js';
-import { SORT_KEYS, type CustomerFilter, type CustomerOrder } from './customer.list.js';
+import { LIST_SHAPES, SORT_KEYS, type CustomerFilter, type CustomerOrder, type ListShape } from './customer.list.js';
 import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import { parseInput } from '../platform/validation.js';
-import { tableReader } from '../platform/db/read-rows.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { duplicateQuery, nameMatches, searchDuplicateRows } from './customer.duplicates.js';
 import { heldWithSameKey } from './customer.elsewhere.js';
@@ -38,8 +37,6 @@ export type AfterEntry = (tx: Tx, row: CustomerRow) => Promise<unknown>;
 export type { CustomerFilter, CustomerOrder, CustomerOrderField } from './customer.list.js';
 
 const CREATED_DESC: CustomerOrder = { field: 'CREATED_AT', direction: 'DESC' };
-const customerRows = tableReader(customers);
-
 export class CustomerService {
   /** Each row's projection, computed once per row object (rows are loaded per request). */
   private readonly projected = new WeakMap<CustomerRow, CustomerRow>();
@@ -242,7 +239,14 @@ export class CustomerService {
     return where;
   }
 
-  async list(viewer: Viewer, filter: CustomerFilter = {}, orderBy: CustomerOrder | null = null, args: PageArgs = {}): Promise<Page<CustomerRow>> {
+  /** A page of customers; a CARD page's rows hold only CARD_COLUMNS (see listShape). */
+  async list(
+    viewer: Viewer,
+    filter: CustomerFilter = {},
+    orderBy: CustomerOrder | null = null,
+    args: PageArgs = {},
+    shape: ListShape = 'FULL',
+  ): Promise<Page<CustomerRow>> {
     // P8: newest first by default, but by name where entry times are hidden (others' public cards).
     const order = orderBy ?? (listShowsOnlyDetails(viewer, filter) ? CREATED_DESC : { field: 'NAME' as const, direction: 'ASC' as const });
     requireListArgs(viewer, { filter, orderField: order.field });
@@ -260,12 +264,12 @@ export class CustomerService {
       where.push(afterKey(parts, desc_));
     }
     const query = this.db
-      .select()
+      .select(LIST_SHAPES[shape].columns)
       .from(customers)
       .where(and(...where))
       .orderBy(desc_ ? desc(sortKey.expr) : asc(sortKey.expr), desc_ ? desc(customers.id) : asc(customers.id))
       .limit(limit + 1);
-    const rows = await customerRows.read(this.database, this.db, query);
+    const rows = await LIST_SHAPES[shape].rows.read(this.database, this.db, query);
     return toPage(
       rows,
       limit,
@@ -282,9 +286,10 @@ export class CustomerService {
     viewer: Viewer,
     filter: { industry?: string | null; region?: string | null; keyword?: string | null },
     args: PageArgs,
+    shape: ListShape = 'FULL',
   ): Promise<Page<CustomerRow>> {
     requireRole(viewer, 'SALES', 'MANAGER');
-    return this.list(viewer, { ...filter, scope: 'ALL', stage: 'POOL' }, CREATED_DESC, args);
+    return this.list(viewer, { ...filter, scope: 'ALL', stage: 'POOL' }, CREATED_DESC, args, shape);
   }
 
   /** Earlier custodians per customer, most recent first (from the history's custody changes). */

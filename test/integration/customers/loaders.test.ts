@@ -65,4 +65,22 @@ describe('DataLoaders', () => {
     expect(rows[0]).toBeNull();
     expect(rows[1]?.id).toBe(first?.id);
   });
+
+  // Issue 14: a list reads the columns its items are asked for, in one of two shapes (customer.list.ts).
+  it('should read only the card columns when every field asked is on the card, and answer as the full read does', async () => {
+    const card = `{ customers(first: 20) { edges { node { id name tradeName stage state custodian { displayName } protectedUntil termHeld expiresIn createdAt } } } }`;
+    const full = card.replace('createdAt', 'createdAt address');
+    const cardRead = await statements(card);
+    const fullRead = await statements(full);
+    const listStatement = (seen: string[]) => seen.find((q) => /from "customers"/.test(q) && /limit/i.test(q)) ?? '';
+    expect(listStatement(cardRead.seen)).not.toContain('"address"');
+    expect(listStatement(cardRead.seen)).not.toContain('"introduction"');
+    expect(listStatement(fullRead.seen)).toContain('"address"');
+    type Nodes = { customers: { edges: { node: Record<string, unknown> }[] } };
+    const withoutAddress = (fullRead.result.data as Nodes).customers.edges.map(({ node: { address, ...rest } }) => {
+      expect(address).toMatch(/^江苏省靖江市人民路/);
+      return { node: rest };
+    });
+    expect((cardRead.result.data as Nodes).customers.edges).toEqual(withoutAddress);
+  });
 });
