@@ -16,23 +16,15 @@ export const contactLoaders = (s: { contacts: ContactService }) => ({
   contactsByCustomerId: new DataLoader<string, ContactRow[]>((ids) => s.contacts.byCustomerIds(ids)),
 });
 
-export const followUpLoaders = (s: { followUps: FollowUpService }) => ({
-  lastFollowUpByCustomerId: new DataLoader<string, FollowUpRow | null>((ids) => s.followUps.lastByCustomerIds(ids)),
-  /** The first page of each customer's follow-ups; keys with the same page size batch together. */
-  followUpFirstPage: new DataLoader<{ customerId: string; first: number }, Page<FollowUpRow>, string>(
-    async (keys) => {
-      const bySize = new Map<number, string[]>();
-      for (const k of keys) bySize.set(k.first, [...(bySize.get(k.first) ?? []), k.customerId]);
-      const pages = new Map<string, Page<FollowUpRow>>();
-      for (const [first, ids] of bySize) {
-        const result = await s.followUps.firstPageByCustomer(ids, first);
-        ids.forEach((id, i) => {
-          const page = result[i];
-          if (page) pages.set(`${id}:${first}`, page);
-        });
-      }
-      return keys.map((k) => pages.get(`${k.customerId}:${k.first}`) ?? new Error(`no page for ${k.customerId}`));
+export const followUpLoaders = (s: { followUps: FollowUpService }) => {
+  const firstPages = new Map<number, DataLoader<string, Page<FollowUpRow>>>();
+  return {
+    lastFollowUpByCustomerId: new DataLoader<string, FollowUpRow | null>((ids) => s.followUps.lastByCustomerIds(ids)),
+    /** The first `first` follow-ups of each customer by id: one loader, so one statement, per page size. */
+    followUpFirstPage(first: number): DataLoader<string, Page<FollowUpRow>> {
+      let loader = firstPages.get(first);
+      if (!loader) firstPages.set(first, (loader = new DataLoader((ids) => s.followUps.firstPageByCustomer(ids, first))));
+      return loader;
     },
-    { cacheKeyFn: (k) => `${k.customerId}:${k.first}` },
-  ),
-});
+  };
+};

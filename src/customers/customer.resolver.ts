@@ -309,7 +309,10 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     this.services.customers.requireDetails(viewerOf(ctx), row);
     const rows = page.after
       ? await this.services.followUps.page(row.id, page)
-      : await ctx.scope.use(followUpLoaders, this.services).followUpFirstPage.load({ customerId: row.id, first: page.first ?? DEFAULT_PAGE_SIZE });
+      : await ctx.scope
+          .use(followUpLoaders, this.services)
+          .followUpFirstPage(page.first ?? DEFAULT_PAGE_SIZE)
+          .load(row.id);
     return toConnection(rows, (f) => f, page);
   }
 

@@ -90,35 +90,41 @@ function decoderOf(column: Column): ((value: unknown) => unknown) | undefined {
 export function parseTimestamptz(text: string): Date {
   const n = text.length;
   if (n < 22 || text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 32) return new Date(text);
-  const digits = (from: number, count: number): number => {
-    let v = 0;
-    for (let i = from; i < from + count; i += 1) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return NaN;
-      v = v * 10 + d;
-    }
-    return v;
-  };
   let i = 19;
   let ms = 0;
   if (text.charCodeAt(i) === 46) {
-    let scale = 100;
+    // Milliseconds: the first three digits of the fraction (the rest truncated, as new Date does).
+    let places = 0;
     for (i += 1; i < n; i += 1) {
       const d = text.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
-      ms += d * scale;
-      scale /= 10;
+      if (places < 3) {
+        ms = ms * 10 + d;
+        places += 1;
+      }
     }
+    for (; places < 3; places += 1) ms *= 10;
   }
   const sign = text.charCodeAt(i) === 43 ? 1 : text.charCodeAt(i) === 45 ? -1 : 0;
   const rest = n - i - 1;
   if (sign === 0 || (rest !== 2 && rest !== 5 && rest !== 8)) return new Date(text);
-  const offset = digits(i + 1, 2) * 3600 + (rest >= 5 ? digits(i + 4, 2) * 60 : 0) + (rest === 8 ? digits(i + 7, 2) : 0);
-  const year = digits(0, 4);
+  const offset = digits(text, i + 1, 2) * 3600 + (rest >= 5 ? digits(text, i + 4, 2) * 60 : 0) + (rest === 8 ? digits(text, i + 7, 2) : 0);
+  const year = digits(text, 0, 4);
   if (!(year >= 100)) return new Date(text); // Date.UTC reads years 0–99 as 1900–1999
-  const at = Date.UTC(year, digits(5, 2) - 1, digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2), Math.floor(ms));
+  const at = Date.UTC(year, digits(text, 5, 2) - 1, digits(text, 8, 2), digits(text, 11, 2), digits(text, 14, 2), digits(text, 17, 2), ms);
   const date = new Date(at - sign * offset * 1000);
   return Number.isNaN(date.getTime()) ? new Date(text) : date;
+}
+
+/** The number written by `count` decimal digits of `text` from `from`, or NaN. */
+function digits(text: string, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 /** A reader of every column of `table`, typed as its select row. */

@@ -218,9 +218,14 @@ export function checkArguments(schema: GraphQLSchema): number {
       if (checks.length === 0) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (root, args: Record<string, unknown>, context, info) => {
-        const errors = new FieldErrorCollector();
-        for (const [name, check] of checks) run(check, args[name], (text) => (args[name] = text), name, errors);
-        errors.throwIfAny('Invalid input');
+        // Nothing is allocated for arguments not given (a nested list's field runs per row).
+        let errors: FieldErrorCollector | undefined;
+        for (const [name, check] of checks) {
+          if (args[name] === null || args[name] === undefined) continue;
+          errors ??= new FieldErrorCollector();
+          run(check, args[name], (text) => (args[name] = text), name, errors);
+        }
+        errors?.throwIfAny('Invalid input');
         return resolve(root, args, context, info);
       };
       wrapped += 1;

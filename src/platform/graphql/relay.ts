@@ -82,24 +82,42 @@ class LazyEdge<N> implements EdgeOf<N> {
   }
 }
 
+/** A page's position, its cursors encoded only when a client selects them (getters on the prototype: no closures per page). */
+class LazyPageInfo implements PageInfo {
+  constructor(
+    private readonly page: Page<unknown>,
+    readonly hasPreviousPage: boolean,
+  ) {}
+
+  get hasNextPage(): boolean {
+    return this.page.hasNextPage;
+  }
+
+  get startCursor(): string | null {
+    return this.page.nodes.length === 0 ? null : this.page.cursor(0);
+  }
+
+  get endCursor(): string | null {
+    const last = this.page.nodes.length - 1;
+    return last < 0 ? null : this.page.cursor(last);
+  }
+}
+
+/** A connection whose total is counted only when a client asks for it. */
+class LazyConnection<N> implements ConnectionOf<N> {
+  constructor(
+    private readonly page: Page<unknown>,
+    readonly edges: EdgeOf<N>[],
+    readonly pageInfo: PageInfo,
+  ) {}
+
+  get totalCount(): Promise<number> {
+    return this.page.totalCount();
+  }
+}
+
 /** Maps a domain page to what a connection field returns; `map` turns each row into what the node type resolves from. */
 export function toConnection<T, N>(page: Page<T>, map: (row: T) => N, args: PageArgs): ConnectionOf<N> {
   const edges = page.nodes.map((n, i): EdgeOf<N> => new LazyEdge(page, i, map(n)));
-  const last = edges.length - 1;
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: Boolean(args.after),
-      get startCursor() {
-        return last < 0 ? null : page.cursor(0);
-      },
-      get endCursor() {
-        return last < 0 ? null : page.cursor(last);
-      },
-    },
-    get totalCount() {
-      return page.totalCount();
-    },
-  };
+  return new LazyConnection(page, edges, new LazyPageInfo(page, Boolean(args.after)));
 }
