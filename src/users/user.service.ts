@@ -62,6 +62,8 @@ function revokesTokens(input: { password?: string | null; active?: boolean | nul
 /** Users: sign-in, the viewer behind a token, and administration (ADMIN). */
 export class UserService {
   private readonly viewers: ViewerCache<SignedIn>;
+  /** Users' cards (custodians, authors on every list), kept as long as viewers: they rarely change. */
+  private readonly cards: ViewerCache<UserCard>;
   private readonly throttle: LoginThrottle;
 
   constructor(
@@ -73,6 +75,7 @@ export class UserService {
     throttlePolicy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE,
   ) {
     this.viewers = new ViewerCache<SignedIn>({ ttlMs: viewerCacheMs, clock });
+    this.cards = new ViewerCache<UserCard>({ ttlMs: viewerCacheMs, clock });
     this.throttle = new LoginThrottle(database, clock, throttlePolicy);
   }
 
@@ -140,6 +143,7 @@ export class UserService {
       .where(eq(users.id, id))
       .returning({ id: users.id });
     this.viewers.drop(id);
+    this.cards.drop(id);
     if (rows.length === 0) throw new NotFoundError('User', id);
   }
 
@@ -150,10 +154,13 @@ export class UserService {
   }
 
   /** Batch lookup for loaders: one row (or null) per id, in the order asked. */
+  /** Users' cards by id (null for an unknown id); fresh cached cards need no statement (VIEWER_CACHE_MS). */
   async byIds(ids: readonly string[]): Promise<(UserCard | null)[]> {
-    const rows = await userCards.run(this.database, this.db, cardsByIds(), { ids: arrayLiteral(ids) });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
+    const missing = ids.filter((id) => this.cards.fresh(id) === undefined);
+    const rows = missing.length === 0 ? [] : await userCards.run(this.database, this.db, cardsByIds(), { ids: arrayLiteral(missing) });
+    const loaded = new Map(rows.map((r) => [r.id, r]));
+    for (const r of rows) this.cards.put(r.id, r);
+    return ids.map((id) => loaded.get(id) ?? this.cards.fresh(id) ?? null);
   }
 
   async list(viewer: Viewer, args: PageArgs): Promise<Page<UserCard>> {
@@ -216,6 +223,7 @@ export class UserService {
       .returning();
     // Roles, activity or password changed: this instance stops serving the old viewer (and tokens) at once.
     this.viewers.drop(id);
+    this.cards.drop(id);
     if (!row) throw new NotFoundError('User', id);
     return row;
   }

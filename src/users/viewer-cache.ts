@@ -57,6 +57,19 @@ export class ViewerCache<T = Viewer> {
     return started;
   }
 
+  /** The cached value for `id` if fresh (batch readers look up what is missing themselves, then `put` it). */
+  fresh(id: string): T | undefined {
+    if (this.options.ttlMs <= 0) return undefined;
+    const entry = this.entries.get(id);
+    const now = this.options.clock().getTime();
+    return entry && now >= entry.loadedAt && now - entry.loadedAt < this.options.ttlMs ? entry.viewer : undefined;
+  }
+
+  /** Keeps `value` for `id` from now (nothing while the cache is disabled). */
+  put(id: string, value: T): void {
+    if (this.options.ttlMs > 0) this.store(id, { viewer: value, loadedAt: this.options.clock().getTime() });
+  }
+
   /** Forgets `id` (its role, activity or password changed): its next request looks it up again. */
   drop(id: string): void {
     this.entries.delete(id);

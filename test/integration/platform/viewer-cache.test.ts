@@ -11,6 +11,7 @@ import { users, type Role } from '../../../src/platform/db/schema.js';
 import { ViewerCache } from '../../../src/users/viewer-cache.js';
 import { SECOND, testClock } from '../../support/clock.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { createCustomer } from '../../support/customers.js';
 
 const ME = `{ me { displayName roles } }`;
 const USERS = `{ users(first: 1) { totalCount } }`;
@@ -70,6 +71,34 @@ describe('viewer cache', () => {
       expect((await app.ok(ME, {}, token)).me.roles).toEqual(['SALES', 'AUDITOR']);
       await app.ok(UPDATE, { id, i: { active: false } }, admin);
       expect((await app.fails(ME, {}, token)).extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    // Issue 14: a list's custodians and authors are user cards, kept like viewers.
+    it('should serve users’ cards on lists from the cache: a name changed elsewhere after the TTL, through updateUser at once', async () => {
+      const manager = await app.login('manager1');
+      const admin = await app.login('admin');
+      const LIST = `{ customers(first: 50) { edges { node { custodian { id displayName } } } } }`;
+      type Card = { id: string; displayName: string };
+      const custodians = async (): Promise<Card[]> =>
+        ((await app.ok(LIST, {}, manager)) as { customers: { edges: { node: { custodian: Card | null } }[] } }).customers.edges.flatMap((e) =>
+          e.node.custodian ? [e.node.custodian] : [],
+        );
+      const nameOf = async (id: string) => (await custodians()).find((c) => c.id === id)?.displayName;
+      await createCustomer(app, 'sales1');
+      const [someone] = await custodians();
+      expect(someone).toBeDefined();
+      const { id, displayName } = someone as Card;
+      await app.database.db.update(users).set({ displayName: '别处改的名' }).where(eq(users.id, id));
+      const seen: string[] = [];
+      const stop = app.database.onQuery((q) => seen.push(q));
+      expect(await nameOf(id)).toBe(displayName);
+      stop();
+      expect(seen.filter((q) => /from "users"/.test(q))).toEqual([]);
+      app.clock.advance(5 * SECOND);
+      expect(await nameOf(id)).toBe('别处改的名');
+      await app.ok(UPDATE, { id, i: { displayName: '管理员改的名' } }, admin);
+      expect(await nameOf(id)).toBe('管理员改的名');
+      await app.ok(UPDATE, { id, i: { displayName } }, admin);
     });
 
     it('should verify the token on every request, cached viewer or not', async () => {
