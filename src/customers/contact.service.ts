@@ -1,6 +1,6 @@
 /** Contacts (F1, E5): added and corrected by whoever may change the customer; never deleted (E6). */
-import { asc, eq, inArray, sql } from 'drizzle-orm';
-import { QueryBuilder } from 'drizzle-orm/pg-core';
+import { asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import { lockKeys, type Database, type Tx } from '../platform/db/client.js';
 import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
@@ -12,18 +12,28 @@ import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from './customer.service.js';
 import { duplicateError, duplicateKeys } from './rules/e4-duplicate-entry.js';
 import { groupedBy } from '../platform/grouped.js';
-import { builtOnce, tableReader } from '../platform/db/read-rows.js';
+import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
 import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
 
-const contactRows = tableReader(contacts);
-/** The contacts of the customers `ids`, oldest first (the list's loader), built once. */
-const contactsByCustomerIds = builtOnce(() =>
-  new QueryBuilder()
-    .select()
+const { id, customerId, name, title, mobile, landline } = getTableColumns(contacts);
+
+/** The Contact fields a list answers from CARD rows (the person and their numbers); others need FULL. */
+export const CONTACT_CARD_FIELDS: ReadonlySet<string> = new Set(['id', 'name', 'title', 'mobile', 'landline']);
+const SHAPES = listShapes(contacts, { id, customerId, name, title, mobile, landline });
+
+/** The contacts of the customers `ids`, oldest first (the list's loader), per shape, each built once. */
+const contactsByCustomerIds = {
+  CARD: builtOnce(() => byCustomerIdsQuery(SHAPES.CARD.columns)),
+  FULL: builtOnce(() => byCustomerIdsQuery(SHAPES.FULL.columns)),
+};
+
+function byCustomerIdsQuery(columns: Record<string, PgColumn>) {
+  return new QueryBuilder()
+    .select(columns)
     .from(contacts)
     .where(anyUuid(contacts.customerId, sql.placeholder('ids')))
-    .orderBy(asc(contacts.createdAt), asc(contacts.id)),
-);
+    .orderBy(asc(contacts.createdAt), asc(contacts.id));
+}
 
 /** Contacts of customers (F1, E5), changed by whoever may change the customer. */
 export class ContactService {
@@ -84,8 +94,9 @@ export class ContactService {
     if (matches.length > 0) throw duplicateError(matches, `This number belongs to another customer: ${matches[0]?.name ?? ''}`);
   }
 
-  async byCustomerIds(ids: readonly string[]): Promise<ContactRow[][]> {
-    const rows = await contactRows.run(this.database, this.db, contactsByCustomerIds(), { ids: arrayLiteral(ids) });
+  /** Each customer's contacts, oldest first; CARD rows hold only the CARD columns (CONTACT_CARD_FIELDS). */
+  async byCustomerIds(ids: readonly string[], shape: ListShape = 'FULL'): Promise<ContactRow[][]> {
+    const rows = await SHAPES[shape].rows.run(this.database, this.db, contactsByCustomerIds[shape](), { ids: arrayLiteral(ids) });
     return groupedBy(ids, rows, (r) => r.customerId);
   }
 

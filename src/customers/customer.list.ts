@@ -1,6 +1,6 @@
 /** The customer list's filter and order (customers, pool): what a front end may ask for, and how each order pages. */
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
-import { rowReader, tableReader } from '../platform/db/read-rows.js';
+import { listShapes } from '../platform/db/read-rows.js';
 import { customers, type CustomerRow, type Stage } from '../platform/db/schema.js';
 
 export type CustomerOrderField = 'CREATED_AT' | 'NAME' | 'PROTECTED_UNTIL' | 'LAST_FOLLOW_UP_AT';
@@ -41,17 +41,11 @@ export const SORT_KEYS: Record<CustomerOrderField, SortKey> = {
 };
 
 /**
- * Which columns a list reads (issue 14: a nested list selected every column of 50 customers, a
- * fifth of its CPU). CARD: the columns of the public card, the workflow (its projection and P8's
- * checks read them) and the times; FULL: every column. A list is read as CARD when every field
- * asked of its items is one of CARD_FIELDS, answered from those columns (the others, e.g. address
- * or availableActions, whose guards may read any column, need FULL). Two shapes, not one per
- * selection: each is a prepared statement, and a client must not be able to make thousands.
+ * The Customer fields a list answers from its CARD columns (the public card, the workflow, which
+ * its projection and P8's checks read, and the times); any other field (address, availableActions,
+ * whose guards may read any column, …) makes the list read FULL rows.
  */
-export type ListShape = 'CARD' | 'FULL';
-
-const CARD_FIELDS = new Set([
-  '__typename',
+export const CARD_FIELDS: ReadonlySet<string> = new Set([
   'id',
   'name',
   'tradeName',
@@ -96,8 +90,8 @@ const {
   updatedAt,
 } = getTableColumns(customers);
 
-/** The columns of a CARD row; a CARD row is handed only to the resolvers of CARD_FIELDS. */
-export const CARD_COLUMNS = {
+/** A list's columns and row reader per shape; a CARD row is handed only to the resolvers of CARD_FIELDS. */
+export const LIST_SHAPES = listShapes(customers, {
   id,
   name,
   tradeName,
@@ -114,16 +108,4 @@ export const CARD_COLUMNS = {
   nextContactAt,
   createdAt,
   updatedAt,
-};
-
-/** A list's columns and row reader per shape. */
-export const LIST_SHAPES = {
-  CARD: { columns: CARD_COLUMNS, rows: rowReader<CustomerRow>(CARD_COLUMNS) },
-  FULL: { columns: getTableColumns(customers), rows: tableReader(customers) },
-};
-
-/** CARD when every field asked of the items is answered from CARD_COLUMNS. */
-export function listShape(fields: ReadonlySet<string>): ListShape {
-  for (const f of fields) if (!CARD_FIELDS.has(f)) return 'FULL';
-  return 'CARD';
-}
+});

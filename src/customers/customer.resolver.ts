@@ -24,8 +24,10 @@ import type { CustomerService } from './customer.service.js';
 import type { ContactService } from './contact.service.js';
 import type { FollowUpService } from './follow-up.service.js';
 import { contactLoaders, customerLoaders, followUpLoaders } from './customer.loaders.js';
-import { listShape } from './customer.list.js';
-import { selectedFields } from '../platform/graphql/selection.js';
+import { CARD_FIELDS } from './customer.list.js';
+import { CONTACT_CARD_FIELDS } from './contact.service.js';
+import { FOLLOW_UP_CARD_FIELDS } from './follow-up.service.js';
+import { selectedFields, shapeFor } from '../platform/graphql/selection.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface CustomerResolverServices {
@@ -90,7 +92,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<CustomerRow>> {
-    const shape = listShape(selectedFields(info, ITEMS));
+    const shape = shapeFor(selectedFields(info, ITEMS), CARD_FIELDS);
     return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, orderBy, page, shape), (r) => r, page);
   }
 
@@ -104,7 +106,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<CustomerRow>> {
-    const shape = listShape(selectedFields(info, ITEMS));
+    const shape = shapeFor(selectedFields(info, ITEMS), CARD_FIELDS);
     return toConnection(await this.services.customers.pool(viewerOf(ctx), filter ?? {}, page, shape), (r) => r, page);
   }
 
@@ -296,22 +298,28 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     nullable: true,
     description: 'Its contact persons, oldest first (F1). Details (P8): FORBIDDEN (null) unless you may see its details.',
   })
-  async contacts(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ContactRow[]> {
+  async contacts(@Root() row: CustomerRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ContactRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
-    return ctx.scope.use(contactLoaders, this.services).contactsByCustomerId.load(row.id);
+    const shape = shapeFor(selectedFields(info, []), CONTACT_CARD_FIELDS);
+    return ctx.scope.use(contactLoaders, this.services).contactsByCustomerId(shape).load(row.id);
   }
 
   @FieldResolver(() => FollowUpConnection, {
     nullable: true,
     description: 'Its follow-ups, newest first (F2, F4). Details (P8): FORBIDDEN (null) unless you may see its details.',
   })
-  async followUps(@Root() row: CustomerRow, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: Context): Promise<ConnectionOf<FollowUpRow>> {
+  async followUps(
+    @Root() row: CustomerRow,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ConnectionOf<FollowUpRow>> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     const rows = page.after
       ? await this.services.followUps.page(row.id, page)
       : await ctx.scope
           .use(followUpLoaders, this.services)
-          .followUpFirstPage(page.first ?? DEFAULT_PAGE_SIZE)
+          .followUpFirstPage(page.first ?? DEFAULT_PAGE_SIZE, shapeFor(selectedFields(info, ITEMS), FOLLOW_UP_CARD_FIELDS))
           .load(row.id);
     return toConnection(rows, (f) => f, page);
   }

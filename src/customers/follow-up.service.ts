@@ -3,10 +3,10 @@
  * next contact times, which drive the custodian's reminders (F3).
  */
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
-import { QueryBuilder } from 'drizzle-orm/pg-core';
+import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
-import { builtOnce, rowReader } from '../platform/db/read-rows.js';
+import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
 import { contacts, customers, followUps, type CustomerRow, type FollowUpRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { FieldErrorCollector, NotFoundError, ValidationError } from '../platform/errors.js';
@@ -38,14 +38,21 @@ const NEWEST_FIRST = keyset<FollowUpRow>(
   true,
 );
 
-/** A first page's rows with their customer's total (a window function's count, as the driver gives it). */
-const rankedRows = rowReader<FollowUpRow & { total: unknown }>(getTableColumns(followUps), ['total']);
+const { id, customerId, channel, notes, createdAt } = getTableColumns(followUps);
+
+/** The FollowUp fields a list answers from CARD rows (what was said, how, when); others need FULL. */
+export const FOLLOW_UP_CARD_FIELDS: ReadonlySet<string> = new Set(['id', 'channel', 'notes', 'createdAt']);
+/** A first page's rows with their customer's total (a window function's count, as the driver gives it), per shape. */
+const SHAPES = listShapes<typeof followUps, { total: unknown }>(followUps, { id, customerId, channel, notes, createdAt }, ['total']);
 
 /**
- * The first `limit` follow-ups (newest first) of each of the customers `ids`, built once: the
- * ranking reads only the index (customer, time, id), the rows are fetched by id for the ranks kept.
+ * The first `limit` follow-ups (newest first) of each of the customers `ids`, per shape, each built
+ * once: the ranking reads only the index (customer, time, id), the rows are fetched by id for the
+ * ranks kept.
  */
-const firstPages = builtOnce(() => {
+const firstPages = { CARD: builtOnce(() => firstPagesQuery(SHAPES.CARD.columns)), FULL: builtOnce(() => firstPagesQuery(SHAPES.FULL.columns)) };
+
+function firstPagesQuery(columns: Record<string, PgColumn>) {
   const qb = new QueryBuilder();
   const ranked = qb
     .select({
@@ -57,12 +64,12 @@ const firstPages = builtOnce(() => {
     .where(anyUuid(followUps.customerId, sql.placeholder('ids')))
     .as('ranked');
   return qb
-    .select({ ...getTableColumns(followUps), total: ranked.total })
+    .select({ ...columns, total: ranked.total })
     .from(followUps)
     .innerJoin(ranked, eq(ranked.id, followUps.id))
     .where(lte(ranked.rn, sql.placeholder('limit')))
     .orderBy(asc(ranked.rn));
-});
+}
 
 /** Follow-ups of customers (F2–F4) and the custodian's reminders (F3). */
 export class FollowUpService {
@@ -116,8 +123,8 @@ export class FollowUpService {
    * The first `first` follow-ups (newest first) of each customer, in one query: the ranking reads
    * only the index (customer, time, id), the rows are fetched by id for the ranks kept.
    */
-  async firstPageByCustomer(ids: readonly string[], first: number): Promise<Page<FollowUpRow>[]> {
-    const rows = await rankedRows.run(this.database, this.db, firstPages(), { ids: arrayLiteral(ids), limit: first + 1 });
+  async firstPageByCustomer(ids: readonly string[], first: number, shape: ListShape = 'FULL'): Promise<Page<FollowUpRow>[]> {
+    const rows = await SHAPES[shape].rows.run(this.database, this.db, firstPages[shape](), { ids: arrayLiteral(ids), limit: first + 1 });
     const map = new Map<string, { rows: FollowUpRow[]; total: number }>();
     // Each row keeps its `total` beside its columns (a copy without it would be a copy per row).
     for (const f of rows) {

@@ -6,7 +6,7 @@
  * through its column's own decoder (`mapFromDriverValue`: timestamps, JSON), as drizzle would.
  */
 import { getTableColumns, type Column, type Query, type SQL, type Table } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from './client.js';
 
 const dialect = new PgDialect();
@@ -67,6 +67,31 @@ export function rowReader<T>(columns: Record<string, Column>, extra: readonly st
     }
     return out;
   }
+}
+
+/**
+ * Two ways a list reads a table (issue 14: a nested list that read every column spent a fifth of
+ * its CPU on cells nobody asked for): CARD, the columns most requests need, and FULL, every
+ * column. Which one is the caller's choice from the fields a request asks for (see
+ * graphql/selection.ts `shapeFor`). Two, not one per selection: each is a prepared statement, and
+ * a client must not be able to make thousands of them.
+ */
+export type ListShape = 'CARD' | 'FULL';
+
+/** A shape's columns (for drizzle's `select`) and its row reader. */
+export interface Shape<T> {
+  columns: Record<string, PgColumn>;
+  rows: RowReader<T>;
+}
+
+/** The CARD (`card` columns) and FULL (every column of `table`) shapes, each with `extra` raw values. */
+export function listShapes<T extends PgTable, X = unknown>(
+  table: T,
+  card: Record<string, PgColumn>,
+  extra: readonly string[] = [],
+): Record<ListShape, Shape<T['$inferSelect'] & X>> {
+  const all = getTableColumns(table);
+  return { CARD: { columns: card, rows: rowReader(card, extra) }, FULL: { columns: all, rows: rowReader(all, extra) } };
 }
 
 /** Column types whose values postgres.js already gives as drizzle would (no decoding needed). */

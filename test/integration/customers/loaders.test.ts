@@ -66,21 +66,36 @@ describe('DataLoaders', () => {
     expect(rows[1]?.id).toBe(first?.id);
   });
 
-  // Issue 14: a list reads the columns its items are asked for, in one of two shapes (customer.list.ts).
-  it('should read only the card columns when every field asked is on the card, and answer as the full read does', async () => {
-    const card = `{ customers(first: 20) { edges { node { id name tradeName stage state custodian { displayName } protectedUntil termHeld expiresIn createdAt } } } }`;
-    const full = card.replace('createdAt', 'createdAt address');
+  // Issue 14: a list reads the columns its items are asked for, in one of two shapes (read-rows.ts listShapes).
+  it('should read only the card columns of customers, contacts and follow-ups when every field asked is on the card, and answer as full rows do', async () => {
+    const card = `{ customers(first: 20) { edges { node { id name tradeName stage state custodian { displayName } protectedUntil termHeld expiresIn createdAt
+      contacts { id name mobile } followUps(first: 2) { edges { node { id channel notes createdAt } } } } } } }`;
+    const full = card
+      .replace('createdAt\n', 'createdAt address\n')
+      .replace('mobile }', 'mobile note }')
+      .replace('notes createdAt', 'notes createdAt nextContactAt');
+    expect(full).not.toBe(card);
     const cardRead = await statements(card);
     const fullRead = await statements(full);
-    const listStatement = (seen: string[]) => seen.find((q) => /from "customers"/.test(q) && /limit/i.test(q)) ?? '';
-    expect(listStatement(cardRead.seen)).not.toContain('"address"');
-    expect(listStatement(cardRead.seen)).not.toContain('"introduction"');
-    expect(listStatement(fullRead.seen)).toContain('"address"');
-    type Nodes = { customers: { edges: { node: Record<string, unknown> }[] } };
-    const withoutAddress = (fullRead.result.data as Nodes).customers.edges.map(({ node: { address, ...rest } }) => {
+    const statementOf = (seen: string[], table: string) => seen.find((q) => q.includes(`from "${table}"`) && !/^select count\(/.test(q)) ?? '';
+    expect(statementOf(cardRead.seen, 'customers')).not.toContain('"address"');
+    expect(statementOf(fullRead.seen, 'customers')).toContain('"address"');
+    expect(statementOf(cardRead.seen, 'contacts')).not.toContain('"note"');
+    expect(statementOf(fullRead.seen, 'contacts')).toContain('"note"');
+    expect(statementOf(cardRead.seen, 'follow_ups')).not.toContain('"author_id"');
+    expect(statementOf(fullRead.seen, 'follow_ups')).toContain('"author_id"');
+    type Node = Record<string, unknown> & { contacts: Record<string, unknown>[]; followUps: { edges: { node: Record<string, unknown> }[] } };
+    type Nodes = { customers: { edges: { node: Node }[] } };
+    const asCard = (fullRead.result.data as Nodes).customers.edges.map(({ node: { address, contacts, followUps, ...rest } }) => {
       expect(address).toMatch(/^江苏省靖江市人民路/);
-      return { node: rest };
+      return {
+        node: {
+          ...rest,
+          contacts: contacts.map(({ note, ...c }) => (expect(note).toBeNull(), c)),
+          followUps: { edges: followUps.edges.map(({ node: { nextContactAt, ...f } }) => (expect(nextContactAt).toBeNull(), { node: f })) },
+        },
+      };
     });
-    expect((cardRead.result.data as Nodes).customers.edges).toEqual(withoutAddress);
+    expect((cardRead.result.data as Nodes).customers.edges).toEqual(asCard);
   });
 });
