@@ -14,6 +14,7 @@ import { FollowUpResolver } from './customers/follow-up.resolver.js';
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
 import { checkArguments } from './platform/graphql/inputs.js';
+import { leanFieldResolvers } from './platform/graphql/lean-resolvers.js';
 import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
 import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
@@ -71,14 +72,16 @@ const ROOTS: RootDescriptions = {
 
 /** The executable schema; without `services` it serves only to print the SDL. */
 export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
+  const container = containerFor(services);
   const schema = await buildTypeGraphQLSchema({
     resolvers: RESOLVERS,
-    container: containerFor(services),
+    container,
     authChecker,
     authMode: 'error',
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
   });
+  leanFieldResolvers(schema, RESOLVERS, container);
   // Ids, text and times are checked on the fields that take them, not by a middleware around every field.
   checkArguments(schema);
   return describeRoots(schema, ROOTS);
