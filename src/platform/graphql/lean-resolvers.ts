@@ -70,7 +70,7 @@ export function leanFieldResolvers(schema: GraphQLSchema, resolvers: readonly Fu
 function direct(target: Function, methodName: string, extract: Extract[], container: ResolverContainer): GraphQLFieldResolver<unknown, unknown> {
   let instance: Record<string, (...params: unknown[]) => unknown> | undefined;
   const [a, b, c] = extract;
-  return (root, args, context, info) => {
+  return function directFieldResolver(root, args, context, info) {
     // The container gives instances of resolver classes; their methods are called by name, as type-graphql does.
     instance ??= container.get(target) as Record<string, (...params: unknown[]) => unknown>;
     const method = instance[methodName] as (...params: unknown[]) => unknown;
