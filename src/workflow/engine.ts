@@ -138,10 +138,7 @@ export class WorkflowEngine {
     return { row, from, to: row.state };
   }
 
-  /**
-   * Fires the deadline of one row if it is still due (the sweeper's unit of work). Returns
-   * false when another process got there first or the deadline moved.
-   */
+  /** Fires one row's deadline if still due (the sweeper's unit); false when another process got there first or it moved. */
   async fireDueDeadline<TRow extends WorkflowRow, TFacts>(tx: Tx, def: WorkflowDefinition<TRow, TFacts>, id: string): Promise<boolean> {
     const [row] = workflowRows<TRow>(await tx.select().from(def.table).where(eq(def.table.id, id)).for('update', { skipLocked: true }));
     if (!row) return false;
@@ -260,11 +257,8 @@ export class WorkflowEngine {
     }
   }
 
-  /**
-   * P11: moves a locked row onto another machine version, into `to` (a state of that version),
-   * recorded as a MIGRATE transition. A running term is kept when the state keeps the same term;
-   * otherwise the new state's term starts now.
-   */
+  /** P11: moves a locked row onto another version's state `to`, recorded as MIGRATE (a running
+   *  term is kept when the state keeps the same term; otherwise the new state's term starts now). */
   async migrateIn<TRow extends WorkflowRow, TFacts>(
     tx: Tx,
     def: WorkflowDefinition<TRow, TFacts>,
@@ -301,22 +295,33 @@ export class WorkflowEngine {
     return isLegal(snapshot, { ...event, actor, facts, at: this.clock().toISOString() });
   }
 
-  /** The facts the guards would read for this actor and event on this row now (outside any lock; every fact when offering). */
+  /** The facts guards would read for this actor and event on this row now, outside any lock (`selected`: see offeredFacts). */
   facts<TRow extends WorkflowRow, TFacts>(
     def: WorkflowDefinition<TRow, TFacts>,
     row: TRow,
     actor: Actor,
     event: EngineEvent = { type: OFFER_EVENT },
+    selected?: Record<string, unknown>,
   ): Promise<TFacts> {
     const request = { executor: this.database.db, row, actor, event, now: this.clock(), policy: this.policy(), read: this.read(def) };
-    return def.facts(request);
+    return def.facts(request, selected);
   }
 
-  /** The events this actor may send to a row now (loads facts outside any lock). */
-  async available<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow, actor: Actor): Promise<string[]> {
+  /** The `select` facts of many rows when offering this actor its actions, one statement for all (lists). */
+  offeredFacts(def: WorkflowDefinition, ids: readonly string[], actor: Actor): Promise<Map<string, Record<string, unknown>>> {
+    return def.offeredFacts(this.database.db, ids, actor, this.clock(), this.policy());
+  }
+
+  /** The events this actor may send to a row now (facts outside any lock; `selected` as for `facts`). */
+  async available<TRow extends WorkflowRow, TFacts>(
+    def: WorkflowDefinition<TRow, TFacts>,
+    row: TRow,
+    actor: Actor,
+    selected?: Record<string, unknown>,
+  ): Promise<string[]> {
     await this.versions.ensure(def, row.machineVersion);
     const effective = this.project(def, row);
-    const facts = await this.facts(def, effective, actor);
+    const facts = await this.facts(def, effective, actor, { type: OFFER_EVENT }, selected);
     const mv = this.versions.machineOf(def, effective);
     return allowedEvents(mv.events, restore(mv, effective), actor, facts, this.clock().toISOString());
   }

@@ -19,9 +19,11 @@ import type {
   WorkflowInvariants,
 } from './definition.js';
 import type { WorkflowRow, WorkflowTable } from './table.js';
+import type { Actor } from './actor.js';
 import type { MachineImplementation, WorkflowDocument } from './document.js';
 import { invariant } from '../platform/invariant.js';
-import { selectValue } from '../platform/db/sql.js';
+import { arrayLiteral, selectValue } from '../platform/db/sql.js';
+import type { Executor } from '../platform/db/client.js';
 import type { Policy } from './policy/policy.js';
 import { assigned, watched } from './trace.js';
 
@@ -84,6 +86,11 @@ export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFac
   loadsFacts(request: { actor: { kind: string }; event: { type: string }; policy: Policy }): boolean;
   /** The facts read by `select` (one jsonb object), to read in the statement that locks the row; null when none apply. */
   selectFacts(request: FactsSelectRequest): SelectedFacts | null;
+  /**
+   * What the `select` facts give each of the rows `ids` when offering `actor` its actions, in one
+   * statement for them all (a list's availableActions); an empty map when no select applies.
+   */
+  offeredFacts(executor: Executor, ids: readonly string[], actor: Actor, now: Date, policy: Policy): Promise<Map<string, Record<string, unknown>>>;
   derive(snapshot: AnyMachineSnapshot, state: string): Partial<TRow>;
   /** The derived columns of a context in a state (the sweeper traces which keys they read). */
   deriveFrom(context: Record<string, unknown>, state: string): Partial<TRow>;
@@ -228,6 +235,15 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
     },
     selectFacts,
     loadsFacts: (request) => factRules.some((f) => f.load !== undefined && applies(f, request)),
+    async offeredFacts(executor, ids, actor, now, policy) {
+      const request = { actor, event: { type: OFFER_EVENT }, policy, now: sql`${now.toISOString()}::timestamptz` };
+      const select = actor.kind === 'user' && ids.length > 0 ? selectFacts({ ...request, id: sql`r.id`, actorId: sql`${actor.id}::uuid` }) : null;
+      if (!select) return new Map();
+      const rows = await executor
+        .select({ id: sql<string>`r.id::text`, facts: select.sql.mapWith(parseJson) })
+        .from(sql`unnest(${arrayLiteral(ids)}::uuid[]) as r(id)`);
+      return new Map(rows.map((r) => [r.id, r.facts]));
+    },
     derive: (snapshot, state) => spec.derive(snapshot.context as TContext, state),
     deriveFrom: (context, state) => spec.derive(context as TContext, state),
   };

@@ -11,6 +11,7 @@ import { viewerOf, type Context } from '../../platform/graphql/context.js';
 import { toConnection, type ConnectionOf } from '../../platform/graphql/relay.js';
 import { pageSize } from '../../platform/pagination.js';
 import { historyLoaders } from './history.loaders.js';
+import { offerLoaders } from './offer.loaders.js';
 import { actorOf } from '../actor.js';
 import type { WorkflowEngine } from '../engine.js';
 import type { WorkflowDefinition } from '../workflow.js';
@@ -53,7 +54,10 @@ export function WorkflowEntityResolver<TRow extends WorkflowRow, S extends Workf
     @FieldResolver(() => [AvailableAction], { description: edge.describe.availableActions })
     async availableActions(@Root() row: TRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
       const def = edge.workflow(this.services);
-      const events = await this.services.engine.available(def, row, actorOf(viewerOf(ctx)));
+      const actor = actorOf(viewerOf(ctx));
+      // The guards' `select` facts of a list's rows are read together (one statement per list).
+      const selected = await ctx.scope.use(offerLoaders, this.services).offeredFacts(def, actor).load(row.id);
+      const events = await this.services.engine.available(def, row, actor, selected);
       // Labels and inputs from the machine version the row runs on (P11).
       const info = this.services.engine.versions.machineOf(def, row).events;
       return events.map((event) => ({ event, label: info[event]?.label ?? event, inputs: info[event]?.inputs ?? [] }));
