@@ -308,9 +308,7 @@ export class WorkflowEngine {
   }
 
   /** The `select` facts of many rows when offering this actor its actions, one statement for all (lists). */
-  offeredFacts(def: WorkflowDefinition, ids: readonly string[], actor: Actor): Promise<Map<string, Record<string, unknown>>> {
-    return def.offeredFacts(this.database.db, ids, actor, this.clock(), this.policy());
-  }
+  offeredFacts = (def: WorkflowDefinition, ids: readonly string[], actor: Actor) => def.offeredFacts(this.database.db, ids, actor, this.clock(), this.policy());
 
   /** The events this actor may send to a row now (facts outside any lock; `selected` as for `facts`). */
   async available<TRow extends WorkflowRow, TFacts>(

@@ -162,6 +162,19 @@ export function parseJson(value: unknown): Record<string, unknown> {
   return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
 }
 
+/** A definition's `offeredFacts`: its `select` facts for many rows, correlated with `unnest` of their ids. */
+function offeredFactsOf(selectFacts: (request: FactsSelectRequest) => SelectedFacts | null): WorkflowDefinition['offeredFacts'] {
+  return async (executor, ids, actor, now, policy) => {
+    const request = { actor, event: { type: OFFER_EVENT }, policy, now: sql`${now.toISOString()}::timestamptz` };
+    const select = actor.kind === 'user' && ids.length > 0 ? selectFacts({ ...request, id: sql`r.id`, actorId: sql`${actor.id}::uuid` }) : null;
+    if (!select) return new Map();
+    const rows = await executor
+      .select({ id: sql<string>`r.id::text`, facts: select.sql.mapWith(parseJson) })
+      .from(sql`unnest(${arrayLiteral(ids)}::uuid[]) as r(id)`);
+    return new Map(rows.map((r) => [r.id, r.facts]));
+  };
+}
+
 /** Builds a workflow definition from its document and rules (immutable; versions live in the registry). */
 export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFacts>(
   spec: WorkflowSpec<TRow, TContext, TInput, TFacts>,
@@ -235,15 +248,7 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
     },
     selectFacts,
     loadsFacts: (request) => factRules.some((f) => f.load !== undefined && applies(f, request)),
-    async offeredFacts(executor, ids, actor, now, policy) {
-      const request = { actor, event: { type: OFFER_EVENT }, policy, now: sql`${now.toISOString()}::timestamptz` };
-      const select = actor.kind === 'user' && ids.length > 0 ? selectFacts({ ...request, id: sql`r.id`, actorId: sql`${actor.id}::uuid` }) : null;
-      if (!select) return new Map();
-      const rows = await executor
-        .select({ id: sql<string>`r.id::text`, facts: select.sql.mapWith(parseJson) })
-        .from(sql`unnest(${arrayLiteral(ids)}::uuid[]) as r(id)`);
-      return new Map(rows.map((r) => [r.id, r.facts]));
-    },
+    offeredFacts: offeredFactsOf(selectFacts),
     derive: (snapshot, state) => spec.derive(snapshot.context as TContext, state),
     deriveFrom: (context, state) => spec.derive(context as TContext, state),
   };
