@@ -1,5 +1,5 @@
 /** Contacts (F1, E5): added and corrected by whoever may change the customer; never deleted (E6). */
-import { asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import { lockKeys, type Database, type Tx } from '../platform/db/client.js';
@@ -15,11 +15,9 @@ import { groupedBy } from '../platform/grouped.js';
 import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
 import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
 
-const { id, customerId, name, title, mobile, landline } = getTableColumns(contacts);
-
 /** The Contact fields a list answers from CARD rows (the person and their numbers); others need FULL. */
 export const CONTACT_CARD_FIELDS: ReadonlySet<string> = new Set(['id', 'name', 'title', 'mobile', 'landline']);
-const SHAPES = listShapes(contacts, { id, customerId, name, title, mobile, landline });
+const SHAPES = listShapes(contacts, ['id', 'customerId', 'name', 'title', 'mobile', 'landline']);
 
 /** The contacts of the customers `ids`, oldest first (the list's loader), per shape, each built once. */
 const contactsByCustomerIds = {

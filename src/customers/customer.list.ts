@@ -1,5 +1,5 @@
 /** The customer list's filter and order (customers, pool): what a front end may ask for, and how each order pages. */
-import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { listShapes } from '../platform/db/read-rows.js';
 import { customers, type CustomerRow, type Stage } from '../platform/db/schema.js';
 
@@ -71,41 +71,10 @@ export const CARD_FIELDS: ReadonlySet<string> = new Set([
   'contracts',
 ]);
 
-const {
-  id,
-  name,
-  tradeName,
-  state,
-  snapshot,
-  version,
-  machineVersion,
-  deadlineAt,
-  deadlineEvent,
-  stage,
-  custodianId,
-  createdById,
-  lastFollowUpAt,
-  nextContactAt,
-  createdAt,
-  updatedAt,
-} = getTableColumns(customers);
-
 /** A list's columns and row reader per shape; a CARD row is handed only to the resolvers of CARD_FIELDS. */
-export const LIST_SHAPES = listShapes(customers, {
-  id,
-  name,
-  tradeName,
-  state,
-  snapshot,
-  version,
-  machineVersion,
-  deadlineAt,
-  deadlineEvent,
-  stage,
-  custodianId,
-  createdById,
-  lastFollowUpAt,
-  nextContactAt,
-  createdAt,
-  updatedAt,
-});
+// prettier-ignore
+export const LIST_SHAPES = listShapes(customers, [
+  'id', 'name', 'tradeName', 'stage', 'custodianId', 'createdById', // the public card
+  'state', 'snapshot', 'version', 'machineVersion', 'deadlineAt', 'deadlineEvent', // the workflow
+  'lastFollowUpAt', 'nextContactAt', 'createdAt', 'updatedAt', // the times
+]);

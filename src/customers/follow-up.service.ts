@@ -2,7 +2,7 @@
  * Follow-ups (F2–F4): append-only contact records; the newest sets the customer's last and
  * next contact times, which drive the custodian's reminders (F3).
  */
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
@@ -38,12 +38,10 @@ const NEWEST_FIRST = keyset<FollowUpRow>(
   true,
 );
 
-const { id, customerId, channel, notes, createdAt } = getTableColumns(followUps);
-
 /** The FollowUp fields a list answers from CARD rows (what was said, how, when); others need FULL. */
 export const FOLLOW_UP_CARD_FIELDS: ReadonlySet<string> = new Set(['id', 'channel', 'notes', 'createdAt']);
 /** A first page's rows with their customer's total (a window function's count, as the driver gives it), per shape. */
-const SHAPES = listShapes<typeof followUps, { total: unknown }>(followUps, { id, customerId, channel, notes, createdAt }, ['total']);
+const SHAPES = listShapes<typeof followUps, { total: unknown }>(followUps, ['id', 'customerId', 'channel', 'notes', 'createdAt'], ['total']);
 
 /**
  * The first `limit` follow-ups (newest first) of each of the customers `ids`, per shape, each built

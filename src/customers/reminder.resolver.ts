@@ -31,7 +31,7 @@ export class ReminderItemResolver {
   async contact(@Root() item: ReminderItem, @Ctx() ctx: Context): Promise<ContactRow | null> {
     const last = await ctx.scope.use(followUpLoaders, this.services).lastFollowUpByCustomerId.load(item.customer.id);
     if (last?.contactId) return ctx.scope.use(contactLoaders, this.services).contactById.load(last.contactId);
-    const all = await ctx.scope.use(contactLoaders, this.services).contactsByCustomerId().load(item.customer.id);
+    const all = await ctx.scope.use(contactLoaders, this.services).contactsByCustomerId('FULL').load(item.customer.id);
     return all[0] ?? null;
   }
 }

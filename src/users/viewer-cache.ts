@@ -37,11 +37,10 @@ export class ViewerCache<T = Viewer> {
   /** The cached viewer for `id` if fresh, else the one `load` gives (cached when it resolves). A failing load is never cached. */
   get(id: string, load: (id: string) => Promise<T>): Promise<T> {
     if (this.options.ttlMs <= 0) return load(id);
+    const cached = this.fresh(id);
+    if (cached !== undefined) return Promise.resolve(cached);
+    this.entries.delete(id);
     const now = this.options.clock().getTime();
-    const entry = this.entries.get(id);
-    // A clock that went back counts as stale, as does one past the TTL.
-    if (entry && now >= entry.loadedAt && now - entry.loadedAt < this.options.ttlMs) return Promise.resolve(entry.viewer);
-    if (entry) this.entries.delete(id);
     const pending = this.loading.get(id);
     if (pending) return pending;
     const started = load(id).then((viewer) => {
@@ -62,6 +61,7 @@ export class ViewerCache<T = Viewer> {
     if (this.options.ttlMs <= 0) return undefined;
     const entry = this.entries.get(id);
     const now = this.options.clock().getTime();
+    // A clock that went back counts as stale, as does one past the TTL.
     return entry && now >= entry.loadedAt && now - entry.loadedAt < this.options.ttlMs ? entry.viewer : undefined;
   }
 

@@ -5,7 +5,7 @@
  * is still built by drizzle (or written with `sql`), run as a raw statement, and each cell goes
  * through its column's own decoder (`mapFromDriverValue`: timestamps, JSON), as drizzle would.
  */
-import { getTableColumns, type Column, type Query, type SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, type Column, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from './client.js';
 
@@ -84,14 +84,15 @@ export interface Shape<T> {
   rows: RowReader<T>;
 }
 
-/** The CARD (`card` columns) and FULL (every column of `table`) shapes, each with `extra` raw values. */
+/** The CARD (the columns named `card`) and FULL (every column of `table`) shapes, each with `extra` raw values. */
 export function listShapes<T extends PgTable, X = unknown>(
   table: T,
-  card: Record<string, PgColumn>,
+  card: readonly (keyof T['_']['columns'] & string)[],
   extra: readonly string[] = [],
 ): Record<ListShape, Shape<T['$inferSelect'] & X>> {
-  const all = getTableColumns(table);
-  return { CARD: { columns: card, rows: rowReader(card, extra) }, FULL: { columns: all, rows: rowReader(all, extra) } };
+  const all: Record<string, PgColumn> = getTableColumns(table);
+  const picked = Object.fromEntries(card.flatMap((key) => (all[key] ? [[key, all[key]] as const] : [])));
+  return { CARD: { columns: picked, rows: rowReader(picked, extra) }, FULL: { columns: all, rows: rowReader(all, extra) } };
 }
 
 /** Column types whose values postgres.js already gives as drizzle would (no decoding needed). */
@@ -150,9 +151,4 @@ function digits(text: string, from: number, count: number): number {
     v = v * 10 + d;
   }
   return v;
-}
-
-/** A reader of every column of `table`, typed as its select row. */
-export function tableReader<T extends Table>(table: T): RowReader<T['$inferSelect']> {
-  return rowReader(getTableColumns(table));
 }

@@ -69,7 +69,7 @@ export function WorkflowEntityResolver<TRow extends WorkflowRow, S extends Workf
       edge.guardHistory?.(this.services, viewerOf(ctx), row);
       const rows = page.after
         ? await this.services.engine.history(row.id, page)
-        : await ctx.scope.use(historyLoaders, this.services).firstHistoryPage.load({ entityId: row.id, first: pageSize(page.first) });
+        : await ctx.scope.use(historyLoaders, this.services).firstHistoryPage(pageSize(page.first)).load(row.id);
       return toConnection(rows, (r): Transition => ({ ...r, id: String(r.id) }), page);
     }
   }
