@@ -60,6 +60,19 @@ export interface FactsRequest<TRow> {
 }
 
 /**
+ * What `loadMany` gets: the rows of a list (as they are now) whose actions are offered to `actor`
+ * — never locked, never inside a transition.
+ */
+export interface FactsManyRequest<TRow> {
+  executor: Executor;
+  rows: readonly TRow[];
+  actor: Actor;
+  now: Date;
+  policy: Policy;
+  read: ReadModel;
+}
+
+/**
  * What a facts select gets: the row's id, the acting user's id and the time as SQL (so that the
  * statement is built once and run with values), the event and the policy.
  */
@@ -89,7 +102,19 @@ export type FactsSpec<TRow, TFacts> = {
   events?: readonly string[];
   /** Only while the policy turns the rule on (e.g. a cap that is set). */
   when?(policy: Policy): boolean;
-} & ({ load(request: FactsRequest<TRow>): Promise<Partial<TFacts>>; select?: never } | { select(request: FactsSelectRequest): SQL; load?: never });
+} & (
+  | {
+      load(request: FactsRequest<TRow>): Promise<Partial<TFacts>>;
+      /**
+       * The same facts for every row of a list at once, when actions are offered (a list's
+       * availableActions): one statement for the list, not one per row (issue 14). Without it,
+       * offering calls `load` per row. By row id; a row it leaves out gets `defaults`.
+       */
+      loadMany?(request: FactsManyRequest<TRow>): Promise<Map<string, Partial<TFacts>>>;
+      select?: never;
+    }
+  | { select(request: FactsSelectRequest): SQL; load?: never; loadMany?: never }
+);
 
 export interface EffectContext<TRow> {
   tx: Tx;

@@ -273,14 +273,10 @@ export class WorkflowEngine {
   }
 
   /** P10: an entity's transitions, newest first. */
-  history(entityId: string, args: PageArgs): Promise<Page<TransitionRow>> {
-    return historyPage(this.database, entityId, args);
-  }
+  history = (entityId: string, args: PageArgs): Promise<Page<TransitionRow>> => historyPage(this.database, entityId, args);
 
   /** The first `first` history rows of each entity, one statement for them all (lists showing each row's history). */
-  firstHistoryPages(entityIds: readonly string[], first: number): Promise<Page<TransitionRow>[]> {
-    return firstHistoryPages(this.database, entityIds, first);
-  }
+  firstHistoryPages = (ids: readonly string[], first: number): Promise<Page<TransitionRow>[]> => firstHistoryPages(this.database, ids, first);
 
   /** Whether the machine would accept this event on the row as it is now (given facts, no I/O). */
   accepts<TRow extends WorkflowRow, TFacts>(
@@ -295,31 +291,36 @@ export class WorkflowEngine {
     return isLegal(snapshot, { ...event, actor, facts, at: this.clock().toISOString() });
   }
 
-  /** The facts guards would read for this actor and event on this row now, outside any lock (`selected`: see offeredFacts). */
+  /** The facts guards would read for this actor and event on this row now, outside any lock (`selected`, `offered`: see WorkflowDefinition.facts). */
   facts<TRow extends WorkflowRow, TFacts>(
     def: WorkflowDefinition<TRow, TFacts>,
     row: TRow,
     actor: Actor,
     event: EngineEvent = { type: OFFER_EVENT },
     selected?: Record<string, unknown>,
+    offered = false,
   ): Promise<TFacts> {
     const request = { executor: this.database.db, row, actor, event, now: this.clock(), policy: this.policy(), read: this.read(def) };
-    return def.facts(request, selected);
+    return def.facts(request, selected, offered);
   }
 
-  /** The `select` facts of many rows when offering this actor its actions, one statement for all (lists). */
-  offeredFacts = (def: WorkflowDefinition, ids: readonly string[], actor: Actor) => def.offeredFacts(this.database.db, ids, actor, this.clock(), this.policy());
+  /** The facts offering this actor its actions reads, for a list's rows as they are now: one statement per fact rule (lists). */
+  async offeredFacts<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow, unknown>, rows: readonly TRow[], actor: Actor) {
+    for (const v of new Set(rows.map((r) => r.machineVersion))) await this.versions.ensure(def, v);
+    const request = { executor: this.database.db, actor, now: this.clock(), policy: this.policy(), read: this.read(def) };
+    return def.offeredFacts({ ...request, rows: rows.map((r) => this.project(def, r)) });
+  }
 
-  /** The events this actor may send to a row now (facts outside any lock; `selected` as for `facts`). */
+  /** The events this actor may send to a row now (facts outside any lock; `offered`: this row's part of offeredFacts). */
   async available<TRow extends WorkflowRow, TFacts>(
     def: WorkflowDefinition<TRow, TFacts>,
     row: TRow,
     actor: Actor,
-    selected?: Record<string, unknown>,
+    offered?: Record<string, unknown>,
   ): Promise<string[]> {
     await this.versions.ensure(def, row.machineVersion);
     const effective = this.project(def, row);
-    const facts = await this.facts(def, effective, actor, { type: OFFER_EVENT }, selected);
+    const facts = await this.facts(def, effective, actor, { type: OFFER_EVENT }, offered, offered !== undefined);
     const mv = this.versions.machineOf(def, effective);
     return allowedEvents(mv.events, restore(mv, effective), actor, facts, this.clock().toISOString());
   }

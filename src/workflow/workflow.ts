@@ -9,6 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type {
   ContextUpdate,
   Effect,
+  FactsManyRequest,
   FactsRequest,
   FactsSelectRequest,
   FactsSpec,
@@ -79,18 +80,19 @@ export interface WorkflowDefinition<TRow extends WorkflowRow = WorkflowRow, TFac
   readonly noFacts: TFacts;
   /**
    * The facts guards read, loaded inside the transaction after the row lock. `selected`: what
-   * `selectFacts` read in the locking statement (read here with a statement of its own when absent).
+   * `selectFacts` read in the locking statement (read here with a statement of its own when absent);
+   * `offered`: `selected` came from `offeredFacts`, so it also holds every `loadMany` rule's facts.
    */
-  facts(request: FactsRequest<TRow>, selected?: Record<string, unknown>): Promise<TFacts>;
+  facts(request: FactsRequest<TRow>, selected?: Record<string, unknown>, offered?: boolean): Promise<TFacts>;
   /** Whether a rule loads facts (after a lock) for this actor and event: then the event takes the locked path. */
   loadsFacts(request: { actor: { kind: string }; event: { type: string }; policy: Policy }): boolean;
   /** The facts read by `select` (one jsonb object), to read in the statement that locks the row; null when none apply. */
   selectFacts(request: FactsSelectRequest): SelectedFacts | null;
   /**
-   * What the `select` facts give each of the rows `ids` when offering `actor` its actions, in one
-   * statement for them all (a list's availableActions); an empty map when no select applies.
+   * What the `select` and `loadMany` facts give each of a list's rows when offering `actor` its
+   * actions: one statement per fact rule for them all (a list's availableActions), by row id.
    */
-  offeredFacts(executor: Executor, ids: readonly string[], actor: Actor, now: Date, policy: Policy): Promise<Map<string, Record<string, unknown>>>;
+  offeredFacts(request: FactsManyRequest<TRow>): Promise<Map<string, Record<string, unknown>>>;
   derive(snapshot: AnyMachineSnapshot, state: string): Partial<TRow>;
   /** The derived columns of a context in a state (the sweeper traces which keys they read). */
   deriveFrom(context: Record<string, unknown>, state: string): Partial<TRow>;
@@ -162,16 +164,36 @@ export function parseJson(value: unknown): Record<string, unknown> {
   return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
 }
 
-/** A definition's `offeredFacts`: its `select` facts for many rows, correlated with `unnest` of their ids. */
-function offeredFactsOf(selectFacts: (request: FactsSelectRequest) => SelectedFacts | null): WorkflowDefinition['offeredFacts'] {
-  return async (executor, ids, actor, now, policy) => {
-    const request = { actor, event: { type: OFFER_EVENT }, policy, now: sql`${now.toISOString()}::timestamptz` };
-    const select = actor.kind === 'user' && ids.length > 0 ? selectFacts({ ...request, id: sql`r.id`, actorId: sql`${actor.id}::uuid` }) : null;
-    if (!select) return new Map();
-    const rows = await executor
-      .select({ id: sql<string>`r.id::text`, facts: select.sql.mapWith(parseJson) })
-      .from(sql`unnest(${arrayLiteral(ids)}::uuid[]) as r(id)`);
-    return new Map(rows.map((r) => [r.id, r.facts]));
+/** The `select` facts of many rows, correlated with `unnest` of their ids (one statement). */
+async function selectedForMany(
+  executor: Executor,
+  ids: readonly string[],
+  select: (id: SQL, actorId: SQL, now: SQL) => SelectedFacts | null,
+  actor: Actor,
+  now: Date,
+): Promise<Map<string, Record<string, unknown>>> {
+  const chosen = actor.kind === 'user' && ids.length > 0 ? select(sql`r.id`, sql`${actor.id}::uuid`, sql`${now.toISOString()}::timestamptz`) : null;
+  if (!chosen) return new Map();
+  const rows = await executor
+    .select({ id: sql<string>`r.id::text`, facts: chosen.sql.mapWith(parseJson) })
+    .from(sql`unnest(${arrayLiteral(ids)}::uuid[]) as r(id)`);
+  return new Map(rows.map((r) => [r.id, r.facts]));
+}
+
+/** A definition's `offeredFacts`: its `select` facts and its rules' `loadMany` facts for a list's rows. */
+function offeredFactsOf<TRow extends WorkflowRow, TFacts>(
+  selectFacts: (request: FactsSelectRequest) => SelectedFacts | null,
+  batched: (policy: Policy) => FactsSpec<TRow, TFacts>[],
+): WorkflowDefinition<TRow, TFacts>['offeredFacts'] {
+  return async (request) => {
+    const { executor, rows, actor, now, policy } = request;
+    const offer = { actor, event: { type: OFFER_EVENT }, policy };
+    const ids = rows.map((r) => r.id);
+    const parts = await Promise.all([
+      selectedForMany(executor, ids, (id, actorId, at) => selectFacts({ ...offer, id, actorId, now: at }), actor, now),
+      ...(actor.kind === 'user' && rows.length > 0 ? batched(policy).map((f) => f.loadMany?.(request) ?? new Map()) : []),
+    ]);
+    return new Map(ids.map((id) => [id, Object.assign({}, ...parts.map((p) => p.get(id))) as Record<string, unknown>]));
   };
 }
 
@@ -237,10 +259,12 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
     terms,
     effects,
     noFacts,
-    async facts(request, selected) {
+    async facts(request, selected, offered = false) {
       if (request.actor.kind !== 'user') return noFacts;
       const facts = { ...noFacts };
-      for (const f of factRules) if (f.load && applies(f, request)) Object.assign(facts as object, await f.load(request));
+      for (const f of factRules) if (f.load && !(offered && f.loadMany) && applies(f, request)) Object.assign(facts as object, await f.load(request));
+      // Offered facts hold the `select` and `loadMany` rules' facts of this row, read with the list's.
+      if (offered) return Object.assign(facts as object, selected) as TFacts;
       const { row, actor, now } = request;
       const select = selectFacts({ ...request, id: sql`${row.id}::uuid`, actorId: sql`${actor.id}::uuid`, now: sql`${now.toISOString()}::timestamptz` });
       if (select) Object.assign(facts as object, selected ?? (await readSelected(request.executor, select.sql)));
@@ -248,7 +272,9 @@ export function defineWorkflow<TRow extends WorkflowRow, TContext, TInput, TFact
     },
     selectFacts,
     loadsFacts: (request) => factRules.some((f) => f.load !== undefined && applies(f, request)),
-    offeredFacts: offeredFactsOf(selectFacts),
+    offeredFacts: offeredFactsOf(selectFacts, (policy) =>
+      factRules.filter((f) => f.loadMany && applies(f, { actor: { kind: 'user' }, event: { type: OFFER_EVENT }, policy })),
+    ),
     derive: (snapshot, state) => spec.derive(snapshot.context as TContext, state),
     deriveFrom: (context, state) => spec.derive(context as TContext, state),
   };

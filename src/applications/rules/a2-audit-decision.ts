@@ -4,7 +4,8 @@
  * decides their own application or decides twice; the applicant may withdraw it while pending.
  */
 import { and, count, eq, ne, notInArray, sql } from 'drizzle-orm';
-import { users } from '../../platform/db/schema.js';
+import { users, type ApplicationRow, type Role } from '../../platform/db/schema.js';
+import { arrayLiteral } from '../../platform/db/sql.js';
 import { actorHasRole, type Actor } from '../../workflow/actor.js';
 import type { RuleEvent } from '../../workflow/definition.js';
 import type { ApplicationContext, ApplicationFacts, ApplicationRule, ApprovalStepSpec } from '../application.machine.js';
@@ -17,6 +18,23 @@ function completesStep(context: ApplicationContext, event: RuleEvent<Application
   const step = currentStep(context);
   if (!step) return false;
   return step.mode === 'ANY' || context.approvals.length + 1 >= Math.max(1, event.facts.holders);
+}
+
+/** The role of an application's current step and who already decided it (none when it has no step left). */
+function stepOf(row: ApplicationRow): { role: Role; deciders: string[] } | undefined {
+  const context = (row.snapshot as { context?: ApplicationContext }).context;
+  const step = context ? currentStep(context) : undefined;
+  return context && step ? { role: step.role, deciders: context.deciders } : undefined;
+}
+
+/** The active users who can decide a step: its role, not the applicant, not already a decider (of an earlier step). */
+function holderOf(step: { role: Role; deciders: string[] }, applicantId: string) {
+  return and(
+    eq(users.active, true),
+    ne(users.id, applicantId),
+    sql`${step.role} = any(${users.roles})`,
+    step.deciders.length ? notInArray(users.id, step.deciders) : undefined,
+  );
 }
 
 export const a2AuditDecision: ApplicationRule = {
@@ -51,22 +69,26 @@ export const a2AuditDecision: ApplicationRule = {
   facts: {
     defaults: { holders: 0 },
     async load({ executor, row }) {
-      const context = (row.snapshot as { context?: ApplicationContext }).context;
-      const step = context ? currentStep(context) : undefined;
-      if (!context || !step) return { holders: 0 };
-      const [h] = await executor
-        .select({ n: count() })
-        .from(users)
-        // Holders who already decided an earlier step cannot decide again: not counted.
-        .where(
-          and(
-            eq(users.active, true),
-            ne(users.id, row.applicantId),
-            sql`${step.role} = any(${users.roles})`,
-            context.deciders.length ? notInArray(users.id, context.deciders) : undefined,
-          ),
-        );
+      const step = stepOf(row);
+      if (!step) return { holders: 0 };
+      const [h] = await executor.select({ n: count() }).from(users).where(holderOf(step, row.applicantId));
       return { holders: h?.n ?? 0 };
+    },
+    // A list's applications: every active user's roles once, counted per application here.
+    async loadMany({ executor, rows }) {
+      const steps = rows.flatMap((row) => {
+        const step = stepOf(row);
+        return step ? [{ id: row.id, applicantId: row.applicantId, ...step }] : [];
+      });
+      if (steps.length === 0) return new Map();
+      const roles = [...new Set(steps.map((s) => s.role))];
+      const holders = await executor
+        .select({ id: users.id, roles: users.roles })
+        .from(users)
+        .where(and(eq(users.active, true), sql`${users.roles} && ${arrayLiteral(roles)}::text[]`));
+      return new Map(
+        steps.map((s) => [s.id, { holders: holders.filter((u) => u.id !== s.applicantId && u.roles.includes(s.role) && !s.deciders.includes(u.id)).length }]),
+      );
     },
   },
   actions: {

@@ -4,6 +4,7 @@
  * custodian (C3). Decided on the customer as it is now (a passed term counts as expired).
  */
 import { eq } from 'drizzle-orm';
+import { anyUuid } from '../../platform/db/sql.js';
 import { customers, type CustomerRow } from '../../platform/db/schema.js';
 import { actorHasRole, type Actor } from '../../workflow/actor.js';
 import type { ContractRule } from '../contract.machine.js';
@@ -23,6 +24,12 @@ export function mayReceivePayment(customer: CustomerRow, actor: Actor): boolean 
 
 /** C1 with the customers feature's view of a customer now (its due deadline applied). */
 export function c1WhoWorksOnContracts(customerNow: (row: CustomerRow) => CustomerRow): ContractRule {
+  /** C1's facts for a contract of this customer (none: nobody works on it). */
+  const factsFor = (customer: CustomerRow | undefined, actor: Actor) => {
+    if (!customer) return { mayEdit: false, mayReceivePayment: false };
+    const now = customerNow(customer);
+    return { mayEdit: mayWorkOnContracts(now, actor), mayReceivePayment: mayReceivePayment(now, actor) };
+  };
   return {
     code: 'C1',
     title: 'The custodian of an intent or formal customer, a manager, or after-sales for a formal one works on its contracts',
@@ -40,9 +47,16 @@ export function c1WhoWorksOnContracts(customerNow: (row: CustomerRow) => Custome
       defaults: { mayEdit: false, mayReceivePayment: false },
       async load({ executor, row, actor }) {
         const [customer] = await executor.select().from(customers).where(eq(customers.id, row.customerId));
-        if (!customer) return { mayEdit: false, mayReceivePayment: false };
-        const now = customerNow(customer);
-        return { mayEdit: mayWorkOnContracts(now, actor), mayReceivePayment: mayReceivePayment(now, actor) };
+        return factsFor(customer, actor);
+      },
+      // A list's contracts: their customers in one statement.
+      async loadMany({ executor, rows, actor }) {
+        const found = await executor
+          .select()
+          .from(customers)
+          .where(anyUuid(customers.id, [...new Set(rows.map((r) => r.customerId))]));
+        const byId = new Map(found.map((c) => [c.id, c]));
+        return new Map(rows.map((r) => [r.id, factsFor(byId.get(r.customerId), actor)]));
       },
     },
   };

@@ -7,6 +7,7 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/client.js';
 import { contractLines, type ContractRow } from '../../platform/db/schema.js';
 import { money } from '../../platform/money.js';
+import { anyUuid } from '../../platform/db/sql.js';
 import type { ContractRule } from '../contract.machine.js';
 
 /** How many product lines a contract has now; removed ones (E6) do not count. */
@@ -16,6 +17,16 @@ export async function currentLineCount(executor: Executor, contractId: string): 
     .from(contractLines)
     .where(and(eq(contractLines.contractId, contractId), isNull(contractLines.removedAt)));
   return lines?.n ?? 0;
+}
+
+/** How many product lines each of these contracts has now (E6 as above), by contract id; none counts 0. */
+async function currentLineCounts(executor: Executor, contractIds: readonly string[]): Promise<Map<string, number>> {
+  const counts = await executor
+    .select({ id: contractLines.contractId, n: count() })
+    .from(contractLines)
+    .where(and(anyUuid(contractLines.contractId, contractIds), isNull(contractLines.removedAt)))
+    .groupBy(contractLines.contractId);
+  return new Map(counts.map((c) => [c.id, c.n]));
 }
 
 /** What must be filled in before a contract can be confirmed, by input path. */
@@ -54,6 +65,14 @@ export const c2CompleteBeforeConfirm: ContractRule = {
     defaults: { missing: {} },
     async load({ executor, row }) {
       return { missing: missingForConfirmation(row, await currentLineCount(executor, row.id)) };
+    },
+    // A list's contracts: their line counts in one statement.
+    async loadMany({ executor, rows }) {
+      const counts = await currentLineCounts(
+        executor,
+        rows.map((r) => r.id),
+      );
+      return new Map(rows.map((r) => [r.id, { missing: missingForConfirmation(r, counts.get(r.id) ?? 0) }]));
     },
   },
 };

@@ -18,17 +18,19 @@ function holdingStages(policy: Policy): Stage[] {
   return policy.customer.capCountsFormal ? ['PROSPECT', 'INTENT', 'FORMAL'] : ['PROSPECT', 'INTENT'];
 }
 
-async function caps(request: FactsRequest<CustomerRow>) {
+/** The actor's holdings and claims today against the caps; `lock`: before a claim (not when only offering it). */
+async function caps(request: Omit<FactsRequest<CustomerRow>, 'row' | 'event'>, lock: boolean) {
   const { executor, actor, now, policy, read } = request;
   const p = policy.customer;
   if (p.maxCustomersPerSales === null && p.dailyClaimLimit === null) return { maxHolding: null, dailyClaimLimit: null };
   // Serialise one person's claims, so simultaneous claims cannot all pass the cap. Locks only
   // that person's user row: other people's claims are not affected.
-  await executor
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(users.id, actor.id ?? ''))
-    .for('update');
+  if (lock)
+    await executor
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.id, actor.id ?? ''))
+      .for('update');
   let holding = 0;
   if (p.maxCustomersPerSales !== null) {
     // Held now: a protection past its deadline no longer counts, even before the sweep.
@@ -74,7 +76,12 @@ export const p7ClaimFromPool: CustomerRule = {
     events: ['CLAIM'],
     // Off by default: then a claim needs no lock beyond its own row's version.
     when: (policy) => policy.customer.maxCustomersPerSales !== null || policy.customer.dailyClaimLimit !== null,
-    load: caps,
+    load: (request) => caps(request, true),
+    // A pool page: the caps are the actor's, the same for every row (read once, nothing locked).
+    async loadMany(request) {
+      const facts = await caps(request, false);
+      return new Map(request.rows.map((r) => [r.id, facts]));
+    },
   },
   actions: {
     takeCustody: ({ event }) => ({ custodianId: event.actor.kind === 'user' ? event.actor.id : null }),

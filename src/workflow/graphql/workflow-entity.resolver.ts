@@ -55,8 +55,8 @@ export function WorkflowEntityResolver<TRow extends WorkflowRow, S extends Workf
     async availableActions(@Root() row: TRow, @Ctx() ctx: Context): Promise<AvailableAction[]> {
       const def = edge.workflow(this.services);
       const actor = actorOf(viewerOf(ctx));
-      // The guards' `select` facts of a list's rows are read together (one statement per list).
-      const selected = await ctx.scope.use(offerLoaders, this.services).offeredFacts(def, actor).load(row.id);
+      // The facts guards read are loaded for a list's rows together (one statement per fact rule).
+      const selected = await ctx.scope.use(offerLoaders, this.services).offeredFacts(def, actor).load(row);
       const events = await this.services.engine.available(def, row, actor, selected);
       // Labels and inputs from the machine version the row runs on (P11).
       const info = this.services.engine.versions.machineOf(def, row).events;
