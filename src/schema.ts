@@ -20,6 +20,7 @@ import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
 import { StuckTransitionResolver } from './designer/stuck.resolver.js';
 import { UnassignedCustomersResolver } from './customers/unassigned.resolver.js';
+import { NotificationResolver } from './notifications/notification.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -42,6 +43,7 @@ const RESOLVERS = [
   PolicyVersionResolver,
   StuckTransitionResolver,
   UnassignedCustomersResolver,
+  NotificationResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */

@@ -28,6 +28,9 @@ import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
 import type { Policy } from './workflow/policy/policy.js';
 import { Sweeper } from './workflow/sweeper.js';
+import { NotificationService } from './notifications/notification.service.js';
+import { durationToMs } from './workflow/policy/duration.js';
+import { overdueMadeBefore } from './applications/rules/a5-audit-sla.js';
 import { MachineRegistry } from './workflow/registry.js';
 import type { CustomerRow } from './platform/db/schema.js';
 import type { Viewer } from './platform/auth/viewer.js';
@@ -68,6 +71,12 @@ export function createServices(deps: ServiceDeps) {
   engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
   const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
+  // N1: notifications are written in the transaction of the transition that causes them.
+  const notifications = new NotificationService(database, clock, {
+    warnBeforeMs: () => durationToMs(currentPolicy().customer.warnBefore),
+    auditOverdueBefore: (now) => overdueMadeBefore(currentPolicy(), now),
+  });
+  notifications.listenTo(engine, workflows);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
   const designs = new WorkflowService(database, engine, clock, definitions, {
     application: async (viewer, id) => applications.requireSee(viewer, await applications.get(id)),
@@ -86,7 +95,9 @@ export function createServices(deps: ServiceDeps) {
     workflows,
     /** Machine versions: validate, publish, migrate, and events designers added (issue 7). */
     designs,
-    sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize),
+    sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize, [{ name: 'notifications', run: () => notifications.sweep() }]),
+    /** N1: the notifications inbox (written with their causes; see notifications/). */
+    notifications,
     users: new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle }),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),

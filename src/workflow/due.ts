@@ -16,7 +16,7 @@ import { transition, type AnyMachineSnapshot } from 'xstate';
 import type { Database, Executor } from '../platform/db/client.js';
 import { deadlineFailures, transitions } from '../platform/db/schema.js';
 import { invariant } from '../platform/invariant.js';
-import { affectedRows, isoTimestamp } from '../platform/db/sql.js';
+import { isoTimestamp, returnedRows } from '../platform/db/sql.js';
 import { SYSTEM_SWEEPER } from './actor.js';
 import { isLegal, statePath } from './machine-paths.js';
 import type { MachineVersion } from './registry.js';
@@ -113,9 +113,9 @@ const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
  * re-checked on the latest row version, so each deadline fires exactly once across
  * processes), move them, and write one history row each, in the shape the engine writes
  * (payload: dueAt, changed derived columns as [before, after], the new deadlineAt). Returns
- * how many rows moved.
+ * the ids of the history rows written (one per row moved).
  */
-export async function fireDueSet(executor: Executor, def: AnyDefinition, group: DueGroup, plan: SetPlan, now: Date, limit: number): Promise<number> {
+export async function fireDueSet(executor: Executor, def: AnyDefinition, group: DueGroup, plan: SetPlan, now: Date, limit: number): Promise<number[]> {
   const t = def.table;
   const name = (c: PgColumn) => sql.identifier(c.name);
   const updatedAt = (getTableColumns(t) as Record<string, PgColumn>).updatedAt;
@@ -155,6 +155,6 @@ export async function fireDueSet(executor: Executor, def: AnyDefinition, group: 
         || case when changes = '{}'::jsonb then '{}'::jsonb else jsonb_build_object('changes', changes) end
         || jsonb_build_object('deadlineAt', ${json(deadline)}),
       ${now.toISOString()}::timestamptz
-    from changed`);
-  return affectedRows(result);
+    from changed returning id`);
+  return returnedRows(result).map((r) => Number(r.id));
 }

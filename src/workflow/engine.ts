@@ -8,7 +8,7 @@
  * state, version + 1, derived columns, deadline and one history row per transition.
  */
 import { eq } from 'drizzle-orm';
-import { initialTransition, transition, type AnyStateMachine } from 'xstate';
+import { initialTransition, type AnyStateMachine } from 'xstate';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Executor, Tx } from '../platform/db/client.js';
 import type { TransitionRow } from '../platform/db/schema.js';
@@ -22,13 +22,14 @@ import { isLegal, statePath } from './machine-paths.js';
 import type { Policy } from './policy/policy.js';
 import { allowedEvents } from './refusal.js';
 import { ReadModel } from './read-model.js';
-import { insertHistory, tryWriteTransition, writeTransition } from './write.js';
+import { insertHistory, tryWriteTransition, writeTransition, type WriteSpec } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
 import { readRow } from './lock.js';
-import { decide, deadlineOf, dueEvent, migration, restore } from './step.js';
+import { decide, deadlineOf, dueEvent, migration, projected, restore } from './step.js';
 import { dueGroups, fireDueSet, inGroup, planDue, type DueGroup, type DuePlan } from './due.js';
 import { holdersOf, type ReleaseListener } from './hold.js';
+import { TransitionListeners, type TransitionListener } from './listeners.js';
 
 export interface ApplyOptions {
   expectedVersion?: number | null;
@@ -45,6 +46,8 @@ export interface ApplyResult<TRow> {
 export class WorkflowEngine {
   private readonly readModels = new Map<string, ReadModel>();
   private readonly releaseListeners = new Map<string, ReleaseListener<Tx>>();
+  /** Told of the history rows an event wrote, in its transaction (notifications, outbox …). */
+  private readonly listeners = new TransitionListeners();
 
   constructor(
     private readonly database: Database,
@@ -61,6 +64,9 @@ export class WorkflowEngine {
   onRelease(def: { name: string }, listener: ReleaseListener<Tx>): void {
     this.releaseListeners.set(def.name, listener);
   }
+
+  /** Adds a transition listener of a workflow (see listeners.ts). */
+  onTransition = (def: { name: string }, listener: TransitionListener): void => this.listeners.add(def, listener);
 
   /** The read side of a workflow (effective state in SQL), one per workflow. */
   read(def: WorkflowDefinition<WorkflowRow, unknown>): ReadModel {
@@ -90,7 +96,7 @@ export class WorkflowEngine {
       },
       record: async (tx: Executor, entityId: string, actor: Actor, reason?: string | null) => {
         const created = { machineVersion: version, event: 'CREATE', from: null, to: state, actor, reason: reason ?? null, payload: {}, at: now };
-        await insertHistory(tx, def, entityId, created);
+        await this.listeners.tell(tx, def, 'CREATE', [await insertHistory(tx, def, entityId, created)]);
       },
     };
   }
@@ -181,7 +187,15 @@ export class WorkflowEngine {
     const plan = planDue(def, mv, sample, group.event, now, (state, start) => this.deadlineOf(def, mv.machine, state, start));
     if (plan.kind === 'row') return { plan: plan.kind, fired: 0, why: plan.why };
     if (plan.kind === 'illegal') return { plan: plan.kind, fired: 0 };
-    return { plan: plan.kind, fired: await fireDueSet(this.database.db, def, group, plan, now, limit) };
+    const fire = (executor: Executor) => fireDueSet(executor, def, group, plan, now, limit);
+    if (!this.listeners.wants(def, group.event)) return { plan: plan.kind, fired: (await fire(this.database.db)).length };
+    // Listened to: the set and what its listeners write commit together.
+    const fired = await this.database.db.transaction(async (tx) => {
+      const ids = await fire(tx);
+      await this.listeners.tell(tx, def, group.event, ids);
+      return ids.length;
+    });
+    return { plan: plan.kind, fired };
   }
 
   private async step<TRow extends WorkflowRow, TFacts>(
@@ -202,22 +216,17 @@ export class WorkflowEngine {
       const result = await run({ tx, row: decided.row, event, actor, now, policy, params, deadlineAt });
       if (result) deadlineAt = result.deadlineAt;
     }
-    const spec = decided.write(deadlineAt, options.payload);
-    return this.released(tx, def, row, await writeTransition(tx, def, row, spec), spec.released, now);
+    return this.write(tx, def, row, decided.write(deadlineAt, options.payload), now);
   }
 
-  /** Tells the workflow's release listener which holders a written transition released. */
-  private async released<TRow extends WorkflowRow>(
-    tx: Tx,
-    def: WorkflowDefinition<TRow, unknown>,
-    before: TRow,
-    written: TRow,
-    holders: string[] | undefined,
-    now: Date,
-  ): Promise<TRow> {
+  /** Writes a locked row's transition, then tells its listeners and the release listener (which holders it released). */
+  private async write<TRow extends WorkflowRow>(tx: Tx, def: WorkflowDefinition<TRow, unknown>, before: TRow, spec: WriteSpec, now: Date): Promise<TRow> {
+    const { row, historyId } = await writeTransition(tx, def, before, spec);
+    await this.listeners.tell(tx, def, spec.event, [historyId]);
+    const holders = spec.released ?? [];
     const listener = this.releaseListeners.get(def.name);
-    if (listener && holders && holders.length > 0) await listener(tx, { row: written, from: before.state, to: written.state, holders, now });
-    return written;
+    if (listener && holders.length > 0) await listener(tx, { row, from: before.state, to: row.state, holders, now });
+    return row;
   }
 
   /**
@@ -236,7 +245,8 @@ export class WorkflowEngine {
   ): Promise<ApplyResult<TRow> | 'locked' | 'changed'> {
     const now = this.clock();
     const policy = this.policy();
-    if (def.loadsFacts({ actor, event, policy }) || this.versions.mayHaveEffects(def, event.type)) return 'locked';
+    const listened = this.listeners.wants(def, event.type);
+    if (listened || def.loadsFacts({ actor, event, policy }) || this.versions.mayHaveEffects(def, event.type)) return 'locked';
     const { row, selected } = await readRow(this.database.db, def, id, false, { actor, event, now, policy });
     await this.versions.ensure(def, row.machineVersion);
     this.expectVersion(def, row, options);
@@ -246,7 +256,7 @@ export class WorkflowEngine {
     const decided = decide(def, this.versions.machineOf(def, row), row, event, actor, now, facts, policy);
     if (decided.effects.length > 0) return 'locked';
     const written = await tryWriteTransition(this.database.db, def, row, decided.write(decided.deadlineAt, options.payload));
-    return written ? { row: written, from: row.state, to: written.state } : 'changed';
+    return written ? { row: written.row, from: row.state, to: written.row.state } : 'changed';
   }
 
   private expectVersion(def: WorkflowDefinition<WorkflowRow, unknown>, row: WorkflowRow, options: ApplyOptions): void {
@@ -268,8 +278,7 @@ export class WorkflowEngine {
     actor: Actor,
   ): Promise<TRow> {
     const now = this.clock();
-    const spec = migration(def, this.versions.machineOf(def, row), target, row, to, actor, now, this.policy());
-    return this.released(tx, def, row, await writeTransition(tx, def, row, spec), spec.released, now);
+    return this.write(tx, def, row, migration(def, this.versions.machineOf(def, row), target, row, to, actor, now, this.policy()), now);
   }
 
   /** P10: an entity's transitions, newest first. */
@@ -330,20 +339,6 @@ export class WorkflowEngine {
    * never show an expired protection as protected, even before the sweeper has run.
    */
   project<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow): TRow {
-    const now = this.clock();
-    // Not loaded here yet (published on another instance moments ago): shown as stored.
-    const due = dueEvent(this.versions, def, row, now);
-    if (!due) return row;
-    const mv = this.versions.machineOf(def, row);
-    const event = { type: due.type, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
-    const [next] = transition(mv.machine, restore(mv, row), event);
-    const to = statePath(next.value);
-    return {
-      ...row,
-      state: to,
-      snapshot: mv.machine.getPersistedSnapshot(next) as Record<string, unknown>,
-      ...this.deadlineOf(def, mv.machine, to, now),
-      ...def.derive(next, to),
-    };
+    return projected(this.versions, def, row, this.clock(), this.policy());
   }
 }

@@ -131,3 +131,29 @@ export function migration(
     now,
   };
 }
+
+/**
+ * The row as it is now: a deadline that is due is applied in memory (not written). A row on a
+ * machine version not loaded here yet (published on another instance moments ago) is shown as stored.
+ */
+export function projected<TRow extends WorkflowRow>(
+  versions: MachineRegistry,
+  def: WorkflowDefinition<TRow, unknown>,
+  row: TRow,
+  now: Date,
+  policy: Policy,
+): TRow {
+  const due = dueEvent(versions, def, row, now);
+  if (!due) return row;
+  const mv = versions.machineOf(def, row);
+  const event = { type: due.type, actor: SYSTEM_SWEEPER, facts: def.noFacts, at: now.toISOString() };
+  const [next] = transition(mv.machine, restore(mv, row), event);
+  const to = statePath(next.value);
+  return {
+    ...row,
+    state: to,
+    snapshot: mv.machine.getPersistedSnapshot(next) as Record<string, unknown>,
+    ...deadlineOf(def, mv.machine, to, now, policy),
+    ...def.derive(next, to),
+  };
+}

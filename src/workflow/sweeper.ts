@@ -44,6 +44,8 @@ export class Sweeper {
     private readonly logger: Logger,
     /** Rows per statement (set-based) or per transaction (row by row). */
     private readonly batchSize = 2_000,
+    /** What else each sweep does once the deadlines are fired (e.g. the warnings no transition causes); each returns how many rows it wrote. */
+    private readonly also: readonly { name: string; run: () => Promise<number> }[] = [],
   ) {}
 
   /** Sweeps until nothing is due (or only rows that cannot fire now remain). */
@@ -69,6 +71,10 @@ export class Sweeper {
       }
     }
     if (total.fired > 0 || total.failed > 0) this.logger.info(total, 'deadline sweep');
+    for (const task of this.also) {
+      // A task that fails is logged and tried again at the next sweep; the deadlines are already fired.
+      await task.run().catch((err: unknown) => this.logger.error({ err, task: task.name }, 'sweep task failed'));
+    }
     return total;
   }
 

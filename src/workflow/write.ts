@@ -6,7 +6,7 @@ import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { Executor } from '../platform/db/client.js';
 import { transitions } from '../platform/db/schema.js';
 import { ConflictError } from '../platform/errors.js';
-import { affectedRows, preparedStatement } from '../platform/db/sql.js';
+import { preparedStatement, returnedRows } from '../platform/db/sql.js';
 import type { Actor } from './actor.js';
 import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { WorkflowDefinition } from './workflow.js';
@@ -38,10 +38,16 @@ export async function writeTransition<TRow extends WorkflowRow, TFacts>(
   def: WorkflowDefinition<TRow, TFacts>,
   row: TRow,
   w: WriteSpec,
-): Promise<TRow> {
+): Promise<Written<TRow>> {
   const written = await tryWriteTransition(tx, def, row, w);
   if (!written) throw new ConflictError(`${def.entityType} ${row.id} changed concurrently`);
   return written;
+}
+
+/** The row as written, and the id of its history row (for transition listeners). */
+export interface Written<TRow> {
+  row: TRow;
+  historyId: number;
 }
 
 /** {@link writeTransition}, or null (nothing written) when the row's version is no longer the one read. */
@@ -50,7 +56,7 @@ export async function tryWriteTransition<TRow extends WorkflowRow, TFacts>(
   def: WorkflowDefinition<TRow, TFacts>,
   row: TRow,
   w: WriteSpec,
-): Promise<TRow | null> {
+): Promise<Written<TRow> | null> {
   const derived: Record<string, unknown> = def.derive(w.next, w.to);
   const before: Record<string, unknown> = def.derive(w.snapshot, row.state);
   const changes = Object.fromEntries(
@@ -86,9 +92,10 @@ export async function tryWriteTransition<TRow extends WorkflowRow, TFacts>(
   });
   const statement = writeStatement(def, Object.keys(values), Object.keys(history));
   const params = { ...prefixed('set_', values), ...prefixed('h_', history), id: row.id, read_version: row.version };
-  if (affectedRows(await statement(tx, params)) === 0) return null;
+  const [written] = returnedRows(await statement(tx, params));
+  if (!written) return null;
   // Every column a transition changes is in `values`; the rest is as locked.
-  return { ...row, ...values };
+  return { row: { ...row, ...values }, historyId: Number(written.id) };
 }
 
 /** What a history row says. */
@@ -137,15 +144,20 @@ function writeStatement(def: { name: string; table: WorkflowTable }, keys: reado
   const values = historyKeys.map((k) => typed(`h_${k}`, transitionColumns[k as keyof typeof transitionColumns]));
   statement = preparedStatement(
     () => sql`with moved as (update ${t} set ${sql.join(set, sql`, `)} where ${t.id} = ${sql.placeholder('id')}::uuid and ${t.version} = ${sql.placeholder('read_version')}::integer returning ${t.id})
-      insert into ${transitions} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} from moved`,
+      insert into ${transitions} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} from moved returning ${transitions.id}`,
   );
   statements.set(key, statement);
   return statement;
 }
 
 /** P10: one history row — who, when, which event, from which state to which, why. */
-export async function insertHistory(tx: Executor, def: { entityType: string; name: string }, entityId: string, h: HistoryEntry): Promise<void> {
-  await tx.insert(transitions).values(historyRow(def, entityId, h));
+export async function insertHistory(tx: Executor, def: { entityType: string; name: string }, entityId: string, h: HistoryEntry): Promise<number> {
+  const [row] = await tx
+    .insert(transitions)
+    .values(historyRow(def, entityId, h))
+    .returning({ id: transitions.id });
+  invariant(row, 'an insert returns its row');
+  return row.id;
 }
 
 /** A history row's columns. */

@@ -8,3 +8,4 @@ export * from './customers.js';
 export * from './applications.js';
 export * from './contracts.js';
 export * from './workflow.js';
+export * from './notifications.js';
