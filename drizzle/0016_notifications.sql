@@ -31,7 +31,8 @@ BEGIN
     PERFORM pg_notify('custodian_events', json_build_object('type', 'customer', 'id', NEW.id, 'state', NEW.state, 'version', NEW.version, 'custodianId', NEW.custodian_id)::text);
   ELSIF TG_TABLE_NAME = 'applications' THEN
     PERFORM pg_notify('custodian_events', json_build_object('type', 'application', 'id', NEW.id, 'state', NEW.state, 'version', NEW.version,
-      'role', NEW.snapshot -> 'context' -> 'steps' -> ((NEW.snapshot -> 'context' ->> 'step')::int) ->> 'role')::text);
+      'role', NEW.snapshot -> 'context' -> 'steps' -> ((NEW.snapshot -> 'context' ->> 'step')::int) ->> 'role',
+      'previousRole', CASE WHEN TG_OP = 'UPDATE' THEN OLD.snapshot -> 'context' -> 'steps' -> ((OLD.snapshot -> 'context' ->> 'step')::int) ->> 'role' END)::text);
   END IF;
   RETURN NULL;
 END;

@@ -27,6 +27,8 @@ import type { LoginThrottlePolicy } from './platform/auth/throttle-policy.js';
 import { createErrorFormatter, serviceUnavailableStatus } from './platform/graphql/error-formatter.js';
 import { createHttpServer, listen } from './platform/http/http-server.js';
 import { DOCUMENT_LIMITS, refuseDocument } from './platform/graphql/document-guard.js';
+import { serveSubscriptions } from './platform/graphql/subscriptions.js';
+import { Announcements } from './platform/events/announcements.js';
 import { jitGateway } from './platform/graphql/jit-executor.js';
 import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
 import { buildSchema } from './schema.js';
@@ -56,6 +58,8 @@ export interface AppOptions {
   dbTimeoutSeconds?: number;
   /** The policy document (terms, cool-downs, caps, calendar); defaults to the built-in one. */
   policy?: Policy;
+  /** How often a subscription's token is checked again, in ms (default 5 s). */
+  subscriptionRecheckMs?: number;
   /** Deadline sweeper interval in ms; 0 disables it (default 30 s). */
   sweepIntervalMs?: number;
   /** Due deadlines fired per statement (default 2,000). */
@@ -160,6 +164,51 @@ async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: L
   return server;
 }
 
+/** HTTP (queries, /healthz) and WebSocket (subscriptions) on one server, made when the app listens. */
+function httpTransport(parts: {
+  services: Services;
+  server: ApolloServer<Context>;
+  schema: GraphQLSchema;
+  database: Database;
+  announcements: Announcements;
+  options: AppOptions;
+  logger: Logger;
+}) {
+  const { services, server, database, options, logger } = parts;
+  let httpServer: Server | undefined;
+  let subscriptions: { close(): Promise<void> } | undefined;
+  return {
+    listen(port: number, host: string): Promise<string> {
+      httpServer = createHttpServer({
+        apollo: server,
+        context: (req) => httpContext(services, req, options.trustProxy ?? false),
+        health: () => database.ping(),
+        maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
+        refuseDocument,
+        logger,
+      });
+      subscriptions = serveSubscriptions({
+        server: httpServer,
+        schema: parts.schema,
+        viewerForToken: (t) => services.users.viewerForToken(t),
+        announcements: parts.announcements,
+        refuseDocument,
+        formatError: createErrorFormatter(logger),
+        logger,
+        recheckMs: options.subscriptionRecheckMs,
+      });
+      return listen(httpServer, port, host);
+    },
+    async close(): Promise<void> {
+      await subscriptions?.close();
+      if (!httpServer) return;
+      const s = httpServer;
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+      s.closeAllConnections();
+    },
+  };
+}
+
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
@@ -171,7 +220,6 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       : { dataDir: pgliteDataDir(options.dataDir) },
   );
   phase('database');
-  let httpServer: Server | undefined;
   try {
     await runMigrations(database);
     phase('migrations');
@@ -192,6 +240,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     phase('schema');
     const server = await startApollo(schema, options, logger);
     logger.debug({ startupMs: phase('apollo') }, 'app created');
+    // Subscriptions hear what any process on this database committed (LISTEN/NOTIFY).
+    const announcements = new Announcements(database, logger);
+    await announcements.start();
+    const transport = httpTransport({ services, server, schema, database, announcements, options, logger });
     services.sweeper.start(options.sweepIntervalMs ?? 30_000);
     const policyRefresh = startRefresh(services, options.sweepIntervalMs ?? 30_000, logger);
 
@@ -210,26 +262,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
         // As a client would see it over HTTP (scalars serialised to JSON).
         return JSON.parse(JSON.stringify(response.body.singleResult)) as GraphQLResult;
       },
-      async listen(port, host = '127.0.0.1') {
-        httpServer = createHttpServer({
-          apollo: server,
-          context: (req) => httpContext(services, req, options.trustProxy ?? false),
-          health: () => database.ping(),
-          maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
-          refuseDocument,
-          logger,
-        });
-        return listen(httpServer, port, host);
-      },
+      listen: (port, host = '127.0.0.1') => transport.listen(port, host),
       async close() {
         if (policyRefresh) clearInterval(policyRefresh);
         await services.sweeper.stop();
-        if (httpServer) {
-          const s = httpServer;
-          await new Promise<void>((resolve) => s.close(() => resolve()));
-          s.closeAllConnections();
-        }
+        await transport.close();
         await server.stop();
+        await announcements.close();
         await database.close();
       },
     };

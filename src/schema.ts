@@ -21,6 +21,7 @@ import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from
 import { StuckTransitionResolver } from './designer/stuck.resolver.js';
 import { UnassignedCustomersResolver } from './customers/unassigned.resolver.js';
 import { NotificationResolver } from './notifications/notification.resolver.js';
+import { SubscriptionResolver } from './notifications/subscription.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -44,6 +45,7 @@ const RESOLVERS = [
   StuckTransitionResolver,
   UnassignedCustomersResolver,
   NotificationResolver,
+  SubscriptionResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */
@@ -70,9 +72,20 @@ const ROOTS: RootDescriptions = {
     'Everything a client reads. Every field needs a signed-in user: send `Authorization: Bearer <token>` (from login); without one a field fails with UNAUTHENTICATED. Errors carry `extensions.code`: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT (with `extensions.fields`), NOT_FOUND.',
   mutation:
     'Everything a client changes; only login works without a token. Every change of state goes through a workflow machine: an event it does not allow now is refused with ILLEGAL_TRANSITION (`extensions.state`, `extensions.allowedEvents`), a stale expectedVersion with CONFLICT, a duplicate with DUPLICATE (`extensions.matches`).',
+  subscription:
+    'What a client hears live, over WebSocket at /graphql (the graphql-ws protocol): connect with `{ "authorization": "Bearer <token>" }` as connection parameters (refused, 4403, without a valid token; a deactivated user is disconnected). Events arrive after their transaction committed, from any API instance on the same database.',
 };
 
 /** The executable schema; without `services` it serves only to print the SDL. */
+const NO_PUBSUB = {
+  publish(): void {
+    throw new Error('subscriptions read the database announcements, not a PubSub');
+  },
+  subscribe(): never {
+    throw new Error('subscriptions read the database announcements, not a PubSub');
+  },
+};
+
 export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
   const container = containerFor(services);
   const schema = await buildTypeGraphQLSchema({
@@ -82,6 +95,9 @@ export async function buildSchema(services?: Services): Promise<GraphQLSchema> {
     authMode: 'error',
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // Every subscription brings its own `subscribe` (the database's announcements, see
+    // notifications/subscription.resolver.ts); type-graphql insists on a PubSub all the same.
+    pubSub: NO_PUBSUB,
   });
   leanFieldResolvers(schema, RESOLVERS, container);
   // Ids, text and times are checked on the fields that take them, not by a middleware around every field.

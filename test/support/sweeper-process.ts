@@ -17,12 +17,14 @@ const startCommand = z.object({
   jwtSecret: z.string(),
   sweepIntervalMs: z.number().int().positive(),
   sweepBatchSize: z.number().int().positive(),
+  /** Also serve HTTP and WebSocket on a free port (the `ready` message then gives its URL). */
+  listen: z.boolean().optional(),
 });
 /** What the parent sends, once (import the types only: importing this file runs it). */
 export type StartCommand = z.infer<typeof startCommand>;
 
 /** What the process tells its parent. */
-export type SweeperMessage = { type: 'loaded' } | { type: 'ready' } | { type: 'log'; line: string } | { type: 'failed'; message: string };
+export type SweeperMessage = { type: 'loaded' } | { type: 'ready'; url?: string } | { type: 'log'; line: string } | { type: 'failed'; message: string };
 
 let app: App | undefined;
 
@@ -39,11 +41,11 @@ process.on('message', (raw: unknown) => {
     tell({ type: 'failed', message: `unexpected command ${JSON.stringify(raw)}` });
     return;
   }
-  const { databaseUrl, jwtSecret, sweepIntervalMs, sweepBatchSize } = parsed.data;
+  const { databaseUrl, jwtSecret, sweepIntervalMs, sweepBatchSize, listen } = parsed.data;
   createApp({ databaseUrl, jwtSecret, sweepIntervalMs, sweepBatchSize, logger })
-    .then((started) => {
+    .then(async (started) => {
       app = started;
-      tell({ type: 'ready' });
+      tell({ type: 'ready', ...(listen && { url: await started.listen(0, '127.0.0.1') }) });
     })
     .catch((err: unknown) => {
       tell({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });

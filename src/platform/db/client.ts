@@ -35,6 +35,11 @@ export interface Database {
   onQuery(listener: (query: string) => void): () => void;
   /** Throws unless the database answers. */
   ping(): Promise<void>;
+  /**
+   * Calls `onPayload` with every NOTIFY on `channel` (from any process on this database, sent
+   * after its transaction committed); resolves once listening, with a function that stops.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Applies the committed migrations in `migrationsFolder` that this database has not had yet. */
   migrate(migrationsFolder: string): Promise<void>;
   close(): Promise<void>;
@@ -83,7 +88,7 @@ function resultRows(result: unknown): Record<string, unknown>[] {
 }
 
 /** What both drivers share once drizzle is set up over them. */
-function database(kind: Database['kind'], db: Db, onQuery: Database['onQuery'], driver: Pick<Database, 'migrate' | 'close'>): Database {
+function database(kind: Database['kind'], db: Db, onQuery: Database['onQuery'], driver: Pick<Database, 'migrate' | 'close' | 'listen'>): Database {
   return {
     kind,
     db,
@@ -112,6 +117,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   const db = drizzlePglite({ client, schema, logger: queries.logger });
   return database('pglite', db, queries.onQuery, {
     migrate: (migrationsFolder) => migratePglite(db, { migrationsFolder }),
+    listen: (channel, onPayload) => client.listen(channel, onPayload),
     close: () => client.close(),
   });
 }
@@ -142,6 +148,11 @@ async function openPostgres(url: string, poolSize: number, timeoutSeconds: numbe
       } finally {
         await migrator.end({ timeout: 5 });
       }
+    },
+    // postgres.js listens on a connection of its own, and listens again after reconnecting.
+    async listen(channel, onPayload) {
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
     },
     close: () => client.end({ timeout: 5 }),
   });

@@ -8,6 +8,7 @@ import type { Role } from '../db/schema.js';
 import type { Viewer } from '../auth/viewer.js';
 import { hasRole } from '../auth/viewer.js';
 import { DomainError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import type { Announcements } from '../events/announcements.js';
 
 /** Values made once per request on first use: DataLoaders, effective rows, … */
 export class RequestScope {
@@ -27,6 +28,8 @@ export interface Context {
   scope: RequestScope;
   /** Who sent the request, for sign-in throttling (client-address.ts); undefined in-process. */
   clientAddress: string | undefined;
+  /** What the database announces after commit: set on subscription connections (subscriptions.ts). */
+  announcements?: Announcements;
 }
 
 /** Resolves a bearer token to its viewer, or throws a DomainError saying why not. */

@@ -8,9 +8,10 @@ import { GraphQLObjectType, GraphQLSchema } from 'graphql';
 export interface RootDescriptions {
   query: string;
   mutation: string;
+  subscription: string;
 }
 
-/** The same schema with described `Query` and `Mutation` types (their fields and resolvers unchanged). */
+/** The same schema with described `Query`, `Mutation` and `Subscription` types (their fields and resolvers unchanged). */
 export function describeRoots(schema: GraphQLSchema, descriptions: RootDescriptions): GraphQLSchema {
   const config = schema.toConfig();
   const described = (type: GraphQLObjectType | null | undefined, description: string) =>
@@ -19,6 +20,7 @@ export function describeRoots(schema: GraphQLSchema, descriptions: RootDescripti
     ...config,
     query: described(config.query, descriptions.query),
     mutation: described(config.mutation, descriptions.mutation),
-    types: config.types.filter((t) => t !== config.query && t !== config.mutation),
+    subscription: described(config.subscription, descriptions.subscription),
+    types: config.types.filter((t) => t !== config.query && t !== config.mutation && t !== config.subscription),
   });
 }
