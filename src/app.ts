@@ -33,6 +33,7 @@ import { jitGateway } from './platform/graphql/jit-executor.js';
 import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
 import { buildSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
+import type { WebhookSettings } from './webhooks/webhook.service.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { DEFAULT_POLICY, type Policy } from './workflow/policy/policy.js';
 
@@ -58,6 +59,10 @@ export interface AppOptions {
   dbTimeoutSeconds?: number;
   /** The policy document (terms, cool-downs, caps, calendar); defaults to the built-in one. */
   policy?: Policy;
+  /** Issue 16 §5: webhook deliveries (WEBHOOK_* variables); see DEFAULT_WEBHOOK_SETTINGS. */
+  webhooks?: Partial<WebhookSettings>;
+  /** How often the webhook worker looks for due retries, in ms, besides being woken by new deliveries (default 5 s; 0: only when woken). */
+  webhookPollMs?: number;
   /** How often a subscription's token is checked again, in ms (default 5 s). */
   subscriptionRecheckMs?: number;
   /** Deadline sweeper interval in ms; 0 disables it (default 30 s). */
@@ -226,8 +231,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     // E1: keys stored with an older derivation are re-derived once (see e4-key-conflicts.ts).
     await rederiveTradeNames(database);
     const tokens = createTokenService(jwtSecret, options.jwtTtlSeconds ?? 8 * 3600, clock);
-    const { sweepBatchSize, viewerCacheMs, loginThrottle, policy = DEFAULT_POLICY } = options;
-    const services = createServices({ database, tokens, clock, logger, policy, sweepBatchSize, viewerCacheMs, loginThrottle });
+    const { sweepBatchSize, viewerCacheMs, loginThrottle, webhooks, policy = DEFAULT_POLICY } = options;
+    const services = createServices({ database, tokens, clock, logger, policy, sweepBatchSize, viewerCacheMs, loginThrottle, webhooks });
     // P11: the newest published policy version is in force; other instances pick it up on refresh.
     await services.policies.refresh();
     // Issue 7: machine versions designers published; instances run on the version they remember.
@@ -243,6 +248,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     // Subscriptions hear what any process on this database committed (LISTEN/NOTIFY).
     const announcements = new Announcements(database, logger);
     await announcements.start();
+    await services.listen(announcements, options.webhookPollMs ?? 5_000);
     const transport = httpTransport({ services, server, schema, database, announcements, options, logger });
     services.sweeper.start(options.sweepIntervalMs ?? 30_000);
     const policyRefresh = startRefresh(services, options.sweepIntervalMs ?? 30_000, logger);
@@ -266,6 +272,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       async close() {
         if (policyRefresh) clearInterval(policyRefresh);
         await services.sweeper.stop();
+        await services.webhookWorker.stop();
         await transport.close();
         await server.stop();
         await announcements.close();

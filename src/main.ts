@@ -73,6 +73,7 @@ async function start(config: Config): Promise<void> {
     sweepBatchSize: config.sweepBatchSize,
     viewerCacheMs: config.viewerCacheMs,
     loginThrottle: config.loginThrottle,
+    webhooks: config.webhooks,
     trustProxy: config.trustProxy,
   });
   const url = await app.listen(config.port, config.host);

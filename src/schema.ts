@@ -22,6 +22,7 @@ import { StuckTransitionResolver } from './designer/stuck.resolver.js';
 import { UnassignedCustomersResolver } from './customers/unassigned.resolver.js';
 import { NotificationResolver } from './notifications/notification.resolver.js';
 import { SubscriptionResolver } from './notifications/subscription.resolver.js';
+import { WebhookResolver } from './webhooks/webhook.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -46,6 +47,7 @@ const RESOLVERS = [
   UnassignedCustomersResolver,
   NotificationResolver,
   SubscriptionResolver,
+  WebhookResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */

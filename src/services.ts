@@ -29,6 +29,9 @@ import { customerWorkflow } from './customers/customer.workflow.js';
 import type { Policy } from './workflow/policy/policy.js';
 import { Sweeper } from './workflow/sweeper.js';
 import { NotificationService } from './notifications/notification.service.js';
+import { WebhookService, type WebhookSettings } from './webhooks/webhook.service.js';
+import { WebhookWorker } from './webhooks/webhook.worker.js';
+import type { Announcements } from './platform/events/announcements.js';
 import { durationToMs } from './workflow/policy/duration.js';
 import { overdueMadeBefore } from './applications/rules/a5-audit-sla.js';
 import { MachineRegistry } from './workflow/registry.js';
@@ -48,6 +51,54 @@ export interface ServiceDeps {
   viewerCacheMs?: number;
   /** Issue 15: sign-in throttling (LOGIN_MAX_FAILURES, LOGIN_ADDRESS_MAX_FAILURES, LOGIN_LOCKOUT). */
   loginThrottle?: Partial<LoginThrottlePolicy>;
+  /** Issue 16 §5: how webhook deliveries are made (WEBHOOK_* variables). */
+  webhooks?: Partial<WebhookSettings>;
+}
+
+/** Webhook deliveries by default: public addresses only, 8 attempts, retries from 10 s doubling up to an hour, 10 s per attempt. */
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
+  allowPrivate: false,
+  maxAttempts: 8,
+  firstRetryMs: 10_000,
+  maxRetryMs: 3_600_000,
+  timeoutMs: 10_000,
+};
+
+/**
+ * Issue 16: what tells people — notifications (N1) and webhooks — each written by transition
+ * listeners in the transaction of its cause; the worker sends webhook deliveries after commit.
+ */
+function peopleAreTold(
+  deps: ServiceDeps,
+  engine: WorkflowEngine,
+  workflows: Record<'customer' | 'application' | 'contract', { name: string }>,
+  policy: () => Policy,
+) {
+  const { database, clock, logger } = deps;
+  const notifications = new NotificationService(database, clock, {
+    warnBeforeMs: () => durationToMs(policy().customer.warnBefore),
+    auditOverdueBefore: (now) => overdueMadeBefore(policy(), now),
+  });
+  notifications.listenTo(engine, workflows);
+  const webhookSettings = { ...DEFAULT_WEBHOOK_SETTINGS, ...deps.webhooks };
+  const webhooks = new WebhookService(database, clock, webhookSettings);
+  webhooks.listenTo(engine, workflows);
+  const webhookWorker = new WebhookWorker(database, clock, webhookSettings, logger);
+  return {
+    /** N1: the notifications inbox (written with their causes; see notifications/). */
+    notifications,
+    /** Issue 16 §5: webhooks (ADMIN) and the worker that sends their deliveries. */
+    webhooks,
+    webhookWorker,
+    /** Live work: what the database announces after commit reaches the webhooks and their worker (see app.ts). */
+    async listen(announcements: Announcements, webhookPollMs: number): Promise<void> {
+      await webhooks.refresh();
+      announcements.on('webhooks', () => void webhooks.refresh().catch((err: unknown) => logger.error({ err }, 'reloading webhooks failed')));
+      announcements.on('webhook_deliveries', () => webhookWorker.kick());
+      webhookWorker.start(webhookPollMs);
+      webhookWorker.kick();
+    },
+  };
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -71,12 +122,7 @@ export function createServices(deps: ServiceDeps) {
   engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
   const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
-  // N1: notifications are written in the transaction of the transition that causes them.
-  const notifications = new NotificationService(database, clock, {
-    warnBeforeMs: () => durationToMs(currentPolicy().customer.warnBefore),
-    auditOverdueBefore: (now) => overdueMadeBefore(currentPolicy(), now),
-  });
-  notifications.listenTo(engine, workflows);
+  const told = peopleAreTold(deps, engine, workflows, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
   const designs = new WorkflowService(database, engine, clock, definitions, {
     application: async (viewer, id) => applications.requireSee(viewer, await applications.get(id)),
@@ -95,9 +141,8 @@ export function createServices(deps: ServiceDeps) {
     workflows,
     /** Machine versions: validate, publish, migrate, and events designers added (issue 7). */
     designs,
-    sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize, [{ name: 'notifications', run: () => notifications.sweep() }]),
-    /** N1: the notifications inbox (written with their causes; see notifications/). */
-    notifications,
+    sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize, [{ name: 'notifications', run: () => told.notifications.sweep() }]),
+    ...told,
     users: new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle }),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),

@@ -43,6 +43,8 @@ export interface Config {
   loginThrottle: LoginThrottlePolicy;
   /** TRUST_PROXY: take the client address from the last X-Forwarded-For entry (behind one reverse proxy only). */
   trustProxy: boolean;
+  /** Issue 16 §5: webhook deliveries. */
+  webhooks: { allowPrivate: boolean; maxAttempts: number; firstRetryMs: number; maxRetryMs: number; timeoutMs: number };
   /** PGlite only: let V8 recompile PGlite's hot WebAssembly with its optimizing compiler (more memory and start CPU). */
   pgliteOptimize: boolean;
 }
@@ -110,6 +112,14 @@ const environment = z
     /** Seconds. */
     LOGIN_LOCKOUT: wholeNumber(MIN_LOCKOUT_MS / 1000, MAX_LOCKOUT_MS / 1000, DEFAULT_LOGIN_THROTTLE.lockoutMs / 1000),
     TRUST_PROXY: flag.optional(),
+    WEBHOOK_ALLOW_PRIVATE: flag.optional(),
+    WEBHOOK_MAX_ATTEMPTS: wholeNumber(1, 50, 8),
+    /** Seconds. */
+    WEBHOOK_FIRST_RETRY: wholeNumber(1, 3_600, 10),
+    /** Seconds. */
+    WEBHOOK_MAX_RETRY: wholeNumber(1, 86_400, 3_600),
+    /** Seconds. */
+    WEBHOOK_TIMEOUT: wholeNumber(1, 120, 10),
   })
   .superRefine(
     (env, ctx) => {
@@ -140,6 +150,13 @@ const environment = z
     pgliteOptimize: env.PGLITE_OPTIMIZE ?? false,
     loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, addressMaxFailures: env.LOGIN_ADDRESS_MAX_FAILURES, lockoutMs: env.LOGIN_LOCKOUT * 1000 },
     trustProxy: env.TRUST_PROXY ?? false,
+    webhooks: {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? false,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      firstRetryMs: env.WEBHOOK_FIRST_RETRY * 1000,
+      maxRetryMs: Math.max(env.WEBHOOK_MAX_RETRY, env.WEBHOOK_FIRST_RETRY) * 1000,
+      timeoutMs: env.WEBHOOK_TIMEOUT * 1000,
+    },
   }));
 
 /** The known variables, trimmed, without the blank ones (a blank variable means "use the default"). */

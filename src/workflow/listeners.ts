@@ -18,8 +18,11 @@ export interface Moved {
 }
 
 export interface TransitionListener {
-  /** The events it is told of; `all` for every event of the workflow. */
-  events: readonly string[] | 'all';
+  /**
+   * The events it is told of; `all` for every event of the workflow; a function when that
+   * changes at run time (e.g. only while some webhook wants the event).
+   */
+  events: readonly string[] | 'all' | ((event: string) => boolean);
   written(tx: Executor, moved: Moved): Promise<void>;
 }
 
@@ -43,6 +46,8 @@ export class TransitionListeners {
   }
 
   private of(def: { name: string }, event: string): TransitionListener[] {
-    return (this.byWorkflow.get(def.name) ?? []).filter((l) => l.events === 'all' || l.events.includes(event));
+    return (this.byWorkflow.get(def.name) ?? []).filter((l) =>
+      l.events === 'all' ? true : typeof l.events === 'function' ? l.events(event) : l.events.includes(event),
+    );
   }
 }

@@ -51,6 +51,15 @@ export class Announcements {
     for (const subscriber of this.subscribers) subscriber(announcement);
   }
 
+  /** Calls `handler` with every announcement of `type` (e.g. to wake a worker); returns what stops it. */
+  on(type: string, handler: (a: Announcement) => void): () => void {
+    const subscriber = (a: Announcement) => {
+      if (a.type === type) handler(a);
+    };
+    this.subscribers.add(subscriber);
+    return () => void this.subscribers.delete(subscriber);
+  }
+
   /**
    * The announcements `accept` turns into values (undefined: not for this subscriber), in order,
    * as an async iterator for a GraphQL subscription; it stops listening when the client stops.
