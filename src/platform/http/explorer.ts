@@ -48,6 +48,9 @@ query Me {
 }
 `;
 
+/** No explain/plan tools (they are Grafast's, not this server's); the headers editor on. */
+const clientConfig = { defaultQuery: DEFAULT_QUERY, debugTools: [], isHeadersEditorEnabled: true } satisfies Partial<RuruClientConfig>;
+
 const page = ruruHTML({
   staticPath: EXPLORER_ASSETS,
   endpoint: '/graphql',
@@ -55,11 +58,7 @@ const page = ruruHTML({
   subscriptionEndpoint: '/graphql',
   // Ruru types these as GraphiQL's React props, which without React's types (the server needs
   // none) come out all required: the three set here are optional in GraphiQL's documentation.
-  clientConfig: {
-    defaultQuery: DEFAULT_QUERY,
-    debugTools: [],
-    isHeadersEditorEnabled: true,
-  } satisfies Partial<RuruClientConfig> as unknown as RuruClientConfig,
+  clientConfig: clientConfig as unknown as RuruClientConfig,
   htmlParts: {
     titleTag: '<title>Custodian CRM — GraphQL explorer</title>',
     // An empty icon: the browser asks for no /favicon.ico.
