@@ -11,6 +11,7 @@ import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
@@ -162,6 +163,9 @@ async function startApollo(schema: GraphQLSchema, options: AppOptions, logger: L
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // Apollo's own landing page loads its explorer from Apollo's hosts; browsers get ours
+      // (platform/http/explorer.ts), served before a request reaches Apollo.
+      ApolloServerPluginLandingPageDisabled(),
     ],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });

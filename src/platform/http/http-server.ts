@@ -1,5 +1,6 @@
 /**
- * The HTTP transport: GraphQL at /graphql (through Apollo's integration API) and /healthz.
+ * The HTTP transport: GraphQL at /graphql (through Apollo's integration API), /healthz, and for
+ * browsers the explorer (explorer.ts) at / and /graphql, its files under /explorer/.
  * A small node:http server rather than express: we need only a body-size limit, a health
  * check and header parsing.
  */
@@ -8,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { databaseUnavailable } from '../db/errors.js';
+import { sendExplorer, sendExplorerAsset, wantsExplorer } from './explorer.js';
 import type { Logger } from 'pino';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
@@ -90,6 +92,14 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
       await health(res, options.health, logger);
+      return;
+    }
+    if (url.pathname.startsWith('/explorer/')) {
+      await sendExplorerAsset(req, res, url);
+      return;
+    }
+    if (wantsExplorer(req, url)) {
+      sendExplorer(req, res);
       return;
     }
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
