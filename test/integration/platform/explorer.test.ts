@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../src/demo/seed.js';
 import { onPostgres, startTestApp, type TestApp } from '../../support/app.js';
+import { createCustomer, pendingApplication, viewerFor } from '../../support/customers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -180,7 +181,7 @@ describe.skipIf(!haveChromium || onPostgres)('GraphQL explorer in a browser (no 
       const { document, location } = globalThis as unknown as PageGlobals;
       const violations: string[] = [];
       document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
-      // Whether the server accepts it (subscriptions are built separately) is not the question here.
+      // Whether the server accepts it (it needs a token) is not the question here.
       await new Promise<void>((resolve) => {
         const socket = new WebSocket(`ws://${location.host}/graphql`, 'graphql-transport-ws');
         socket.onopen = () => socket.close();
@@ -212,10 +213,23 @@ describe.skipIf(!haveChromium || onPostgres)('GraphQL explorer in a browser (no 
     await blank.close();
   });
 
-  // Awaits the server side of subscriptions (graphql-ws on /graphql, built separately): then sign
-  // in as above, put the token in the headers editor (the explorer sends those headers as the
-  // connection parameters), start a subscription in one tab, run the mutation that notifies in
-  // another (or over HTTP from the test), and expect the notification in the response pane, with
-  // traffic.foreign still empty.
-  it.todo('should receive, in a subscription started in the explorer, the notification a mutation causes');
+  it('should receive, in a subscription started in the explorer, the notification a mutation causes (N1)', async () => {
+    // Still signed in as sales1 (the headers editor above): the explorer sends those headers as the
+    // connection parameters of its graphql-ws socket.
+    await typeOperation(page, 'Inbox', 'subscription Inbox { notificationAdded { kind textEn } }');
+    await page.locator('.graphiql-execute-button').click();
+    const pane = page.locator('.graphiql-response .monaco-editor .view-lines').first();
+    const shown = async () => ((await pane.textContent()) ?? '').replace(/\u00a0/g, ' ').includes('APPLICATION_DECIDED');
+    // Rejections of sales1's applications until one reaches the pane: the first may come before the socket is subscribed.
+    const auditor = await viewerFor(app, 'auditor1');
+    for (let i = 0; i < 20 && !(await shown()); i++) {
+      const customer = await createCustomer(app, 'sales1');
+      await app.services.applicationDecisions.reject(auditor, (await pendingApplication(app, customer.id)).id, 'explorer test');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await responseContaining(page, '"kind": "APPLICATION_DECIDED"');
+    expect(traffic.own).toContain(`ws://${new URL(origin).host}/graphql`);
+    expect(traffic.foreign).toEqual([]);
+    expect(traffic.errors).toEqual([]);
+  });
 });
