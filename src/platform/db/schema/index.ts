@@ -9,3 +9,4 @@ export * from './applications.js';
 export * from './contracts.js';
 export * from './workflow.js';
 export * from './notifications.js';
+export * from './follow-up-plans.js';
