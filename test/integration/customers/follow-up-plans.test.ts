@@ -179,6 +179,25 @@ describe('follow-up plans (F6)', () => {
     expect(plan!.history.edges[0]!.node).toMatchObject({ event: 'CANCEL', fromState: 'planned', toState: 'cancelled' });
   });
 
+  it('should backfill a planned plan from a held customer’s latest next contact time, with its CREATE (migration 0017, F6)', async () => {
+    const c = await protectedCustomer(app, 'sales2');
+    const due = new Date(app.clock().getTime() + 2 * DAY);
+    // A follow-up written before plans existed (no plan opened for it).
+    await app.database.db.execute(
+      sql`insert into follow_ups (customer_id, author_id, channel, notes, next_contact_at) values (${c.id}, ${c.custodianId}, 'PHONE', '迁移前的跟进记录。', ${due.toISOString()}::timestamptz)`,
+    );
+    const backfill = readFileSync('drizzle/0017_follow_up_plans.sql', 'utf8').split('--> statement-breakpoint').at(-1)!;
+    await app.database.db.execute(sql.raw(backfill));
+    await app.database.db.execute(sql.raw(backfill)); // idempotent: a customer with a plan gets none
+    const [plan, ...rest] = await plans(c.id);
+    expect(rest).toEqual([]);
+    expect(plan).toMatchObject({ state: 'planned', dueAt: due.toISOString(), deadlineAt: due.toISOString(), assignee: { username: 'sales2' } });
+    expect(events(plan!)).toEqual(['CREATE']);
+    app.clock.advance(2 * DAY + HOUR);
+    await app.services.sweeper.sweepOnce();
+    expect((await plans(c.id))[0]?.state).toBe('due');
+  });
+
   it('should let designers read, diagram and validate the plan machine (F6)', async () => {
     const designer = await token('designer1');
     const data = await app.ok(`{ workflow(name: "followUpPlan") { name version definition mermaid } }`, {}, designer);
