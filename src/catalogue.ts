@@ -15,10 +15,13 @@ export function repositoryWorkflows() {
   return [customerWorkflow, applicationWorkflow, contractWorkflow((row) => row), followUpPlanWorkflow] as const;
 }
 
+/** Repository documents of machines that live in another machine's feature. */
+const SOURCES: Readonly<Record<string, string>> = { followUpPlan: 'src/customers/follow-up-plan.machine.json' };
+
 export function allWorkflowDescriptions(): WorkflowDescription[] {
   const defs = repositoryWorkflows();
   const registry = new MachineRegistry(defs, null);
-  return defs.map((def) => describeWorkflow(def, registry.current(def)));
+  return defs.map((def) => ({ ...describeWorkflow(def, registry.current(def)), ...(SOURCES[def.name] && { source: SOURCES[def.name] }) }));
 }
 
 /** A rule enforced outside the machines (entry, formats, audit SLA …), and where. */
