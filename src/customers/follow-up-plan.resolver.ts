@@ -9,7 +9,7 @@ import { User } from '../users/user.type.js';
 import { userLoaders } from '../users/user.loaders.js';
 import type { UserService } from '../users/user.service.js';
 import { Customer } from './customer.type.js';
-import { customerLoaders } from './customer.loaders.js';
+import { customerLoaders, followUpPlanLoaders } from './customer.loaders.js';
 import type { CustomerService } from './customer.service.js';
 import type { FollowUpPlanService } from './follow-up-plan.service.js';
 import type { FollowUpPlanFacts } from './follow-up-plan.machine.js';
@@ -59,7 +59,8 @@ export class CustomerFollowUpPlansResolver {
 
   @FieldResolver(() => [FollowUpPlan], {
     nullable: true,
-    description: 'F6: its follow-up plans, newest first. Details (P8): FORBIDDEN (null) unless you may see its details.',
+    description:
+      'F6: its follow-up plans, newest first (a list’s customers read theirs in one statement). Details (P8): FORBIDDEN (null) unless you may see its details.',
   })
   async followUpPlans(
     @Root() row: CustomerRow,
@@ -68,6 +69,10 @@ export class CustomerFollowUpPlansResolver {
     @Ctx() ctx: Context,
   ): Promise<FollowUpPlanRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
-    return this.services.followUpPlans.ofCustomer(row.id, open ?? false, Math.min(Math.max(first ?? 10, 1), 50));
+    const size = Math.min(Math.max(first ?? 10, 1), 50);
+    return ctx.scope
+      .use(followUpPlanLoaders, this.services)
+      .plansByCustomerId(open ?? false, size)
+      .load(row.id);
   }
 }

@@ -5,13 +5,13 @@
  * or carries them to the new custodian, per policy `followUp.onCustodyChange`, in the
  * transaction of that change (engine transition listener). Reminders (F3) are read from plans.
  */
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor, Tx } from '../platform/db/client.js';
 import { customers, followUpPlans, transitions, type CustomerRow, type FollowUpPlanRow } from '../platform/db/schema.js';
 import { invariant } from '../platform/invariant.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Clock } from '../platform/clock.js';
-import { arrayLiteral } from '../platform/db/sql.js';
+import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { Actor } from '../workflow/actor.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
@@ -73,10 +73,12 @@ export class FollowUpPlanService {
   /** F6: opens a plan (state planned, due at `dueAt`) and records its CREATE, inside `tx`. */
   async openIn(tx: Tx, opening: PlanOpening, actor: Actor): Promise<FollowUpPlanRow> {
     const { values, record } = this.engine.initial(this.def, { customerId: opening.customerId });
-    // `planned` ends at the next contact time itself: the row's own time, not a policy term.
+    // `planned` ends at the next contact time itself (term nextContactTime): the row's own time,
+    // not a policy term; an initial state without a deadline (a designer's version) keeps none.
+    const deadlineAt = values.deadlineEvent ? opening.dueAt : values.deadlineAt;
     const [row] = await tx
       .insert(followUpPlans)
-      .values({ ...opening, ...values, deadlineAt: opening.dueAt, createdAt: this.clock(), updatedAt: this.clock() })
+      .values({ ...opening, ...values, deadlineAt, createdAt: this.clock(), updatedAt: this.clock() })
       .returning();
     invariant(row, 'insert … returning gives the row');
     await record(tx, row.id, actor);
@@ -137,14 +139,19 @@ export class FollowUpPlanService {
     }
   }
 
-  /** A customer's plans, newest first (at most `first`); `open` keeps the open ones. */
-  async ofCustomer(customerId: string, open: boolean, first: number): Promise<FollowUpPlanRow[]> {
-    return this.database.db
-      .select()
-      .from(followUpPlans)
-      .where(and(eq(followUpPlans.customerId, customerId), open ? inArray(followUpPlans.state, [...OPEN_PLAN_STATES]) : undefined))
-      .orderBy(desc(followUpPlans.createdAt), desc(followUpPlans.dueAt), desc(followUpPlans.id))
-      .limit(first);
+  /** Each customer's plans, newest first (at most `first` each; `open` keeps the open ones), in one statement. */
+  async ofCustomers(customerIds: readonly string[], open: boolean, first: number): Promise<FollowUpPlanRow[][]> {
+    const p = followUpPlans;
+    const rank = sql<number>`row_number() over (partition by ${p.customerId} order by ${p.createdAt} desc, ${p.dueAt} desc, ${p.id} desc)`;
+    const ranked = this.database.db
+      .select({ id: p.id, rn: rank.as('rn') })
+      .from(p)
+      .where(and(anyUuid(p.customerId, customerIds), open ? inArray(p.state, [...OPEN_PLAN_STATES]) : undefined))
+      .as('ranked');
+    const rows = await this.database.db.select({ plan: p }).from(p).innerJoin(ranked, eq(ranked.id, p.id)).where(lte(ranked.rn, first)).orderBy(asc(ranked.rn));
+    const byCustomer = new Map<string, FollowUpPlanRow[]>(customerIds.map((id) => [id, []]));
+    for (const { plan } of rows) byCustomer.get(plan.customerId)?.push(plan);
+    return customerIds.map((id) => byCustomer.get(id) ?? []);
   }
 
   /**

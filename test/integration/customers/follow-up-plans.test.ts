@@ -198,6 +198,18 @@ describe('follow-up plans (F6)', () => {
     expect((await plans(c.id))[0]?.state).toBe('due');
   });
 
+  it('should read the plans of a list’s customers in one statement (F6)', async () => {
+    const manager = await token('manager1');
+    const statements: string[] = [];
+    const stop = app.database.onQuery((q) => statements.push(q));
+    const data = await app
+      .ok(`{ customers(first: 30, filter: { scope: ALL }) { edges { node { followUpPlans(first: 2) { id state } } } } }`, {}, manager)
+      .finally(stop);
+    const withPlans = data.customers.edges.filter((e: { node: { followUpPlans: unknown[] } }) => e.node.followUpPlans.length > 0);
+    expect(withPlans.length).toBeGreaterThan(1);
+    expect(statements.filter((q) => q.includes('follow_up_plans'))).toHaveLength(1);
+  });
+
   it('should let designers read, diagram and validate the plan machine (F6)', async () => {
     const designer = await token('designer1');
     const data = await app.ok(`{ workflow(name: "followUpPlan") { name version definition mermaid } }`, {}, designer);
