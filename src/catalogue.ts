@@ -4,20 +4,24 @@ import { join } from 'node:path';
 import { applicationWorkflow } from './applications/application.workflow.js';
 import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
+import { followUpPlanWorkflow } from './customers/follow-up-plan.workflow.js';
 import { describeWorkflow, type WorkflowDescription } from './workflow/describe.js';
 import { MachineRegistry } from './workflow/registry.js';
 
-export const WORKFLOW_NAMES = ['customer', 'application', 'contract'] as const;
+export const WORKFLOW_NAMES = ['customer', 'application', 'contract', 'followUpPlan'] as const;
 
 /** The repository's definitions (version 1 of each machine); C1's view of a customer is the row as stored. */
 export function repositoryWorkflows() {
-  return [customerWorkflow, applicationWorkflow, contractWorkflow((row) => row)] as const;
+  return [customerWorkflow, applicationWorkflow, contractWorkflow((row) => row), followUpPlanWorkflow] as const;
 }
+
+/** Repository documents of machines that live in another machine's feature. */
+const SOURCES: Readonly<Record<string, string>> = { followUpPlan: 'src/customers/follow-up-plan.machine.json' };
 
 export function allWorkflowDescriptions(): WorkflowDescription[] {
   const defs = repositoryWorkflows();
   const registry = new MachineRegistry(defs, null);
-  return defs.map((def) => describeWorkflow(def, registry.current(def)));
+  return defs.map((def) => ({ ...describeWorkflow(def, registry.current(def)), ...(SOURCES[def.name] && { source: SOURCES[def.name] }) }));
 }
 
 /** A rule enforced outside the machines (entry, formats, audit SLA …), and where. */
@@ -55,7 +59,11 @@ const OTHER_RULES: readonly OtherRule[] = [
     title: 'Every contact attempt is a follow-up with channel, notes and the next contact time',
     where: ['src/customers/follow-up.service.ts', 'src/customers/follow-up.validation.ts'],
   },
-  { code: 'F3', title: 'Next contact times become reminders: overdue, today, upcoming', where: ['src/customers/follow-up.service.ts'] },
+  {
+    code: 'F3',
+    title: 'Next contact times become reminders: overdue, today, upcoming (read from the follow-up plans, F6)',
+    where: ['src/customers/follow-up.service.ts', 'src/customers/follow-up-plan.service.ts'],
+  },
   { code: 'F4', title: 'Follow-ups are append-only', where: ['src/customers/follow-up.service.ts'] },
   {
     code: 'P11',
@@ -73,9 +81,12 @@ const OTHER_RULES: readonly OtherRule[] = [
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;
 const codes = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
 
-/** The repository file of a machine rule: `src/<feature>s/rules/<code>-….ts`. */
+/** Rule folders of machines that live in another machine's feature. */
+const RULE_DIRS: Readonly<Record<string, string>> = { followUpPlan: 'src/customers/plan-rules' };
+
+/** The repository file of a machine rule: `src/<feature>s/rules/<code>-….ts` (or its RULE_DIRS folder). */
 function ruleFile(root: string, workflow: string, code: string): string {
-  const dir = `src/${workflow}s/rules`;
+  const dir = RULE_DIRS[workflow] ?? `src/${workflow}s/rules`;
   const file = readdirSync(join(root, dir)).find((f) => f.startsWith(`${code.toLowerCase()}-`) && f.endsWith('.ts'));
   if (!file) throw new Error(`rule ${code} of ${workflow} has no file in ${dir}`);
   return `${dir}/${file}`;

@@ -11,6 +11,7 @@ import { ContactResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { CustomerKeyResolver } from './customers/customer-key.resolver.js';
 import { FollowUpResolver } from './customers/follow-up.resolver.js';
+import { CustomerFollowUpPlansResolver, FollowUpPlanResolver } from './customers/follow-up-plan.resolver.js';
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
 import { checkArguments } from './platform/graphql/inputs.js';
@@ -30,6 +31,8 @@ const RESOLVERS = [
   CustomerKeyResolver,
   ContactResolver,
   FollowUpResolver,
+  FollowUpPlanResolver,
+  CustomerFollowUpPlansResolver,
   TransitionActorResolver,
   ReminderItemResolver,
   ApplicationResolver,

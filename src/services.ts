@@ -26,6 +26,8 @@ import { WorkflowEngine } from './workflow/engine.js';
 import { applicationWorkflow } from './applications/application.workflow.js';
 import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
+import { followUpPlanWorkflow as followUpPlan } from './customers/follow-up-plan.workflow.js';
+import { FollowUpPlanService } from './customers/follow-up-plan.service.js';
 import type { Policy } from './workflow/policy/policy.js';
 import { Sweeper } from './workflow/sweeper.js';
 import { NotificationService } from './notifications/notification.service.js';
@@ -101,14 +103,31 @@ function peopleAreTold(
   };
 }
 
+/**
+ * F2–F6: follow-ups and the plans their next contact times open (planned → due → overdue →
+ * escalated; done by the next follow-up); a custody change cancels or carries the plans in its
+ * own transaction (policy followUp.onCustodyChange).
+ */
+function followUpsOf(
+  database: Database,
+  engine: WorkflowEngine,
+  workflows: { customer: { name: string }; followUpPlan: typeof followUpPlan },
+  customers: CustomerService,
+  clock: Clock,
+  policy: () => Policy,
+) {
+  const followUpPlans = new FollowUpPlanService(database, engine, workflows.followUpPlan, clock, policy).listenTo(workflows.customer);
+  return { followUps: new FollowUpService(database, customers, clock, followUpPlans), followUpPlans };
+}
+
 export function createServices(deps: ServiceDeps) {
   const { database, clock, logger } = deps;
   let policy = deps.policy;
   const currentPolicy = () => policy;
   // C1 decides on the customer as it is now; `customers` exists by the time a contract event runs.
   const customerNow = (row: CustomerRow): CustomerRow => customers.project(row);
-  const workflows = { customer: customerWorkflow, application: applicationWorkflow, contract: contractWorkflow(customerNow) };
-  const definitions = [workflows.customer, workflows.application, workflows.contract];
+  const workflows = { customer: customerWorkflow, application: applicationWorkflow, contract: contractWorkflow(customerNow), followUpPlan };
+  const definitions = [workflows.customer, workflows.application, workflows.contract, workflows.followUpPlan];
   const versions = new MachineRegistry(definitions, database);
   const engine = new WorkflowEngine(database, clock, currentPolicy, versions);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
@@ -172,7 +191,7 @@ export function createServices(deps: ServiceDeps) {
     /** The product catalogue that contract lines refer to. */
     products,
     contacts,
-    followUps: new FollowUpService(database, customers, clock, currentPolicy),
+    ...followUpsOf(database, engine, workflows, customers, clock, currentPolicy),
   };
 }
 

@@ -6,6 +6,7 @@ import { loaderPerKey } from '../platform/graphql/loaders.js';
 import type { ContactService } from './contact.service.js';
 import type { CustomerService } from './customer.service.js';
 import type { FollowUpService } from './follow-up.service.js';
+import type { FollowUpPlanService } from './follow-up-plan.service.js';
 
 export const customerLoaders = (s: { customers: CustomerService }) => ({
   customerById: new DataLoader<string, CustomerRow | null>((ids) => s.customers.byIds(ids)),
@@ -22,4 +23,9 @@ export const followUpLoaders = (s: { followUps: FollowUpService }) => ({
   lastFollowUpByCustomerId: new DataLoader<string, FollowUpRow | null>((ids) => s.followUps.lastByCustomerIds(ids)),
   /** The first `first` follow-ups of each customer by id: one statement per page size and shape. */
   followUpFirstPage: loaderPerKey((first: number, shape: ListShape) => (ids: readonly string[]) => s.followUps.firstPageByCustomer(ids, first, shape)),
+});
+
+export const followUpPlanLoaders = (s: { followUpPlans: FollowUpPlanService }) => ({
+  /** F6: each customer's plans (open ones, or all), newest first: one statement per (open, first). */
+  plansByCustomerId: loaderPerKey((open: boolean, first: number) => (ids: readonly string[]) => s.followUpPlans.ofCustomers(ids, open, first)),
 });

@@ -142,9 +142,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     to: Date | null,
     @Ctx() ctx: Context,
   ): Promise<ReminderList> {
-    const list = await this.services.followUps.reminders(viewerOf(ctx), from, to);
-    const wrap = (rows: CustomerRow[]) => rows.map((customer) => ({ customer }));
-    return { overdue: wrap(list.overdue), today: wrap(list.today), upcoming: wrap(list.upcoming), expiring: wrap(list.expiring) };
+    return this.services.followUps.reminders(viewerOf(ctx), from, to);
   }
 
   // ------------------------------------------------------------------ mutations

@@ -2,29 +2,29 @@
  * Follow-ups (F2–F4): append-only contact records; the newest sets the customer's last and
  * next contact times, which drive the custodian's reminders (F3).
  */
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
 import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
-import { contacts, customers, followUps, type CustomerRow, type FollowUpRow } from '../platform/db/schema.js';
+import { contacts, customers, followUps, type FollowUpRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { FieldErrorCollector, NotFoundError, ValidationError } from '../platform/errors.js';
 import { invariant } from '../platform/invariant.js';
 import { parseInput } from '../platform/validation.js';
-import { startOfLocalDay } from '../workflow/policy/calendar.js';
-import type { Policy } from '../workflow/policy/policy.js';
 import { hasRole, type Viewer } from '../platform/auth/viewer.js';
 import { keyset, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
 import type { CustomerService } from './customer.service.js';
 import { followUpInput, type FollowUpInput } from './follow-up.validation.js';
+import type { FollowUpPlanService, ReminderEntry } from './follow-up-plan.service.js';
+import { actorOf } from '../workflow/actor.js';
 
-/** F3: a custodian's customers by when to contact them next, and terms about to end. */
+/** F3: a custodian's customers by their open follow-up plans (F6), and terms about to end. */
 export interface ReminderList {
-  overdue: CustomerRow[];
-  today: CustomerRow[];
-  upcoming: CustomerRow[];
-  expiring: CustomerRow[];
+  overdue: ReminderEntry[];
+  today: ReminderEntry[];
+  upcoming: ReminderEntry[];
+  expiring: ReminderEntry[];
 }
 
 const DAY_MS = 86_400_000;
@@ -75,7 +75,7 @@ export class FollowUpService {
     private readonly database: Database,
     private readonly customers: CustomerService,
     private readonly clock: Clock,
-    private readonly policy: () => Policy,
+    private readonly plans: FollowUpPlanService,
   ) {}
 
   private get db() {
@@ -113,6 +113,13 @@ export class FollowUpService {
         .update(customers)
         .set({ lastFollowUpAt: now, nextContactAt: input.nextContactAt ?? null })
         .where(eq(customers.id, customerId));
+      // F6: this follow-up completes the open plan; its next contact time opens the next one.
+      const actor = actorOf(viewer);
+      await this.plans.completeIn(tx, customerId, row.id, actor);
+      if (input.nextContactAt) {
+        const assigneeId = this.customers.project(customer).custodianId ?? viewer.id;
+        await this.plans.openIn(tx, { customerId, assigneeId, dueAt: input.nextContactAt, followUpId: row.id }, actor);
+      }
       return row;
     });
   }
@@ -161,37 +168,19 @@ export class FollowUpService {
   }
 
   /**
-   * F3: the viewer's customers by next contact time — overdue (before now), today (rest of the
-   * local day), upcoming (until `to`, default 7 days) — plus P2/P4 terms ending within
-   * `warnBefore` (expiring). `from` bounds how far back overdue reaches.
+   * F3: the viewer's customers by their open follow-up plans (F6) — overdue (the plan is overdue
+   * or escalated), today (due, or planned before the end of the local day), upcoming (planned
+   * later, until `to`, default 7 days) — plus P2/P4 terms ending within `warnBefore` (expiring).
+   * `from` bounds how far back the plans' due times reach.
    */
   async reminders(viewer: Viewer, from?: Date | null, to?: Date | null): Promise<ReminderList> {
     const now = this.clock();
-    const tz = this.policy().calendar.timeZone;
-    const endOfToday = new Date(startOfLocalDay(new Date(now.getTime() + DAY_MS), tz));
     const until = to ?? new Date(now.getTime() + 7 * DAY_MS);
     const errors = new FieldErrorCollector();
     if (from && to) errors.check(from < to, 'to', 'must be after from');
     errors.throwIfAny();
-    const rows = await this.db
-      .select()
-      .from(customers)
-      .where(
-        and(
-          this.customers.heldBy(viewer.id),
-          isNotNull(customers.nextContactAt),
-          from ? gte(customers.nextContactAt, from) : undefined,
-          lt(customers.nextContactAt, until),
-        ),
-      )
-      .orderBy(asc(customers.nextContactAt))
-      .limit(500);
-    const at = (r: CustomerRow) => r.nextContactAt?.getTime() ?? 0;
-    return {
-      overdue: rows.filter((r) => at(r) < now.getTime()),
-      today: rows.filter((r) => at(r) >= now.getTime() && at(r) < endOfToday.getTime()),
-      upcoming: rows.filter((r) => at(r) >= endOfToday.getTime()),
-      expiring: await this.customers.expiring(viewer),
-    };
+    const plans = await this.plans.reminders(viewer, this.customers.heldBy(viewer.id), from ?? null, until);
+    const expiring = (await this.customers.expiring(viewer)).map((customer) => ({ customer, plan: null }));
+    return { ...plans, expiring };
   }
 }

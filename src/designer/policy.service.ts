@@ -18,6 +18,7 @@ export const WORKFLOW_SECTIONS: Record<string, PolicySection[]> = {
   customer: ['customer', 'calendar'],
   application: ['application'],
   contract: ['contract'],
+  followUpPlan: ['followUp'],
 };
 
 function leaves(value: unknown, prefix = ''): Map<string, unknown> {

@@ -38,6 +38,7 @@ describe('policy (P11)', () => {
       expect(DEFAULT_POLICY.application.auditSla.workingDays).toBe(3); // A5
       expect(DEFAULT_POLICY.application.steps.PROTECTION).toEqual([{ role: 'AUDITOR', mode: 'ANY' }]);
       expect(DEFAULT_POLICY.contract).toEqual({ afterSales: { mode: 'LEAST_LOADED', username: null }, numberPrefix: 'HT' });
+      expect(DEFAULT_POLICY.followUp).toEqual({ grace: 'P1D', escalateAfter: 'P3D', onCustodyChange: 'CARRY' }); // F6
     });
 
     it('should use a Shanghai calendar with China 2026 holidays and make-up workdays', () => {

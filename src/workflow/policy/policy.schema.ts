@@ -10,7 +10,7 @@ import { isLocalDate, isValidTimeZone } from './calendar.js';
 import { DurationError, durationToMs, parseDuration } from './duration.js';
 
 /** The top-level sections; each workflow reads the sections it needs. */
-export const POLICY_SECTIONS = ['customer', 'application', 'contract', 'calendar'] as const;
+export const POLICY_SECTIONS = ['customer', 'application', 'contract', 'followUp', 'calendar'] as const;
 
 /** Roles an approval step may require. */
 const POLICY_ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
@@ -208,6 +208,19 @@ const contractPolicySchema = section({
   numberPrefix: z.string({ error: prefixMessage }).regex(/^[A-Za-z0-9_-]{1,16}$/, { error: prefixMessage }),
 });
 
+/** F6: what a custody change does to the customer's open follow-up plans. */
+export const CUSTODY_CHANGE_MODES = ['CANCEL', 'CARRY'] as const;
+
+/** Follow-up plans (F6). */
+const followUpPolicySchema = section({
+  /** F6: how long a due plan waits for its follow-up before it is overdue. */
+  grace: term,
+  /** F6: how long a plan stays overdue before it is escalated to the custodian's managers. */
+  escalateAfter: term,
+  /** F6: on a custody change, open plans are cancelled or carried to the new custodian (cancelled when the customer has none). */
+  onCustodyChange: z.enum(CUSTODY_CHANGE_MODES, { error: expected(`one of ${CUSTODY_CHANGE_MODES.join(', ')}`) }),
+});
+
 const timeZoneMessage = expected('an IANA time zone known to Intl, such as "Asia/Shanghai"');
 
 /** The working-day calendar (P1, A5); see `WorkingCalendar` in `calendar.ts`. */
@@ -243,5 +256,6 @@ export const policySchema = section({
   customer: customerPolicySchema,
   application: applicationPolicySchema,
   contract: contractPolicySchema,
+  followUp: followUpPolicySchema,
   calendar: calendarPolicySchema,
 });

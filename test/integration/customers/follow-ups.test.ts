@@ -112,7 +112,7 @@ describe('contacts and follow-ups', () => {
   });
 
   describe('reminders (F3)', () => {
-    it('should sort the viewer’s customers into overdue, today and upcoming, with last follow-up and contact', async () => {
+    it('should sort the viewer’s customers into overdue, today and upcoming by their follow-up plans, with last follow-up and contact (F3, F6)', async () => {
       const app2 = await startTestApp();
       try {
         app2.clock.set('2026-11-23T01:00:00Z'); // 09:00 in Shanghai
@@ -126,15 +126,20 @@ describe('contacts and follow-ups', () => {
           );
           return c.id as string;
         };
+        // F6: a plan is overdue once its grace (followUp.grace, P1D) has passed without a follow-up.
         const overdue = await mk(HOUR, '约好一小时后回电确认。');
-        const today = await mk(5 * HOUR, '下午再联系采购部。');
-        const upcoming = await mk(3 * DAY, '三天后寄送样品。');
+        const today = await mk(DAY + 5 * HOUR, '明天下午再联系采购部。');
+        const upcoming = await mk(4 * DAY, '四天后寄送样品。');
         await mk(30 * DAY, '下个月再联系。');
+        // The sweeper runs every few seconds in production: the plan goes due at its time, overdue a grace later.
         app2.clock.advance(2 * HOUR);
+        await app2.services.sweeper.sweepOnce();
+        app2.clock.advance(DAY);
+        await app2.services.sweeper.sweepOnce();
         const data = await app2.ok(
           `{ reminders { overdue { customer { id } lastFollowUp { notes } contact { name } } today { customer { id } } upcoming { customer { id } } } }`,
           {},
-          t,
+          await app2.login('sales2'),
         );
         expect(data.reminders.overdue).toEqual([{ customer: { id: overdue }, lastFollowUp: { notes: '约好一小时后回电确认。' }, contact: { name: '王建国' } }]);
         expect(data.reminders.today).toEqual([{ customer: { id: today } }]);

@@ -10,3 +10,4 @@ export * from './contracts.js';
 export * from './workflow.js';
 export * from './notifications.js';
 export * from './webhooks.js';
+export * from './follow-up-plans.js';
