@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { applicationWorkflow } from './applications/application.workflow.js';
 import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
+import { contactWorkflow } from './customers/contact.workflow.js';
 import { describeWorkflow, type WorkflowDescription } from './workflow/describe.js';
 import { MachineRegistry } from './workflow/registry.js';
 
-export const WORKFLOW_NAMES = ['customer', 'application', 'contract'] as const;
+export const WORKFLOW_NAMES = ['customer', 'application', 'contract', 'contact'] as const;
 
-/** The repository's definitions (version 1 of each machine); C1's view of a customer is the row as stored. */
+/** The repository's definitions (version 1 of each machine); C1's and F1's view of a customer is the row as stored. */
 export function repositoryWorkflows() {
-  return [customerWorkflow, applicationWorkflow, contractWorkflow((row) => row)] as const;
+  return [customerWorkflow, applicationWorkflow, contractWorkflow((row) => row), contactWorkflow((row) => row)] as const;
 }
 
 export function allWorkflowDescriptions(): WorkflowDescription[] {
@@ -49,7 +50,12 @@ const OTHER_RULES: readonly OtherRule[] = [
   { code: 'E5', title: 'Mobile, landline, postcode and e-mail formats', where: ['src/customers/rules/e5-formats.ts'] },
   { code: 'E6', title: 'Nothing is ever deleted (database triggers refuse DELETE)', where: ['drizzle/0003_no_deletes.sql'] },
   { code: 'E7', title: 'Creation time, creator and first custodian are set by the system', where: ['src/customers/customer.service.ts'] },
-  { code: 'F1', title: 'Contacts: name, title, mobile and/or landline, e-mail, notes', where: ['src/customers/contact.service.ts'] },
+  {
+    code: 'F1',
+    title:
+      'Contacts: name, title, mobile and/or landline, e-mail, notes; a target account should have at least three named contacts (THREE_CONTACTS on intent applications, policy application.minContactsForIntent)',
+    where: ['src/customers/contact.service.ts', 'src/applications/application-checklist.service.ts'],
+  },
   {
     code: 'F2',
     title: 'Every contact attempt is a follow-up with channel, notes and the next contact time',
@@ -73,9 +79,12 @@ const OTHER_RULES: readonly OtherRule[] = [
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;
 const codes = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
 
+/** Workflows whose rules live in another feature's folder than `src/<workflow>s/` (contacts are the customers feature's). */
+const RULE_DIRS: Readonly<Record<string, string>> = { contact: 'src/customers/rules' };
+
 /** The repository file of a machine rule: `src/<feature>s/rules/<code>-….ts`. */
 function ruleFile(root: string, workflow: string, code: string): string {
-  const dir = `src/${workflow}s/rules`;
+  const dir = RULE_DIRS[workflow] ?? `src/${workflow}s/rules`;
   const file = readdirSync(join(root, dir)).find((f) => f.startsWith(`${code.toLowerCase()}-`) && f.endsWith('.ts'));
   if (!file) throw new Error(`rule ${code} of ${workflow} has no file in ${dir}`);
   return `${dir}/${file}`;

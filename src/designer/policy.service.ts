@@ -18,6 +18,7 @@ export const WORKFLOW_SECTIONS: Record<string, PolicySection[]> = {
   customer: ['customer', 'calendar'],
   application: ['application'],
   contract: ['contract'],
+  contact: [],
 };
 
 function leaves(value: unknown, prefix = ''): Map<string, unknown> {
