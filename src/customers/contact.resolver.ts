@@ -25,7 +25,7 @@ const contactEdge: WorkflowEdge<ContactRow, ContactResolverServices> = {
     availableActions:
       'What this viewer may do with the contact now: UPDATE (updateContact), LEAVE (markContactLeft), REJOIN (markContactRejoined), as the machine and its guards allow.',
     history:
-      'F5: every event on this contact, newest first: CREATE, UPDATE (payload.changes: each changed field’s from and to), LEAVE (payload.leftOn, payload.note), REJOIN.',
+      'F5: every event on this contact, newest first: CREATE, UPDATE (payload.changes: each changed field as [before, after]), LEAVE (payload.leftOn, payload.note), REJOIN.',
   },
 };
 

@@ -39,9 +39,9 @@ function byCustomerIdsQuery(columns: Record<string, PgColumn>) {
 
 const FIELDS = ['name', 'title', 'mobile', 'landline', 'email', 'note'] as const;
 
-/** F5: what an edit changed, field by field (the UPDATE history row's payload). */
-function changedFields(before: ContactRow, after: ContactFields): Record<string, { from: string | null; to: string | null }> {
-  return Object.fromEntries(FIELDS.filter((f) => before[f] !== after[f]).map((f) => [f, { from: before[f], to: after[f] }]));
+/** F5: what an edit changed, as the history shows changed columns (P10): { field: [before, after] }. */
+function changedFields(before: ContactRow, after: ContactFields): Record<string, [string | null, string | null]> {
+  return Object.fromEntries(FIELDS.filter((f) => before[f] !== after[f]).map((f) => [f, [before[f], after[f]]]));
 }
 
 /** Contacts of customers (F1, E5), changed by whoever may change the customer; run by the contact machine (F5). */
