@@ -142,8 +142,9 @@ function rangeStatement(parts: NameParts, templateId: string, from: number, to: 
       ), names as (
         insert into customer_names (customer_id, name, trade_name) select id, name, trade_name from inserted
       )
-      insert into contacts (customer_id, name, title, mobile, created_by_id, created_at, updated_at)
-      select i.id, '联系人' || right(i.phone_key, 4), '采购经理', '19' || right(lpad(i.phone_key, 9, '0'), 9), t.created_by_id, t.created_at, t.updated_at
+      insert into contacts (customer_id, name, title, mobile, created_by_id, created_at, updated_at, state, snapshot)
+      select i.id, '联系人' || right(i.phone_key, 4), '采购经理', '19' || right(lpad(i.phone_key, 9, '0'), 9), t.created_by_id, t.created_at, t.updated_at,
+        'active', '{"status":"active","value":"active","historyValue":{},"context":{"leftOn":null,"leftNote":null},"children":{}}'::jsonb
       from inserted i, customers t where t.id = ${templateId}::uuid and right(i.phone_key, 1) = '0'`;
 }
 

@@ -39,10 +39,12 @@ async function seedReads(sql: postgres.Sql, templateId: string, createdById: str
     from numbered n where c.id = n.id`;
   const surnames = '{王,李,张,刘,陈,杨,黄,赵,吴,周}';
   await sql`
-    insert into contacts (customer_id, name, title, mobile, created_by_id, created_at, updated_at)
+    insert into contacts (customer_id, name, title, mobile, created_by_id, created_at, updated_at, state, snapshot)
     select c.id, (${surnames}::text[])[1 + (abs(hashtext(c.id::text)) + g) % 10] || (array['建国', '秀英', '志强'])[g],
       (array['总经理', '采购经理', '设备科长'])[g], '13' || (g + 5) || substr(c.phone_key, 5, 8), c.custodian_id,
-      c.created_at + g * interval '1 second', c.created_at + g * interval '1 second'
+      c.created_at + g * interval '1 second', c.created_at + g * interval '1 second',
+      -- F5: an active contact, as engine.initial starts one (migration 0019's snapshot).
+      'active', '{"status":"active","value":"active","historyValue":{},"context":{"leftOn":null,"leftNote":null},"children":{}}'::jsonb
     from customers c, generate_series(1, ${CONTACTS}) g where c.trade_name like 'read-%'`;
   await sql`
     insert into follow_ups (customer_id, author_id, channel, notes, next_contact_at, created_at)

@@ -5,14 +5,15 @@ import { applicationWorkflow } from './applications/application.workflow.js';
 import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
 import { followUpPlanWorkflow } from './customers/follow-up-plan.workflow.js';
+import { contactWorkflow } from './customers/contact.workflow.js';
 import { describeWorkflow, type WorkflowDescription } from './workflow/describe.js';
 import { MachineRegistry } from './workflow/registry.js';
 
-export const WORKFLOW_NAMES = ['customer', 'application', 'contract', 'followUpPlan'] as const;
+export const WORKFLOW_NAMES = ['customer', 'application', 'contract', 'followUpPlan', 'contact'] as const;
 
-/** The repository's definitions (version 1 of each machine); C1's view of a customer is the row as stored. */
+/** The repository's definitions (version 1 of each machine); C1's and F1's view of a customer is the row as stored. */
 export function repositoryWorkflows() {
-  return [customerWorkflow, applicationWorkflow, contractWorkflow((row) => row), followUpPlanWorkflow] as const;
+  return [customerWorkflow, applicationWorkflow, contractWorkflow((row) => row), followUpPlanWorkflow, contactWorkflow((row) => row)] as const;
 }
 
 /** Repository documents of machines that live in another machine's feature. */
@@ -53,7 +54,12 @@ const OTHER_RULES: readonly OtherRule[] = [
   { code: 'E5', title: 'Mobile, landline, postcode and e-mail formats', where: ['src/customers/rules/e5-formats.ts'] },
   { code: 'E6', title: 'Nothing is ever deleted (database triggers refuse DELETE)', where: ['drizzle/0003_no_deletes.sql'] },
   { code: 'E7', title: 'Creation time, creator and first custodian are set by the system', where: ['src/customers/customer.service.ts'] },
-  { code: 'F1', title: 'Contacts: name, title, mobile and/or landline, e-mail, notes', where: ['src/customers/contact.service.ts'] },
+  {
+    code: 'F1',
+    title:
+      'Contacts: name, title, mobile and/or landline, e-mail, notes; a target account should have at least three named contacts (THREE_CONTACTS on intent applications, policy application.minContactsForIntent)',
+    where: ['src/customers/contact.service.ts', 'src/applications/application-checklist.service.ts'],
+  },
   {
     code: 'F2',
     title: 'Every contact attempt is a follow-up with channel, notes and the next contact time',
@@ -81,8 +87,8 @@ const OTHER_RULES: readonly OtherRule[] = [
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;
 const codes = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
 
-/** Rule folders of machines that live in another machine's feature. */
-const RULE_DIRS: Readonly<Record<string, string>> = { followUpPlan: 'src/customers/plan-rules' };
+/** Rule folders of machines that live in another machine's feature (plans and contacts are the customers feature's). */
+const RULE_DIRS: Readonly<Record<string, string>> = { followUpPlan: 'src/customers/plan-rules', contact: 'src/customers/rules' };
 
 /** The repository file of a machine rule: `src/<feature>s/rules/<code>-….ts` (or its RULE_DIRS folder). */
 function ruleFile(root: string, workflow: string, code: string): string {

@@ -28,6 +28,7 @@ import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
 import { followUpPlanWorkflow as followUpPlan } from './customers/follow-up-plan.workflow.js';
 import { FollowUpPlanService } from './customers/follow-up-plan.service.js';
+import { contactWorkflow } from './customers/contact.workflow.js';
 import type { Policy } from './workflow/policy/policy.js';
 import { Sweeper } from './workflow/sweeper.js';
 import { NotificationService } from './notifications/notification.service.js';
@@ -120,22 +121,33 @@ function followUpsOf(
   return { followUps: new FollowUpService(database, customers, clock, followUpPlans), followUpPlans };
 }
 
+/** The workflows (C1 and F1 read a customer as it is now through `customerNow`) and all their definitions. */
+function workflowsOf(customerNow: (row: CustomerRow) => CustomerRow) {
+  const workflows = {
+    customer: customerWorkflow,
+    application: applicationWorkflow,
+    contract: contractWorkflow(customerNow),
+    contact: contactWorkflow(customerNow),
+    followUpPlan,
+  };
+  return { workflows, definitions: [workflows.customer, workflows.application, workflows.contract, workflows.followUpPlan, workflows.contact] };
+}
+
 export function createServices(deps: ServiceDeps) {
   const { database, clock, logger } = deps;
   let policy = deps.policy;
   const currentPolicy = () => policy;
-  // C1 decides on the customer as it is now; `customers` exists by the time a contract event runs.
+  // C1 and F1 decide on the customer as it is now; `customers` exists by the time a contract or contact event runs.
   const customerNow = (row: CustomerRow): CustomerRow => customers.project(row);
-  const workflows = { customer: customerWorkflow, application: applicationWorkflow, contract: contractWorkflow(customerNow), followUpPlan };
-  const definitions = [workflows.customer, workflows.application, workflows.contract, workflows.followUpPlan];
+  const { workflows, definitions } = workflowsOf(customerNow);
   const versions = new MachineRegistry(definitions, database);
   const engine = new WorkflowEngine(database, clock, currentPolicy, versions);
-  const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy);
-  const contacts = new ContactService(database, customers, clock);
+  const contacts: ContactService = new ContactService(database, engine, workflows.contact, () => customers, clock);
+  const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy, contacts);
   const customerKeys = new CustomerKeyService(database, customers);
   const applications = new ApplicationService(database, clock, currentPolicy);
   const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
-  const applicationChecklist = new ApplicationChecklistService(customers, contacts, customerKeys);
+  const applicationChecklist = new ApplicationChecklistService(customers, contacts, customerKeys, currentPolicy);
   const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock, applicationChecklist);
   // A4, P2: a customer's move lapses the applications it no longer applies to, in the same transaction.
   engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
@@ -146,6 +158,7 @@ export function createServices(deps: ServiceDeps) {
   const designs = new WorkflowService(database, engine, clock, definitions, {
     application: async (viewer, id) => applications.requireSee(viewer, await applications.get(id)),
     contract: async (viewer, id) => void (await contracts.get(viewer, id)),
+    contact: (viewer, id) => contacts.requireSee(viewer, id),
   });
   return {
     policy: currentPolicy,

@@ -1,9 +1,11 @@
 /**
- * P1: the audit checklist of a PROTECTION application: computed live while pending, frozen on the
- * application when it is decided or withdrawn (P8: never computed against a record its reader may
- * not see).
+ * P1: the audit checklist of a PROTECTION application, and F1's THREE_CONTACTS on an INTENT one:
+ * computed live while pending, frozen on the application when it is decided or withdrawn (P8:
+ * never computed against a record its reader may not see). Items are warnings for the auditor;
+ * none blocks a decision.
  */
-import type { ApplicationRow, CustomerRow } from '../platform/db/schema.js';
+import type { ApplicationKind, ApplicationRow, CustomerRow } from '../platform/db/schema.js';
+import type { Policy } from '../workflow/policy/policy.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { ContactService } from '../customers/contact.service.js';
 import type { CustomerService } from '../customers/customer.service.js';
@@ -12,18 +14,23 @@ import { deriveTradeName } from '../customers/rules/e1-trade-name.js';
 
 /** One line of the checklist: what is checked, whether it passed, and what was seen. */
 export interface ChecklistItem {
-  code: 'FULL_NAME' | 'ADDRESS' | 'CONTACT_NUMBER' | 'NOT_PROTECTED_ELSEWHERE' | 'SIMILAR_NAME';
+  code: 'FULL_NAME' | 'ADDRESS' | 'CONTACT_NUMBER' | 'NOT_PROTECTED_ELSEWHERE' | 'SIMILAR_NAME' | 'THREE_CONTACTS';
   label: string;
   passed: boolean;
   detail: string | null;
 }
 
-/** Computes what the auditor checks before deciding a protection application (P1, E4). */
+/** The kinds of application that have a checklist: PROTECTION (P1, E4) and INTENT (F1). */
+const CHECKED: readonly ApplicationKind[] = ['PROTECTION', 'INTENT'];
+const checked = (r: ApplicationRow) => CHECKED.includes(r.kind);
+
+/** Computes what the auditor checks before deciding a protection (P1, E4) or intent (F1) application. */
 export class ApplicationChecklistService {
   constructor(
     private readonly customers: CustomerService,
     private readonly contacts: ContactService,
     private readonly customerKeys: CustomerKeyService,
+    private readonly policy: () => Policy,
   ) {}
 
   /**
@@ -33,7 +40,7 @@ export class ApplicationChecklistService {
    * that application's place otherwise); null for other kinds.
    */
   async readableBy(viewer: Viewer, rows: readonly ApplicationRow[]): Promise<(ChecklistItem[] | null | Error)[]> {
-    const live = rows.filter((r) => r.kind === 'PROTECTION' && !r.checklist);
+    const live = rows.filter((r) => checked(r) && !r.checklist);
     const customers = await this.customers.byIds([...new Set(live.map((r) => r.customerId))]);
     const seen = new Map<string, Error | null>();
     for (const c of customers) {
@@ -47,18 +54,18 @@ export class ApplicationChecklistService {
     }
     const computed = await this.checklists(live.filter((r) => seen.get(r.customerId) === null));
     return rows.map((r) => {
-      if (r.kind !== 'PROTECTION') return null;
+      if (!checked(r)) return null;
       if (r.checklist) return r.checklist as ChecklistItem[]; // stored by freeze() from this very type
       return seen.get(r.customerId) ?? computed.get(r.id) ?? new Error(`customer ${r.customerId} not found`);
     });
   }
 
-  /** P8: the checklist to store when a PROTECTION application is decided or withdrawn; null for other kinds. */
+  /** P8: the checklist to store when a PROTECTION or INTENT application is decided or withdrawn; null for other kinds. */
   async freeze(row: ApplicationRow): Promise<ChecklistItem[] | null> {
-    return row.kind === 'PROTECTION' ? ((await this.checklists([row])).get(row.id) ?? null) : null;
+    return checked(row) ? ((await this.checklists([row])).get(row.id) ?? null) : null;
   }
 
-  /** P1: what the auditor checks on protection applications, computed now, by application id; four statements for any number. */
+  /** P1, F1: what the auditor checks on protection and intent applications, computed now, by application id; four statements for any number. */
   async checklists(rows: readonly ApplicationRow[]): Promise<Map<string, ChecklistItem[]>> {
     const out = new Map<string, ChecklistItem[]>();
     if (rows.length === 0) return out;
@@ -69,10 +76,15 @@ export class ApplicationChecklistService {
       this.customers.protectedElsewhere(customers),
       this.customerKeys.similarTo(customers),
     ]);
-    const byCustomer = new Map(customers.map((c, i) => [c.id, checklistOf(c, people[i] ?? [], elsewhere[i] ?? [], similar[i] ?? [])]));
+    const byCustomer = new Map(
+      customers.map((c, i) => [c.id, { customer: c, people: people[i] ?? [], elsewhere: elsewhere[i] ?? [], similar: similar[i] ?? [] }]),
+    );
+    const minContacts = this.policy().application.minContactsForIntent;
     for (const r of rows) {
-      const items = byCustomer.get(r.customerId);
-      if (items) out.set(r.id, items);
+      const seen = byCustomer.get(r.customerId);
+      if (!seen) continue;
+      if (r.kind === 'INTENT') out.set(r.id, [threeContacts(seen.people, minContacts)]);
+      else out.set(r.id, checklistOf(seen.customer, seen.people, seen.elsewhere, seen.similar));
     }
     return out;
   }
@@ -110,4 +122,19 @@ function checklistOf(
       detail: similar.length ? similar.map((m) => `${m.name} (${m.tradeName}, ${m.state}${m.custodianName ? `, ${m.custodianName}` : ''})`).join('; ') : null,
     },
   ];
+}
+
+/**
+ * F1: a target account should have at least `min` named contacts (policy
+ * `application.minContactsForIntent`, 3 by default) who still work there (F5: not left). A warning.
+ */
+function threeContacts(people: readonly { name: string; state: string }[], min: number): ChecklistItem {
+  const named = people.filter((c) => c.state !== 'left' && c.name.trim() !== '');
+  const left = people.filter((c) => c.state === 'left').length;
+  return {
+    code: 'THREE_CONTACTS',
+    label: `联系人齐全 At least ${min} named contacts at the customer`,
+    passed: named.length >= min,
+    detail: `${named.length} active named contacts of ${min} expected${left > 0 ? `; ${left} left the company` : ''}`,
+  };
 }

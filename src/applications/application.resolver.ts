@@ -177,7 +177,7 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
   @FieldResolver(() => [ChecklistItem], {
     nullable: true,
     description:
-      'P1: for a PROTECTION application, the audit checklist; null for other kinds. Frozen when decided or withdrawn: later reads return it as it was then. While pending (or closed without a stored checklist) it is computed now, and only for viewers who may see the customer’s details; others get FORBIDDEN (null, P8).',
+      'P1: for a PROTECTION application, the audit checklist; F1: for an INTENT one, THREE_CONTACTS; null for other kinds. Frozen when decided or withdrawn: later reads return it as it was then. While pending (or closed without a stored checklist) it is computed now, and only for viewers who may see the customer’s details; others get FORBIDDEN (null, P8).',
   })
   async checklist(@Root() row: ApplicationRow, @Ctx() ctx: Context): Promise<ChecklistRow[] | null> {
     // One batch for every application of the request (the audit queue): a few statements, not a few per row.

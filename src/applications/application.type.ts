@@ -85,15 +85,15 @@ export class ApprovalStep {
   decisions!: Decision[];
 }
 
-/** One line of the P1 audit checklist. */
+/** One line of an audit checklist (P1 on protection, F1 on intent applications). */
 @ObjectType({
   description:
-    'P1: one thing the auditor checks on a protection application, from the customer’s data: now while pending, as it was when decided after that (P8).',
+    'P1/F1: one thing the auditor checks on a protection or intent application, from the customer’s data: now while pending, as it was when decided after that (P8). A warning: no item blocks a decision.',
 })
 export class ChecklistItem {
   @Field(() => String, {
     description:
-      'FULL_NAME, ADDRESS, CONTACT_NUMBER, NOT_PROTECTED_ELSEWHERE or SIMILAR_NAME (E4: other customers’ trade-name keys contain this one’s or are contained in it).',
+      'Protection (P1): FULL_NAME, ADDRESS, CONTACT_NUMBER, NOT_PROTECTED_ELSEWHERE or SIMILAR_NAME (E4: other customers’ trade-name keys contain this one’s or are contained in it). Intent (F1): THREE_CONTACTS (at least policy application.minContactsForIntent named contacts, 3 by default, who have not left the company, F5).',
   })
   code!: string;
 

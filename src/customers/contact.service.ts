@@ -1,23 +1,27 @@
-/** Contacts (F1, E5): added and corrected by whoever may change the customer; never deleted (E6). */
+/** Contacts (F1, E5, F5): added, corrected, marked as left and rejoined by whoever may change the customer; never deleted (E6). */
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import { lockKeys, type Database, type Tx } from '../platform/db/client.js';
 import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { NotFoundError } from '../platform/errors.js';
 import { invariant } from '../platform/invariant.js';
 import { parseInput } from '../platform/validation.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerService } from './customer.service.js';
+import type { WorkflowEngine } from '../workflow/engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.js';
+import { actorOf } from '../workflow/actor.js';
+import type { ContactFacts } from './contact.machine.js';
 import { duplicateError, duplicateKeys } from './rules/e4-duplicate-entry.js';
 import { groupedBy } from '../platform/grouped.js';
 import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
-import { contactInput, contactPhoneKeys, type ContactInput } from './customer.validation.js';
+import { contactInput, contactPhoneKeys, type ContactFields, type ContactInput } from './customer.validation.js';
 
 /** The Contact fields a list answers from CARD rows (the person and their numbers); others need FULL. */
-export const CONTACT_CARD_FIELDS: ReadonlySet<string> = new Set(['id', 'name', 'title', 'mobile', 'landline']);
-const SHAPES = listShapes(contacts, ['id', 'customerId', 'name', 'title', 'mobile', 'landline']);
+export const CONTACT_CARD_FIELDS: ReadonlySet<string> = new Set(['id', 'name', 'title', 'mobile', 'landline', 'state']);
+const SHAPES = listShapes(contacts, ['id', 'customerId', 'name', 'title', 'mobile', 'landline', 'state']);
 
 /** The contacts of the customers `ids`, oldest first (the list's loader), per shape, each built once. */
 const contactsByCustomerIds = {
@@ -33,13 +37,27 @@ function byCustomerIdsQuery(columns: Record<string, PgColumn>) {
     .orderBy(asc(contacts.createdAt), asc(contacts.id));
 }
 
-/** Contacts of customers (F1, E5), changed by whoever may change the customer. */
+const FIELDS = ['name', 'title', 'mobile', 'landline', 'email', 'note'] as const;
+
+/** F5: what an edit changed, as the history shows changed columns (P10): { field: [before, after] }. */
+function changedFields(before: ContactRow, after: ContactFields): Record<string, [string | null, string | null]> {
+  return Object.fromEntries(FIELDS.filter((f) => before[f] !== after[f]).map((f) => [f, [before[f], after[f]]]));
+}
+
+/** Contacts of customers (F1, E5), changed by whoever may change the customer; run by the contact machine (F5). */
 export class ContactService {
   constructor(
     private readonly database: Database,
-    private readonly customers: CustomerService,
+    private readonly engine: WorkflowEngine,
+    readonly workflow: WorkflowDefinition<ContactRow, ContactFacts>,
+    /** The customers service (constructed after this one: a customer's entry adds its first contacts here). */
+    private readonly customerService: () => CustomerService,
     private readonly clock: Clock,
   ) {}
+
+  private get customers(): CustomerService {
+    return this.customerService();
+  }
 
   private get db() {
     return this.database.db;
@@ -52,36 +70,68 @@ export class ContactService {
       if (!customer) throw new NotFoundError('Customer', customerId);
       this.customers.requireEdit(viewer, customer);
       await this.refuseForeignPhones(tx, contactPhoneKeys(clean), customerId);
-      const now = this.clock();
-      const [row] = await tx
-        .insert(contacts)
-        .values({ ...clean, customerId, createdById: viewer.id, createdAt: now, updatedAt: now })
-        .returning();
+      const [row] = await this.insertIn(tx, viewer, customerId, [clean]);
       invariant(row, 'insert … returning gives the row');
       return row;
     });
   }
 
+  /** F5: new contacts start active, each with its CREATE history row (a customer's entry adds its first ones this way). */
+  async insertIn(tx: Tx, viewer: Viewer, customerId: string, rows: readonly ContactFields[]): Promise<ContactRow[]> {
+    if (rows.length === 0) return [];
+    const now = this.clock();
+    const start = this.engine.initial(this.workflow, {});
+    const inserted = await tx
+      .insert(contacts)
+      .values(rows.map((c) => ({ ...c, ...start.values, customerId, createdById: viewer.id, createdAt: now, updatedAt: now })))
+      .returning();
+    // Every new contact starts alike: one initial state, a CREATE history row each.
+    for (const row of inserted) await start.record(tx, row.id, actorOf(viewer));
+    return inserted;
+  }
+
+  /** F5: corrects a contact (all fields replaced); recorded as UPDATE with the fields it changed. */
   async update(viewer: Viewer, id: string, input: ContactInput, expectedVersion?: number | null): Promise<ContactRow> {
     const clean = parseInput(contactInput, input, { root: 'input' });
     return this.db.transaction(async (tx) => {
       const [current] = await tx.select().from(contacts).where(eq(contacts.id, id)).for('update');
       if (!current) throw new NotFoundError('Contact', id);
-      const [customer] = await tx.select().from(customers).where(eq(customers.id, current.customerId));
-      if (!customer) throw new NotFoundError('Customer', current.customerId);
+      const customer = await this.customers.get(current.customerId, tx);
       this.customers.requireEdit(viewer, customer);
-      if (expectedVersion != null && expectedVersion !== current.version) {
-        throw new ConflictError(`Contact ${id} has changed (version ${current.version}); reload and retry`, { currentVersion: current.version });
-      }
       await this.refuseForeignPhones(tx, contactPhoneKeys(clean), customer.id);
+      const changes = changedFields(current, clean);
+      await this.engine.applyIn(tx, this.workflow, id, { type: 'UPDATE' }, actorOf(viewer), { expectedVersion, payload: { changes } });
       const [row] = await tx
         .update(contacts)
-        .set({ ...clean, version: current.version + 1, updatedAt: this.clock() })
+        .set({ ...clean, updatedAt: this.clock() })
         .where(eq(contacts.id, id))
         .returning();
       if (!row) throw new NotFoundError('Contact', id);
       return row;
     });
+  }
+
+  /** F5: the person left the company (离职) on `leftOn`, with a note; LEAVE on the contact machine, whose F1 guard asks P8's canEdit. */
+  async markLeft(viewer: Viewer, id: string, leftOn: string, note: string, expectedVersion?: number | null): Promise<ContactRow> {
+    return (await this.engine.apply(this.workflow, id, { type: 'LEAVE', leftOn, note }, actorOf(viewer), { expectedVersion })).row;
+  }
+
+  /** F5: the person is back (REJOIN); the note, if any, is kept in the history row. */
+  async markRejoined(viewer: Viewer, id: string, note: string | null, expectedVersion?: number | null): Promise<ContactRow> {
+    const event = { type: 'REJOIN', ...(note?.trim() && { note: note.trim() }) };
+    return (await this.engine.apply(this.workflow, id, event, actorOf(viewer), { expectedVersion })).row;
+  }
+
+  /** Refuses (NOT_FOUND / FORBIDDEN, P8) a viewer who may not see this contact's customer in full (designers' sendWorkflowEvent). */
+  async requireSee(viewer: Viewer, id: string): Promise<void> {
+    const contact = await this.get(id);
+    this.customers.requireDetails(viewer, await this.customers.get(contact.customerId));
+  }
+
+  async get(id: string): Promise<ContactRow> {
+    const [row] = await this.db.select().from(contacts).where(eq(contacts.id, id));
+    if (!row) throw new NotFoundError('Contact', id);
+    return row;
   }
 
   /** E4: a number that belongs to another customer means this is probably that company. */

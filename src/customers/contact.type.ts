@@ -1,14 +1,13 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { WorkflowEntity } from '../workflow/graphql/workflow-entity.type.js';
 
-/** A contact person of a customer (F1); resolvers return `ContactRow`s for it. */
+/** A contact person of a customer (F1, F5); resolvers return `ContactRow`s for it. */
 @ObjectType({
   simpleResolvers: true,
-  description: 'A contact person at a customer (F1). Contacts are customer details (P8) and are never deleted (E6); corrections bump `version`.',
+  description:
+    'A contact person at a customer (F1), run by the contact machine (F5): `active`, `left` (离职: leftOn and leftNote) and active again when they rejoin; every edit is an UPDATE in `history` with the fields it changed. A contact who left cannot be named on a new follow-up. Contacts are customer details (P8) and are never deleted (E6).',
 })
-export class Contact {
-  @Field(() => ID, { description: 'The contact’s id: pass it to updateContact or as a follow-up’s contactId.' })
-  id!: string;
-
+export class Contact extends WorkflowEntity {
   @Field(() => String, { description: 'The person’s name.' })
   name!: string;
 
@@ -27,8 +26,11 @@ export class Contact {
   @Field(() => String, { nullable: true, description: 'Free notes about the person; null when none.' })
   note!: string | null;
 
-  @Field(() => Int, { description: 'Grows by one with every correction; send it back as updateContact’s expectedVersion.' })
-  version!: number;
+  @Field(() => String, { nullable: true, description: 'F5: the day the person left the company (离职), YYYY-MM-DD; null while active (also after rejoining).' })
+  leftOn!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'F5: the note given when the person left; null while active.' })
+  leftNote!: string | null;
 
   @Field(() => Date, { description: 'When the contact was added.' })
   createdAt!: Date;

@@ -6,7 +6,7 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
-import { contacts, customers, type CustomerRow } from '../platform/db/schema.js';
+import { customers, type CustomerRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { ConflictError, DuplicateError, NotFoundError } from '../platform/errors.js';
 import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../platform/pagination.js';
@@ -24,6 +24,7 @@ import { stageOf, type CustomerFacts } from './customer.machine.js';
 import { LIST_SHAPES, SORT_KEYS, type CustomerFilter, type CustomerOrder } from './customer.list.js';
 import type { ListShape } from '../platform/db/read-rows.js';
 import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
+import type { ContactFields } from './customer.validation.js';
 import { parseInput } from '../platform/validation.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { duplicateQuery, nameMatches, searchDuplicateRows } from './customer.duplicates.js';
@@ -48,6 +49,8 @@ export class CustomerService {
     readonly workflow: WorkflowDefinition<CustomerRow, CustomerFacts>,
     private readonly clock: Clock,
     private readonly policy: () => Policy,
+    /** F5: a new customer's first contacts start their contact machines like any other. */
+    private readonly contacts: { insertIn(tx: Tx, viewer: Viewer, customerId: string, rows: readonly ContactFields[]): Promise<unknown> },
   ) {}
 
   private get db() {
@@ -169,9 +172,7 @@ export class CustomerService {
           .returning();
         if (!row) throw new Error('insert returned nothing');
         await start.record(tx, row.id, actorOf(viewer));
-        if (contactRows.length > 0) {
-          await tx.insert(contacts).values(contactRows.map((c) => ({ ...c, customerId: row.id, createdById: viewer.id, createdAt: now, updatedAt: now })));
-        }
+        await this.contacts.insertIn(tx, viewer, row.id, contactRows);
         await within?.(tx, row);
         return row;
       });

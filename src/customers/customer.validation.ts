@@ -143,6 +143,8 @@ export const createCustomerInput = z
 /** Fields given as `null` are "not given" (GraphQL nullable input fields). */
 type Given<T> = { [K in keyof T]?: T[K] | null };
 
+/** A contact as entered and checked (F1, E5). */
+export type ContactFields = z.output<typeof contactInput>;
 /** A contact as a client sends it (GraphQL `ContactInput`). */
 export type ContactInput = Given<z.input<typeof contactRecord>> & { name: string };
 /** Customer fields to change (GraphQL `UpdateCustomerInput`). */

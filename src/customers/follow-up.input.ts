@@ -17,6 +17,9 @@ export class FollowUpInput {
   })
   nextContactAt?: Date | null;
 
-  @Field(() => ID, { nullable: true, description: 'The contact person spoken to; must be a contact of this customer.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The contact person spoken to; must be a contact of this customer who has not left the company (F5: BAD_USER_INPUT otherwise).',
+  })
   contactId?: string | null;
 }

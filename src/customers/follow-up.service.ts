@@ -95,6 +95,11 @@ export class FollowUpService {
           .from(contacts)
           .where(and(eq(contacts.id, input.contactId), eq(contacts.customerId, customerId)));
         if (!contact) throw new ValidationError({ 'input.contactId': 'is not a contact of this customer' });
+        // F5: a contact who left the company is not offered for new follow-ups.
+        if (contact.state === 'left') {
+          const field = `left the company${contact.leftOn ? ` on ${contact.leftOn}` : ''} (F5); name a contact who works there`;
+          throw new ValidationError({ 'input.contactId': field }, 'This contact left the company (F5)', { rule: 'F5' });
+        }
       }
       const [row] = await tx
         .insert(followUps)

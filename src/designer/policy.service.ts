@@ -19,6 +19,7 @@ export const WORKFLOW_SECTIONS: Record<string, PolicySection[]> = {
   application: ['application'],
   contract: ['contract'],
   followUpPlan: ['followUp'],
+  contact: [],
 };
 
 function leaves(value: unknown, prefix = ''): Map<string, unknown> {

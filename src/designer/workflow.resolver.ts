@@ -31,7 +31,7 @@ function describe(designs: WorkflowService, def: WorkflowDefinition<WorkflowRow,
   return { ...d, definition: current.document, transitions: d.transitions.map((t) => ({ ...t, rolesAllowed: t.who })) };
 }
 
-const NAME_ARG = 'The machine name: customer, application or contract (NOT_FOUND otherwise).';
+const NAME_ARG = 'The machine name: customer, application, contract or contact (NOT_FOUND otherwise).';
 const DEFINITION_ARG = 'The whole machine document, as Workflow.definition gives it.';
 
 /** P11: reading, validating, publishing and migrating machines, and their policies. */
@@ -47,7 +47,7 @@ export class WorkflowResolver {
 
   @Authorized()
   @Query(() => Workflow, { nullable: true, description: 'One machine at its current version; null for an unknown name. Anyone signed in.' })
-  workflow(@Arg('name', () => String, { description: 'The machine name: customer, application or contract.' }) name: string): Workflow | null {
+  workflow(@Arg('name', () => String, { description: 'The machine name: customer, application, contract or contact.' }) name: string): Workflow | null {
     const def = this.services.designs.all().find((d) => d.name === name);
     return def ? describe(this.services.designs, def) : null;
   }
@@ -170,7 +170,7 @@ export class WorkflowResolver {
   })
   async sendWorkflowEvent(
     @Arg('workflow', () => String, { description: NAME_ARG }) workflow: string,
-    @Arg('id', () => ID, { description: 'The customer, application or contract.' }) id: string,
+    @Arg('id', () => ID, { description: 'The customer, application, contract or contact.' }) id: string,
     @Arg('event', () => String, { description: 'The event name, as AvailableAction.event gives it.' }) event: string,
     @Arg('input', () => JSONScalar, { nullable: true, description: 'The event’s inputs by name, e.g. { "reason": "客户出差两周" }.' }) input: unknown,
     @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
@@ -179,7 +179,17 @@ export class WorkflowResolver {
     const row = await this.services.designs.send(viewerOf(ctx), workflow, id, event, input, expectedVersion ?? null);
     const { state, version, machineVersion } = row;
     const of = (name: string) => (workflow === name ? row : null);
-    return { workflow, id: row.id, state, version, machineVersion, customer: of('customer'), application: of('application'), contract: of('contract') };
+    return {
+      workflow,
+      id: row.id,
+      state,
+      version,
+      machineVersion,
+      customer: of('customer'),
+      application: of('application'),
+      contract: of('contract'),
+      contact: of('contact'),
+    };
   }
 
   @Authorized()

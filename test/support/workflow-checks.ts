@@ -12,9 +12,9 @@ import { MachineRegistry } from '../../src/workflow/registry.js';
 import { validateDocument, type ValidationContext, type WorkflowCheck, type WorkflowProblem } from '../../src/workflow/validation/index.js';
 import { runChecks, type CheckedProblem } from '../../src/workflow/validation/run.js';
 
-const [customer, application, contract, followUpPlan] = repositoryWorkflows();
-const workflows = { customer, application, contract, followUpPlan };
-const registry = new MachineRegistry([customer, application, contract, followUpPlan], null);
+const [customer, application, contract, followUpPlan, contact] = repositoryWorkflows();
+const workflows = { customer, application, contract, followUpPlan, contact };
+const registry = new MachineRegistry([customer, application, contract, followUpPlan, contact], null);
 
 /** The policy terms the customer workflow's rules define (P1, P2, P4). */
 export const TERM_NAMES: readonly string[] = Object.keys(customer.terms);
@@ -23,7 +23,7 @@ export const TERM_NAMES: readonly string[] = Object.keys(customer.terms);
 export type WorkflowName = keyof typeof workflows;
 
 /** Every workflow with a repository document. */
-export const WORKFLOW_NAMES: readonly WorkflowName[] = ['customer', 'application', 'contract', 'followUpPlan'];
+export const WORKFLOW_NAMES: readonly WorkflowName[] = ['customer', 'application', 'contract', 'followUpPlan', 'contact'];
 
 /** Input that is no edit of a document at all (e.g. a JSON array), see {@link replace}. */
 export interface Replacement {

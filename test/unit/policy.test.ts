@@ -37,6 +37,7 @@ describe('policy (P11)', () => {
       });
       expect(DEFAULT_POLICY.application.auditSla.workingDays).toBe(3); // A5
       expect(DEFAULT_POLICY.application.steps.PROTECTION).toEqual([{ role: 'AUDITOR', mode: 'ANY' }]);
+      expect(DEFAULT_POLICY.application.minContactsForIntent).toBe(3); // F1: THREE_CONTACTS
       expect(DEFAULT_POLICY.contract).toEqual({ afterSales: { mode: 'LEAST_LOADED', username: null }, numberPrefix: 'HT' });
       expect(DEFAULT_POLICY.followUp).toEqual({ grace: 'P1D', escalateAfter: 'P3D', onCustodyChange: 'CARRY' }); // F6
     });
@@ -80,6 +81,9 @@ describe('policy (P11)', () => {
       ['a zero audit SLA (A5)', { application: { auditSla: { workingDays: 0 } } }, 'application.auditSla.workingDays'],
       ['a kind without steps (A1)', { application: { steps: { INTENT: [] } } }, 'application.steps.INTENT'],
       ['an unknown kind', { application: { steps: { REFUND: [] } } }, 'application.steps.REFUND'],
+      ['a negative contact threshold (F1)', { application: { minContactsForIntent: -1 } }, 'application.minContactsForIntent'],
+      ['a fractional contact threshold (F1)', { application: { minContactsForIntent: 2.5 } }, 'application.minContactsForIntent'],
+      ['a contact threshold above its bound (F1)', { application: { minContactsForIntent: 101 } }, 'application.minContactsForIntent'],
       ['an unknown role', { application: { steps: { EXTENSION: [{ role: 'BOSS', mode: 'ANY' }] } } }, 'application.steps.EXTENSION.0.role'],
       ['an unknown mode', { application: { steps: { PROTECTION: [{ role: 'AUDITOR', mode: 'MOST' }] } } }, 'application.steps.PROTECTION.0.mode'],
       ['an unknown step key', { application: { steps: { INTENT: [{ role: 'AUDITOR', mode: 'ANY', quorum: 2 }] } } }, 'application.steps.INTENT.0.quorum'],

@@ -3,7 +3,11 @@
  * effects, facts and terms are all built from this list (see `defineWorkflow`), and so is
  * docs/rules.md. E1, E4 and E5 (entry) are enforced by the customer service, in their files here.
  */
+import type { CustomerRow } from '../../platform/db/schema.js';
+import type { ContactRule } from '../contact.machine.js';
 import type { CustomerRule } from '../customer.machine.js';
+import { f1Contacts } from './f1-contacts.js';
+import { f5ContactLifecycle } from './f5-contact-lifecycle.js';
 import { a4AuditDecides } from './a4-audit-decides.js';
 import { p1ProtectionAudit } from './p1-protection-audit.js';
 import { p2ProspectTerm } from './p2-prospect-term.js';
@@ -29,3 +33,8 @@ export const customerRules: readonly CustomerRule[] = [
   p10ReasonRecorded,
   a4AuditDecides,
 ];
+
+/** The contact workflow's rules (F1, F5); F1 decides on the customer as it is now. */
+export function contactRules(customerNow: (row: CustomerRow) => CustomerRow): readonly ContactRule[] {
+  return [f1Contacts(customerNow), f5ContactLifecycle];
+}

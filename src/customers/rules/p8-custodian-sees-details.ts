@@ -29,9 +29,12 @@ function signedBy(now: CustomerRow): readonly string[] {
   return Array.isArray(signers) ? signers.filter((s): s is string => typeof s === 'string') : [];
 }
 
-/** Who may change a customer's records: its custodian, a manager, after-sales for a formal one. */
-function canEdit(viewer: Viewer, now: CustomerRow): boolean {
-  return hasRole(viewer, 'MANAGER') || now.custodianId === viewer.id || (now.stage === 'FORMAL' && hasRole(viewer, 'AFTER_SALES'));
+/**
+ * Who may change a customer's records: its custodian, a manager, after-sales for a formal one.
+ * Takes a viewer or a machine actor (F1: the contact machine's guard asks the same question).
+ */
+export function canEdit(who: Pick<Viewer, 'id' | 'roles'>, now: CustomerRow): boolean {
+  return who.roles.includes('MANAGER') || now.custodianId === who.id || (now.stage === 'FORMAL' && who.roles.includes('AFTER_SALES'));
 }
 
 export function requireDetails(viewer: Viewer, now: CustomerRow): void {

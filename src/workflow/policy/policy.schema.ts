@@ -43,6 +43,8 @@ export const POLICY_BOUNDS = {
   /** Holidays and working weekend days listed in the calendar, each. */
   calendarDates: 1_000,
   approvalSteps: 10,
+  /** F1: the most named contacts an intent application may ask for. */
+  minContacts: 100,
   /** The years a calendar date may fall in. */
   years: [2000, 2100],
 } as const;
@@ -172,12 +174,19 @@ const approvalSteps = z
   .min(1, 'needs at least one approval step')
   .max(POLICY_BOUNDS.approvalSteps, `has at most ${POLICY_BOUNDS.approvalSteps} approval steps`);
 
-/** Audit of applications (A1–A5). */
+const minContactsMessage = expected(`a whole number of contacts from 0 to ${POLICY_BOUNDS.minContacts}`);
+
+/** Audit of applications (A1–A5) and what their checklists ask (F1). */
 const applicationPolicySchema = section({
   /** A5: working days after which a pending application shows as overdue. */
   auditSla: section({ workingDays }),
   /** The approval steps of each kind of application, in order; at least one each. */
   steps: section({ PROTECTION: approvalSteps, INTENT: approvalSteps, EXTENSION: approvalSteps }),
+  /** F1: active named contacts a target account should have; THREE_CONTACTS on INTENT checklists warns below it (0: never). */
+  minContactsForIntent: z
+    .int({ error: minContactsMessage })
+    .min(0, { error: minContactsMessage })
+    .max(POLICY_BOUNDS.minContacts, { error: minContactsMessage }),
 });
 
 const assigneeMessage = expected('a username (non-empty, no surrounding spaces) or null');

@@ -27,8 +27,10 @@ describe('DataLoaders', () => {
              'PROSPECT', ${u?.id}::uuid, ${u?.id}::uuid, now() - (g || ' minutes')::interval
       from generate_series(1, 200) g`);
     await app.database.db.execute(sql`
-      insert into contacts (customer_id, name, mobile, created_by_id)
-      select c.id, '联系人' || n, '13' || lpad((row_number() over ())::text, 9, '0'), ${u?.id}::uuid from customers c, generate_series(1, 3) n`);
+      insert into contacts (customer_id, name, mobile, created_by_id, state, snapshot)
+      select c.id, '联系人' || n, '13' || lpad((row_number() over ())::text, 9, '0'), ${u?.id}::uuid,
+             'active', '{"status":"active","value":"active","historyValue":{},"context":{"leftOn":null,"leftNote":null},"children":{}}'::jsonb
+      from customers c, generate_series(1, 3) n`);
     await app.database.db.execute(sql`
       insert into follow_ups (customer_id, author_id, channel, notes, created_at)
       select c.id, case when n % 2 = 0 then ${u?.id}::uuid else ${a?.id}::uuid end, 'PHONE', '第' || n || '次跟进', now() - (n || ' hours')::interval

@@ -3,7 +3,7 @@
  * ever hard-deleted (E6).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
 import { users } from './users.js';
 
@@ -96,7 +96,7 @@ export const customerNames = pgTable(
   ],
 );
 
-/** A customer's contact people. */
+/** A customer's contact people, run by the `contact` machine (F1, F5: active, left, rejoined). */
 export const contacts = pgTable(
   'contacts',
   {
@@ -108,7 +108,10 @@ export const contacts = pgTable(
     landline: text('landline'),
     email: text('email'),
     note: text('note'),
-    version: integer('version').notNull().default(1),
+    /** F5: the day the person left the company and why (derived from the machine; null while active). */
+    leftOn: date('left_on', { mode: 'string' }),
+    leftNote: text('left_note'),
+    ...workflowColumns(),
     createdById: uuid('created_by_id').notNull().references(() => users.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,0 +1,50 @@
+/**
+ * F1: a customer's contacts (name, title, mobile and/or landline, email, notes) are changed by
+ * whoever may change the customer (P8's `canEdit`: its custodian, a manager, after-sales for a
+ * formal one), decided on the customer as it is now. The contact machine's every event needs it.
+ * (F1's "a target account has at least three named contacts" is the THREE_CONTACTS item of an
+ * INTENT application's checklist, src/applications/application-checklist.service.ts.)
+ */
+import { eq } from 'drizzle-orm';
+import { anyUuid } from '../../platform/db/sql.js';
+import { customers, type CustomerRow } from '../../platform/db/schema.js';
+import type { Actor } from '../../workflow/actor.js';
+import type { ContactRule } from '../contact.machine.js';
+import { canEdit } from './p8-custodian-sees-details.js';
+
+/** F1 with the customers feature's view of a customer now (its due deadline applied). */
+export function f1Contacts(customerNow: (row: CustomerRow) => CustomerRow): ContactRule {
+  const factsFor = (customer: CustomerRow | undefined, actor: Actor) => ({
+    mayEdit: customer !== undefined && actor.kind === 'user' && canEdit(actor, customerNow(customer)),
+  });
+  return {
+    code: 'F1',
+    title: 'A customer’s contacts are added, corrected, marked as left and rejoined by whoever may change the customer',
+    guards: {
+      mayEdit: {
+        check: ({ event }) => event.facts.mayEdit,
+        refusal: {
+          code: 'FORBIDDEN',
+          message: 'Only the customer’s custodian, a manager, or after-sales for a formal customer changes its contacts',
+          who: ['custodian', 'MANAGER', 'AFTER_SALES (formal customer)'],
+        },
+      },
+    },
+    facts: {
+      defaults: { mayEdit: false },
+      async load({ executor, row, actor }) {
+        const [customer] = await executor.select().from(customers).where(eq(customers.id, row.customerId));
+        return factsFor(customer, actor);
+      },
+      // A list's contacts: their customers in one statement.
+      async loadMany({ executor, rows, actor }) {
+        const found = await executor
+          .select()
+          .from(customers)
+          .where(anyUuid(customers.id, [...new Set(rows.map((r) => r.customerId))]));
+        const byId = new Map(found.map((c) => [c.id, c]));
+        return new Map(rows.map((r) => [r.id, factsFor(byId.get(r.customerId), actor)]));
+      },
+    },
+  };
+}
