@@ -74,7 +74,7 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
 function peopleAreTold(
   deps: ServiceDeps,
   engine: WorkflowEngine,
-  workflows: Record<'customer' | 'application' | 'contract', { name: string }>,
+  workflows: Record<'customer' | 'application' | 'contract' | 'followUpPlan', { name: string }>,
   policy: () => Policy,
 ) {
   const { database, clock, logger } = deps;
@@ -85,7 +85,7 @@ function peopleAreTold(
   notifications.listenTo(engine, workflows);
   const webhookSettings = { ...DEFAULT_WEBHOOK_SETTINGS, ...deps.webhooks };
   const webhooks = new WebhookService(database, clock, webhookSettings);
-  webhooks.listenTo(engine, workflows);
+  webhooks.listenTo(engine, { customer: workflows.customer, application: workflows.application, contract: workflows.contract });
   const webhookWorker = new WebhookWorker(database, clock, webhookSettings, logger);
   return {
     /** N1: the notifications inbox (written with their causes; see notifications/). */

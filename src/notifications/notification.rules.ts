@@ -5,7 +5,7 @@
  * Texts are short, in Chinese and English, and name the customer.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { applications, contracts, customers, deadlineFailures, notifications, transitions, users } from '../platform/db/schema.js';
+import { applications, contracts, customers, deadlineFailures, followUpPlans, notifications, transitions, users } from '../platform/db/schema.js';
 import { arrayLiteral } from '../platform/db/sql.js';
 import type { Executor } from '../platform/db/client.js';
 import { affectedRows } from '../platform/db/sql.js';
@@ -19,6 +19,9 @@ export const NOTIFICATION_KINDS = [
   'CUSTODY_ENDED',
   'CUSTOMER_TRANSFERRED',
   'CONTRACT_CONFIRMED',
+  'FOLLOW_UP_DUE',
+  'FOLLOW_UP_OVERDUE',
+  'FOLLOW_UP_ESCALATED',
   'TRANSITION_STUCK',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -88,6 +91,20 @@ export const contractConfirmed = (historyIds: readonly number[]) => sql`
   join ${contracts} k on k.id = h.entity_id
   join ${customers} c on c.id = k.customer_id
   where h.id = any(${ids(historyIds)}) and c.custodian_id is not null`;
+
+/** F3/F6: the assignee of a follow-up plan that fell due or overdue; its escalation goes to every manager. */
+export const followUpPlanMoved = (historyIds: readonly number[]) => sql`
+  select r.recipient, r.kind, 'customer', c.id, c.id, h.id, null, r.zh || c.name, r.en || c.name
+  from ${transitions} h
+  join ${followUpPlans} p on p.id = h.entity_id
+  join ${customers} c on c.id = p.customer_id
+  cross join lateral (
+    select p.assignee_id, 'FOLLOW_UP_DUE', '今天该跟进：', 'Follow-up due today: ' where h.event = 'PLAN_DUE'
+    union all select p.assignee_id, 'FOLLOW_UP_OVERDUE', '跟进已逾期：', 'Follow-up overdue: ' where h.event = 'PLAN_OVERDUE'
+    union all select u.id, 'FOLLOW_UP_ESCALATED', '跟进逾期已上报：', 'Overdue follow-up escalated to you: '
+      from ${users} u where h.event = 'PLAN_ESCALATED' and u.active and 'MANAGER' = any(u.roles)
+  ) as r(recipient, kind, zh, en)
+  where h.id = any(${ids(historyIds)}) and r.recipient is not null`;
 
 /** P2/P4 warning: the custodian of each customer whose term ends within `warnBefore`, once per term. */
 export const custodyEnding = (now: Date, until: Date) => sql`

@@ -20,6 +20,7 @@ import {
   custodyEnded,
   custodyEnding,
   customerTransferred,
+  followUpPlanMoved,
   transitionStuck,
   writeNotifications,
 } from './notification.rules.js';
@@ -51,7 +52,10 @@ export class NotificationService {
   ) {}
 
   /** Writes, in the transition's transaction, the notifications each workflow's events call for (N1). */
-  listenTo(engine: WorkflowEngine, workflows: { customer: { name: string }; application: { name: string }; contract: { name: string } }): void {
+  listenTo(
+    engine: WorkflowEngine,
+    workflows: { customer: { name: string }; application: { name: string }; contract: { name: string }; followUpPlan: { name: string } },
+  ): void {
     const on = (def: { name: string }, events: string[], rule: (ids: readonly number[]) => ReturnType<typeof custodyEnded>) =>
       engine.onTransition(def, { events, written: (tx, moved: Moved) => writeNotifications(tx, rule(moved.historyIds)).then(() => undefined) });
     on(workflows.application, ['CREATE', 'APPROVE'], applicationSubmitted);
@@ -59,6 +63,7 @@ export class NotificationService {
     on(workflows.customer, ['TERM_EXPIRED', 'REJECTION_LAPSED'], custodyEnded);
     on(workflows.customer, ['TRANSFER'], customerTransferred);
     on(workflows.contract, ['CONFIRM'], contractConfirmed);
+    on(workflows.followUpPlan, ['PLAN_DUE', 'PLAN_OVERDUE', 'PLAN_ESCALATED'], followUpPlanMoved);
   }
 
   /** Warnings no transition causes: terms about to end, overdue audits, stuck transitions (each once). Returns how many were written. */

@@ -15,6 +15,9 @@ registerEnumType(NotificationKindEnum, {
     CUSTODY_ENDED: { description: 'A customer the recipient held went back to the pool: its term ran out or its rejection lapsed (P1, P2, P4).' },
     CUSTOMER_TRANSFERRED: { description: 'A customer was transferred to or away from the recipient (P9).' },
     CONTRACT_CONFIRMED: { description: 'A contract of a customer the recipient looks after was confirmed (C2, P6): after-sales begins.' },
+    FOLLOW_UP_DUE: { description: 'A follow-up plan of the recipient’s fell due (F3, F6).' },
+    FOLLOW_UP_OVERDUE: { description: 'A follow-up plan of the recipient’s is overdue: its grace passed (F6).' },
+    FOLLOW_UP_ESCALATED: { description: 'An overdue follow-up plan was escalated to the managers (F6).' },
     TRANSITION_STUCK: { description: 'The sweeper cannot fire a deadline (see stuckTransitions); told to administrators once per failure.' },
   } satisfies Record<NotificationKind, { description: string }>,
 });

@@ -22,7 +22,9 @@ const idOf = async (username: string) => (await app.database.db.select({ id: use
 /** The notifications of a user about a subject, oldest first. */
 async function told(username: string, subjectId: string) {
   const recipient = await idOf(username);
-  return (await app.database.db.select().from(notifications).where(eq(notifications.recipientId, recipient))).filter((n) => n.subjectId === subjectId);
+  return (await app.database.db.select().from(notifications).where(eq(notifications.recipientId, recipient)).orderBy(notifications.createdAt)).filter(
+    (n) => n.subjectId === subjectId,
+  );
 }
 
 const INBOX = `query($first: Int, $after: String, $unreadOnly: Boolean) {
@@ -78,6 +80,31 @@ describe('notifications written with their cause (N1)', () => {
     expect(ended).toHaveLength(1);
     const [cause] = await app.database.db.select().from(transitions).where(eq(transitions.id, ended[0]!.transitionId!));
     expect(cause).toMatchObject({ entityId: customer.id, event: 'TERM_EXPIRED', actorId: null });
+  });
+});
+
+describe('follow-up plans tell their assignee, and escalate to managers (N1, F6)', () => {
+  it('should tell the assignee when a plan falls due and overdue, and every manager when it is escalated', async () => {
+    const customer = await protectedCustomer(app, 'sales3');
+    const next = new Date(app.clock().getTime() + DAY).toISOString();
+    await app.ok(
+      `mutation($c: ID!, $i: FollowUpInput!) { addFollowUp(customerId: $c, input: $i) { id } }`,
+      { c: customer.id, i: { channel: 'PHONE', notes: '电话沟通，约好明天再联系。', nextContactAt: next } },
+      await app.login('sales3'),
+    );
+    const kinds = async (username: string) => (await told(username, customer.id)).map((n) => n.kind).filter((k) => k.startsWith('FOLLOW_UP'));
+    app.clock.advance(DAY + 1000);
+    await app.services.sweeper.sweepOnce();
+    expect(await kinds('sales3')).toEqual(['FOLLOW_UP_DUE']);
+    // Past the grace (1 day), then past escalateAfter (3 more days).
+    app.clock.advance(DAY + 1000);
+    await app.services.sweeper.sweepOnce();
+    expect(await kinds('sales3')).toEqual(['FOLLOW_UP_DUE', 'FOLLOW_UP_OVERDUE']);
+    expect(await kinds('manager1')).toEqual([]);
+    app.clock.advance(3 * DAY + 1000);
+    await app.services.sweeper.sweepOnce();
+    expect(await kinds('manager1')).toEqual(['FOLLOW_UP_ESCALATED']);
+    expect(await kinds('sales3')).toEqual(['FOLLOW_UP_DUE', 'FOLLOW_UP_OVERDUE']);
   });
 });
 
