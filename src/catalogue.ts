@@ -72,6 +72,18 @@ const OTHER_RULES: readonly OtherRule[] = [
   },
   { code: 'F4', title: 'Follow-ups are append-only', where: ['src/customers/follow-up.service.ts'] },
   {
+    code: 'N1',
+    title:
+      'People are told what needs them (auditors, applicants, custodians, managers, after-sales, administrators), each notification written in the transaction of its cause; live over subscriptions and webhooks',
+    where: [
+      'src/notifications/notification.rules.ts',
+      'src/notifications/notification.service.ts',
+      'src/notifications/subscription.resolver.ts',
+      'src/webhooks/webhook.events.ts',
+      'src/webhooks/webhook.worker.ts',
+    ],
+  },
+  {
     code: 'P11',
     title: 'Terms, cool-downs, caps and the calendar are policy a designer changes without code',
     where: ['src/workflow/policy/policy.schema.ts', 'src/workflow/policy/default-policy.json'],
