@@ -93,8 +93,11 @@ function withGraphQLErrors(result: ExecutionResult): ExecutionResult {
 /** Executes a validated operation: compiled, or by graphql-js where it could not be compiled. */
 export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
   const compiled = new CompiledOperations(schema);
-  return async ({ document, operationName, request, context }) => {
-    const operation = compiled.get(document, operationName ?? undefined);
+  return async ({ document, operationName: resolved, request, context }) => {
+    // The name the client asked for: Apollo gives the executor the name of the operation it found,
+    // none when it found none, and then the only operation would run in place of an unknown one.
+    const operationName = request.operationName ?? resolved ?? undefined;
+    const operation = compiled.get(document, operationName);
     const variables = request.variables ?? {};
     if (!operation) return execute({ schema, document, operationName, variableValues: variables, contextValue: context });
     const pending = operation.query(undefined, context, variables);

@@ -47,6 +47,15 @@ describe('HTTP server', () => {
     expect(body.errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  it('should refuse an operationName the document does not define, not run its other operation', async () => {
+    const res = await post(JSON.stringify({ query: 'query A { __typename } query C { __typename }', operationName: 'B' }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]?.message).toContain('Unknown operation named "B"');
+    const single = await post(JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }));
+    expect(single.status).toBe(400);
+  });
+
   it('should answer GraphQL, never the explorer, to curl and API clients at / and /graphql', async () => {
     const origin = new URL(url).origin;
     for (const path of ['/', '/graphql']) {
