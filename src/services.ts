@@ -81,6 +81,7 @@ function peopleAreTold(
   const notifications = new NotificationService(database, clock, {
     warnBeforeMs: () => durationToMs(policy().customer.warnBefore),
     auditOverdueBefore: (now) => overdueMadeBefore(policy(), now),
+    timeZone: () => policy().calendar.timeZone,
   });
   notifications.listenTo(engine, workflows);
   const webhookSettings = { ...DEFAULT_WEBHOOK_SETTINGS, ...deps.webhooks };

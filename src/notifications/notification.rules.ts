@@ -26,8 +26,8 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** The columns every rule's select yields, in this order. */
-const COLUMNS = sql`(recipient_id, kind, subject_type, subject_id, customer_id, transition_id, once_key, text_zh, text_en)`;
+/** The columns every rule's select yields, in this order; `created_at` is the time of the cause (the engine's clock, not the database's). */
+const COLUMNS = sql`(recipient_id, kind, subject_type, subject_id, customer_id, transition_id, once_key, text_zh, text_en, created_at)`;
 
 /** Writes what a rule selects; a notification already given once (same once-key) is not repeated. Returns how many were written. */
 export async function writeNotifications(executor: Executor, select: SQL): Promise<number> {
@@ -42,7 +42,7 @@ const kindEn = sql`lower(a.kind)`;
 /** A1/A2: the holders of the step an application now waits for (once per step; not the applicant, not who decided already). */
 export const applicationSubmitted = (historyIds: readonly number[]) => sql`
   select u.id, 'APPLICATION_SUBMITTED', 'application', a.id, a.customer_id, h.id, 'step:' || ${step(sql`a.snapshot`)},
-    '新的' || ${kindZh} || '申请待您审核：' || c.name, 'A ' || ${kindEn} || ' application awaits your decision: ' || c.name
+    '新的' || ${kindZh} || '申请待您审核：' || c.name, 'A ' || ${kindEn} || ' application awaits your decision: ' || c.name, h.created_at
   from ${transitions} h
   join ${applications} a on a.id = h.entity_id
   join ${customers} c on c.id = a.customer_id
@@ -55,7 +55,7 @@ export const applicationSubmitted = (historyIds: readonly number[]) => sql`
 export const applicationDecided = (historyIds: readonly number[]) => sql`
   select a.applicant_id, 'APPLICATION_DECIDED', 'application', a.id, a.customer_id, h.id, null,
     '您的' || ${kindZh} || '申请' || case h.to_state when 'approved' then '已通过：' else '被驳回：' end || c.name || coalesce('（' || h.reason || '）', ''),
-    'Your ' || ${kindEn} || ' application was ' || h.to_state || ': ' || c.name || coalesce(' (' || h.reason || ')', '')
+    'Your ' || ${kindEn} || ' application was ' || h.to_state || ': ' || c.name || coalesce(' (' || h.reason || ')', ''), h.created_at
   from ${transitions} h
   join ${applications} a on a.id = h.entity_id
   join ${customers} c on c.id = a.customer_id
@@ -69,14 +69,14 @@ const after = sql`(h.payload -> 'changes' -> 'custodianId' ->> 1)::uuid`;
 export const custodyEnded = (historyIds: readonly number[]) => sql`
   select ${before}, 'CUSTODY_ENDED', 'customer', c.id, c.id, h.id, null,
     '客户已回到公海：' || c.name || case h.event when 'REJECTION_LAPSED' then '（驳回后未重新提交）' else '（保护期已到）' end,
-    'Customer returned to the pool: ' || c.name || case h.event when 'REJECTION_LAPSED' then ' (not resubmitted after rejection)' else ' (term ended)' end
+    'Customer returned to the pool: ' || c.name || case h.event when 'REJECTION_LAPSED' then ' (not resubmitted after rejection)' else ' (term ended)' end, h.created_at
   from ${transitions} h
   join ${customers} c on c.id = h.entity_id
   where h.id = any(${ids(historyIds)}) and ${before} is not null`;
 
 /** P9: both people of a transfer. */
 export const customerTransferred = (historyIds: readonly number[]) => sql`
-  select r.recipient, 'CUSTOMER_TRANSFERRED', 'customer', c.id, c.id, h.id, null, r.zh || c.name, r.en || c.name
+  select r.recipient, 'CUSTOMER_TRANSFERRED', 'customer', c.id, c.id, h.id, null, r.zh || c.name, r.en || c.name, h.created_at
   from ${transitions} h
   join ${customers} c on c.id = h.entity_id
   cross join lateral (values (${before}, '客户已转给他人：', 'Customer transferred away from you: '),
@@ -86,7 +86,7 @@ export const customerTransferred = (historyIds: readonly number[]) => sql`
 /** C2/P6: the customer's after-sales custodian, of a confirmed contract. */
 export const contractConfirmed = (historyIds: readonly number[]) => sql`
   select c.custodian_id, 'CONTRACT_CONFIRMED', 'contract', k.id, c.id, h.id, null,
-    '合同已确认：' || k.number || '（' || c.name || '），请跟进售后', 'Contract confirmed: ' || k.number || ' (' || c.name || '); after-sales is yours'
+    '合同已确认：' || k.number || '（' || c.name || '），请跟进售后', 'Contract confirmed: ' || k.number || ' (' || c.name || '); after-sales is yours', h.created_at
   from ${transitions} h
   join ${contracts} k on k.id = h.entity_id
   join ${customers} c on c.id = k.customer_id
@@ -94,7 +94,7 @@ export const contractConfirmed = (historyIds: readonly number[]) => sql`
 
 /** F3/F6: the assignee of a follow-up plan that fell due or overdue; its escalation goes to every manager. */
 export const followUpPlanMoved = (historyIds: readonly number[]) => sql`
-  select r.recipient, r.kind, 'customer', c.id, c.id, h.id, null, r.zh || c.name, r.en || c.name
+  select r.recipient, r.kind, 'customer', c.id, c.id, h.id, null, r.zh || c.name, r.en || c.name, h.created_at
   from ${transitions} h
   join ${followUpPlans} p on p.id = h.entity_id
   join ${customers} c on c.id = p.customer_id
@@ -106,28 +106,31 @@ export const followUpPlanMoved = (historyIds: readonly number[]) => sql`
   ) as r(recipient, kind, zh, en)
   where h.id = any(${ids(historyIds)}) and r.recipient is not null`;
 
-/** P2/P4 warning: the custodian of each customer whose term ends within `warnBefore`, once per term. */
-export const custodyEnding = (now: Date, until: Date) => sql`
+/** P2/P4 warning: the custodian of each customer whose term ends within `warnBefore`, once per term (the time in the calendar's zone). */
+export const custodyEnding = (now: Date, until: Date, timeZone: string) => sql`
   select c.custodian_id, 'CUSTODY_ENDING', 'customer', c.id, c.id, null::bigint, to_char(c.deadline_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-    '客户即将回到公海：' || c.name || '（' || to_char(c.deadline_at at time zone 'Asia/Shanghai', 'MM-DD HH24:MI') || '）',
-    'Customer leaves your custody soon: ' || c.name || ' (' || to_char(c.deadline_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC)'
+    '客户即将回到公海：' || c.name || '（' || to_char(c.deadline_at at time zone ${timeZone}, 'MM-DD HH24:MI') || '）',
+    'Customer leaves your custody soon: ' || c.name || ' (' || to_char(c.deadline_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC)',
+    ${now.toISOString()}::timestamptz
   from ${customers} c
   where c.custodian_id is not null and c.deadline_at > ${now.toISOString()}::timestamptz and c.deadline_at <= ${until.toISOString()}::timestamptz`;
 
 /** A5: every manager, of each pending application made before `madeBefore` (past the SLA), once. */
-export const auditOverdue = (madeBefore: Date) => sql`
+export const auditOverdue = (madeBefore: Date, now: Date) => sql`
   select u.id, 'AUDIT_OVERDUE', 'application', a.id, a.customer_id, null::bigint, 'overdue',
-    '审核已超时：' || c.name || '的' || ${kindZh} || '申请', 'Audit overdue: the ' || ${kindEn} || ' application for ' || c.name
+    '审核已超时：' || c.name || '的' || ${kindZh} || '申请', 'Audit overdue: the ' || ${kindEn} || ' application for ' || c.name,
+    ${now.toISOString()}::timestamptz
   from ${applications} a
   join ${customers} c on c.id = a.customer_id
   join ${users} u on u.active and 'MANAGER' = any(u.roles)
   where a.state = 'pending' and a.created_at < ${madeBefore.toISOString()}::timestamptz`;
 
 /** A deadline the sweeper cannot fire (stuck): every administrator, once per failure. */
-export const transitionStuck = () => sql`
+export const transitionStuck = (now: Date) => sql`
   select u.id, 'TRANSITION_STUCK', f.machine, f.entity_id,
     case f.machine when 'customer' then f.entity_id end, null::bigint, f.id::text,
-    '流程卡住：' || f.machine || ' ' || f.entity_id || ' 的 ' || f.event || ' 无法执行', 'Stuck transition: ' || f.event || ' of ' || f.machine || ' ' || f.entity_id
+    '流程卡住：' || f.machine || ' ' || f.entity_id || ' 的 ' || f.event || ' 无法执行', 'Stuck transition: ' || f.event || ' of ' || f.machine || ' ' || f.entity_id,
+    ${now.toISOString()}::timestamptz
   from ${deadlineFailures} f
   join ${users} u on u.active and 'ADMIN' = any(u.roles)
   where f.resolved_at is null`;

@@ -42,6 +42,8 @@ export interface WarningTerms {
   warnBeforeMs(): number;
   /** A5: pending applications made before this instant are past the audit SLA. */
   auditOverdueBefore(now: Date): Date;
+  /** The calendar's time zone, for times in texts. */
+  timeZone(): string;
 }
 
 export class NotificationService {
@@ -71,9 +73,9 @@ export class NotificationService {
     const now = this.clock();
     const db = this.database.db;
     const until = new Date(now.getTime() + this.terms.warnBeforeMs());
-    let written = await writeNotifications(db, custodyEnding(now, until));
-    written += await writeNotifications(db, auditOverdue(this.terms.auditOverdueBefore(now)));
-    written += await writeNotifications(db, transitionStuck());
+    let written = await writeNotifications(db, custodyEnding(now, until, this.terms.timeZone()));
+    written += await writeNotifications(db, auditOverdue(this.terms.auditOverdueBefore(now), now));
+    written += await writeNotifications(db, transitionStuck(now));
     return written;
   }
 
