@@ -8,8 +8,8 @@ import type { Sweeper } from '../workflow/sweeper.js';
     'A deadline event that failed to fire several times and has not fired since. The sweeper keeps retrying it with a growing pause (at most an hour) and never lets it hold up other rows.',
 })
 export class StuckTransition {
-  @Field(() => String, { description: 'The machine: customer, application or contract.' }) machine!: string;
-  @Field(() => ID, { description: 'The id of the customer, application or contract whose deadline fails.' }) entityId!: string;
+  @Field(() => String, { description: 'The machine: customer, application, contract, contact or followUpPlan.' }) machine!: string;
+  @Field(() => ID, { description: 'The id of the record (customer, application, contract, follow-up plan …) whose deadline fails.' }) entityId!: string;
   @Field(() => String, { description: 'The deadline event that fails, e.g. TERM_EXPIRED.' }) event!: string;
   @Field(() => Int, { description: 'How many times it failed.' }) attempts!: number;
   @Field(() => String, { description: 'Why it failed the last time (the error message).' }) lastError!: string;

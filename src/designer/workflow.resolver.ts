@@ -31,7 +31,7 @@ function describe(designs: WorkflowService, def: WorkflowDefinition<WorkflowRow,
   return { ...d, definition: current.document, transitions: d.transitions.map((t) => ({ ...t, rolesAllowed: t.who })) };
 }
 
-const NAME_ARG = 'The machine name: customer, application, contract or contact (NOT_FOUND otherwise).';
+const NAME_ARG = 'The machine name: customer, application, contract, contact or followUpPlan (NOT_FOUND otherwise).';
 const DEFINITION_ARG = 'The whole machine document, as Workflow.definition gives it.';
 
 /** P11: reading, validating, publishing and migrating machines, and their policies. */
@@ -47,7 +47,9 @@ export class WorkflowResolver {
 
   @Authorized()
   @Query(() => Workflow, { nullable: true, description: 'One machine at its current version; null for an unknown name. Anyone signed in.' })
-  workflow(@Arg('name', () => String, { description: 'The machine name: customer, application, contract or contact.' }) name: string): Workflow | null {
+  workflow(
+    @Arg('name', () => String, { description: 'The machine name: customer, application, contract, contact or followUpPlan.' }) name: string,
+  ): Workflow | null {
     const def = this.services.designs.all().find((d) => d.name === name);
     return def ? describe(this.services.designs, def) : null;
   }
@@ -170,7 +172,7 @@ export class WorkflowResolver {
   })
   async sendWorkflowEvent(
     @Arg('workflow', () => String, { description: NAME_ARG }) workflow: string,
-    @Arg('id', () => ID, { description: 'The customer, application, contract or contact.' }) id: string,
+    @Arg('id', () => ID, { description: 'The id of the customer, application, contract, contact or follow-up plan.' }) id: string,
     @Arg('event', () => String, { description: 'The event name, as AvailableAction.event gives it.' }) event: string,
     @Arg('input', () => JSONScalar, { nullable: true, description: 'The event’s inputs by name, e.g. { "reason": "客户出差两周" }.' }) input: unknown,
     @Args(() => ExpectedVersionArgs) { expectedVersion }: ExpectedVersionArgs,
@@ -195,7 +197,7 @@ export class WorkflowResolver {
   @Authorized()
   @Query(() => [PolicyVersion], { description: 'The published policy changes of a workflow, newest first; anyone signed in.' })
   async policyHistory(
-    @Arg('workflow', () => String, { description: 'The machine name: customer, application or contract.' }) workflow: string,
+    @Arg('workflow', () => String, { description: 'The machine name: customer, application, contract, contact or followUpPlan.' }) workflow: string,
   ): Promise<PolicyVersionRow[]> {
     return this.services.policies.history(workflow);
   }

@@ -27,7 +27,10 @@ registerEnumType(NotificationKindEnum, {
 export class Notification {
   @Field(() => ID, { description: 'The notification’s id: give it to markNotificationsRead.' }) id!: string;
   @Field(() => NotificationKindEnum, { description: 'What happened.' }) kind!: NotificationKind;
-  @Field(() => String, { description: 'What it is about: customer, application or contract (a stuck transition: its machine).' }) subjectType!: string;
+  @Field(() => String, {
+    description: 'What it is about: customer (also for a follow-up plan: its customer), application or contract; for a stuck transition, its machine.',
+  })
+  subjectType!: string;
   @Field(() => ID, { description: 'The id of what it is about (query it with customer, application or contract).' }) subjectId!: string;
   @Field(() => ID, { nullable: true, description: 'The customer it concerns, when there is one.' }) customerId!: string | null;
   @Field(() => String, { description: 'A short text in Chinese.' }) textZh!: string;

@@ -6,13 +6,14 @@ import { Connection } from '../../platform/graphql/relay.js';
 /** One history row as the GraphQL edge serves it (its bigint id as a string). */
 @ObjectType({
   simpleResolvers: true,
-  description: 'P10: one recorded transition of a customer, application, contract or contact: who sent which event, when, from which state to which, and why.',
+  description:
+    'P10: one recorded transition of a customer, application, contract, contact or follow-up plan: who sent which event, when, from which state to which, and why.',
 })
 export class Transition {
   @Field(() => ID, { description: 'The history row’s number; a later transition has a higher number.' })
   id!: string;
 
-  @Field(() => String, { description: 'The machine that recorded it: customer, application, contract or contact.' })
+  @Field(() => String, { description: 'The machine that recorded it: customer, application, contract, contact or followUpPlan.' })
   machine!: string;
 
   @Field(() => Int, { description: 'The machine version the instance ran on when the event was applied (P11).' })
