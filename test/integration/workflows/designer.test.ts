@@ -335,3 +335,31 @@ describe('workflow designers change machines (issue 7, P11)', () => {
     }
   });
 });
+
+describe('the contact and follow-up plan machines are designed like the others (issue 16, F5, F6)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ seedDemoCustomers: false });
+  });
+  afterAll(async () => app?.close());
+
+  for (const [name, event] of [
+    ['contact', 'LEAVE'],
+    ['followUpPlan', 'PLAN_DUE'],
+  ] as const) {
+    it(`should validate and publish a relabelled ${name} machine as version 2, and refuse a broken one`, async () => {
+      const designer = await app.login('designer1');
+      const current = (await app.ok(`query($n: String!) { workflow(name: $n) { version definition } }`, { n: name }, designer)).workflow;
+      expect(current.version).toBe(1);
+      const edited = structuredClone(current.definition) as { events: Record<string, { label: string }>; initial: string };
+      edited.events[event]!.label += ' (v2)';
+      const published = (await app.ok(PUBLISH, { n: name, d: edited, note: '改名 relabel', v: 1 }, designer)).publishWorkflow;
+      expect(published).toMatchObject({ name, version: 2 });
+      expect(published.mermaid.length).toBeGreaterThan(0);
+      const broken = { ...edited, initial: 'nowhere' };
+      const refused = (await app.ok(VALIDATE, { n: name, d: broken }, designer)).validateWorkflow;
+      expect(refused.valid).toBe(false);
+      expect(refused.problems.length).toBeGreaterThan(0);
+    });
+  }
+});
