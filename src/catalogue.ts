@@ -76,7 +76,7 @@ const OTHER_RULES: readonly OtherRule[] = [
     title:
       'People are told what needs them (auditors, applicants, custodians, managers, after-sales, administrators), each notification written in the transaction of its cause; live over subscriptions and webhooks',
     where: [
-      'src/notifications/notification.rules.ts',
+      'src/notifications/rules/n1-who-is-told.ts',
       'src/notifications/notification.service.ts',
       'src/notifications/subscription.resolver.ts',
       'src/webhooks/webhook.events.ts',

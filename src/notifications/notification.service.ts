@@ -23,7 +23,7 @@ import {
   followUpPlanMoved,
   transitionStuck,
   writeNotifications,
-} from './notification.rules.js';
+} from './rules/n1-who-is-told.js';
 
 /** At most this many ids per markNotificationsRead. */
 export const MAX_MARK_IDS = 100;

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../platform/graphql/relay.js';
-import { NOTIFICATION_KINDS, type NotificationKind } from './notification.rules.js';
+import { NOTIFICATION_KINDS, type NotificationKind } from './rules/n1-who-is-told.js';
 
 /** The notification kinds as a GraphQL enum. */
 export const NotificationKindEnum = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, k])) as { [K in NotificationKind]: K };

@@ -6,7 +6,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { transitions, webhookDeliveries, webhooks } from '../platform/db/schema.js';
-import { affectedRows, arrayLiteral } from '../platform/db/sql.js';
+import { affectedRows } from '../platform/db/sql.js';
+import { historyIdsParam } from '../workflow/listeners.js';
 import type { Executor } from '../platform/db/client.js';
 
 interface EventSource {
@@ -65,7 +66,7 @@ export async function writeDeliveries(executor: Executor, workflow: string, even
     from ${transitions} h
     cross join lateral (${sql.join(caused, sql` union all `)}) e
     join ${webhooks} w on w.active and e.name = any(w.events)
-    where h.id = any(${arrayLiteral(historyIds.map(String))}::bigint[])
+    where h.id = any(${historyIdsParam(historyIds)})
     on conflict do nothing`);
   return affectedRows(result);
 }

@@ -42,6 +42,14 @@ export function isPrivateAddress(address: string): boolean {
   return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** Whether a host name (or address) resolves to an address webhooks may not reach; throws when it does not resolve. */
+export async function resolvesPrivate(host: string): Promise<boolean> {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost' || bare.endsWith('.localhost') || METADATA_HOSTS.has(bare)) return true;
+  const addresses = isIP(bare) ? [bare] : (await lookup(bare, { all: true, verbatim: true })).map((a) => a.address);
+  return addresses.some(isPrivateAddress);
+}
+
 /** Why this URL may not be a webhook's, or undefined when it may. */
 export async function refuseWebhookUrl(raw: string, allowPrivate: boolean): Promise<string | undefined> {
   let url: URL;
@@ -53,15 +61,11 @@ export async function refuseWebhookUrl(raw: string, allowPrivate: boolean): Prom
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
   if (url.username || url.password) return 'must not carry a user name or password';
   if (allowPrivate) return undefined;
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || METADATA_HOSTS.has(host)) return 'must not point to this machine or a metadata service';
-  let addresses: string[];
   try {
-    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    if (await resolvesPrivate(url.hostname))
+      return 'must not point to this machine, a loopback, private, link-local or metadata address (set WEBHOOK_ALLOW_PRIVATE=true to allow)';
   } catch {
-    return `its host ${host} does not resolve`;
+    return `its host ${url.hostname} does not resolve`;
   }
-  if (addresses.some(isPrivateAddress))
-    return 'must not point to a loopback, private, link-local or metadata address (set WEBHOOK_ALLOW_PRIVATE=true to allow)';
   return undefined;
 }

@@ -8,15 +8,14 @@
  * the API. Several processes may run workers: a claimed delivery is leased to one of them.
  */
 import { createHmac } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../platform/db/client.js';
+import { anyUuid } from '../platform/db/sql.js';
 import { webhookDeliveries, webhooks, type WebhookDeliveryRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import type { WebhookSettings } from './webhook.service.js';
-import { isPrivateAddress } from './webhook.url.js';
+import { resolvesPrivate } from './webhook.url.js';
 
 /** Deliveries in flight per endpoint, and in all, per process. */
 const PER_ENDPOINT = 2;
@@ -122,7 +121,7 @@ export class WebhookWorker {
       .select({ delivery: webhookDeliveries, url: webhooks.url, secret: webhooks.secret })
       .from(webhookDeliveries)
       .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-      .where(sql`${webhookDeliveries.id} = any(${`{${ids.join(',')}}`}::uuid[])`);
+      .where(anyUuid(webhookDeliveries.id, ids));
     return claimed.map((c) => ({ ...c.delivery, url: c.url, secret: c.secret }));
   }
 
@@ -157,10 +156,8 @@ export class WebhookWorker {
 
   /** The address a name resolves to now must still be allowed (a name may have been pointed inside since it was saved). */
   private async refusePrivate(url: string): Promise<void> {
-    if (this.settings.allowPrivate) return;
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-    if (addresses.some(isPrivateAddress)) throw new Error(`${host} resolves to an address webhooks may not reach`);
+    const host = new URL(url).hostname;
+    if (!this.settings.allowPrivate && (await resolvesPrivate(host))) throw new Error(`${host} resolves to an address webhooks may not reach`);
   }
 
   private async record(delivery: Claimed, status: number | null, error: string | null): Promise<void> {

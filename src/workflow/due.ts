@@ -13,10 +13,10 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { transition, type AnyMachineSnapshot } from 'xstate';
-import type { Database, Executor } from '../platform/db/client.js';
+import { resultRows, type Database, type Executor } from '../platform/db/client.js';
 import { deadlineFailures, transitions } from '../platform/db/schema.js';
 import { invariant } from '../platform/invariant.js';
-import { isoTimestamp, returnedRows } from '../platform/db/sql.js';
+import { isoTimestamp } from '../platform/db/sql.js';
 import { SYSTEM_SWEEPER } from './actor.js';
 import { isLegal, statePath } from './machine-paths.js';
 import type { MachineVersion } from './registry.js';
@@ -156,5 +156,5 @@ export async function fireDueSet(executor: Executor, def: AnyDefinition, group: 
         || jsonb_build_object('deadlineAt', ${json(deadline)}),
       ${now.toISOString()}::timestamptz
     from changed returning id`);
-  return returnedRows(result).map((r) => Number(r.id));
+  return resultRows(result).map((r) => Number(r.id));
 }

@@ -8,7 +8,9 @@
  * path (one statement, no transaction); one somebody listens to takes the locked path, so the
  * listener has a transaction to write in.
  */
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../platform/db/client.js';
+import { arrayLiteral } from '../platform/db/sql.js';
 
 /** The history rows one event wrote (`transitions.id`), all of one workflow and event. */
 export interface Moved {
@@ -25,6 +27,9 @@ export interface TransitionListener {
   events: readonly string[] | 'all' | ((event: string) => boolean);
   written(tx: Executor, moved: Moved): Promise<void>;
 }
+
+/** The history ids a listener is told of, as one SQL parameter (`transitions.id = any(…)`). */
+export const historyIdsParam = (historyIds: readonly number[]): SQL => sql`${arrayLiteral(historyIds.map(String))}::bigint[]`;
 
 /** The listeners of each workflow. */
 export class TransitionListeners {

@@ -3,10 +3,10 @@ import { getTableColumns, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { invariant } from '../platform/invariant.js';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import type { Executor } from '../platform/db/client.js';
+import { resultRows, type Executor } from '../platform/db/client.js';
 import { transitions } from '../platform/db/schema.js';
 import { ConflictError } from '../platform/errors.js';
-import { preparedStatement, returnedRows } from '../platform/db/sql.js';
+import { preparedStatement } from '../platform/db/sql.js';
 import type { Actor } from './actor.js';
 import type { WorkflowRow, WorkflowTable } from './table.js';
 import type { WorkflowDefinition } from './workflow.js';
@@ -92,7 +92,7 @@ export async function tryWriteTransition<TRow extends WorkflowRow, TFacts>(
   });
   const statement = writeStatement(def, Object.keys(values), Object.keys(history));
   const params = { ...prefixed('set_', values), ...prefixed('h_', history), id: row.id, read_version: row.version };
-  const [written] = returnedRows(await statement(tx, params));
+  const [written] = resultRows(await statement(tx, params));
   if (!written) return null;
   // Every column a transition changes is in `values`; the rest is as locked.
   return { row: { ...row, ...values }, historyId: Number(written.id) };

@@ -3,11 +3,10 @@
  * any, after-sales on a formal customer's; payments are recorded by after-sales, a manager or the
  * custodian (C3). Decided on the customer as it is now (a passed term counts as expired).
  */
-import { eq } from 'drizzle-orm';
-import { anyUuid } from '../../platform/db/sql.js';
-import { customers, type CustomerRow } from '../../platform/db/schema.js';
+import { customers, type ContractRow, type CustomerRow } from '../../platform/db/schema.js';
+import { relatedFacts } from '../../workflow/related-facts.js';
 import { actorHasRole, type Actor } from '../../workflow/actor.js';
-import type { ContractRule } from '../contract.machine.js';
+import type { ContractFacts, ContractRule } from '../contract.machine.js';
 
 /** Who may work on a customer's contracts. */
 export function mayWorkOnContracts(customer: CustomerRow, actor: Actor): boolean {
@@ -45,19 +44,7 @@ export function c1WhoWorksOnContracts(customerNow: (row: CustomerRow) => Custome
     },
     facts: {
       defaults: { mayEdit: false, mayReceivePayment: false },
-      async load({ executor, row, actor }) {
-        const [customer] = await executor.select().from(customers).where(eq(customers.id, row.customerId));
-        return factsFor(customer, actor);
-      },
-      // A list's contracts: their customers in one statement.
-      async loadMany({ executor, rows, actor }) {
-        const found = await executor
-          .select()
-          .from(customers)
-          .where(anyUuid(customers.id, [...new Set(rows.map((r) => r.customerId))]));
-        const byId = new Map(found.map((c) => [c.id, c]));
-        return new Map(rows.map((r) => [r.id, factsFor(byId.get(r.customerId), actor)]));
-      },
+      ...relatedFacts<ContractRow, CustomerRow, ContractFacts>({ table: customers, relatedId: (row) => row.customerId, facts: factsFor }),
     },
   };
 }

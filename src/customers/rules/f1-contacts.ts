@@ -5,11 +5,10 @@
  * (F1's "a target account has at least three named contacts" is the THREE_CONTACTS item of an
  * INTENT application's checklist, src/applications/application-checklist.service.ts.)
  */
-import { eq } from 'drizzle-orm';
-import { anyUuid } from '../../platform/db/sql.js';
-import { customers, type CustomerRow } from '../../platform/db/schema.js';
+import { customers, type ContactRow, type CustomerRow } from '../../platform/db/schema.js';
+import { relatedFacts } from '../../workflow/related-facts.js';
 import type { Actor } from '../../workflow/actor.js';
-import type { ContactRule } from '../contact.machine.js';
+import type { ContactFacts, ContactRule } from '../contact.machine.js';
 import { canEdit } from './p8-custodian-sees-details.js';
 
 /** F1 with the customers feature's view of a customer now (its due deadline applied). */
@@ -32,19 +31,7 @@ export function f1Contacts(customerNow: (row: CustomerRow) => CustomerRow): Cont
     },
     facts: {
       defaults: { mayEdit: false },
-      async load({ executor, row, actor }) {
-        const [customer] = await executor.select().from(customers).where(eq(customers.id, row.customerId));
-        return factsFor(customer, actor);
-      },
-      // A list's contacts: their customers in one statement.
-      async loadMany({ executor, rows, actor }) {
-        const found = await executor
-          .select()
-          .from(customers)
-          .where(anyUuid(customers.id, [...new Set(rows.map((r) => r.customerId))]));
-        const byId = new Map(found.map((c) => [c.id, c]));
-        return new Map(rows.map((r) => [r.id, factsFor(byId.get(r.customerId), actor)]));
-      },
+      ...relatedFacts<ContactRow, CustomerRow, ContactFacts>({ table: customers, relatedId: (row) => row.customerId, facts: factsFor }),
     },
   };
 }

@@ -80,8 +80,8 @@ function queryListeners() {
 
 const dialect = new PgDialect();
 
-/** The rows of a raw statement: postgres.js returns them as an array, PGlite as `{ rows }`. */
-function resultRows(result: unknown): Record<string, unknown>[] {
+/** The rows of a raw statement (or its RETURNING): postgres.js returns them as an array, PGlite as `{ rows }`. */
+export function resultRows(result: unknown): Record<string, unknown>[] {
   if (Array.isArray(result)) return result;
   invariant(typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows), 'a raw statement returns its rows');
   return result.rows;

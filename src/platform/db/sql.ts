@@ -14,14 +14,6 @@ export function affectedRows(result: unknown): number {
   return Number(r.count ?? r.affectedRows ?? 0);
 }
 
-/** The rows a statement returned (RETURNING): postgres.js gives them as an array, PGlite as `{ rows }`. */
-export function returnedRows(result: unknown): Record<string, unknown>[] {
-  // Either driver's rows are objects keyed by column name; callers read the columns they returned.
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  const rows = (result as { rows?: unknown } | null)?.rows;
-  return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
-}
-
 const dialect = new PgDialect();
 
 /**

@@ -5,10 +5,10 @@
  * Texts are short, in Chinese and English, and name the customer.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { applications, contracts, customers, deadlineFailures, followUpPlans, notifications, transitions, users } from '../platform/db/schema.js';
-import { arrayLiteral } from '../platform/db/sql.js';
-import type { Executor } from '../platform/db/client.js';
-import { affectedRows } from '../platform/db/sql.js';
+import { applications, contracts, customers, deadlineFailures, followUpPlans, notifications, transitions, users } from '../../platform/db/schema.js';
+import { historyIdsParam } from '../../workflow/listeners.js';
+import type { Executor } from '../../platform/db/client.js';
+import { affectedRows } from '../../platform/db/sql.js';
 
 /** What a notification is about, named after its cause (the GraphQL enum NotificationKind). */
 export const NOTIFICATION_KINDS = [
@@ -34,7 +34,7 @@ export async function writeNotifications(executor: Executor, select: SQL): Promi
   return affectedRows(await executor.execute(sql`insert into ${notifications} ${COLUMNS} ${select} on conflict do nothing`));
 }
 
-const ids = (historyIds: readonly number[]) => sql`${arrayLiteral(historyIds.map(String))}::bigint[]`;
+const ids = historyIdsParam;
 const step = (a: SQL) => sql`(${a} -> 'context' ->> 'step')::int`;
 const kindZh = sql`case a.kind when 'PROTECTION' then '保护' when 'INTENT' then '意向' when 'EXTENSION' then '延期' else a.kind end`;
 const kindEn = sql`lower(a.kind)`;
