@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
+import { DEFAULT_POOL_ID, pools } from './pools.js';
 import { users } from './users.js';
 
 /** The stage a customer is in, kept beside the machine state for indexed queries. */
@@ -46,6 +47,11 @@ export const customers = pgTable(
     ...workflowColumns(),
     stage: text('stage').$type<Stage>().notNull(),
     custodianId: uuid('custodian_id').references(() => users.id),
+    /** T2: the pool the customer is in (stage POOL), or came from and returns to by policy. */
+    poolId: uuid('pool_id')
+      .notNull()
+      .default(DEFAULT_POOL_ID)
+      .references(() => pools.id),
     createdById: uuid('created_by_id').notNull().references(() => users.id),
     lastFollowUpAt: ts('last_follow_up_at'),
     nextContactAt: ts('next_contact_at'),
@@ -59,6 +65,7 @@ export const customers = pgTable(
     uniqueIndex('customers_phone_key_key').on(t.phoneKey),
     index('customers_custodian_idx').on(t.custodianId, t.stage),
     index('customers_stage_idx').on(t.stage, t.createdAt),
+    index('customers_pool_idx').on(t.poolId, t.stage),
     index('customers_deadline_idx').on(t.deadlineAt).where(sql`${t.deadlineAt} is not null`),
     index('customers_next_contact_idx').on(t.custodianId, t.nextContactAt),
     index('customers_created_idx').on(t.createdAt, t.id),

@@ -3,7 +3,9 @@
  * Migrations in `drizzle/` are generated from it with drizzle-kit and committed. Nothing is
  * ever hard-deleted (E6).
  */
+export * from './departments.js';
 export * from './users.js';
+export * from './pools.js';
 export * from './customers.js';
 export * from './applications.js';
 export * from './contracts.js';

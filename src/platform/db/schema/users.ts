@@ -2,10 +2,15 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt } from './columns.js';
+import { departments, ROOT_DEPARTMENT_ID } from './departments.js';
 
 /** Every role a user can hold; `@Authorized(...)` checks these. */
 export const ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** T1: how far a manager sees: their department's subtree, or everyone (a general manager). */
+export const SCOPES = ['DEPARTMENT', 'GLOBAL'] as const;
+export type Scope = (typeof SCOPES)[number];
 
 /** People who sign in: a case-insensitive unique username, hashed password and roles. */
 export const users = pgTable(
@@ -17,6 +22,13 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     roles: text('roles').array().$type<Role[]>().notNull().default(sql`'{}'::text[]`),
     active: boolean('active').notNull().default(true),
+    /** T1: the department the user belongs to (the root unless moved). */
+    departmentId: uuid('department_id')
+      .notNull()
+      .default(ROOT_DEPARTMENT_ID)
+      .references(() => departments.id),
+    /** T1: a manager's reach (DEPARTMENT: their department's subtree; GLOBAL: everyone). */
+    scope: text('scope').$type<Scope>().notNull().default('DEPARTMENT'),
     /**
      * Issue 15: tokens carry the generation they were signed under and count only while it is the
      * user's. A password change, deactivation, role removal and signOutEverywhere raise it.
@@ -25,7 +37,11 @@ export const users = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('users_username_key').on(sql`lower(${t.username})`), index('users_created_at_idx').on(t.createdAt, t.id)],
+  (t) => [
+    uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
+    index('users_created_at_idx').on(t.createdAt, t.id),
+    index('users_department_idx').on(t.departmentId),
+  ],
 );
 
 /** What a login throttle counts: failures per username (lowered) or per client address. */
@@ -61,6 +77,8 @@ export const userCardColumns = {
   displayName: users.displayName,
   roles: users.roles,
   active: users.active,
+  departmentId: users.departmentId,
+  scope: users.scope,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
 };
