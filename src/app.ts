@@ -125,7 +125,7 @@ function httpContext(services: Services, req: IncomingMessage, trustProxy: boole
 function startRefresh(services: Services, intervalMs: number, logger: Logger): NodeJS.Timeout | undefined {
   if (intervalMs <= 0) return undefined;
   const refresh = () =>
-    void Promise.all([services.policies.refresh(), services.designs.refresh()]).catch((err: unknown) =>
+    void Promise.all([services.policies.refresh(), services.designs.refresh(), services.pools.refresh()]).catch((err: unknown) =>
       logger.error({ err }, 'policy or workflow refresh failed'),
     );
   return setInterval(refresh, intervalMs).unref();
@@ -239,6 +239,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const services = createServices({ database, tokens, clock, logger, policy, sweepBatchSize, viewerCacheMs, loginThrottle, webhooks });
     // P11: the newest published policy version is in force; other instances pick it up on refresh.
     await services.policies.refresh();
+    // T2: pools' policy overrides (refreshed with the policies).
+    await services.pools.refresh();
     // Issue 7: machine versions designers published; instances run on the version they remember.
     await services.designs.refresh();
     phase('services');

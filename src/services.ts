@@ -18,6 +18,7 @@ import { CustomerKeyService } from './customers/customer-key.service.js';
 import { CustomerService, type AfterEntry } from './customers/customer.service.js';
 import { FollowUpService } from './customers/follow-up.service.js';
 import { PolicyService } from './designer/policy.service.js';
+import { PoolService } from './customers/pool.service.js';
 import { UserService } from './users/user.service.js';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './platform/auth/throttle-policy.js';
 import { WorkflowService } from './designer/workflow.service.js';
@@ -180,6 +181,8 @@ export function createServices(deps: ServiceDeps) {
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,
+    /** T2: several pools, their members, admins and policy overrides. */
+    pools: new PoolService(database, engine, workflows.customer, clock, currentPolicy),
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
     enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => {
       // P2: it enters audit held by this application (its term counts, but cannot run out, while it waits).

@@ -146,6 +146,9 @@ export class CustomerFilter {
   })
   scope?: CustomerScope | null;
 
+  @Field(() => ID, { nullable: true, description: 'T2: only customers of this pool (in it, or returning to it).' })
+  poolId?: string | null;
+
   @Field(() => StageEnum, { nullable: true, description: 'Only customers in this stage now (a run-out term counts as POOL).' })
   stage?: Stage | null;
 
@@ -192,6 +195,9 @@ export class CustomerOrder {
   description: 'Narrows the pool list; every condition given must hold. Pool customers are nobody’s, so any salesperson may filter by their details (P7, P8).',
 })
 export class PoolFilter {
+  @Field(() => ID, { nullable: true, description: 'T2: only this pool (one you belong to); default: all of yours.' })
+  poolId?: string | null;
+
   @Field(() => String, { nullable: true, description: 'Only this industry (exact match).' })
   industry?: string | null;
 

@@ -15,6 +15,8 @@ export interface CustomerFilter {
   keyword?: string | null;
   createdFrom?: Date | null;
   createdTo?: Date | null;
+  /** T2: only this pool's customers (in it, or returning to it). */
+  poolId?: string | null;
 }
 
 export interface CustomerOrder {
@@ -54,6 +56,7 @@ export const CARD_FIELDS: ReadonlySet<string> = new Set([
   'version',
   'machineVersion',
   'custodian',
+  'pool',
   'createdBy',
   'createdAt',
   'lastFollowUpAt',
@@ -74,7 +77,7 @@ export const CARD_FIELDS: ReadonlySet<string> = new Set([
 /** A list's columns and row reader per shape; a CARD row is handed only to the resolvers of CARD_FIELDS. */
 // prettier-ignore
 export const LIST_SHAPES = listShapes(customers, [
-  'id', 'name', 'tradeName', 'stage', 'custodianId', 'createdById', // the public card
+  'id', 'name', 'tradeName', 'stage', 'custodianId', 'createdById', 'poolId', // the public card
   'state', 'snapshot', 'version', 'machineVersion', 'deadlineAt', 'deadlineEvent', // the workflow
   'lastFollowUpAt', 'nextContactAt', 'createdAt', 'updatedAt', // the times
 ]);

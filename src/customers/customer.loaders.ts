@@ -1,12 +1,13 @@
 /** Per-request DataLoaders of the customers feature: nested lists cost one query per level. */
 import DataLoader from 'dataloader';
-import type { ContactRow, CustomerRow, FollowUpRow } from '../platform/db/schema.js';
+import type { ContactRow, CustomerRow, FollowUpRow, PoolRow } from '../platform/db/schema.js';
 import type { ListShape } from '../platform/db/read-rows.js';
 import { loaderPerKey } from '../platform/graphql/loaders.js';
 import type { ContactService } from './contact.service.js';
 import type { CustomerService } from './customer.service.js';
 import type { FollowUpService } from './follow-up.service.js';
 import type { FollowUpPlanService } from './follow-up-plan.service.js';
+import type { PoolService } from './pool.service.js';
 
 export const customerLoaders = (s: { customers: CustomerService }) => ({
   customerById: new DataLoader<string, CustomerRow | null>((ids) => s.customers.byIds(ids)),
@@ -28,4 +29,8 @@ export const followUpLoaders = (s: { followUps: FollowUpService }) => ({
 export const followUpPlanLoaders = (s: { followUpPlans: FollowUpPlanService }) => ({
   /** F6: each customer's plans (open ones, or all), newest first: one statement per (open, first). */
   plansByCustomerId: loaderPerKey((open: boolean, first: number) => (ids: readonly string[]) => s.followUpPlans.ofCustomers(ids, open, first)),
+});
+
+export const poolLoaders = (s: { pools: PoolService }) => ({
+  poolById: new DataLoader<string, PoolRow | null>((ids) => s.pools.byIds(ids)),
 });

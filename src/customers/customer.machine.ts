@@ -23,6 +23,13 @@ export interface CustomerFacts {
   dailyClaimLimit: number | null;
   /** P9: whether the transfer target may hold this customer (active SALES, or AFTER_SALES for formal). */
   targetEligible: boolean;
+  /** T2: whether the actor belongs to the customer's pool, and administers it. */
+  inMemberPool: boolean;
+  poolAdmin: boolean;
+  /** T2: whether the assignment's target belongs to the customer's pool. */
+  targetInPool: boolean;
+  /** T2: whether the pool a customer is moved to is another open pool. */
+  targetPoolActive: boolean;
 }
 
 /** `heldBy`: the pending applications holding its term (P2, see workflow/hold.ts). */
@@ -50,6 +57,7 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'APPLICATION_OPENED' | 'APPLICATION_CLOSED'; via: 'application'; applicationId: string }
     | { type: 'CONTRACT_SIGNED'; via: 'contract'; afterSalesUserId?: string | null }
     | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' }
+    | { type: 'MOVE_POOL'; toPoolId: string; reason?: string | null }
   );
 
 /** A rule of the customer workflow. */

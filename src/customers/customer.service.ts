@@ -23,12 +23,12 @@ import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { stageOf, type CustomerFacts } from './customer.machine.js';
 import { LIST_SHAPES, SORT_KEYS, type CustomerFilter, type CustomerOrder } from './customer.list.js';
 import type { ListShape } from '../platform/db/read-rows.js';
-import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
-import type { ContactFields } from './customer.validation.js';
+import { contactPhoneKeys, createCustomerInput, customerChanges, type ContactFields, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import { parseInput } from '../platform/validation.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { duplicateQuery, nameMatches, searchDuplicateRows } from './customer.duplicates.js';
 import { heldWithSameKey } from './customer.elsewhere.js';
+import { entryPool, poolFilters } from './pool-membership.js';
 import { defaultScope, listShowsOnlyDetails, requireDetails, requireEdit, requireListArgs } from './rules/p8-custodian-sees-details.js';
 
 export type { DuplicateMatch } from './rules/e4-duplicate-entry.js';
@@ -98,7 +98,6 @@ export class CustomerService {
     return row;
   }
 
-  // ---------------------------------------------------------------- the machine, for other features
 
   /** Sends an event to a customer in a transaction of its own (the demo's back-dated story, the sweeper's events). */
   async applyEvent(id: string, event: EngineEvent, actor: Actor): Promise<CustomerRow> {
@@ -120,7 +119,6 @@ export class CustomerService {
     return this.engine.accepts(this.workflow, row, event, actor);
   }
 
-  // ---------------------------------------------------------------- entry (E1–E7)
 
   /** A match as anybody may see it (E2, P8), as it is now. */
   toMatch({ customer, custodianName }: MatchRow): DuplicateMatch {
@@ -156,8 +154,9 @@ export class CustomerService {
         await lockKeys(tx, duplicateKeys(tradeName, phoneKeys));
         const matches = await this.findDuplicates(tx, tradeName, phoneKeys);
         if (matches.length > 0) throw duplicateError(matches);
-        // E7: creator, custodian and time are set here, never by the client. P1: pending audit.
-        const start = this.engine.initial(this.workflow, { custodianId: viewer.id, heldBy });
+        // E7: creator, custodian and time are set here, never by the client. P1: pending audit. T2: its pool's policy.
+        const poolId = await entryPool(tx, viewer.id);
+        const start = this.engine.initial(this.workflow, { custodianId: viewer.id, heldBy }, { poolId });
         const [row] = await tx
           .insert(customers)
           .values({
@@ -165,6 +164,7 @@ export class CustomerService {
             ...start.values,
             stage: start.values.stage ?? 'PROSPECT',
             custodianId: viewer.id,
+            poolId,
             createdById: viewer.id,
             createdAt: now,
             updatedAt: now,
@@ -215,7 +215,6 @@ export class CustomerService {
     }
   }
 
-  // ---------------------------------------------------------------- reads
 
   /** E2: any customer whose name contains or resembles the keyword, or whose phone matches (customer.duplicates.ts). */
   async duplicateCheck(viewer: Viewer, keyword: string | null | undefined, phone: string | null | undefined): Promise<DuplicateMatch[]> {
@@ -238,7 +237,7 @@ export class CustomerService {
     if (filter.keyword?.trim()) where.push(nameMatches(`%${filter.keyword.trim()}%`));
     if (filter.createdFrom) where.push(gte(customers.createdAt, filter.createdFrom));
     if (filter.createdTo) where.push(lt(customers.createdAt, filter.createdTo));
-    return where;
+    return [...where, ...poolFilters(viewer, filter)];
   }
 
   /** A page of customers; a CARD page's rows hold only CARD_COLUMNS (see listShape). */
@@ -286,7 +285,7 @@ export class CustomerService {
   /** P7: pool customers (including overdue ones), newest in the pool first. */
   async pool(
     viewer: Viewer,
-    filter: { industry?: string | null; region?: string | null; keyword?: string | null },
+    filter: { poolId?: string | null; industry?: string | null; region?: string | null; keyword?: string | null },
     args: PageArgs,
     shape: ListShape = 'FULL',
   ): Promise<Page<CustomerRow>> {
@@ -304,7 +303,6 @@ export class CustomerService {
     return heldWithSameKey(this.db, this.engine.read(this.workflow), this.clock(), list);
   }
 
-  // ---------------------------------------------------------------- protection actions (P5, P7, P9)
 
   async claim(viewer: Viewer, id: string, expectedVersion?: number | null): Promise<CustomerRow> {
     return (await this.engine.apply(this.workflow, id, { type: 'CLAIM' }, actorOf(viewer), { expectedVersion })).row;

@@ -20,6 +20,7 @@ import type { EngineEvent } from './definition.js';
 import { workflowRows, type WorkflowRow } from './table.js';
 import { isLegal, statePath } from './machine-paths.js';
 import type { Policy } from './policy/policy.js';
+import { PolicyInForce } from './policy/overlay.js';
 import { allowedEvents } from './refusal.js';
 import { ReadModel } from './read-model.js';
 import { insertHistory, tryWriteTransition, writeTransition, type WriteSpec } from './write.js';
@@ -57,6 +58,9 @@ export class WorkflowEngine {
     readonly versions: MachineRegistry,
   ) {}
 
+  /** The policy in force per instance: global, or a workflow's overlay (T2: a customer's pool's). */
+  readonly policies = new PolicyInForce(() => this.policy());
+
   /**
    * Who is told, in the transition's transaction, which holders of a workflow's instance a
    * transition released (see hold.ts): e.g. the applications that lapse when their customer moves.
@@ -75,12 +79,12 @@ export class WorkflowEngine {
     return model;
   }
 
-  private deadlineOf(def: WorkflowDefinition<WorkflowRow, unknown>, machine: AnyStateMachine, state: string, start: Date) {
-    return deadlineOf(def, machine, state, start, this.policy());
+  private deadlineOf(def: WorkflowDefinition<WorkflowRow, unknown>, machine: AnyStateMachine, state: string, start: Date, row?: WorkflowRow) {
+    return deadlineOf(def, machine, state, start, this.policies.for(def, row));
   }
 
-  /** The initial snapshot and columns of a new instance; `record` writes its history row. */
-  initial<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, input: unknown) {
+  /** The initial snapshot and columns of a new instance (`within`: columns it will have, for the policy in force); `record` writes its history row. */
+  initial<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, input: unknown, within?: Partial<TRow>) {
     const { machine, version } = this.versions.current(def);
     const [snapshot] = initialTransition(machine, input);
     const state = statePath(snapshot.value);
@@ -91,7 +95,7 @@ export class WorkflowEngine {
         snapshot: machine.getPersistedSnapshot(snapshot) as Record<string, unknown>,
         version: 1,
         machineVersion: version,
-        ...this.deadlineOf(def, machine, state, now),
+        ...this.deadlineOf(def, machine, state, now, within as WorkflowRow | undefined),
         ...def.derive(snapshot, state),
       },
       record: async (tx: Executor, entityId: string, actor: Actor, reason?: string | null) => {
@@ -129,8 +133,8 @@ export class WorkflowEngine {
     options: ApplyOptions = {},
   ): Promise<ApplyResult<TRow>> {
     const now = this.clock();
-    const policy = this.policy();
-    const { row: locked, selected } = await readRow(tx, def, id, true, { actor, event, now, policy });
+    // Facts selected with the row read the global policy (the row is not read yet); the rest reads the row's.
+    const { row: locked, selected } = await readRow(tx, def, id, true, { actor, event, now, policy: this.policies.for(def) });
     await this.versions.ensure(def, locked.machineVersion);
     this.expectVersion(def, locked, options);
     const from = locked.state;
@@ -208,7 +212,7 @@ export class WorkflowEngine {
     options: ApplyOptions,
     selected?: Record<string, unknown>,
   ): Promise<TRow> {
-    const policy = this.policy();
+    const policy = this.policies.for(def, row);
     const facts = await def.facts({ executor: tx, row, actor, event, now, policy, read: this.read(def) }, selected);
     const decided = decide(def, this.versions.machineOf(def, row), row, event, actor, now, facts, policy);
     let deadlineAt = decided.deadlineAt;
@@ -244,14 +248,14 @@ export class WorkflowEngine {
     options: ApplyOptions,
   ): Promise<ApplyResult<TRow> | 'locked' | 'changed'> {
     const now = this.clock();
-    const policy = this.policy();
     const listened = this.listeners.wants(def, event.type);
-    if (listened || def.loadsFacts({ actor, event, policy }) || this.versions.mayHaveEffects(def, event.type)) return 'locked';
-    const { row, selected } = await readRow(this.database.db, def, id, false, { actor, event, now, policy });
+    if (listened || def.loadsFacts({ actor, event, policy: this.policies.for(def) }) || this.versions.mayHaveEffects(def, event.type)) return 'locked';
+    const { row, selected } = await readRow(this.database.db, def, id, false, { actor, event, now, policy: this.policies.for(def) });
     await this.versions.ensure(def, row.machineVersion);
     this.expectVersion(def, row, options);
     // A held row's transition may release holders, which their listener closes in a transaction.
     if (dueEvent(this.versions, def, row, now) || holdersOf(row.snapshot).length > 0) return 'locked';
+    const policy = this.policies.for(def, row);
     const facts = await def.facts({ executor: this.database.db, row, actor, event, now, policy, read: this.read(def) }, selected);
     const decided = decide(def, this.versions.machineOf(def, row), row, event, actor, now, facts, policy);
     if (decided.effects.length > 0) return 'locked';
@@ -278,7 +282,7 @@ export class WorkflowEngine {
     actor: Actor,
   ): Promise<TRow> {
     const now = this.clock();
-    return this.write(tx, def, row, migration(def, this.versions.machineOf(def, row), target, row, to, actor, now, this.policy()), now);
+    return this.write(tx, def, row, migration(def, this.versions.machineOf(def, row), target, row, to, actor, now, this.policies.for(def, row)), now);
   }
 
   /** P10: an entity's transitions, newest first. */
@@ -309,15 +313,15 @@ export class WorkflowEngine {
     selected?: Record<string, unknown>,
     offered = false,
   ): Promise<TFacts> {
-    const request = { executor: this.database.db, row, actor, event, now: this.clock(), policy: this.policy(), read: this.read(def) };
+    const request = { executor: this.database.db, row, actor, event, now: this.clock(), policy: this.policies.for(def, row), read: this.read(def) };
     return def.facts(request, selected, offered);
   }
 
   /** The facts offering this actor its actions reads, for a list's rows as they are now: one statement per fact rule (lists). */
   async offeredFacts<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow, unknown>, rows: readonly TRow[], actor: Actor) {
     for (const v of new Set(rows.map((r) => r.machineVersion))) await this.versions.ensure(def, v);
-    const request = { executor: this.database.db, actor, now: this.clock(), policy: this.policy(), read: this.read(def) };
-    return def.offeredFacts({ ...request, rows: rows.map((r) => this.project(def, r)) });
+    const request = { executor: this.database.db, actor, now: this.clock(), read: this.read(def) };
+    return this.policies.grouped(def, rows.map((r) => this.project(def, r)), (policy, group) => def.offeredFacts({ ...request, policy, rows: group }));
   }
 
   /** The events this actor may send to a row now (facts outside any lock; `offered`: this row's part of offeredFacts). */
@@ -339,6 +343,6 @@ export class WorkflowEngine {
    * never show an expired protection as protected, even before the sweeper has run.
    */
   project<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow): TRow {
-    return projected(this.versions, def, row, this.clock(), this.policy());
+    return projected(this.versions, def, row, this.clock(), this.policies.for(def, row));
   }
 }

@@ -121,6 +121,22 @@ const dates = distinctList(isLocalDateString, {
   whole: (days) => (days.length > POLICY_BOUNDS.calendarDates ? `lists ${days.length} dates; at most ${POLICY_BOUNDS.calendarDates}` : undefined),
 });
 
+/** T2: where a customer goes when it falls to the pool: its custodian's department's pool, or back to the pool it is in. */
+export const RETURN_TO = ['DEPARTMENT_POOL', 'SAME_POOL'] as const;
+
+/** The customer policy keys a pool may override (T2): the rest is the same in every pool. */
+export const POOL_POLICY_KEYS = [
+  'prospectTerm',
+  'intentTerm',
+  'extensionTerm',
+  'maxExtensionTerm',
+  'abandonCoolDown',
+  'warnBefore',
+  'maxCustomersPerSales',
+  'capCountsFormal',
+  'dailyClaimLimit',
+] as const;
+
 /** Protection terms and caps (P1–P7). */
 const customerPolicySchema = section({
   /** P2: protection term of a prospect. */
@@ -147,6 +163,8 @@ const customerPolicySchema = section({
   capCountsFormal: z.boolean({ error: expected('true or false') }),
   /** P7: the most pool customers one salesperson may claim per local day; `null` = no limit. */
   dailyClaimLimit: cap,
+  /** T2: the pool a customer falls to (DEPARTMENT_POOL: its custodian's department's, where one is named; SAME_POOL: the one it is in). */
+  returnTo: z.enum(RETURN_TO, { error: expected(`one of ${RETURN_TO.join(', ')}`) }),
 }).superRefine(
   (customer, ctx) => {
     // P3: the default extension must itself be grantable (judged only when both terms are usable).
