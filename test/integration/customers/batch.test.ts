@@ -6,7 +6,7 @@
  * (PGlite is one connection, its transactions run one after another).
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { customers, transitions, type CustomerRow } from '../../../src/platform/db/schema.js';
 import type { Viewer } from '../../../src/platform/auth/viewer.js';
 import { actorOf, type Actor } from '../../../src/workflow/actor.js';
@@ -95,6 +95,24 @@ describe('T6 batch claims, assignments and transfers', () => {
       expect(claimCustomers.results[0]?.error).toEqual(await singleError(CLAIM_ONE, { id: unknown }, tokens.sales2));
       const moved = await app.ok<{ transferCustomers: Payload }>(TRANSFERS, { ids: [unknown], to: sales1.id, r: REASON }, tokens.manager);
       expect(moved.transferCustomers.results[0]?.error).toEqual(await singleError(TRANSFER_ONE, { id: unknown, to: sales1.id, r: REASON }, tokens.manager));
+    });
+
+    it('should not swallow an unexpected error: it ends the batch as INTERNAL_SERVER_ERROR, the items before it stay done (T6)', async () => {
+      const [a, b, c] = await pool(3);
+      const claim = app.services.customers.claim.bind(app.services.customers);
+      const spy = vi.spyOn(app.services.customers, 'claim').mockImplementation((viewer, id, v) => {
+        if (id === b!.id) return Promise.reject(new Error('the disk is on fire'));
+        return claim(viewer, id, v);
+      });
+      try {
+        const result = await app.execute(CLAIMS, { ids: [a!.id, b!.id, c!.id] }, { token: tokens.sales1 });
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+        expect(result.data).toBeNull();
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await rowOf(app, a!.id)).toMatchObject({ state: 'prospect.protected', custodianId: sales1.id });
+      expect(await rowOf(app, c!.id)).toMatchObject({ state: 'pool', version: c!.version });
     });
 
     it('should refuse a non-salesperson up front with FORBIDDEN, running nothing (T6, P7)', async () => {
