@@ -155,12 +155,27 @@ describe('T6 batch claims, assignments and transfers', () => {
       expect(await rowOf(app, a!.id)).toMatchObject({ state: 'pool', version: a!.version });
     });
 
+    it('should count what a batch selects once per id against the cost budget, refusing before anything runs', async () => {
+      const heavy = `mutation($ids: [ID!]!) { claimCustomers(ids: $ids) { results { customer { followUps(first: 100) { edges { node { id notes } } } } } } }`;
+      const [a] = await pool(1);
+      const fakes = Array.from({ length: 99 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      // 100 ids × 100 follow-ups × 4 fields is over MAX_QUERY_COST (10,000); one id is well under it.
+      const e = await app.fails(heavy, { ids: [a!.id, ...fakes] }, tokens.sales2);
+      expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'cost' });
+      expect(await rowOf(app, a!.id)).toMatchObject({ state: 'pool', version: a!.version });
+      await app.ok(heavy, { ids: [a!.id] }, tokens.sales2);
+    });
+
     it(
       'should take exactly 100 ids',
       async () => {
-        const ids = (await pool(100)).map((c) => c.id);
+        // 5 pool customers and 95 ids of no customer: 100 items run, each answered.
+        const real = (await pool(5)).map((c) => c.id);
+        const ids = [...real, ...Array.from({ length: 95 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)];
         const { claimCustomers } = await app.ok<{ claimCustomers: Payload }>(CLAIMS, { ids }, tokens.sales2);
-        expect(claimCustomers).toMatchObject({ succeeded: 100, failed: 0 });
+        expect(claimCustomers).toMatchObject({ succeeded: 5, failed: 95 });
+        expect(claimCustomers.results.map((r) => r.id)).toEqual(ids);
+        expect(claimCustomers.results.slice(5).every((r) => r.error?.code === 'NOT_FOUND')).toBe(true);
       },
       RACE_TIMEOUT,
     );
