@@ -94,6 +94,12 @@ const OTHER_RULES: readonly OtherRule[] = [
     title: 'An application waiting longer than the audit SLA (3 working days) is overdue in the queue',
     where: ['src/applications/rules/a5-audit-sla.ts'],
   },
+  {
+    code: 'T6',
+    title:
+      'Claims, assignments (pool customers only) and transfers (customers in custody only) can be done in batches of up to 100; each item is all or nothing, a refused one does not stop the others',
+    where: ['src/customers/customer-batch.service.ts'],
+  },
 ];
 
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;

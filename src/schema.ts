@@ -9,6 +9,7 @@ import { ContractLineResolver, ContractResolver, CustomerContractsResolver, Paym
 import { ProductResolver } from './contracts/product.resolver.js';
 import { ContactResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
+import { CustomerBatchResolver } from './customers/customer-batch.resolver.js';
 import { CustomerKeyResolver } from './customers/customer-key.resolver.js';
 import { FollowUpResolver } from './customers/follow-up.resolver.js';
 import { CustomerFollowUpPlansResolver, FollowUpPlanResolver } from './customers/follow-up-plan.resolver.js';
@@ -29,6 +30,7 @@ import { WebhookResolver } from './webhooks/webhook.resolver.js';
 const RESOLVERS = [
   UserResolver,
   CustomerResolver,
+  CustomerBatchResolver,
   CustomerKeyResolver,
   ContactResolver,
   FollowUpResolver,

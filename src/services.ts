@@ -16,6 +16,7 @@ import { ProductService } from './contracts/product.service.js';
 import { ContactService } from './customers/contact.service.js';
 import { CustomerKeyService } from './customers/customer-key.service.js';
 import { CustomerService, type AfterEntry } from './customers/customer.service.js';
+import { CustomerBatchService } from './customers/customer-batch.service.js';
 import { FollowUpService } from './customers/follow-up.service.js';
 import { PolicyService } from './designer/policy.service.js';
 import { PoolService } from './customers/pool.service.js';
@@ -183,6 +184,8 @@ export function createServices(deps: ServiceDeps) {
     customers,
     /** T2: several pools, their members, admins and policy overrides. */
     pools: new PoolService(database, engine, workflows.customer, clock, currentPolicy),
+    /** T6: claims, assignments and transfers in batches, each item all or nothing. */
+    customerBatches: new CustomerBatchService(database, customers),
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
     enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => {
       // P2: it enters audit held by this application (its term counts, but cannot run out, while it waits).

@@ -4,7 +4,8 @@
  * before validation (document-guard.ts); the body-size limit lives in the HTTP server.
  *
  * Cost model: every field costs 1; a field with a `first` argument multiplies what is below it
- * by `first` (or by the default page size when `first` is omitted). The measure is linear in the
+ * by `first` (or by the default page size when `first` is omitted), and a field that answers one
+ * item per id of an `ids` list (a batch, T6) by the number of ids. The measure is linear in the
  * document: each fragment is measured once and its measure reused wherever it is spread, and a
  * fragment spread twice into one selection set counts once (graphql-js executes it once).
  *
@@ -104,11 +105,18 @@ class OperationMeter {
 
   private pageSize(args: FieldNode['arguments'], here: string[]): number {
     const first = args?.find((a) => a.name.value === 'first');
-    if (!first) return 1;
+    if (!first) return this.idsCount(args);
     const value = valueFromASTUntyped(first.value, this.variables);
     if (typeof value !== 'number') return DEFAULT_PAGE_SIZE;
     if (value > MAX_PAGE_SIZE || value < 0) this.pageProblems[`${here.join('.')}.first`] = `must be from 0 to ${MAX_PAGE_SIZE} (got ${value})`;
     return Math.max(value, 1);
+  }
+
+  /** A batch (T6) answers one item per id: what is below it costs that many times (at least once). */
+  private idsCount(args: FieldNode['arguments']): number {
+    const ids = args?.find((a) => a.name.value === 'ids');
+    const value = ids ? valueFromASTUntyped(ids.value, this.variables) : undefined;
+    return Array.isArray(value) ? Math.max(value.length, 1) : 1;
   }
 
   /** Measured once per fragment and mode; a cycle (validation refuses those) counts nothing. */
