@@ -33,7 +33,8 @@ function passingEvents(snapshot: CustomerSnapshot): CustomerEvent[] {
   const facts = NO_FACTS;
   const auditor = user('auditor1');
   const events: CustomerEvent[] = [
-    { type: 'CLAIM', actor: user('sales2'), facts },
+    { type: 'CLAIM', actor: user('sales2'), facts: { ...facts, inMemberPool: true } },
+    { type: 'MOVE_POOL', actor: user('manager1'), facts: { ...facts, targetPoolActive: true }, toPoolId: 'second-pool', reason: '按区域调整公海' },
     { type: 'TRANSFER', actor: user('manager1'), facts: { ...facts, targetEligible: true }, toUserId: 'sales3', reason: '人员调整，客户移交' },
     { type: 'PROTECTION_APPROVED', via: 'application', actor: auditor, facts },
     { type: 'PROTECTION_REJECTED', via: 'application', actor: auditor, facts, reason: '联系人电话无法接通' },
@@ -114,6 +115,15 @@ const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot
   underHoldingCap: (e) => [{ ...e, facts: { ...e.facts, holding: 5, maxHolding: 5 } }],
   underDailyClaimLimit: (e) => [{ ...e, facts: { ...e.facts, claimsToday: 3, dailyClaimLimit: 3 } }],
   targetEligible: (e) => [{ ...e, facts: { ...e.facts, targetEligible: false } }],
+  // T2: a salesperson outside the customer's pool; neither manager nor pool admin; a pool admin
+  // assigning outside the pool; a closed (or the same) pool.
+  inMemberPool: (e) => [{ ...e, facts: { ...e.facts, inMemberPool: false } }],
+  mayAssignFromPool: (e) => [
+    { ...e, actor: user('sales2') },
+    { ...e, actor: SYSTEM_SWEEPER },
+  ],
+  targetInPool: (e) => [{ ...e, actor: user('sales2'), facts: { ...e.facts, poolAdmin: true, targetInPool: false } }],
+  targetPoolActive: (e) => [{ ...e, facts: { ...e.facts, targetPoolActive: false } }],
   targetNotCoolingDown: (e) => [{ ...e, facts: { ...e.facts, targetCoolingDownUntil: '2026-11-26T02:00:00.000Z' } }],
   viaApplication: (e) => {
     const { via: _via, ...rest } = e as CustomerEvent & { via?: string };
