@@ -7,6 +7,7 @@ import { authChecker } from './platform/graphql/context.js';
 import { ApplicationResolver, CustomerApplicationsResolver, DecisionResolver } from './applications/application.resolver.js';
 import { ContractLineResolver, ContractResolver, CustomerContractsResolver, PaymentResolver } from './contracts/contract.resolver.js';
 import { ProductResolver } from './contracts/product.resolver.js';
+import { CollaboratorResolver } from './customers/collaborator.resolver.js';
 import { ContactResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { CustomerKeyResolver } from './customers/customer-key.resolver.js';
@@ -29,6 +30,7 @@ const RESOLVERS = [
   UserResolver,
   CustomerResolver,
   CustomerKeyResolver,
+  CollaboratorResolver,
   ContactResolver,
   FollowUpResolver,
   FollowUpPlanResolver,

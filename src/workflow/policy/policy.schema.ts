@@ -121,6 +121,9 @@ const dates = distinctList(isLocalDateString, {
   whole: (days) => (days.length > POLICY_BOUNDS.calendarDates ? `lists ${days.length} dates; at most ${POLICY_BOUNDS.calendarDates}` : undefined),
 });
 
+/** T5: what a custody change does to the customer's collaborators. */
+export const COLLABORATORS_ON_TRANSFER = ['KEEP', 'CLEAR'] as const;
+
 /** Protection terms and caps (P1–P7). */
 const customerPolicySchema = section({
   /** P2: protection term of a prospect. */
@@ -147,6 +150,8 @@ const customerPolicySchema = section({
   capCountsFormal: z.boolean({ error: expected('true or false') }),
   /** P7: the most pool customers one salesperson may claim per local day; `null` = no limit. */
   dailyClaimLimit: cap,
+  /** T5: whether a transfer (or the hand-over to after-sales) keeps the customer's collaborators or clears them. */
+  collaboratorsOnTransfer: z.enum(COLLABORATORS_ON_TRANSFER, { error: expected(`one of ${COLLABORATORS_ON_TRANSFER.join(', ')}`) }).default('KEEP'),
 }).superRefine(
   (customer, ctx) => {
     // P3: the default extension must itself be grantable (judged only when both terms are usable).

@@ -1,0 +1,1 @@
+CREATE INDEX "customers_collaborators_idx" ON "customers" USING gin (("snapshot" -> 'context' -> 'collaborators')) WHERE ("customers"."snapshot" -> 'context' -> 'collaborators') <> '{}'::jsonb;
