@@ -7,6 +7,7 @@ import { authChecker } from './platform/graphql/context.js';
 import { ApplicationResolver, CustomerApplicationsResolver, DecisionResolver } from './applications/application.resolver.js';
 import { ContractLineResolver, ContractResolver, CustomerContractsResolver, PaymentResolver } from './contracts/contract.resolver.js';
 import { ProductResolver } from './contracts/product.resolver.js';
+import { CollaboratorResolver } from './customers/collaborator.resolver.js';
 import { ContactResolver } from './customers/contact.resolver.js';
 import { CustomerResolver } from './customers/customer.resolver.js';
 import { CustomerBatchResolver } from './customers/customer-batch.resolver.js';
@@ -32,6 +33,7 @@ const RESOLVERS = [
   CustomerResolver,
   CustomerBatchResolver,
   CustomerKeyResolver,
+  CollaboratorResolver,
   ContactResolver,
   FollowUpResolver,
   FollowUpPlanResolver,

@@ -1,4 +1,4 @@
-/** Contacts (F1, E5, F5): added, corrected, marked as left and rejoined by whoever may change the customer; never deleted (E6). */
+/** Contacts (F1, E5, F5): added, corrected, marked as left and rejoined by whoever may change the customer or a WRITE collaborator (T5); never deleted (E6). */
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
@@ -15,6 +15,7 @@ import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { actorOf } from '../workflow/actor.js';
 import type { ContactFacts } from './contact.machine.js';
 import { duplicateError, duplicateKeys } from './rules/e4-duplicate-entry.js';
+import { requireWork } from './rules/t5-collaborators.js';
 import { groupedBy } from '../platform/grouped.js';
 import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
 import { contactInput, contactPhoneKeys, type ContactFields, type ContactInput } from './customer.validation.js';
@@ -68,7 +69,7 @@ export class ContactService {
     return this.db.transaction(async (tx) => {
       const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for('update');
       if (!customer) throw new NotFoundError('Customer', customerId);
-      this.customers.requireEdit(viewer, customer);
+      requireWork(viewer, this.customers.project(customer));
       await this.refuseForeignPhones(tx, contactPhoneKeys(clean), customerId);
       const [row] = await this.insertIn(tx, viewer, customerId, [clean]);
       invariant(row, 'insert … returning gives the row');
@@ -97,7 +98,7 @@ export class ContactService {
       const [current] = await tx.select().from(contacts).where(eq(contacts.id, id)).for('update');
       if (!current) throw new NotFoundError('Contact', id);
       const customer = await this.customers.get(current.customerId, tx);
-      this.customers.requireEdit(viewer, customer);
+      requireWork(viewer, this.customers.project(customer));
       await this.refuseForeignPhones(tx, contactPhoneKeys(clean), customer.id);
       const changes = changedFields(current, clean);
       await this.engine.applyIn(tx, this.workflow, id, { type: 'UPDATE' }, actorOf(viewer), { expectedVersion, payload: { changes } });

@@ -92,6 +92,7 @@ export class UpdateCustomerInput extends CustomerFields {
 /** Whose customers a list shows. */
 export enum CustomerScope {
   MINE = 'MINE',
+  SHARED = 'SHARED',
   ALL = 'ALL',
 }
 registerEnumType(CustomerScope, {
@@ -99,6 +100,7 @@ registerEnumType(CustomerScope, {
   description: 'Whose customers a list shows (P8).',
   valuesConfig: {
     MINE: { description: 'Customers in my custody now (a run-out term is no longer mine).' },
+    SHARED: { description: 'T5: customers I collaborate on now (READ or WRITE), whose details I see; never a pool customer.' },
     ALL: { description: 'Everyone’s customers; a salesperson sees public cards of customers they do not hold (P8).' },
   },
 });

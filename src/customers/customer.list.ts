@@ -6,7 +6,7 @@ import { customers, type CustomerRow, type Stage } from '../platform/db/schema.j
 export type CustomerOrderField = 'CREATED_AT' | 'NAME' | 'PROTECTED_UNTIL' | 'LAST_FOLLOW_UP_AT';
 
 export interface CustomerFilter {
-  scope?: 'MINE' | 'ALL' | null;
+  scope?: 'MINE' | 'SHARED' | 'ALL' | null;
   stage?: Stage | null;
   state?: string | null;
   custodianId?: string | null;
@@ -22,6 +22,15 @@ export interface CustomerFilter {
 export interface CustomerOrder {
   field: CustomerOrderField;
   direction: 'ASC' | 'DESC';
+}
+
+/**
+ * T5: the customers `userId` collaborates on now (`stage`: the effective stage; a pool customer has
+ * no team). The non-empty test matches the partial GIN index customers_collaborators_idx.
+ */
+export function sharedWith(userId: string, stage: SQL): SQL {
+  const team = sql`(${customers.snapshot} -> 'context' -> 'collaborators')`;
+  return sql`(${team} <> '{}'::jsonb and ${team} ? ${userId} and ${stage} <> 'POOL')`;
 }
 
 /** An order's SQL expression, its cursor type, and the row's value for the cursor. */

@@ -30,6 +30,12 @@ export interface CustomerFacts {
   targetInPool: boolean;
   /** T2: whether the pool a customer is moved to is another open pool. */
   targetPoolActive: boolean;
+  /** T5: the actor is a manager who may change this customer (P8's canEdit), so may manage its team. */
+  managesTeam: boolean;
+  /** T5: the user to add as a collaborator is active. */
+  collaboratorActive: boolean;
+  /** T5: the policy clears the team when custody passes to someone else (`customer.collaboratorsOnTransfer`). */
+  clearTeamOnTransfer: boolean;
 }
 
 /** `heldBy`: the pending applications holding its term (P2, see workflow/hold.ts). */
@@ -37,7 +43,18 @@ export interface CustomerContext extends HeldContext {
   custodianId: string | null;
   /** P6: the salespeople who signed its confirmed contracts (they keep reading it after the hand-over). */
   signers?: string[];
+  /** T5: the team, by user id: who reads (READ) or also writes (WRITE) its contacts and follow-ups, since when. */
+  collaborators?: Record<string, Collaboration>;
 }
+
+/** T5: what a collaborator may do on the customer, and since when (ISO time). */
+export interface Collaboration {
+  access: CollaboratorAccess;
+  since: string;
+}
+
+export const COLLABORATOR_ACCESS = ['READ', 'WRITE'] as const;
+export type CollaboratorAccess = (typeof COLLABORATOR_ACCESS)[number];
 
 export interface CustomerInput {
   custodianId: string | null;
@@ -52,6 +69,8 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'ABANDON'; reason?: string | null }
     | { type: 'TRANSFER'; toUserId: string; reason?: string | null }
     | { type: 'RESUBMIT'; applicationId?: string }
+    | { type: 'ADD_COLLABORATOR'; userId: string; access: string; reason?: string | null }
+    | { type: 'REMOVE_COLLABORATOR'; userId: string; reason?: string | null }
     | { type: 'PROTECTION_APPROVED' | 'PROTECTION_REJECTED' | 'INTENT_APPROVED'; via: 'application'; applicationId?: string }
     | { type: 'EXTENSION_APPROVED'; via: 'application'; extension?: string | null; applicationId?: string }
     | { type: 'APPLICATION_OPENED' | 'APPLICATION_CLOSED'; via: 'application'; applicationId: string }

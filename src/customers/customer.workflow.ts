@@ -28,13 +28,23 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
       APPLICATION_OPENED: ['prospect.pendingAudit', 'prospect.protected', 'intent'],
       APPLICATION_CLOSED: ['prospect.protected', 'intent'],
       CONTRACT_SIGNED: ['intent', 'formal'],
+      // T5: the team is managed in every custody state.
+      ADD_COLLABORATOR: ['prospect.pendingAudit', 'prospect.rejected', 'prospect.protected', 'intent', 'formal'],
+      REMOVE_COLLABORATOR: ['prospect.pendingAudit', 'prospect.rejected', 'prospect.protected', 'intent', 'formal'],
     },
     unreachable: [{ from: 'formal', to: 'pool', rule: 'P6' }],
     // P2: a prospect or intent customer has a custodian, and its protection runs out; in audit it
     // waits for its PROTECTION application's decision (A1).
     custody: { rule: 'P2', holds: (state) => /^(prospect|intent)(\.|$)/.test(state), exempt: ['prospect.pendingAudit'] },
   },
-  dedicated: { CLAIM: 'claimCustomer', ABANDON: 'abandonCustomer', TRANSFER: 'transferCustomer', RESUBMIT: 'resubmitProtection' },
+  dedicated: {
+    CLAIM: 'claimCustomer',
+    ABANDON: 'abandonCustomer',
+    TRANSFER: 'transferCustomer',
+    RESUBMIT: 'resubmitProtection',
+    ADD_COLLABORATOR: 'addCollaborator',
+    REMOVE_COLLABORATOR: 'removeCollaborator',
+  },
   derive: (context, state) => ({ custodianId: context.custodianId, stage: stageOf(state) }),
 });
 

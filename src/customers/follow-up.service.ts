@@ -18,6 +18,7 @@ import type { CustomerService } from './customer.service.js';
 import { followUpInput, type FollowUpInput } from './follow-up.validation.js';
 import type { FollowUpPlanService, ReminderEntry } from './follow-up-plan.service.js';
 import { actorOf } from '../workflow/actor.js';
+import { requireWork } from './rules/t5-collaborators.js';
 
 /** F3: a custodian's customers by their open follow-up plans (F6), and terms about to end. */
 export interface ReminderList {
@@ -88,7 +89,8 @@ export class FollowUpService {
     return this.db.transaction(async (tx) => {
       const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId)).for('update');
       if (!customer) throw new NotFoundError('Customer', customerId);
-      this.customers.requireEdit(viewer, customer);
+      // T5: WRITE collaborators log follow-ups too; theirs count as the customer's last follow-up.
+      requireWork(viewer, this.customers.project(customer));
       if (input.contactId) {
         const [contact] = await tx
           .select()

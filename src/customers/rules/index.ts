@@ -20,6 +20,7 @@ import { p8CustodianSeesDetails } from './p8-custodian-sees-details.js';
 import { p9Transfer } from './p9-transfer.js';
 import { p10ReasonRecorded } from './p10-reason-recorded.js';
 import { t2Pools } from './t2-pools.js';
+import { t5Collaborators } from './t5-collaborators.js';
 
 export const customerRules: readonly CustomerRule[] = [
   p1ProtectionAudit,
@@ -34,6 +35,7 @@ export const customerRules: readonly CustomerRule[] = [
   p10ReasonRecorded,
   a4AuditDecides,
   t2Pools,
+  t5Collaborators,
 ];
 
 /** The contact workflow's rules (F1, F5); F1 decides on the customer as it is now. */

@@ -14,12 +14,15 @@ import type { CustomerRow, Stage } from '../../platform/db/schema.js';
 import { hasRole, type Viewer } from '../../platform/auth/viewer.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import type { CustomerRule } from '../customer.machine.js';
+import { collaboratorAccess } from '../customer.collaborators.js';
 
 /** Roles whose work needs every customer's details. */
 export const SEES_ALL_DETAILS = ['MANAGER', 'AUDITOR', 'AFTER_SALES', 'ADMIN'] as const;
 
 export function canSeeDetails(viewer: Viewer, now: CustomerRow): boolean {
   if (hasRole(viewer, ...SEES_ALL_DETAILS)) return true;
+  // T5: a collaborator (READ or WRITE) reads the customer's details.
+  if (collaboratorAccess(now, viewer.id) !== null) return true;
   return hasRole(viewer, 'SALES') && (now.custodianId === viewer.id || now.stage === 'POOL' || signedBy(now).includes(viewer.id));
 }
 
@@ -45,7 +48,7 @@ export function requireDetails(viewer: Viewer, now: CustomerRow): void {
 
 /** The list arguments P8 checks (a subset of the customers list's filter and order). */
 export interface ListArgs {
-  filter: { scope?: 'MINE' | 'ALL' | null; stage?: Stage | null; custodianId?: string | null } & Partial<Record<DetailFilter, unknown>>;
+  filter: { scope?: 'MINE' | 'SHARED' | 'ALL' | null; stage?: Stage | null; custodianId?: string | null } & Partial<Record<DetailFilter, unknown>>;
   orderField: string;
 }
 
@@ -63,7 +66,8 @@ export function defaultScope(viewer: Viewer): 'MINE' | 'ALL' {
 /** Whether every customer this list can return is one the viewer sees in full (P8). */
 export function listShowsOnlyDetails(viewer: Viewer, filter: ListArgs['filter']): boolean {
   if (hasRole(viewer, ...SEES_ALL_DETAILS)) return true;
-  if ((filter.scope ?? defaultScope(viewer)) === 'MINE' || filter.custodianId === viewer.id) return true;
+  // T5: SHARED lists only customers the viewer collaborates on, whose details they see.
+  if (['MINE', 'SHARED'].includes(filter.scope ?? defaultScope(viewer)) || filter.custodianId === viewer.id) return true;
   return hasRole(viewer, 'SALES') && filter.stage === 'POOL';
 }
 

@@ -136,6 +136,8 @@ export const POOL_POLICY_KEYS = [
   'capCountsFormal',
   'dailyClaimLimit',
 ] as const;
+/** T5: what a custody change does to the customer's collaborators. */
+export const COLLABORATORS_ON_TRANSFER = ['KEEP', 'CLEAR'] as const;
 
 /** Protection terms and caps (P1–P7). */
 const customerPolicySchema = section({
@@ -165,6 +167,8 @@ const customerPolicySchema = section({
   dailyClaimLimit: cap,
   /** T2: the pool a customer falls to (DEPARTMENT_POOL: its custodian's department's, where one is named; SAME_POOL: the one it is in). */
   returnTo: z.enum(RETURN_TO, { error: expected(`one of ${RETURN_TO.join(', ')}`) }),
+  /** T5: whether a transfer (or the hand-over to after-sales) keeps the customer's collaborators or clears them. */
+  collaboratorsOnTransfer: z.enum(COLLABORATORS_ON_TRANSFER, { error: expected(`one of ${COLLABORATORS_ON_TRANSFER.join(', ')}`) }).default('KEEP'),
 }).superRefine(
   (customer, ctx) => {
     // P3: the default extension must itself be grantable (judged only when both terms are usable).

@@ -91,6 +91,8 @@ const RULES: Record<Event['type'], string[]> = {
   ABANDON: ['P5'],
   TRANSFER: ['P9'],
   RESUBMIT: ['P1'],
+  ADD_COLLABORATOR: ['T5'],
+  REMOVE_COLLABORATOR: ['T5'],
   PROTECTION_APPROVED: ['P1', 'A4'],
   PROTECTION_REJECTED: ['P1', 'A4'],
   INTENT_APPROVED: ['P4', 'A4'],

@@ -232,7 +232,8 @@ describe('the protection machine', () => {
       const e = await app.fails(CLAIM, { id: c.id }, await token('sales2'));
       expect(e.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', state: 'prospect.protected', event: 'CLAIM', allowedEvents: [] });
       const own = await app.fails(CLAIM, { id: c.id }, await token('sales1'));
-      expect(own.extensions?.allowedEvents).toEqual(['ABANDON']);
+      // T5: the custodian may also bring collaborators in.
+      expect(own.extensions?.allowedEvents).toEqual(['ABANDON', 'ADD_COLLABORATOR']);
     });
 
     it('should refuse non-salespeople', async () => {
@@ -301,9 +302,10 @@ describe('the protection machine', () => {
       const ACTIONS = `query($id: ID!) { customer(id: $id) { availableActions { event } } }`;
       const actions = async (u: string) =>
         (await app.ok(ACTIONS, { id: c.id }, await token(u))).customer.availableActions.map((a: { event: string }) => a.event);
-      expect(await actions('sales1')).toEqual(['ABANDON']);
+      // T5: the custodian and a manager also manage the team (REMOVE_COLLABORATOR waits for a member).
+      expect(await actions('sales1')).toEqual(['ABANDON', 'ADD_COLLABORATOR']);
       expect(await actions('sales2')).toEqual([]);
-      expect(await actions('manager1')).toEqual(['TRANSFER']);
+      expect(await actions('manager1')).toEqual(['TRANSFER', 'ADD_COLLABORATOR']);
       const read = await app.ok(GET, { id: c.id }, await token('manager1'));
       expect(read.customer.availableActions[0]).toEqual({
         event: 'TRANSFER',

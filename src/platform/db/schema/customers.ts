@@ -69,6 +69,10 @@ export const customers = pgTable(
     index('customers_deadline_idx').on(t.deadlineAt).where(sql`${t.deadlineAt} is not null`),
     index('customers_next_contact_idx').on(t.custodianId, t.nextContactAt),
     index('customers_created_idx').on(t.createdAt, t.id),
+    // T5: the SHARED list (customer.list.ts, sharedWith); only customers with a team are indexed.
+    index('customers_collaborators_idx')
+      .using('gin', sql`(${t.snapshot} -> 'context' -> 'collaborators')`)
+      .where(sql`(${t.snapshot} -> 'context' -> 'collaborators') <> '{}'::jsonb`),
   ],
 );
 export type CustomerRow = typeof customers.$inferSelect;

@@ -1,0 +1,2 @@
+-- T5 (issue 17): the customers a collaborator works on (scope SHARED), indexed only where a team exists, so claims on customers without one do not maintain it.
+CREATE INDEX "customers_collaborators_idx" ON "customers" USING gin (("snapshot" -> 'context' -> 'collaborators')) WHERE ("customers"."snapshot" -> 'context' -> 'collaborators') <> '{}'::jsonb;
