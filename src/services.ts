@@ -19,6 +19,7 @@ import { CustomerService, type AfterEntry } from './customers/customer.service.j
 import { FollowUpService } from './customers/follow-up.service.js';
 import { PolicyService } from './designer/policy.service.js';
 import { UserService } from './users/user.service.js';
+import { DepartmentService } from './users/department.service.js';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './platform/auth/throttle-policy.js';
 import { WorkflowService } from './designer/workflow.service.js';
 import type { Clock } from './platform/clock.js';
@@ -154,6 +155,7 @@ export function createServices(deps: ServiceDeps) {
   engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
   const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
+  const users = new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle });
   const told = peopleAreTold(deps, engine, workflows, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
   const designs = new WorkflowService(database, engine, clock, definitions, {
@@ -176,7 +178,9 @@ export function createServices(deps: ServiceDeps) {
     designs,
     sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize, [{ name: 'notifications', run: () => told.notifications.sweep() }]),
     ...told,
-    users: new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle }),
+    users,
+    /** T1: the department tree (ADMIN); a move makes the viewer cache forget managers' reach. */
+    departments: new DepartmentService(database, clock, () => users.forgetViewers()),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,

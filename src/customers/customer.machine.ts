@@ -23,6 +23,10 @@ export interface CustomerFacts {
   dailyClaimLimit: number | null;
   /** P9: whether the transfer target may hold this customer (active SALES, or AFTER_SALES for formal). */
   targetEligible: boolean;
+  /** T1: whether a department manager's subtree holds the customer's custodian (true when the actor is not limited). */
+  actorReaches: boolean;
+  /** T1: whether the transfer target is inside the acting manager's subtree (true when not limited). */
+  targetInReach: boolean;
 }
 
 /** `heldBy`: the pending applications holding its term (P2, see workflow/hold.ts). */

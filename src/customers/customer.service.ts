@@ -21,7 +21,7 @@ import { durationToMs } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { stageOf, type CustomerFacts } from './customer.machine.js';
-import { LIST_SHAPES, SORT_KEYS, type CustomerFilter, type CustomerOrder } from './customer.list.js';
+import { LIST_SHAPES, reachedBy, SORT_KEYS, type CustomerFilter, type CustomerOrder } from './customer.list.js';
 import type { ListShape } from '../platform/db/read-rows.js';
 import { contactPhoneKeys, createCustomerInput, customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import type { ContactFields } from './customer.validation.js';
@@ -226,9 +226,9 @@ export class CustomerService {
   private filters(viewer: Viewer, filter: CustomerFilter): (SQL | undefined)[] {
     const where: (SQL | undefined)[] = [];
     const read = this.engine.read(this.workflow);
-    // P8: a salesperson's list is their own customers unless they ask for ALL (public cards).
+    // P8: a salesperson's list is their own customers unless they ask for ALL (public cards); T1: a department manager's only what they reach.
     const scope = filter.scope ?? defaultScope(viewer);
-    if (scope === 'MINE') where.push(this.heldBy(viewer.id));
+    where.push(scope === 'MINE' ? this.heldBy(viewer.id) : undefined, viewer.reach ? reachedBy(viewer.reach, this.stage()) : undefined);
     if (filter.stage) where.push(sql`${this.stage()} = ${filter.stage}`);
     requireKnownState(read.states(), filter.state);
     if (filter.state) where.push(sql`${read.state(this.clock())} = ${filter.state}`);

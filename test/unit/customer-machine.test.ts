@@ -114,6 +114,8 @@ const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot
   underHoldingCap: (e) => [{ ...e, facts: { ...e.facts, holding: 5, maxHolding: 5 } }],
   underDailyClaimLimit: (e) => [{ ...e, facts: { ...e.facts, claimsToday: 3, dailyClaimLimit: 3 } }],
   targetEligible: (e) => [{ ...e, facts: { ...e.facts, targetEligible: false } }],
+  actorReaches: (e) => [{ ...e, facts: { ...e.facts, actorReaches: false } }],
+  targetInReach: (e) => [{ ...e, facts: { ...e.facts, targetInReach: false } }],
   targetNotCoolingDown: (e) => [{ ...e, facts: { ...e.facts, targetCoolingDownUntil: '2026-11-26T02:00:00.000Z' } }],
   viaApplication: (e) => {
     const { via: _via, ...rest } = e as CustomerEvent & { via?: string };
