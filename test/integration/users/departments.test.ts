@@ -127,6 +127,20 @@ describe('departments and a manager’s reach (T1)', () => {
     });
   });
 
+  describe('a department manager’s applications and contracts', () => {
+    it('T1: should list only the applications made by users of their subtree, and refuse reading another’s', async () => {
+      const viewer = await app.services.users.viewerForToken(deptManager);
+      const page = await app.services.applications.list(viewer, {}, 'OLDEST_FIRST', { first: 100 });
+      const customersOf = page.nodes.map((a) => a.customerId);
+      expect(customersOf).not.toContain(outside);
+      const others = await app.services.applications.list(await app.services.users.viewerForToken(globalManager), { customerId: outside }, 'OLDEST_FIRST', {
+        first: 5,
+      });
+      expect(others.nodes).toHaveLength(1);
+      expect(() => app.services.applications.requireSee(viewer, others.nodes[0]!)).toThrow(/own applications/);
+    });
+  });
+
   describe('everyone else', () => {
     it('T1: should let a GLOBAL manager, an auditor and an admin see every department’s customers', async () => {
       for (const token of [globalManager, await app.login('auditor1')]) {
