@@ -16,6 +16,7 @@ import { FollowUpResolver } from './customers/follow-up.resolver.js';
 import { CustomerFollowUpPlansResolver, FollowUpPlanResolver } from './customers/follow-up-plan.resolver.js';
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
+import { DepartmentResolver, UserDepartmentResolver } from './users/department.resolver.js';
 import { checkArguments } from './platform/graphql/inputs.js';
 import { leanFieldResolvers } from './platform/graphql/lean-resolvers.js';
 import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
@@ -30,6 +31,8 @@ import { WebhookResolver } from './webhooks/webhook.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
+  DepartmentResolver,
+  UserDepartmentResolver,
   CustomerResolver,
   CustomerBatchResolver,
   CustomerKeyResolver,

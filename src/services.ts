@@ -21,6 +21,7 @@ import { FollowUpService } from './customers/follow-up.service.js';
 import { PolicyService } from './designer/policy.service.js';
 import { PoolService } from './customers/pool.service.js';
 import { UserService } from './users/user.service.js';
+import { DepartmentService } from './users/department.service.js';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './platform/auth/throttle-policy.js';
 import { WorkflowService } from './designer/workflow.service.js';
 import type { Clock } from './platform/clock.js';
@@ -124,6 +125,25 @@ function followUpsOf(
   return { followUps: new FollowUpService(database, customers, clock, followUpPlans), followUpPlans };
 }
 
+/** T1, T2, T6: departments, pools and batch work. */
+function teamsOf(
+  { database, clock }: ServiceDeps,
+  engine: WorkflowEngine,
+  customer: typeof customerWorkflow,
+  customers: CustomerService,
+  users: UserService,
+  policy: () => Policy,
+) {
+  return {
+    /** T1: the department tree (ADMIN); a move makes the viewer cache forget managers' reach. */
+    departments: new DepartmentService(database, clock, () => users.forgetViewers()),
+    /** T2: several pools, their members, admins and policy overrides. */
+    pools: new PoolService(database, engine, customer, clock, policy),
+    /** T6: claims, assignments and transfers in batches, each item all or nothing. */
+    customerBatches: new CustomerBatchService(database, customers),
+  };
+}
+
 /** The workflows (C1 and F1 read a customer as it is now through `customerNow`) and all their definitions. */
 function workflowsOf(customerNow: (row: CustomerRow) => CustomerRow) {
   const workflows = {
@@ -156,6 +176,7 @@ export function createServices(deps: ServiceDeps) {
   engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
   const products = new ProductService(database, clock);
   const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
+  const users = new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle });
   const told = peopleAreTold(deps, engine, workflows, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
   const designs = new WorkflowService(database, engine, clock, definitions, {
@@ -178,14 +199,11 @@ export function createServices(deps: ServiceDeps) {
     designs,
     sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize, [{ name: 'notifications', run: () => told.notifications.sweep() }]),
     ...told,
-    users: new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle }),
+    users,
+    ...teamsOf(deps, engine, workflows.customer, customers, users, currentPolicy),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,
-    /** T2: several pools, their members, admins and policy overrides. */
-    pools: new PoolService(database, engine, workflows.customer, clock, currentPolicy),
-    /** T6: claims, assignments and transfers in batches, each item all or nothing. */
-    customerBatches: new CustomerBatchService(database, customers),
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
     enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => {
       // P2: it enters audit held by this application (its term counts, but cannot run out, while it waits).

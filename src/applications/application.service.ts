@@ -4,6 +4,7 @@
  * application-opening.service.ts, decisions in application-decision.service.ts and the P1
  * checklist in application-checklist.service.ts.
  */
+import { anyUuid } from '../platform/db/sql.js';
 import { groupedBy } from '../platform/grouped.js';
 import { and, asc, count, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
@@ -74,9 +75,11 @@ export class ApplicationService {
     return row;
   }
 
-  /** A3: applicants see their own; auditors and managers see all. */
+  /** A3: applicants see their own; auditors and managers see all (T1: a department manager, their subtree's applicants'). */
   canSee(viewer: Viewer, row: ApplicationRow): boolean {
-    return row.applicantId === viewer.id || hasRole(viewer, 'AUDITOR', 'MANAGER', 'ADMIN') || this.stepRoles(row).some((r) => hasRole(viewer, r));
+    if (row.applicantId === viewer.id) return true;
+    if (viewer.reach && !viewer.reach.has(row.applicantId)) return false;
+    return hasRole(viewer, 'AUDITOR', 'MANAGER', 'ADMIN') || this.stepRoles(row).some((r) => hasRole(viewer, r));
   }
 
   /** A3: throws FORBIDDEN unless the viewer may see the application. */
@@ -108,6 +111,7 @@ export class ApplicationService {
     const limit = pageSize(args.first);
     const where: (SQL | undefined)[] = [];
     if (!hasRole(viewer, 'AUDITOR', 'MANAGER', 'ADMIN')) where.push(eq(applications.applicantId, viewer.id));
+    else if (viewer.reach) where.push(anyUuid(applications.applicantId, [...viewer.reach]));
     if (filter.status) where.push(eq(applications.state, filter.status.toLowerCase()));
     if (filter.kind) where.push(eq(applications.kind, filter.kind));
     if (filter.customerId) where.push(eq(applications.customerId, filter.customerId));

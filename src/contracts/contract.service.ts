@@ -4,6 +4,7 @@
  * are `ContractLineService`'s, payments and delivery `PaymentService`'s, the catalogue
  * `ProductService`'s.
  */
+import { anyUuid } from '../platform/db/sql.js';
 import { chooseAfterSales } from './after-sales.js';
 import { and, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
@@ -177,6 +178,11 @@ export class ContractService {
     // P8: a salesperson sees the contracts of customers in their custody.
     if (!hasRole(viewer, ...SEES_ALL_DETAILS))
       where.push(sql`${contracts.customerId} in (select ${customers.id} from ${customers} where ${this.customers.heldBy(viewer.id)})`);
+    // T1: a department manager sees the contracts of their subtree's customers (and of customers nobody holds).
+    else if (viewer.reach)
+      where.push(
+        sql`${contracts.customerId} in (select ${customers.id} from ${customers} where ${customers.custodianId} is null or ${anyUuid(customers.custodianId, [...viewer.reach])})`,
+      );
     if (filter.customerId) where.push(eq(contracts.customerId, filter.customerId));
     requireKnownState(this.engine.read(this.workflow).states(), filter.state);
     if (filter.state) where.push(eq(contracts.state, filter.state));

@@ -1,7 +1,13 @@
 /** The customer list's filter and order (customers, pool): what a front end may ask for, and how each order pages. */
 import { sql, type SQL } from 'drizzle-orm';
 import { listShapes } from '../platform/db/read-rows.js';
+import { anyUuid } from '../platform/db/sql.js';
 import { customers, type CustomerRow, type Stage } from '../platform/db/schema.js';
+
+/** T1: customers a department manager reaches: their subtree's, and nobody's (the pool, unassigned formal ones); `stage` as it is now. */
+export function reachedBy(reach: ReadonlySet<string>, stage: SQL): SQL {
+  return sql`(${customers.custodianId} is null or ${anyUuid(customers.custodianId, [...reach])} or ${stage} = 'POOL')`;
+}
 
 export type CustomerOrderField = 'CREATED_AT' | 'NAME' | 'PROTECTED_UNTIL' | 'LAST_FOLLOW_UP_AT';
 

@@ -36,6 +36,10 @@ export interface CustomerFacts {
   collaboratorActive: boolean;
   /** T5: the policy clears the team when custody passes to someone else (`customer.collaboratorsOnTransfer`). */
   clearTeamOnTransfer: boolean;
+  /** T1: whether a department manager's subtree holds the customer's custodian (true when the actor is not limited). */
+  actorReaches: boolean;
+  /** T1: whether the transfer target is inside the acting manager's subtree (true when not limited). */
+  targetInReach: boolean;
 }
 
 /** `heldBy`: the pending applications holding its term (P2, see workflow/hold.ts). */

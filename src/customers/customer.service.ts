@@ -21,7 +21,7 @@ import { durationToMs } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { stageOf, type CustomerFacts } from './customer.machine.js';
-import { LIST_SHAPES, SORT_KEYS, sharedWith, type CustomerFilter, type CustomerOrder } from './customer.list.js';
+import { LIST_SHAPES, reachedBy, SORT_KEYS, sharedWith, type CustomerFilter, type CustomerOrder } from './customer.list.js';
 import type { ListShape } from '../platform/db/read-rows.js';
 import { contactPhoneKeys, createCustomerInput, customerChanges, type ContactFields, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import { parseInput } from '../platform/validation.js';
@@ -225,9 +225,10 @@ export class CustomerService {
   private filters(viewer: Viewer, filter: CustomerFilter): (SQL | undefined)[] {
     const where: (SQL | undefined)[] = [];
     const read = this.engine.read(this.workflow);
-    // P8: a salesperson's list is their own customers unless they ask for ALL (public cards); SHARED: their team's (T5).
+    // P8: a salesperson's list is their own customers unless they ask for ALL (public cards); SHARED: their team's (T5); T1: a department manager's only what they reach.
     const scope = filter.scope ?? defaultScope(viewer);
     if (scope !== 'ALL') where.push(scope === 'MINE' ? this.heldBy(viewer.id) : sharedWith(viewer.id, this.stage()));
+    if (viewer.reach) where.push(reachedBy(viewer.reach, this.stage()));
     if (filter.stage) where.push(sql`${this.stage()} = ${filter.stage}`);
     requireKnownState(read.states(), filter.state);
     if (filter.state) where.push(sql`${read.state(this.clock())} = ${filter.state}`);

@@ -1,6 +1,6 @@
-import { Field, InputType } from 'type-graphql';
-import type { Role } from '../platform/db/schema.js';
-import { RoleEnum } from './user.type.js';
+import { Field, ID, InputType } from 'type-graphql';
+import type { Role, Scope } from '../platform/db/schema.js';
+import { RoleEnum, ScopeEnum } from './user.type.js';
 
 /** A new account (createUser). */
 @InputType({ description: 'A new user account. Problems are refused with BAD_USER_INPUT, each under its input path in `extensions.fields`.' })
@@ -19,6 +19,12 @@ export class CreateUserInput {
 
   @Field(() => [RoleEnum], { description: 'At least one role.' })
   roles!: Role[];
+
+  @Field(() => ID, { nullable: true, description: 'T1: the department the user belongs to; the root when omitted.' })
+  departmentId?: string | null;
+
+  @Field(() => ScopeEnum, { nullable: true, description: 'T1: a manager’s scope; DEPARTMENT when omitted.' })
+  scope?: Scope | null;
 }
 
 /** Changes to an account (updateUser); only the fields given change. */
@@ -46,4 +52,10 @@ export class UpdateUserInput {
     description: 'A new password: 10–256 characters, no control characters, not a common password. Revokes the user’s tokens.',
   })
   password?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'T1: moves the user to this department (as moveUser does).' })
+  departmentId?: string | null;
+
+  @Field(() => ScopeEnum, { nullable: true, description: 'T1: a manager’s new scope: DEPARTMENT (their subtree) or GLOBAL (everyone).' })
+  scope?: Scope | null;
 }

@@ -3,11 +3,12 @@ import { asc, count, eq, sql, type SQL } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
-import { userCardColumns, users, type Role, type UserCard, type UserRow } from '../platform/db/schema.js';
+import { departments, userCardColumns, users, type Role, type UserCard, type UserRow } from '../platform/db/schema.js';
 import { DUMMY_HASH_PROMISE, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../platform/auth/password.js';
 import type { TokenService } from '../platform/auth/tokens.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
-import { DuplicateError, NotFoundError, UnauthenticatedError } from '../platform/errors.js';
+import { DuplicateError, NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors.js';
+import { isScoped, loadReach } from './department.service.js';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from '../platform/auth/throttle-policy.js';
 import { attemptKeys, LoginThrottle } from './login-throttle.js';
 import { parseInput } from '../platform/validation.js';
@@ -128,7 +129,35 @@ export class UserService {
   private async activeViewer(id: string): Promise<SignedIn> {
     const [row] = await this.db.select().from(users).where(eq(users.id, id));
     if (!row || !row.active) throw new UnauthenticatedError('This account is not active');
-    return { viewer: toViewer(row), generation: row.tokenGeneration };
+    // T1: a department manager's reach is loaded with the viewer (and forgotten when anyone moves).
+    const reach = isScoped(row.roles, row.scope) ? await loadReach(this.db, row.id) : undefined;
+    return { viewer: { ...toViewer(row), ...(reach && { reach }) }, generation: row.tokenGeneration };
+  }
+
+  /**
+   * T1: whom managers reach changed (a user or a department moved, a scope changed): this instance
+   * forgets every cached viewer at once; other instances serve the old reach for at most
+   * VIEWER_CACHE_MS. Machine guards read the reach afresh in the transition (T1's facts).
+   */
+  forgetViewers(): void {
+    this.viewers.clear();
+  }
+
+  /** T1: moves a user to another department (ADMIN); managers' reach follows at once. */
+  async moveUser(viewer: Viewer, id: string, departmentId: string): Promise<UserRow> {
+    requireRole(viewer, 'ADMIN');
+    await this.requireDepartment(departmentId, 'departmentId');
+    const [row] = await this.db.update(users).set({ departmentId, updatedAt: this.clock() }).where(eq(users.id, id)).returning();
+    this.forgetViewers();
+    this.cards.drop(id);
+    if (!row) throw new NotFoundError('User', id);
+    return row;
+  }
+
+  private async requireDepartment(id: string | null | undefined, field: string): Promise<void> {
+    if (id == null) return;
+    const [found] = await this.db.select({ id: departments.id }).from(departments).where(eq(departments.id, id));
+    if (!found) throw new ValidationError({ [field]: `no department ${id}` });
   }
 
   /**
@@ -193,12 +222,13 @@ export class UserService {
 
   async create(viewer: Viewer, raw: CreateUserInput): Promise<UserRow> {
     requireRole(viewer, 'ADMIN');
-    const { username, displayName, password, roles } = parseInput(createUserInput, raw, { root: 'input' });
+    const { username, displayName, password, roles, departmentId, scope } = parseInput(createUserInput, raw, { root: 'input' });
+    await this.requireDepartment(departmentId, 'input.departmentId');
     const passwordHash = await hashPassword(password);
     const now = this.clock();
     const [row] = await this.db
       .insert(users)
-      .values({ username, displayName, passwordHash, roles, createdAt: now, updatedAt: now })
+      .values({ username, displayName, passwordHash, roles, ...(departmentId && { departmentId }), ...(scope && { scope }), createdAt: now, updatedAt: now })
       .onConflictDoNothing()
       .returning();
     if (!row) throw new DuplicateError(`Username ${username} is taken`, [{ username }]);
@@ -209,12 +239,15 @@ export class UserService {
     requireRole(viewer, 'ADMIN');
     const input = parseInput(updateUserInput(id === viewer.id), raw, { root: 'input' });
     const revoke = revokesTokens(input);
+    await this.requireDepartment(input.departmentId, 'input.departmentId');
     const [row] = await this.db
       .update(users)
       .set({
         ...(input.displayName != null && { displayName: input.displayName }),
         ...(input.roles != null && { roles: [...new Set(input.roles)] }),
         ...(input.active != null && { active: input.active }),
+        ...(input.departmentId != null && { departmentId: input.departmentId }),
+        ...(input.scope != null && { scope: input.scope }),
         ...(input.password != null && { passwordHash: await hashPassword(input.password) }),
         ...(revoke && { tokenGeneration: sql`${users.tokenGeneration} + case when ${revoke} then 1 else 0 end` }),
         updatedAt: this.clock(),
@@ -223,6 +256,8 @@ export class UserService {
       .returning();
     // Roles, activity or password changed: this instance stops serving the old viewer (and tokens) at once.
     this.viewers.drop(id);
+    // T1: a moved user changes whom their managers reach.
+    if (input.departmentId != null) this.forgetViewers();
     this.cards.drop(id);
     if (!row) throw new NotFoundError('User', id);
     return row;

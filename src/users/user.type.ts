@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { ROLES, type Role, type UserCard } from '../platform/db/schema.js';
+import { ROLES, SCOPES, type Role, type Scope, type UserCard } from '../platform/db/schema.js';
 import { Connection } from '../platform/graphql/relay.js';
 
 /** The roles as a GraphQL enum (values from the database enum). */
@@ -18,6 +18,19 @@ registerEnumType(RoleEnum, {
     DESIGNER: { description: '流程设计: edits and publishes the workflow machines and their policies: terms, cool-downs, approval steps (P11).' },
     ADMIN: { description: '管理员: creates users, changes their roles and deactivates them.' },
   } satisfies Record<Role, { description: string }>,
+});
+
+/** T1: a manager's scope as a GraphQL enum. */
+export const ScopeEnum = Object.fromEntries(SCOPES.map((s) => [s, s])) as { [K in Scope]: K };
+registerEnumType(ScopeEnum, {
+  name: 'Scope',
+  description: 'T1: how far a manager sees and acts. Only managers are scoped: AUDITOR, AFTER_SALES and ADMIN always see every customer.',
+  valuesConfig: {
+    DEPARTMENT: {
+      description: 'The customers, applications and contracts of the users in the manager’s department and its subdepartments (and pool customers).',
+    },
+    GLOBAL: { description: 'Everyone’s (a general manager).' },
+  } satisfies Record<Scope, { description: string }>,
 });
 
 /** A user as the API shows it (never the password hash). */
@@ -45,6 +58,12 @@ export class User {
   @Field(() => Date, { description: 'When the account was created.' })
   createdAt!: Date;
 
+  @Field(() => ScopeEnum, { description: 'T1: how far this user sees and acts as a manager (DEPARTMENT by default; meaningless without MANAGER).' })
+  scope!: Scope;
+
+  /** T1: resolved to `department` (department.resolver.ts). */
+  departmentId!: string;
+
   static from(row: UserCard): User {
     return Object.assign(new User(), {
       id: row.id,
@@ -53,6 +72,8 @@ export class User {
       roles: row.roles,
       active: row.active,
       createdAt: row.createdAt,
+      scope: row.scope,
+      departmentId: row.departmentId,
     });
   }
 }

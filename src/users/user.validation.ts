@@ -3,7 +3,7 @@ import { createInsertSchema } from 'drizzle-zod';
 import { z } from 'zod';
 
 import { MAX_PASSWORD_LENGTH } from '../platform/auth/password.js';
-import { ROLES, users, type Role } from '../platform/db/schema.js';
+import { ROLES, SCOPES, users, type Role } from '../platform/db/schema.js';
 import { evenAfterOtherProblems } from '../platform/validation.js';
 import common from './common-passwords.json' with { type: 'json' };
 
@@ -58,6 +58,8 @@ export const createUserInput = userRecord.pick({ username: true, displayName: tr
   displayName: userRecord.shape.displayName.trim().min(1, 'is required'),
   password,
   roles: roleList,
+  departmentId: z.uuid().nullish(),
+  scope: z.enum(SCOPES).nullish(),
 });
 
 const userChanges = userRecord.pick({ displayName: true }).extend({
@@ -65,6 +67,8 @@ const userChanges = userRecord.pick({ displayName: true }).extend({
   password: password.nullish(),
   roles: roleList.nullish(),
   active: userRecord.shape.active.nullable(),
+  departmentId: z.uuid().nullish(),
+  scope: z.enum(SCOPES).nullish(),
 });
 
 /** An administrator may not lock themselves out. */

@@ -76,6 +76,12 @@ export class ViewerCache<T = Viewer> {
     this.loading.delete(id);
   }
 
+  /** Forgets everyone (T1: a department or a user moved, so whom managers reach changed). */
+  clear(): void {
+    this.entries.clear();
+    this.loading.clear();
+  }
+
   /** How many viewers are cached (tests and diagnostics). */
   get size(): number {
     return this.entries.size;

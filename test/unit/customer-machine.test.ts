@@ -122,6 +122,8 @@ const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot
   underHoldingCap: (e) => [{ ...e, facts: { ...e.facts, holding: 5, maxHolding: 5 } }],
   underDailyClaimLimit: (e) => [{ ...e, facts: { ...e.facts, claimsToday: 3, dailyClaimLimit: 3 } }],
   targetEligible: (e) => [{ ...e, facts: { ...e.facts, targetEligible: false } }],
+  actorReaches: (e) => [{ ...e, facts: { ...e.facts, actorReaches: false } }],
+  targetInReach: (e) => [{ ...e, facts: { ...e.facts, targetInReach: false } }],
   // T2: a salesperson outside the customer's pool; neither manager nor pool admin; a pool admin
   // assigning outside the pool; a closed (or the same) pool.
   inMemberPool: (e) => [{ ...e, facts: { ...e.facts, inMemberPool: false } }],

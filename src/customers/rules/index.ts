@@ -19,6 +19,7 @@ import { p7ClaimFromPool } from './p7-claim-from-pool.js';
 import { p8CustodianSeesDetails } from './p8-custodian-sees-details.js';
 import { p9Transfer } from './p9-transfer.js';
 import { p10ReasonRecorded } from './p10-reason-recorded.js';
+import { t1DepartmentReach } from './t1-department-reach.js';
 import { t2Pools } from './t2-pools.js';
 import { t5Collaborators } from './t5-collaborators.js';
 
@@ -34,6 +35,7 @@ export const customerRules: readonly CustomerRule[] = [
   p9Transfer,
   p10ReasonRecorded,
   a4AuditDecides,
+  t1DepartmentReach,
   t2Pools,
   t5Collaborators,
 ];

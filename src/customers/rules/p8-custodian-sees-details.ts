@@ -19,8 +19,13 @@ import { collaboratorAccess } from '../customer.collaborators.js';
 /** Roles whose work needs every customer's details. */
 export const SEES_ALL_DETAILS = ['MANAGER', 'AUDITOR', 'AFTER_SALES', 'ADMIN'] as const;
 
+/** T1: whether a department manager's reach holds this customer (its custodian's in their subtree, or nobody's); always for the unscoped. */
+export function reaches(viewer: Pick<Viewer, 'reach'>, now: Pick<CustomerRow, 'custodianId' | 'stage'>): boolean {
+  return !viewer.reach || now.custodianId === null || now.stage === 'POOL' || viewer.reach.has(now.custodianId);
+}
+
 export function canSeeDetails(viewer: Viewer, now: CustomerRow): boolean {
-  if (hasRole(viewer, ...SEES_ALL_DETAILS)) return true;
+  if (hasRole(viewer, ...SEES_ALL_DETAILS) && reaches(viewer, now)) return true;
   // T5: a collaborator (READ or WRITE) reads the customer's details.
   if (collaboratorAccess(now, viewer.id) !== null) return true;
   return hasRole(viewer, 'SALES') && (now.custodianId === viewer.id || now.stage === 'POOL' || signedBy(now).includes(viewer.id));
@@ -36,12 +41,20 @@ function signedBy(now: CustomerRow): readonly string[] {
  * Who may change a customer's records: its custodian, a manager, after-sales for a formal one.
  * Takes a viewer or a machine actor (F1: the contact machine's guard asks the same question).
  */
-export function canEdit(who: Pick<Viewer, 'id' | 'roles'>, now: CustomerRow): boolean {
-  return who.roles.includes('MANAGER') || now.custodianId === who.id || (now.stage === 'FORMAL' && who.roles.includes('AFTER_SALES'));
+export function canEdit(who: Pick<Viewer, 'id' | 'roles' | 'reach'>, now: CustomerRow): boolean {
+  return (who.roles.includes('MANAGER') && reaches(who, now)) || now.custodianId === who.id || (now.stage === 'FORMAL' && who.roles.includes('AFTER_SALES'));
+}
+
+/** T1: refuses a department manager a customer outside their reach (whatever else their roles allow). */
+function requireReach(viewer: Viewer, now: CustomerRow): void {
+  if (!reaches(viewer, now) && !(now.custodianId === viewer.id)) {
+    throw new ForbiddenError('This customer belongs to someone outside your department (T1)', { rule: 'T1', customerId: now.id });
+  }
 }
 
 export function requireDetails(viewer: Viewer, now: CustomerRow): void {
   if (!canSeeDetails(viewer, now)) {
+    if (hasRole(viewer, ...SEES_ALL_DETAILS)) requireReach(viewer, now);
     throw new ForbiddenError('Only the custodian sees this customer’s details (P8)', { rule: 'P8', customerId: now.id });
   }
 }
@@ -65,6 +78,7 @@ export function defaultScope(viewer: Viewer): 'MINE' | 'ALL' {
 
 /** Whether every customer this list can return is one the viewer sees in full (P8). */
 export function listShowsOnlyDetails(viewer: Viewer, filter: ListArgs['filter']): boolean {
+  // T1: a department manager's ALL list holds only their reach (customer.service.ts filters it).
   if (hasRole(viewer, ...SEES_ALL_DETAILS)) return true;
   // T5: SHARED lists only customers the viewer collaborates on, whose details they see.
   if (['MINE', 'SHARED'].includes(filter.scope ?? defaultScope(viewer)) || filter.custodianId === viewer.id) return true;
@@ -86,6 +100,7 @@ export function requireListArgs(viewer: Viewer, { filter, orderField }: ListArgs
 
 export function requireEdit(viewer: Viewer, now: CustomerRow): void {
   if (!canEdit(viewer, now)) {
+    if (hasRole(viewer, 'MANAGER')) requireReach(viewer, now);
     throw new ForbiddenError('Only the custodian or a manager can change this customer', { rule: 'P8', customerId: now.id });
   }
 }

@@ -7,6 +7,11 @@ export interface Viewer {
   readonly username: string;
   readonly displayName: string;
   readonly roles: readonly Role[];
+  /**
+   * T1: the users a department manager reaches (their department's subtree, themselves included);
+   * absent when the viewer's reach is not limited (a GLOBAL manager, and every other role).
+   */
+  readonly reach?: ReadonlySet<string>;
 }
 
 export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
