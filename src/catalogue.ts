@@ -94,6 +94,12 @@ const OTHER_RULES: readonly OtherRule[] = [
     title: 'An application waiting longer than the audit SLA (3 working days) is overdue in the queue',
     where: ['src/applications/rules/a5-audit-sla.ts'],
   },
+  {
+    code: 'T8',
+    title:
+      'Customers are imported from and exported to CSV/Excel with the same validation and duplicate check (a dry run reports each row); exports follow the customers query’s filters and visibility, formula cells neutralised',
+    where: ['src/transfer-files/customer-import.service.ts', 'src/transfer-files/customer-export.service.ts', 'src/transfer-files/transfer.routes.ts'],
+  },
 ];
 
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;
