@@ -19,7 +19,15 @@ function file(n: number): Buffer {
   for (let i = 0; i < n; i++) {
     const trade = String.fromCharCode(0x4e00 + (i % 2000)) + String.fromCharCode(0x5e00 + Math.floor(i / 2000)) + String.fromCharCode(0x6000 + (i % 97));
     lines.push(
-      [`苏州市${trade}电子有限公司`, '江苏省苏州市工业园区星湖街328号', '电子', `0512-6${String(i).padStart(7, '0')}`, '生产电子元器件的制造企业，年产值约一亿元。', '李明', `137${String(i).padStart(8, '0')}`].join(','),
+      [
+        `苏州市${trade}电子有限公司`,
+        '江苏省苏州市工业园区星湖街328号',
+        '电子',
+        `0512-6${String(i).padStart(7, '0')}`,
+        '生产电子元器件的制造企业，年产值约一亿元。',
+        '李明',
+        `137${String(i).padStart(8, '0')}`,
+      ].join(','),
     );
   }
   return Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8');

@@ -200,7 +200,11 @@ function httpTransport(parts: {
         refuseDocument,
         logger,
         // T8: customer files in and out, signed in as /graphql is.
-        routes: customerTransferRoutes({ ...services, database }, async (req) => viewerOf(await httpContext(services, req, options.trustProxy ?? false)), options.transferLimits),
+        routes: customerTransferRoutes(
+          { ...services, database },
+          async (req) => viewerOf(await httpContext(services, req, options.trustProxy ?? false)),
+          options.transferLimits,
+        ),
       });
       subscriptions = serveSubscriptions({
         server: httpServer,

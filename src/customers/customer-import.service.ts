@@ -54,7 +54,10 @@ export async function enteredKeys(database: Database, tradeNames: readonly strin
   const found: EnteredKeys = { tradeNames: new Map(), phones: new Map() };
   const db = database.db;
   for (const names of chunks([...new Set(tradeNames)])) {
-    const rows = await db.select({ id: customers.id, name: customers.name, key: customers.tradeName }).from(customers).where(inArray(customers.tradeName, names));
+    const rows = await db
+      .select({ id: customers.id, name: customers.name, key: customers.tradeName })
+      .from(customers)
+      .where(inArray(customers.tradeName, names));
     for (const r of rows) if (!found.tradeNames.has(r.key)) found.tradeNames.set(r.key, { id: r.id, name: r.name });
   }
   const landline = sql<string | null>`regexp_replace(${contacts.landline}, '[^0-9]', '', 'g')`;

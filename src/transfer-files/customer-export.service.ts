@@ -43,7 +43,11 @@ export const EXPORT_COLUMNS: readonly (TableColumn & { key: string })[] = [
 ];
 
 const text = z.string().trim().min(1).optional();
-const date = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((v) => new Date(v)).optional();
+const date = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .transform((v) => new Date(v))
+  .optional();
 
 /** The query string of an export: the `customers` query's filter and order, by the same names. */
 const exportQuery = z.strictObject({
@@ -69,7 +73,8 @@ export function exportArgs(params: URLSearchParams): { filter: CustomerFilter; o
     raw[name] = value;
   }
   const result = validate(exportQuery, raw);
-  if (!result.ok || Object.keys(fields).length > 0) throw new ValidationError({ ...fields, ...(result.ok ? {} : toFieldErrors(result.problems)) }, 'Invalid export filter');
+  if (!result.ok || Object.keys(fields).length > 0)
+    throw new ValidationError({ ...fields, ...(result.ok ? {} : toFieldErrors(result.problems)) }, 'Invalid export filter');
   const { orderBy, direction, ...filter } = result.value;
   return { filter, order: orderBy ? { field: orderBy, direction: direction ?? 'ASC' } : null };
 }
@@ -87,7 +92,7 @@ export class CustomerExportService {
     const first = await page(null);
     const self = this;
     return (async function* () {
-      for (let current: Page<CustomerRow> | null = first; current; ) {
+      for (let current: Page<CustomerRow> | null = first; current;) {
         yield* await self.pageRows(viewer, current.nodes);
         current = current.hasNextPage ? await page(current.cursor(current.nodes.length - 1)) : null;
       }

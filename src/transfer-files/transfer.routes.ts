@@ -136,9 +136,17 @@ export interface CustomerTransferServices {
 const IMPORT_CONCURRENCY = 4;
 
 /** T8's routes over these services, signed in by `authenticate`. */
-export function customerTransferRoutes(s: CustomerTransferServices, authenticate: TransferRouteDeps['authenticate'], limits: Partial<TransferLimits> = {}): HttpRoute[] {
+export function customerTransferRoutes(
+  s: CustomerTransferServices,
+  authenticate: TransferRouteDeps['authenticate'],
+  limits: Partial<TransferLimits> = {},
+): HttpRoute[] {
   return transferRoutes({
-    imports: new CustomerImportService({ database: s.database, enterCustomer: s.enterCustomer, concurrency: s.database.kind === 'postgres' ? IMPORT_CONCURRENCY : 1 }),
+    imports: new CustomerImportService({
+      database: s.database,
+      enterCustomer: s.enterCustomer,
+      concurrency: s.database.kind === 'postgres' ? IMPORT_CONCURRENCY : 1,
+    }),
     exports: new CustomerExportService(s),
     authenticate,
     limits: { ...DEFAULT_TRANSFER_LIMITS, ...limits },

@@ -82,7 +82,12 @@ async function contextOf<TContext>(req: IncomingMessage, context: (req: Incoming
 }
 
 /** /healthz and the other routes (routes.ts): whether one of them answered. */
-async function answeredBeforeGraphQL(options: Pick<HttpServerOptions<BaseContext>, 'health' | 'logger' | 'routes'>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+async function answeredBeforeGraphQL(
+  options: Pick<HttpServerOptions<BaseContext>, 'health' | 'logger' | 'routes'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
   if (url.pathname === '/healthz') {
     await health(res, options.health, options.logger);
     return true;

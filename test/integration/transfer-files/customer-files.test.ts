@@ -54,7 +54,14 @@ interface Report {
   dryRun: boolean;
   rows: number;
   counts: Record<string, number>;
-  report: { row: number; outcome: string; customerId?: string; duplicateOf?: Record<string, unknown>; reason?: string; errors?: { field: string; column: string; message: string }[] }[];
+  report: {
+    row: number;
+    outcome: string;
+    customerId?: string;
+    duplicateOf?: Record<string, unknown>;
+    reason?: string;
+    errors?: { field: string; column: string; message: string }[];
+  }[];
 }
 
 describe('customer files (T8)', () => {
@@ -126,7 +133,10 @@ describe('customer files (T8)', () => {
       expect(history.filter((h) => h.event === 'CREATE')).toHaveLength(2);
       const protections = await app.database.db.select().from(applications).where(inArray(applications.customerId, ids));
       expect(protections.map((a) => a.kind)).toEqual(['PROTECTION', 'PROTECTION']);
-      const people = await app.database.db.select().from(contacts).where(eq(contacts.customerId, ids[0] ?? ''));
+      const people = await app.database.db
+        .select()
+        .from(contacts)
+        .where(eq(contacts.customerId, ids[0] ?? ''));
       expect(people).toMatchObject([{ name: '李明', title: '经理' }]);
       // Imported again: every row is now a duplicate of what the first import entered.
       const again = await report(await upload(csv(rows), sales1, '?dryRun=true'));
@@ -240,7 +250,10 @@ describe('customer files (T8)', () => {
       for (const r of rows) {
         const visible = own.some((c) => c.id === r[0]);
         // Beside the card (id, name, trade name, stage, state, custodian): details only of their own.
-        expect(r.slice(6).some((cell) => cell !== ''), `row ${r[1]}`).toBe(visible);
+        expect(
+          r.slice(6).some((cell) => cell !== ''),
+          `row ${r[1]}`,
+        ).toBe(visible);
       }
       const mineOnly = (await readXlsx(await (await exportFile('xlsx', token)).arrayBuffer())).slice(1);
       expect(mineOnly.map((r) => r[0]).sort()).toEqual(own.map((c) => c.id).sort());
