@@ -34,6 +34,8 @@ import { jitGateway } from './platform/graphql/jit-executor.js';
 import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
 import { buildSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
+import { customerTransferRoutes, type TransferLimits } from './transfer-files/transfer.routes.js';
+import { viewerOf } from './platform/graphql/context.js';
 import type { WebhookSettings } from './webhooks/webhook.service.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { DEFAULT_POLICY, type Policy } from './workflow/policy/policy.js';
@@ -83,6 +85,8 @@ export interface AppOptions {
    * picks its own address and escapes per-address throttling.
    */
   trustProxy?: boolean;
+  /** T8: customer file imports (IMPORT_MAX_BYTES, IMPORT_MAX_ROWS); see DEFAULT_TRANSFER_LIMITS. */
+  transferLimits?: Partial<TransferLimits>;
 }
 
 export interface GraphQLResult {
@@ -195,6 +199,12 @@ function httpTransport(parts: {
         maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
         refuseDocument,
         logger,
+        // T8: customer files in and out, signed in as /graphql is.
+        routes: customerTransferRoutes(
+          { ...services, database },
+          async (req) => viewerOf(await httpContext(services, req, options.trustProxy ?? false)),
+          options.transferLimits,
+        ),
       });
       subscriptions = serveSubscriptions({
         server: httpServer,

@@ -100,6 +100,12 @@ const OTHER_RULES: readonly OtherRule[] = [
       'Claims, assignments (pool customers only) and transfers (customers in custody only) can be done in batches of up to 100; each item is all or nothing, a refused one does not stop the others',
     where: ['src/customers/customer-batch.service.ts'],
   },
+  {
+    code: 'T8',
+    title:
+      'Customers are imported from and exported to CSV/Excel with the same validation and duplicate check (a dry run reports each row); exports follow the customers query’s filters and visibility, formula cells neutralised',
+    where: ['src/transfer-files/customer-import.service.ts', 'src/transfer-files/customer-export.service.ts', 'src/transfer-files/transfer.routes.ts'],
+  },
 ];
 
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;

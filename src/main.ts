@@ -75,6 +75,7 @@ async function start(config: Config): Promise<void> {
     loginThrottle: config.loginThrottle,
     webhooks: config.webhooks,
     trustProxy: config.trustProxy,
+    transferLimits: config.transferLimits,
   });
   const url = await app.listen(config.port, config.host);
   logger.info(

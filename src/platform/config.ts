@@ -45,6 +45,8 @@ export interface Config {
   trustProxy: boolean;
   /** Issue 16 §5: webhook deliveries. */
   webhooks: { allowPrivate: boolean; maxAttempts: number; firstRetryMs: number; maxRetryMs: number; timeoutMs: number };
+  /** T8: customer file imports: the largest file in bytes (IMPORT_MAX_BYTES) and the most rows (IMPORT_MAX_ROWS). */
+  transferLimits: { maxBytes: number; maxRows: number };
   /** PGlite only: let V8 recompile PGlite's hot WebAssembly with its optimizing compiler (more memory and start CPU). */
   pgliteOptimize: boolean;
 }
@@ -120,6 +122,8 @@ const environment = z
     WEBHOOK_MAX_RETRY: wholeNumber(1, 86_400, 3_600),
     /** Seconds. */
     WEBHOOK_TIMEOUT: wholeNumber(1, 120, 10),
+    IMPORT_MAX_BYTES: wholeNumber(1_024, 1_073_741_824, 10 * 1_048_576),
+    IMPORT_MAX_ROWS: wholeNumber(1, 1_000_000, 10_000),
   })
   .superRefine(
     (env, ctx) => {
@@ -150,6 +154,7 @@ const environment = z
     pgliteOptimize: env.PGLITE_OPTIMIZE ?? false,
     loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, addressMaxFailures: env.LOGIN_ADDRESS_MAX_FAILURES, lockoutMs: env.LOGIN_LOCKOUT * 1000 },
     trustProxy: env.TRUST_PROXY ?? false,
+    transferLimits: { maxBytes: env.IMPORT_MAX_BYTES, maxRows: env.IMPORT_MAX_ROWS },
     webhooks: {
       allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? false,
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,

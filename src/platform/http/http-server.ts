@@ -10,6 +10,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { databaseUnavailable } from '../db/errors.js';
 import { sendExplorer, sendExplorerAsset, wantsExplorer } from './explorer.js';
+import type { HttpRoute } from './routes.js';
 import type { Logger } from 'pino';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
@@ -20,6 +21,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** A GraphQL document's refusal before Apollo sees it (document-guard.ts), or undefined. */
   refuseDocument: (source: string) => GraphQLFormattedError | undefined;
   logger: Logger;
+  /** Other routes (file import and export, routes.ts), tried before GraphQL. */
+  routes?: readonly HttpRoute[];
 }
 
 class BodyTooLarge extends Error {}
@@ -78,6 +81,22 @@ async function contextOf<TContext>(req: IncomingMessage, context: (req: Incoming
   }
 }
 
+/** /healthz and the other routes (routes.ts): whether one of them answered. */
+async function answeredBeforeGraphQL(
+  options: Pick<HttpServerOptions<BaseContext>, 'health' | 'logger' | 'routes'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
+  if (url.pathname === '/healthz') {
+    await health(res, options.health, options.logger);
+    return true;
+  }
+  const route = options.routes?.find((r) => r.matches(req.method ?? 'GET', url.pathname));
+  await route?.handle(req, res, url);
+  return route !== undefined;
+}
+
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Server {
   const { apollo, logger } = options;
   return createServer((req, res) => {
@@ -90,10 +109,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') {
-      await health(res, options.health, logger);
-      return;
-    }
+    if (await answeredBeforeGraphQL(options, req, res, url)) return;
     if (url.pathname.startsWith('/explorer/')) {
       await sendExplorerAsset(req, res, url);
       return;
