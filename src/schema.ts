@@ -21,6 +21,7 @@ import type { Services } from './services.js';
 import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from './designer/workflow.resolver.js';
 import { StuckTransitionResolver } from './designer/stuck.resolver.js';
 import { UnassignedCustomersResolver } from './customers/unassigned.resolver.js';
+import { CustomerLockFieldsResolver, CustomerLockResolver } from './customers/customer-lock.resolver.js';
 import { NotificationResolver } from './notifications/notification.resolver.js';
 import { SubscriptionResolver } from './notifications/subscription.resolver.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
@@ -48,6 +49,8 @@ const RESOLVERS = [
   PolicyVersionResolver,
   StuckTransitionResolver,
   UnassignedCustomersResolver,
+  CustomerLockResolver,
+  CustomerLockFieldsResolver,
   NotificationResolver,
   SubscriptionResolver,
   WebhookResolver,

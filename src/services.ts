@@ -1,6 +1,7 @@
 /** The domain services of one app instance, wired once by createApp. */
 import { randomUUID } from 'node:crypto';
 import { unassignedFormalCustomers } from './customers/customer.unassigned.js';
+import { CustomerLockService } from './customers/customer-lock.service.js';
 import type { PageArgs } from './platform/pagination.js';
 import type { Logger } from 'pino';
 import type { Database } from './platform/db/client.js';
@@ -180,6 +181,8 @@ export function createServices(deps: ServiceDeps) {
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,
+    /** T4: locks against timed return. */
+    customerLocks: new CustomerLockService(engine, workflows.customer, customers),
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
     enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => {
       // P2: it enters audit held by this application (its term counts, but cannot run out, while it waits).

@@ -23,6 +23,10 @@ export interface CustomerFacts {
   dailyClaimLimit: number | null;
   /** P9: whether the transfer target may hold this customer (active SALES, or AFTER_SALES for formal). */
   targetEligible: boolean;
+  /** T4: who may lock (policy), the locks the actor keeps now, and the cap (null = none). */
+  lockBy: 'CUSTODIAN' | 'MANAGER' | 'CUSTODIAN_OR_MANAGER';
+  locksHeld: number;
+  maxLocks: number | null;
 }
 
 /** `heldBy`: the pending applications holding its term (P2, see workflow/hold.ts). */
@@ -30,6 +34,8 @@ export interface CustomerContext extends HeldContext {
   custodianId: string | null;
   /** P6: the salespeople who signed its confirmed contracts (they keep reading it after the hand-over). */
   signers?: string[];
+  /** T4: who locked it, why and when (it holds the term while `heldBy` lists `lock:<by>`). */
+  lock?: { by: string; reason: string | null; at: string } | null;
 }
 
 export interface CustomerInput {
@@ -50,6 +56,8 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'APPLICATION_OPENED' | 'APPLICATION_CLOSED'; via: 'application'; applicationId: string }
     | { type: 'CONTRACT_SIGNED'; via: 'contract'; afterSalesUserId?: string | null }
     | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' }
+    | { type: 'LOCK'; reason?: string | null }
+    | { type: 'UNLOCK'; reason?: string | null }
   );
 
 /** A rule of the customer workflow. */

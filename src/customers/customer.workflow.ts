@@ -28,13 +28,16 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
       APPLICATION_OPENED: ['prospect.pendingAudit', 'prospect.protected', 'intent'],
       APPLICATION_CLOSED: ['prospect.protected', 'intent'],
       CONTRACT_SIGNED: ['intent', 'formal'],
+      // T4: lockCustomer / unlockCustomer send these.
+      LOCK: ['prospect.protected', 'intent'],
+      UNLOCK: ['prospect.protected', 'intent'],
     },
     unreachable: [{ from: 'formal', to: 'pool', rule: 'P6' }],
     // P2: a prospect or intent customer has a custodian, and its protection runs out; in audit it
     // waits for its PROTECTION application's decision (A1).
     custody: { rule: 'P2', holds: (state) => /^(prospect|intent)(\.|$)/.test(state), exempt: ['prospect.pendingAudit'] },
   },
-  dedicated: { CLAIM: 'claimCustomer', ABANDON: 'abandonCustomer', TRANSFER: 'transferCustomer', RESUBMIT: 'resubmitProtection' },
+  dedicated: { CLAIM: 'claimCustomer', ABANDON: 'abandonCustomer', TRANSFER: 'transferCustomer', RESUBMIT: 'resubmitProtection', LOCK: 'lockCustomer', UNLOCK: 'unlockCustomer' },
   derive: (context, state) => ({ custodianId: context.custodianId, stage: stageOf(state) }),
 });
 

@@ -19,6 +19,7 @@ import { p7ClaimFromPool } from './p7-claim-from-pool.js';
 import { p8CustodianSeesDetails } from './p8-custodian-sees-details.js';
 import { p9Transfer } from './p9-transfer.js';
 import { p10ReasonRecorded } from './p10-reason-recorded.js';
+import { t4Locks } from './t4-locks.js';
 
 export const customerRules: readonly CustomerRule[] = [
   p1ProtectionAudit,
@@ -32,6 +33,7 @@ export const customerRules: readonly CustomerRule[] = [
   p9Transfer,
   p10ReasonRecorded,
   a4AuditDecides,
+  t4Locks,
 ];
 
 /** The contact workflow's rules (F1, F5); F1 decides on the customer as it is now. */

@@ -121,7 +121,18 @@ const dates = distinctList(isLocalDateString, {
   whole: (days) => (days.length > POLICY_BOUNDS.calendarDates ? `lists ${days.length} dates; at most ${POLICY_BOUNDS.calendarDates}` : undefined),
 });
 
-/** Protection terms and caps (P1–P7). */
+/** T4: who may lock a customer against timed return. */
+export const LOCK_BY = ['CUSTODIAN', 'MANAGER', 'CUSTODIAN_OR_MANAGER'] as const;
+
+/** T4: locks (锁定) — who may lock and unlock, and how many customers one person may keep locked. */
+const lockPolicySchema = section({
+  /** Who may lock (and unlock) a protected or intent customer: its custodian, any manager, or either. */
+  by: z.enum(LOCK_BY, { error: expected(`one of ${LOCK_BY.join(', ')}`) }),
+  /** The most customers one person may keep locked at once; `null` = no cap. */
+  maxPerUser: cap,
+});
+
+/** Protection terms and caps (P1–P7, T4). */
 const customerPolicySchema = section({
   /** P2: protection term of a prospect. */
   prospectTerm: term,
@@ -147,6 +158,8 @@ const customerPolicySchema = section({
   capCountsFormal: z.boolean({ error: expected('true or false') }),
   /** P7: the most pool customers one salesperson may claim per local day; `null` = no limit. */
   dailyClaimLimit: cap,
+  /** T4: locks exempt a customer from timed return; who may lock and the per-person cap. */
+  lock: lockPolicySchema,
 }).superRefine(
   (customer, ctx) => {
     // P3: the default extension must itself be grantable (judged only when both terms are usable).

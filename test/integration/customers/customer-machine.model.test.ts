@@ -97,6 +97,9 @@ const RULES: Record<Event['type'], string[]> = {
   CONTRACT_SIGNED: ['P6'],
   TERM_EXPIRED: ['P2'],
   REJECTION_LAPSED: ['P1'],
+  // T4: locks are tested in locks.test.ts (the model sends none).
+  LOCK: ['T4'],
+  UNLOCK: ['T4'],
 };
 
 /** P5, P1: what the custodian may do, and abandoning without a reason (P10). */
