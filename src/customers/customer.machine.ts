@@ -55,7 +55,7 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'EXTENSION_APPROVED'; via: 'application'; extension?: string | null; applicationId?: string }
     | { type: 'APPLICATION_OPENED' | 'APPLICATION_CLOSED'; via: 'application'; applicationId: string }
     | { type: 'CONTRACT_SIGNED'; via: 'contract'; afterSalesUserId?: string | null }
-    | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' }
+    | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' | 'INACTIVITY_EXPIRED' }
     | { type: 'LOCK'; reason?: string | null }
     | { type: 'UNLOCK'; reason?: string | null }
   );

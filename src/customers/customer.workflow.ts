@@ -31,6 +31,8 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
       // T4: lockCustomer / unlockCustomer send these.
       LOCK: ['prospect.protected', 'intent'],
       UNLOCK: ['prospect.protected', 'intent'],
+      // T3: the sweeper arms and fires it (rules/t3-inactivity.ts).
+      INACTIVITY_EXPIRED: ['prospect.protected', 'intent'],
     },
     unreachable: [{ from: 'formal', to: 'pool', rule: 'P6' }],
     // P2: a prospect or intent customer has a custodian, and its protection runs out; in audit it

@@ -19,6 +19,7 @@ import { p7ClaimFromPool } from './p7-claim-from-pool.js';
 import { p8CustodianSeesDetails } from './p8-custodian-sees-details.js';
 import { p9Transfer } from './p9-transfer.js';
 import { p10ReasonRecorded } from './p10-reason-recorded.js';
+import { t3Inactivity } from './t3-inactivity.js';
 import { t4Locks } from './t4-locks.js';
 
 export const customerRules: readonly CustomerRule[] = [
@@ -33,6 +34,7 @@ export const customerRules: readonly CustomerRule[] = [
   p9Transfer,
   p10ReasonRecorded,
   a4AuditDecides,
+  t3Inactivity,
   t4Locks,
 ];
 

@@ -158,6 +158,8 @@ const customerPolicySchema = section({
   capCountsFormal: z.boolean({ error: expected('true or false') }),
   /** P7: the most pool customers one salesperson may claim per local day; `null` = no limit. */
   dailyClaimLimit: cap,
+  /** T3: a protected or intent customer with no follow-up (nor other change) for this long falls to the pool; `null` = off. */
+  inactivityTerm: term.nullable(),
   /** T4: locks exempt a customer from timed return; who may lock and the per-person cap. */
   lock: lockPolicySchema,
 }).superRefine(

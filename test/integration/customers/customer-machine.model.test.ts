@@ -100,6 +100,7 @@ const RULES: Record<Event['type'], string[]> = {
   // T4: locks are tested in locks.test.ts (the model sends none).
   LOCK: ['T4'],
   UNLOCK: ['T4'],
+  INACTIVITY_EXPIRED: ['T3'],
 };
 
 /** P5, P1: what the custodian may do, and abandoning without a reason (P10). */
