@@ -25,6 +25,7 @@ import { PolicyVersionResolver, WorkflowResolver, WorkflowVersionResolver } from
 import { StuckTransitionResolver } from './designer/stuck.resolver.js';
 import { UnassignedCustomersResolver } from './customers/unassigned.resolver.js';
 import { CustomerPoolResolver, PoolResolver } from './customers/pool.resolver.js';
+import { CustomerLockFieldsResolver, CustomerLockResolver } from './customers/customer-lock.resolver.js';
 import { NotificationResolver } from './notifications/notification.resolver.js';
 import { SubscriptionResolver } from './notifications/subscription.resolver.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
@@ -58,6 +59,8 @@ const RESOLVERS = [
   UnassignedCustomersResolver,
   PoolResolver,
   CustomerPoolResolver,
+  CustomerLockResolver,
+  CustomerLockFieldsResolver,
   NotificationResolver,
   SubscriptionResolver,
   WebhookResolver,

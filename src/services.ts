@@ -1,6 +1,8 @@
 /** The domain services of one app instance, wired once by createApp. */
 import { randomUUID } from 'node:crypto';
 import { unassignedFormalCustomers } from './customers/customer.unassigned.js';
+import { CustomerLockService } from './customers/customer-lock.service.js';
+import { armInactivity } from './customers/rules/t3-inactivity.js';
 import type { PageArgs } from './platform/pagination.js';
 import type { Logger } from 'pino';
 import type { Database } from './platform/db/client.js';
@@ -156,8 +158,30 @@ function workflowsOf(customerNow: (row: CustomerRow) => CustomerRow) {
   return { workflows, definitions: [workflows.customer, workflows.application, workflows.contract, workflows.followUpPlan, workflows.contact] };
 }
 
-export function createServices(deps: ServiceDeps) {
+/** The deadline sweeper: notifications after each sweep; T3's inactivity deadlines armed before it fires. */
+function sweeperOf(
+  deps: ServiceDeps,
+  engine: WorkflowEngine,
+  definitions: ConstructorParameters<typeof Sweeper>[3],
+  notify: () => Promise<number>,
+  policy: () => Policy,
+) {
   const { database, clock, logger } = deps;
+  const arm = () => armInactivity(database.db, clock(), policy());
+  return new Sweeper(
+    database,
+    engine,
+    clock,
+    definitions,
+    logger,
+    deps.sweepBatchSize,
+    [{ name: 'notifications', run: notify }],
+    [{ name: 'inactivity', run: arm }],
+  );
+}
+
+export function createServices(deps: ServiceDeps) {
+  const { database, clock } = deps;
   let policy = deps.policy;
   const currentPolicy = () => policy;
   // C1 and F1 decide on the customer as it is now; `customers` exists by the time a contract or contact event runs.
@@ -197,13 +221,15 @@ export function createServices(deps: ServiceDeps) {
     workflows,
     /** Machine versions: validate, publish, migrate, and events designers added (issue 7). */
     designs,
-    sweeper: new Sweeper(database, engine, clock, definitions, logger, deps.sweepBatchSize, [{ name: 'notifications', run: () => told.notifications.sweep() }]),
+    sweeper: sweeperOf(deps, engine, definitions, () => told.notifications.sweep(), currentPolicy),
     ...told,
     users,
     ...teamsOf(deps, engine, workflows.customer, customers, users, currentPolicy),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,
+    /** T4: locks against timed return. */
+    customerLocks: new CustomerLockService(engine, workflows.customer, customers),
     /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
     enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => {
       // P2: it enters audit held by this application (its term counts, but cannot run out, while it waits).

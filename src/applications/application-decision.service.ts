@@ -29,6 +29,12 @@ type DecisionEvent = { type: 'APPROVE' | 'REJECT'; note?: string | null; reason?
  * The customer event a closed application sends (A4): an approval's effect, a rejected (or
  * withdrawn) protection's rejection (P1), or else the release of the term it held (P2).
  */
+/** The holders that are applications (ids); others, such as a customer's lock (`lock:<user>`, T4), are not ours to lapse. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function applicationHolders(holders: readonly string[]): string[] {
+  return holders.filter((h) => UUID.test(h));
+}
+
 function customerEventOf(row: ApplicationRow, reason?: string | null): { type: string; [k: string]: unknown } {
   const via = { via: 'application', applicationId: row.id };
   if (row.state === 'approved') return { type: ON_APPROVE[row.kind], ...via, extension: row.extension };
@@ -100,10 +106,11 @@ export class ApplicationDecisionService {
    * in the transaction that moved it: those still pending close as lapsed, each with its history row.
    */
   async lapseReleased(tx: Tx, release: { from: string; to: string; holders: string[] }): Promise<void> {
+    if (applicationHolders(release.holders).length === 0) return;
     const pending = await tx
       .select({ id: applications.id })
       .from(applications)
-      .where(and(inArray(applications.id, release.holders), eq(applications.state, 'pending')))
+      .where(and(inArray(applications.id, applicationHolders(release.holders)), eq(applications.state, 'pending')))
       .orderBy(applications.id)
       .for('update');
     for (const { id } of pending) {

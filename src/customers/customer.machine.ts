@@ -40,6 +40,10 @@ export interface CustomerFacts {
   actorReaches: boolean;
   /** T1: whether the transfer target is inside the acting manager's subtree (true when not limited). */
   targetInReach: boolean;
+  /** T4: who may lock (policy), the locks the actor keeps now, and the cap (null = none). */
+  lockBy: 'CUSTODIAN' | 'MANAGER' | 'CUSTODIAN_OR_MANAGER';
+  locksHeld: number;
+  maxLocks: number | null;
 }
 
 /** `heldBy`: the pending applications holding its term (P2, see workflow/hold.ts). */
@@ -49,6 +53,8 @@ export interface CustomerContext extends HeldContext {
   signers?: string[];
   /** T5: the team, by user id: who reads (READ) or also writes (WRITE) its contacts and follow-ups, since when. */
   collaborators?: Record<string, Collaboration>;
+  /** T4: who locked it, why and when (it holds the term while `heldBy` lists `lock:<by>`). */
+  lock?: { by: string; reason: string | null; at: string } | null;
 }
 
 /** T5: what a collaborator may do on the customer, and since when (ISO time). */
@@ -81,6 +87,9 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'CONTRACT_SIGNED'; via: 'contract'; afterSalesUserId?: string | null }
     | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' }
     | { type: 'MOVE_POOL'; toPoolId: string; reason?: string | null }
+    | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' | 'INACTIVITY_EXPIRED' }
+    | { type: 'LOCK'; reason?: string | null }
+    | { type: 'UNLOCK'; reason?: string | null }
   );
 
 /** A rule of the customer workflow. */

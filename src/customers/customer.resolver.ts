@@ -275,7 +275,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: `What happens at deadlineAt: TERM_EXPIRED (to the pool, P2/P4) or REJECTION_LAPSED (to the pool, P1); null when none runs. ${TERM}`,
+    description: `What happens at deadlineAt: TERM_EXPIRED (to the pool, P2/P4), REJECTION_LAPSED (to the pool, P1) or INACTIVITY_EXPIRED (no follow-up, T3); null when none runs. ${TERM}`,
   })
   deadlineEvent(@Root() row: CustomerRow, @Ctx() ctx: Context): string | null {
     this.services.customers.requireDetails(viewerOf(ctx), row);

@@ -31,6 +31,11 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
       // T5: the team is managed in every custody state.
       ADD_COLLABORATOR: ['prospect.pendingAudit', 'prospect.rejected', 'prospect.protected', 'intent', 'formal'],
       REMOVE_COLLABORATOR: ['prospect.pendingAudit', 'prospect.rejected', 'prospect.protected', 'intent', 'formal'],
+      // T4: lockCustomer / unlockCustomer send these.
+      LOCK: ['prospect.protected', 'intent'],
+      UNLOCK: ['prospect.protected', 'intent'],
+      // T3: the sweeper arms and fires it (rules/t3-inactivity.ts).
+      INACTIVITY_EXPIRED: ['prospect.protected', 'intent'],
     },
     unreachable: [{ from: 'formal', to: 'pool', rule: 'P6' }],
     // P2: a prospect or intent customer has a custodian, and its protection runs out; in audit it
@@ -44,6 +49,8 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
     RESUBMIT: 'resubmitProtection',
     ADD_COLLABORATOR: 'addCollaborator',
     REMOVE_COLLABORATOR: 'removeCollaborator',
+    LOCK: 'lockCustomer',
+    UNLOCK: 'unlockCustomer',
   },
   derive: (context, state) => ({ custodianId: context.custodianId, stage: stageOf(state) }),
 });

@@ -23,7 +23,7 @@ import { startOfLocalDay } from '../workflow/policy/calendar.js';
 import { OPEN_PLAN_STATES, type FollowUpPlanFacts } from './follow-up-plan.machine.js';
 
 /** Customer events that may change its custodian (P1, P2, P5, P6, P9, P11); a CLAIM takes a pool customer, whose plans were cancelled when it left custody (and keeps its lock-free path). */
-export const CUSTODY_EVENTS = ['TRANSFER', 'ABANDON', 'TERM_EXPIRED', 'REJECTION_LAPSED', 'CONTRACT_SIGNED', 'MIGRATE'] as const;
+export const CUSTODY_EVENTS = ['TRANSFER', 'ABANDON', 'TERM_EXPIRED', 'REJECTION_LAPSED', 'INACTIVITY_EXPIRED', 'CONTRACT_SIGNED', 'MIGRATE'] as const;
 
 /** Who cancels or carries plans when custody changes (the history row names the customer's event). */
 const CUSTODY: Actor = { kind: 'system', id: null, name: 'custody' };

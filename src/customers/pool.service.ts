@@ -52,7 +52,7 @@ export class PoolService {
     engine.policies.overlay(workflow, (global, row) => this.policyFor(global, (row as CustomerRow).poolId));
     // T2: customers falling to the pool go to their custodian's department's pool (policy).
     engine.onTransition(workflow, {
-      events: ['ABANDON', 'TERM_EXPIRED', 'REJECTION_LAPSED'],
+      events: ['ABANDON', 'TERM_EXPIRED', 'REJECTION_LAPSED', 'INACTIVITY_EXPIRED'],
       written: async (tx, { historyIds }) => {
         if (this.policy().customer.returnTo === 'DEPARTMENT_POOL') await returnToDepartmentPools(tx, historyIds);
       },

@@ -62,7 +62,7 @@ export class NotificationService {
       engine.onTransition(def, { events, written: (tx, moved: Moved) => writeNotifications(tx, rule(moved.historyIds)).then(() => undefined) });
     on(workflows.application, ['CREATE', 'APPROVE'], applicationSubmitted);
     on(workflows.application, ['APPROVE', 'REJECT'], applicationDecided);
-    on(workflows.customer, ['TERM_EXPIRED', 'REJECTION_LAPSED'], custodyEnded);
+    on(workflows.customer, ['TERM_EXPIRED', 'REJECTION_LAPSED', 'INACTIVITY_EXPIRED'], custodyEnded);
     on(workflows.customer, ['TRANSFER'], customerTransferred);
     on(workflows.contract, ['CONFIRM'], contractConfirmed);
     on(workflows.followUpPlan, ['PLAN_DUE', 'PLAN_OVERDUE', 'PLAN_ESCALATED'], followUpPlanMoved);

@@ -11,6 +11,11 @@
  * event, or a migration) drops them (except one the transition itself takes, e.g. a resubmission
  * entering audit with its new application), and the engine tells the workflow's release listener, in
  * the same transaction, which holders were released (they close as lapsed, A4).
+ *
+ * A transition that moves to another state may carry holds with it: its actions list them in
+ * `carriedHolds` (e.g. a customer's lock survives its intent conversion, T4). The list is read
+ * by this one settlement and never persisted, so a carry is always a decision of the transition
+ * that makes it; every other path (abandon, migration, …) still drops them.
  */
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { WorkflowRow } from './table.js';
@@ -21,6 +26,8 @@ export interface HeldContext {
   heldBy?: string[];
   /** The deadline kept while held (the engine keeps this). */
   heldDeadline?: { at: string | null; event: string | null };
+  /** Holders this transition carries into the state it enters (read once by `settle`, never persisted). */
+  carriedHolds?: string[];
 }
 
 /** Told, inside the transition's transaction, which holders a transition released. */
@@ -64,16 +71,19 @@ export function settle(
   deadlineEvent: string | null,
 ): Settled {
   const held = holdersOf(before);
-  // Another state: the holds taken in the state left are dropped; one this transition took stays.
-  const holders = stateChanged ? holdersOf(next).filter((h) => !held.includes(h)) : holdersOf(next);
+  const carried = contextOf(next).carriedHolds ?? [];
+  // Another state: the holds taken in the state left are dropped unless carried; one this transition took stays.
+  const holders = stateChanged ? holdersOf(next).filter((h) => !held.includes(h) || carried.includes(h)) : holdersOf(next);
   const released = held.filter((h) => !holders.includes(h));
   const context = contextOf(next);
+  const { heldBy: _holders, heldDeadline: _kept, carriedHolds: _carried, ...rest } = context;
   if (holders.length > 0) {
     const heldDeadline = { at: deadlineAt?.toISOString() ?? null, event: deadlineEvent };
-    const held = machine.resolveState({ value: next.value, context: { ...context, heldBy: holders, heldDeadline } });
+    const held = machine.resolveState({ value: next.value, context: { ...rest, heldBy: holders, heldDeadline } });
     return { next: held, deadlineAt: null, deadlineEvent: null, released };
   }
-  if (context.heldBy === undefined && context.heldDeadline === undefined) return { next, deadlineAt, deadlineEvent, released };
-  const { heldBy: _holders, heldDeadline: _kept, ...rest } = context;
+  if (context.heldBy === undefined && context.heldDeadline === undefined && context.carriedHolds === undefined) {
+    return { next, deadlineAt, deadlineEvent, released };
+  }
   return { next: machine.resolveState({ value: next.value, context: rest }), deadlineAt, deadlineEvent, released };
 }

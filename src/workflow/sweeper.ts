@@ -46,6 +46,8 @@ export class Sweeper {
     private readonly batchSize = 2_000,
     /** What else each sweep does once the deadlines are fired (e.g. the warnings no transition causes); each returns how many rows it wrote. */
     private readonly also: readonly { name: string; run: () => Promise<number> }[] = [],
+    /** What each sweep does before it fires deadlines, e.g. arming deadlines computed by a statement (T3's inactivity); each returns how many rows it wrote. */
+    private readonly before: readonly { name: string; run: () => Promise<number> }[] = [],
   ) {}
 
   /** Sweeps until nothing is due (or only rows that cannot fire now remain). */
@@ -59,6 +61,10 @@ export class Sweeper {
 
   private async sweep(): Promise<SweepResult> {
     const total: SweepResult = { fired: 0, failed: 0 };
+    for (const task of this.before) {
+      // A task that fails is logged and tried again at the next sweep; the deadlines still fire.
+      await task.run().catch((err: unknown) => this.logger.error({ err, task: task.name }, 'sweep task failed'));
+    }
     // Only machines with timed states (in any loaded version) need sweeping.
     for (const def of this.definitions.filter((d) => this.engine.versions.isTimed(d))) {
       const memory: SweepMemory = { skipGroups: new Set() };

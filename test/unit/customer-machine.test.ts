@@ -11,6 +11,7 @@ import type { StateMeta } from '../../src/workflow/document.js';
 import { isLegal, statePath } from '../../src/workflow/machine-paths.js';
 import type { CustomerEvent } from '../../src/customers/customer.machine.js';
 import { customerGuardRules, customerMachine, NO_FACTS } from '../../src/customers/customer.workflow.js';
+import { lockOf } from '../../src/customers/rules/t4-locks.js';
 
 type CustomerSnapshot = SnapshotFrom<typeof customerMachine>;
 
@@ -42,6 +43,7 @@ function passingEvents(snapshot: CustomerSnapshot): CustomerEvent[] {
     { type: 'EXTENSION_APPROVED', via: 'application', actor: auditor, facts },
     { type: 'CONTRACT_SIGNED', via: 'contract', actor: user('sales1'), facts, afterSalesUserId: 'aftersales1' },
     { type: 'TERM_EXPIRED', actor: SYSTEM_SWEEPER, facts },
+    { type: 'INACTIVITY_EXPIRED', actor: SYSTEM_SWEEPER, facts },
     { type: 'REJECTION_LAPSED', actor: SYSTEM_SWEEPER, facts },
   ];
   if (isUsername(custodian)) {
@@ -53,6 +55,12 @@ function passingEvents(snapshot: CustomerSnapshot): CustomerEvent[] {
     const add = { actor: user(custodian), facts: { ...facts, collaboratorActive: true }, userId: colleague, access: access === 'READ' ? 'WRITE' : 'READ' };
     events.push({ type: 'ADD_COLLABORATOR', ...add });
     if (access) events.push({ type: 'REMOVE_COLLABORATOR', actor: user(custodian), facts, userId: colleague });
+    // T4: the custodian locks an unlocked customer and unlocks a locked one.
+    events.push(
+      lockOf(snapshot.context)
+        ? { type: 'UNLOCK', actor: user(custodian), facts }
+        : { type: 'LOCK', actor: user(custodian), facts, reason: '重点客户，锁定跟进' },
+    );
   }
   return events;
 }
@@ -158,6 +166,20 @@ const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot
     const { via: _via, ...rest } = e as CustomerEvent & { via?: string };
     return [rest as CustomerEvent, { ...rest, via: 'application' } as CustomerEvent];
   },
+  // T4: who may lock is the custodian or a manager (the default policy); who locked may always unlock.
+  mayLock: (e, s) => [
+    { ...e, actor: otherSales(s) },
+    { ...e, actor: SYSTEM_SWEEPER },
+    { ...e, facts: { ...e.facts, lockBy: 'MANAGER' } },
+  ],
+  mayUnlock: (e, s) => [
+    { ...e, actor: user((['sales1', 'sales2', 'sales3'] as const).find((u) => u !== s.context.custodianId && u !== lockOf(s.context)?.by) ?? 'sales1') },
+    { ...e, actor: SYSTEM_SWEEPER },
+  ],
+  underLockCap: (e) => [{ ...e, facts: { ...e.facts, locksHeld: 5, maxLocks: 5 } }],
+  // Decided by the context alone (locked or not): the integration tests (locks.test.ts) refuse them.
+  notLocked: () => [],
+  isLocked: () => [],
   isSystem: (e) => [
     { ...e, actor: user('manager1') },
     { ...e, actor: user('sales1') },

@@ -21,6 +21,8 @@ import { p9Transfer } from './p9-transfer.js';
 import { p10ReasonRecorded } from './p10-reason-recorded.js';
 import { t1DepartmentReach } from './t1-department-reach.js';
 import { t2Pools } from './t2-pools.js';
+import { t3Inactivity } from './t3-inactivity.js';
+import { t4Locks } from './t4-locks.js';
 import { t5Collaborators } from './t5-collaborators.js';
 
 export const customerRules: readonly CustomerRule[] = [
@@ -37,6 +39,8 @@ export const customerRules: readonly CustomerRule[] = [
   a4AuditDecides,
   t1DepartmentReach,
   t2Pools,
+  t3Inactivity,
+  t4Locks,
   t5Collaborators,
 ];
 

@@ -8,7 +8,16 @@
  */
 import { addWorkingDays } from '../../workflow/policy/calendar.js';
 import { addDuration } from '../../workflow/policy/duration.js';
+import type { Policy } from '../../workflow/policy/policy.js';
 import type { CustomerRule } from '../customer.machine.js';
+
+/** A running term after a decision (or an unlock, T4): at least the grace remains of it. */
+export function graceAfterDecision(deadlineAt: Date | null, now: Date, policy: Policy): Date | null {
+  const days = policy.customer.graceAfterDecisionWorkingDays;
+  if (!deadlineAt || days === 0) return deadlineAt;
+  const grace = addWorkingDays(now, days, policy.calendar);
+  return deadlineAt > grace ? deadlineAt : grace;
+}
 
 /** The application an APPLICATION_OPENED / decision event is about. */
 function applicationOf(event: Record<string, unknown>): string | null {
@@ -45,10 +54,7 @@ export const p2ProspectTerm: CustomerRule = {
     },
     // After any decision at least the grace remains of whatever term runs.
     async resumeTerm({ deadlineAt, now, policy }) {
-      const days = policy.customer.graceAfterDecisionWorkingDays;
-      if (!deadlineAt || days === 0) return { deadlineAt };
-      const grace = addWorkingDays(now, days, policy.calendar);
-      return { deadlineAt: deadlineAt > grace ? deadlineAt : grace };
+      return { deadlineAt: graceAfterDecision(deadlineAt, now, policy) };
     },
   },
 };

@@ -1,7 +1,7 @@
 /**
  * P5: cool-downs. The custodian may abandon a prospect or intent customer (reason required); it
  * goes to the pool and the same person cannot claim it again for `abandonCoolDown` (3 days). A
- * customer whose term ended (TERM_EXPIRED) or whose rejection lapsed (REJECTION_LAPSED) may not be
+ * customer whose term ended (TERM_EXPIRED, or INACTIVITY_EXPIRED: T3) or whose rejection lapsed (REJECTION_LAPSED) may not be
  * claimed by its former custodian for `expiryCoolDown` (3 days): the pool cannot be defeated by
  * re-claiming one's own customer the moment it falls. A manager cannot transfer a customer to a
  * person inside either cool-down. Refusals say until when (`extensions.until`).
@@ -17,7 +17,7 @@ import type { Policy } from '../../workflow/policy/policy.js';
 import type { CustomerRule } from '../customer.machine.js';
 
 /** The deadline events after which the former custodian cools down. */
-const EXPIRIES = ['TERM_EXPIRED', 'REJECTION_LAPSED'];
+const EXPIRIES = ['TERM_EXPIRED', 'REJECTION_LAPSED', 'INACTIVITY_EXPIRED'];
 
 /** Until when `user` may not take `customer` at `now` (either cool-down), as ISO text or null. */
 function coolDownUntil(customer: SQL, user: SQL, now: SQL, policy: Policy): SQL {

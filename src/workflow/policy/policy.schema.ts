@@ -135,11 +135,23 @@ export const POOL_POLICY_KEYS = [
   'maxCustomersPerSales',
   'capCountsFormal',
   'dailyClaimLimit',
+  'inactivityTerm',
 ] as const;
 /** T5: what a custody change does to the customer's collaborators. */
 export const COLLABORATORS_ON_TRANSFER = ['KEEP', 'CLEAR'] as const;
 
-/** Protection terms and caps (P1–P7). */
+/** T4: who may lock a customer against timed return. */
+export const LOCK_BY = ['CUSTODIAN', 'MANAGER', 'CUSTODIAN_OR_MANAGER'] as const;
+
+/** T4: locks (锁定) — who may lock and unlock, and how many customers one person may keep locked. */
+const lockPolicySchema = section({
+  /** Who may lock (and unlock) a protected or intent customer: its custodian, any manager, or either. */
+  by: z.enum(LOCK_BY, { error: expected(`one of ${LOCK_BY.join(', ')}`) }),
+  /** The most customers one person may keep locked at once; `null` = no cap. */
+  maxPerUser: cap,
+});
+
+/** Protection terms and caps (P1–P7, T4). */
 const customerPolicySchema = section({
   /** P2: protection term of a prospect. */
   prospectTerm: term,
@@ -169,6 +181,10 @@ const customerPolicySchema = section({
   returnTo: z.enum(RETURN_TO, { error: expected(`one of ${RETURN_TO.join(', ')}`) }),
   /** T5: whether a transfer (or the hand-over to after-sales) keeps the customer's collaborators or clears them. */
   collaboratorsOnTransfer: z.enum(COLLABORATORS_ON_TRANSFER, { error: expected(`one of ${COLLABORATORS_ON_TRANSFER.join(', ')}`) }).default('KEEP'),
+  /** T3: a protected or intent customer with no follow-up (nor other change) for this long falls to the pool; `null` = off. */
+  inactivityTerm: term.nullable(),
+  /** T4: locks exempt a customer from timed return; who may lock and the per-person cap. */
+  lock: lockPolicySchema,
 }).superRefine(
   (customer, ctx) => {
     // P3: the default extension must itself be grantable (judged only when both terms are usable).

@@ -103,6 +103,10 @@ const RULES: Record<Event['type'], string[]> = {
   TERM_EXPIRED: ['P2'],
   REJECTION_LAPSED: ['P1'],
   MOVE_POOL: ['T2'],
+  // T4: locks are tested in locks.test.ts (the model sends none).
+  LOCK: ['T4'],
+  UNLOCK: ['T4'],
+  INACTIVITY_EXPIRED: ['T3'],
 };
 
 /** P5, P1: what the custodian may do, and abandoning without a reason (P10). */

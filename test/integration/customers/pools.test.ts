@@ -24,7 +24,7 @@ const MOVE_POOL = `mutation($id: ID!, $p: ID!) { moveToPool(customerId: $id, poo
 describe('several pools (T2)', () => {
   let app: TestApp;
   let admin: string;
-  const token: Record<string, string> = {};
+  const token = { sales1: '', sales2: '', sales3: '', manager1: '' };
   const id: Record<string, string> = {};
   let east: string;
   let eastPool: string;
@@ -38,7 +38,7 @@ describe('several pools (T2)', () => {
   beforeAll(async () => {
     app = await startTestApp();
     admin = await app.login('admin');
-    for (const u of ['sales1', 'sales2', 'sales3', 'manager1']) token[u] = await app.login(u);
+    for (const u of ['sales1', 'sales2', 'sales3', 'manager1'] as const) token[u] = await app.login(u);
     const users = await app.services.users.list(await app.services.users.viewerForToken(admin), { first: 100 });
     for (const u of users.nodes) id[u.username] = u.id;
     east = (await app.ok(CREATE_DEPT, { i: { name: '华东销售部' } }, admin)).createDepartment.id;
@@ -81,7 +81,7 @@ describe('several pools (T2)', () => {
 
   it('T2: should give a claim from a pool that overrides the prospect term the pool’s term (pool → global)', async () => {
     const c = await eastCustomer();
-    const before = app.clock.now().getTime();
+    const before = app.clock().getTime();
     const { claimCustomer } = await app.ok(CLAIM, { id: c.id }, token.sales3);
     expect(claimCustomer).toMatchObject({ state: 'prospect.protected', custodian: { username: 'sales3' } });
     expect(new Date(claimCustomer.deadlineAt).getTime() - before).toBe(10 * DAY);
