@@ -6,7 +6,7 @@
  */
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Clock } from '../platform/clock.js';
-import type { Database, Tx } from '../platform/db/client.js';
+import type { Database, Executor, Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
 import { customers, departments, poolDepartments, pools, poolUsers, users, type CustomerRow, type PoolRow } from '../platform/db/schema.js';
 import { ConflictError, FieldErrorCollector, IllegalTransitionError, NotFoundError } from '../platform/errors.js';
@@ -101,11 +101,10 @@ export class PoolService {
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   }
 
-  async members(poolId: string): Promise<PoolMembers> {
-    const [depts, people] = await Promise.all([
-      this.db.select({ id: poolDepartments.departmentId }).from(poolDepartments).where(eq(poolDepartments.poolId, poolId)),
-      this.db.select({ userId: poolUsers.userId, admin: poolUsers.admin }).from(poolUsers).where(eq(poolUsers.poolId, poolId)),
-    ]);
+  /** Inside a transaction pass its `tx` (PGlite has one connection). */
+  async members(poolId: string, executor: Executor = this.db): Promise<PoolMembers> {
+    const depts = await executor.select({ id: poolDepartments.departmentId }).from(poolDepartments).where(eq(poolDepartments.poolId, poolId));
+    const people = await executor.select({ userId: poolUsers.userId, admin: poolUsers.admin }).from(poolUsers).where(eq(poolUsers.poolId, poolId));
     return { departmentIds: depts.map((d) => d.id), users: people };
   }
 
@@ -164,7 +163,9 @@ export class PoolService {
   /** T2: a manager moves a pool customer to another pool (MOVE_POOL, recorded with the reason). */
   async moveToPool(viewer: Viewer, customerId: string, toPoolId: string, reason: string): Promise<CustomerRow> {
     const event = { type: 'MOVE_POOL', toPoolId, reason };
-    return (await this.engine.apply(this.workflow, customerId, event, actorOf(viewer), { payload: { toPoolId } })).row;
+    const { row } = await this.engine.apply(this.workflow, customerId, event, actorOf(viewer), { payload: { toPoolId } });
+    // The engine returns the columns a transition writes; the pool is the effect's.
+    return { ...row, poolId: toPoolId };
   }
 
   /** T2: a manager or the pool's admin assigns a pool customer to a member (TRANSFER from the pool). */
@@ -199,8 +200,9 @@ export class PoolService {
       if (rows.length > 0) await tx.insert(poolDepartments).values(rows);
     }
     if (input.memberUserIds != null || input.adminUserIds != null) {
-      const admins = new Set(input.adminUserIds ?? (await this.members(poolId)).users.filter((u) => u.admin).map((u) => u.userId));
-      const members = new Set(input.memberUserIds ?? (await this.members(poolId)).users.filter((u) => !u.admin).map((u) => u.userId));
+      const before = (await this.members(poolId, tx)).users;
+      const admins = new Set(input.adminUserIds ?? before.filter((u) => u.admin).map((u) => u.userId));
+      const members = new Set(input.memberUserIds ?? before.filter((u) => !u.admin).map((u) => u.userId));
       await tx.delete(poolUsers).where(eq(poolUsers.poolId, poolId));
       const rows = [...new Set([...members, ...admins])].map((userId) => ({ poolId, userId, admin: admins.has(userId) }));
       if (rows.length > 0) await tx.insert(poolUsers).values(rows);

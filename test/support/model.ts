@@ -68,6 +68,11 @@ export interface ModelSpec<TContext, TEvent extends ModelEvent, TWorld> {
   world: TWorld;
   /** The world after an accepted event (default: unchanged). */
   nextWorld?: (from: ModelState<TContext, TWorld>, event: TEvent) => TWorld;
+  /**
+   * Events this model does not send, each covered by a test of its own (named in the spec): their
+   * transitions are left out of what the model must walk and of the events each vertex must try.
+   */
+  elsewhere?: readonly string[];
   /** Every event worth trying here, accepted or not, with the facts this world implies. */
   candidates: (state: ModelState<TContext, TWorld>) => TEvent[];
   describeEvent: (event: TEvent) => string;
@@ -322,7 +327,7 @@ export function buildModel<C, E extends ModelEvent, W>(spec: ModelSpec<C, E, W>)
     counts,
     probes: probesOf(spec, graph.vertices, shortest),
     vertices: graph.vertices.length,
-    declared: declaredTransitions(spec.machine),
+    declared: declaredTransitions(spec.machine).filter((t) => !(spec.elsewhere ?? []).some((type) => t.includes(` ${type} `))),
     walked: [...walked].sort(),
     graphEdges: graph.edges.map((e) => edgeKey(e.from, e.event)),
     pathEdges: new Set(paths.flatMap(edgesOf)),

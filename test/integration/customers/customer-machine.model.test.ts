@@ -60,7 +60,7 @@ const HOLDER = '00000000-0000-4000-8000-0000000000a1';
 /** The facts the rules read for each event (P5, P7 for CLAIM; P9 for TRANSFER); every other event reads none. */
 const FACTS_READ_BY: Partial<Record<string, (keyof CustomerFacts)[]>> = {
   CLAIM: ['coolingDownUntil', 'holding', 'maxHolding', 'claimsToday', 'dailyClaimLimit', 'inMemberPool', 'poolAdmin'],
-  TRANSFER: ['targetEligible', 'targetCoolingDownUntil', 'inMemberPool', 'poolAdmin', 'targetInPool'],
+  TRANSFER: ['targetEligible', 'targetCoolingDownUntil', 'inMemberPool', 'poolAdmin', 'targetInPool', 'actorReaches', 'targetInReach'],
   MOVE_POOL: ['targetPoolActive'],
 };
 
@@ -170,6 +170,35 @@ function describeEvent(e: Event): string {
   return `${who} ${e.type}${to}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }
 
+/**
+ * T2's guards that need people outside a pool or a closed pool, which this model's fixture (one
+ * department, everyone in every pool) has not: their refusals are in pools.test.ts.
+ */
+const TESTED_ELSEWHERE = [
+  'inMemberPool',
+  'targetInPool',
+  'targetPoolActive',
+  // T1: a manager limited to a department (users/departments.test.ts); the fixture's managers reach everyone.
+  'actorReaches',
+  'targetInReach',
+  // T4, T5: events this model does not send (SENT_ELSEWHERE).
+  'notLocked',
+  'mayLock',
+  'underLockCap',
+  'isLocked',
+  'mayUnlock',
+  'managesTeam',
+  'collaboratorActive',
+  'collaboratorNotCustodian',
+  'validAccess',
+  'accessChanges',
+  'hasCollaborators',
+  'isCollaborator',
+];
+
+/** Events with tests of their own: locks.test.ts (T4), collaborators.test.ts (T5), inactivity.test.ts (T3). */
+const SENT_ELSEWHERE = ['LOCK', 'UNLOCK', 'ADD_COLLABORATOR', 'REMOVE_COLLABORATOR', 'INACTIVITY_EXPIRED'];
+
 const spec: ModelSpec<CustomerContext, Event, World> = {
   name: 'customer',
   machine: customerMachine,
@@ -178,6 +207,7 @@ const spec: ModelSpec<CustomerContext, Event, World> = {
   // P2: a new customer is entered held by its PROTECTION application.
   input: { custodianId: CREATOR, heldBy: [HOLDER] },
   world: { coolingDown: [] },
+  elsewhere: SENT_ELSEWHERE,
   // P5: abandoning starts the abandoner's cool-down on this customer; a term that ends (or a
   // lapsed rejection) starts the former custodian's.
   nextWorld: ({ world, context }, e) => {
@@ -290,12 +320,6 @@ function graphqlSample(paths: ModelPath<CustomerContext, Event, World>[]): Model
   }
   return chosen;
 }
-
-/**
- * T2's guards that need people outside a pool or a closed pool, which this model's fixture (one
- * department, everyone in every pool) has not: their refusals are in pools.test.ts.
- */
-const TESTED_ELSEWHERE = ['inMemberPool', 'targetInPool', 'targetPoolActive'];
 
 let secondPoolId = '';
 /** The pool a customer is in now (MOVE_POOL moves it to the other). */
