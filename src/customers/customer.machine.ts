@@ -71,7 +71,7 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
   (
     | { type: 'CLAIM' }
     | { type: 'ABANDON'; reason?: string | null }
-    | { type: 'TRANSFER'; toUserId: string; reason?: string | null }
+    | { type: 'TRANSFER'; toUserId: string; reason?: string | null; handOver?: boolean }
     | { type: 'RESUBMIT'; applicationId?: string }
     | { type: 'ADD_COLLABORATOR'; userId: string; access: string; reason?: string | null }
     | { type: 'REMOVE_COLLABORATOR'; userId: string; reason?: string | null }
@@ -81,6 +81,7 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'CONTRACT_SIGNED'; via: 'contract'; afterSalesUserId?: string | null }
     | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' }
     | { type: 'MOVE_POOL'; toPoolId: string; reason?: string | null }
+    | { type: 'HANDED_OVER'; toPoolId: string; reason?: string | null }
   );
 
 /** A rule of the customer workflow. */

@@ -22,6 +22,7 @@ import { p10ReasonRecorded } from './p10-reason-recorded.js';
 import { t1DepartmentReach } from './t1-department-reach.js';
 import { t2Pools } from './t2-pools.js';
 import { t5Collaborators } from './t5-collaborators.js';
+import { t7HandOver } from './t7-hand-over.js';
 
 export const customerRules: readonly CustomerRule[] = [
   p1ProtectionAudit,
@@ -38,6 +39,7 @@ export const customerRules: readonly CustomerRule[] = [
   t1DepartmentReach,
   t2Pools,
   t5Collaborators,
+  t7HandOver,
 ];
 
 /** The contact workflow's rules (F1, F5); F1 decides on the customer as it is now. */
