@@ -11,7 +11,8 @@ import type { CustomerRule } from '../customer.machine.js';
 
 /** The system, or an ADMIN handing over a departing user's work (T7). */
 export function handsOver(event: Pick<RuleEvent<unknown>, 'actor'>): boolean {
-  return event.actor.kind === 'system' || actorHasRole(event.actor, 'ADMIN');
+  // An event probed without an actor (a bare `{ type }`) is nobody's hand-over.
+  return event.actor !== undefined && (event.actor.kind === 'system' || actorHasRole(event.actor, 'ADMIN'));
 }
 
 /** A TRANSFER that is part of an admin's departure hand-over (set by the hand-over service only: transferCustomer never sets it). */
