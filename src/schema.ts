@@ -17,6 +17,7 @@ import { CustomerFollowUpPlansResolver, FollowUpPlanResolver } from './customers
 import { ReminderItemResolver } from './customers/reminder.resolver.js';
 import { TransitionActorResolver, UserResolver } from './users/user.resolver.js';
 import { DepartmentResolver, UserDepartmentResolver } from './users/department.resolver.js';
+import { HandOverResolver } from './users/hand-over.resolver.js';
 import { checkArguments } from './platform/graphql/inputs.js';
 import { leanFieldResolvers } from './platform/graphql/lean-resolvers.js';
 import { describeRoots, type RootDescriptions } from './platform/graphql/roots.js';
@@ -34,6 +35,7 @@ const RESOLVERS = [
   UserResolver,
   DepartmentResolver,
   UserDepartmentResolver,
+  HandOverResolver,
   CustomerResolver,
   CustomerBatchResolver,
   CustomerKeyResolver,

@@ -24,6 +24,7 @@ import { PolicyService } from './designer/policy.service.js';
 import { PoolService } from './customers/pool.service.js';
 import { UserService } from './users/user.service.js';
 import { DepartmentService } from './users/department.service.js';
+import { HandOverService, type HandOverWorkflows } from './users/hand-over.service.js';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './platform/auth/throttle-policy.js';
 import { WorkflowService } from './designer/workflow.service.js';
 import type { Clock } from './platform/clock.js';
@@ -127,15 +128,16 @@ function followUpsOf(
   return { followUps: new FollowUpService(database, customers, clock, followUpPlans), followUpPlans };
 }
 
-/** T1, T2, T6: departments, pools and batch work. */
+/** T1, T2, T6, T7: departments, pools, batch work and hand-over on departure. */
 function teamsOf(
   { database, clock }: ServiceDeps,
   engine: WorkflowEngine,
-  customer: typeof customerWorkflow,
+  workflows: HandOverWorkflows & { customer: typeof customerWorkflow },
   customers: CustomerService,
   users: UserService,
   policy: () => Policy,
 ) {
+  const { customer } = workflows;
   return {
     /** T1: the department tree (ADMIN); a move makes the viewer cache forget managers' reach. */
     departments: new DepartmentService(database, clock, () => users.forgetViewers()),
@@ -143,6 +145,8 @@ function teamsOf(
     pools: new PoolService(database, engine, customer, clock, policy),
     /** T6: claims, assignments and transfers in batches, each item all or nothing. */
     customerBatches: new CustomerBatchService(database, customers),
+    /** T7: deactivating a user hands over their customers, pending applications and unconfirmed contracts in one step. */
+    handOvers: new HandOverService(database, engine, workflows, customers, users, clock),
   };
 }
 
@@ -224,7 +228,7 @@ export function createServices(deps: ServiceDeps) {
     sweeper: sweeperOf(deps, engine, definitions, () => told.notifications.sweep(), currentPolicy),
     ...told,
     users,
-    ...teamsOf(deps, engine, workflows.customer, customers, users, currentPolicy),
+    ...teamsOf(deps, engine, workflows, customers, users, currentPolicy),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
     customers,

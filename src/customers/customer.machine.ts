@@ -77,7 +77,7 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
   (
     | { type: 'CLAIM' }
     | { type: 'ABANDON'; reason?: string | null }
-    | { type: 'TRANSFER'; toUserId: string; reason?: string | null }
+    | { type: 'TRANSFER'; toUserId: string; reason?: string | null; handOver?: boolean }
     | { type: 'RESUBMIT'; applicationId?: string }
     | { type: 'ADD_COLLABORATOR'; userId: string; access: string; reason?: string | null }
     | { type: 'REMOVE_COLLABORATOR'; userId: string; reason?: string | null }
@@ -90,6 +90,7 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'TERM_EXPIRED' | 'REJECTION_LAPSED' | 'INACTIVITY_EXPIRED' }
     | { type: 'LOCK'; reason?: string | null }
     | { type: 'UNLOCK'; reason?: string | null }
+    | { type: 'HANDED_OVER'; toPoolId: string; reason?: string | null }
   );
 
 /** A rule of the customer workflow. */

@@ -143,6 +143,12 @@ export class UserService {
     this.viewers.clear();
   }
 
+  /** T7: a user changed outside {@link update} (deactivated by a hand-over): this instance stops serving their viewer and card at once. */
+  forget(id: string): void {
+    this.viewers.drop(id);
+    this.cards.drop(id);
+  }
+
   /** T1: moves a user to another department (ADMIN); managers' reach follows at once. */
   async moveUser(viewer: Viewer, id: string, departmentId: string): Promise<UserRow> {
     requireRole(viewer, 'ADMIN');

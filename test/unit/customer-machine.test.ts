@@ -44,6 +44,7 @@ function passingEvents(snapshot: CustomerSnapshot): CustomerEvent[] {
     { type: 'CONTRACT_SIGNED', via: 'contract', actor: user('sales1'), facts, afterSalesUserId: 'aftersales1' },
     { type: 'TERM_EXPIRED', actor: SYSTEM_SWEEPER, facts },
     { type: 'INACTIVITY_EXPIRED', actor: SYSTEM_SWEEPER, facts },
+    { type: 'HANDED_OVER', actor: SYSTEM_SWEEPER, facts, toPoolId: 'second-pool', reason: '销售离职，客户移交公海' },
     { type: 'REJECTION_LAPSED', actor: SYSTEM_SWEEPER, facts },
   ];
   if (isUsername(custodian)) {
@@ -116,6 +117,7 @@ const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot
     { ...e, actor: user('manager1') },
     { ...e, actor: SYSTEM_SWEEPER },
   ],
+  handsOver: (e) => [{ ...e, actor: user('manager1') }, { ...e, actor: user('sales1') }],
   isManager: (e) => [
     { ...e, actor: user('sales2') },
     { ...e, actor: SYSTEM_SWEEPER },

@@ -7,5 +7,6 @@ import type { ApplicationRule } from '../application.machine.js';
 import { a2AuditDecision } from './a2-audit-decision.js';
 import { a3RejectionReason } from './a3-rejection-reason.js';
 import { a4Lapse } from './a4-lapse.js';
+import { t7HandOver } from './t7-hand-over.js';
 
-export const applicationRules: readonly ApplicationRule[] = [a2AuditDecision, a3RejectionReason, a4Lapse];
+export const applicationRules: readonly ApplicationRule[] = [a2AuditDecision, a3RejectionReason, a4Lapse, t7HandOver];

@@ -24,6 +24,7 @@ import { t2Pools } from './t2-pools.js';
 import { t3Inactivity } from './t3-inactivity.js';
 import { t4Locks } from './t4-locks.js';
 import { t5Collaborators } from './t5-collaborators.js';
+import { t7HandOver } from './t7-hand-over.js';
 
 export const customerRules: readonly CustomerRule[] = [
   p1ProtectionAudit,
@@ -42,6 +43,7 @@ export const customerRules: readonly CustomerRule[] = [
   t3Inactivity,
   t4Locks,
   t5Collaborators,
+  t7HandOver,
 ];
 
 /** The contact workflow's rules (F1, F5); F1 decides on the customer as it is now. */

@@ -6,13 +6,15 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../platform/db/schema.js';
 import { actorHasRole } from '../../workflow/actor.js';
 import type { CustomerRule } from '../customer.machine.js';
+import { isDepartureTransfer } from './t7-hand-over.js';
 
 export const p9Transfer: CustomerRule = {
   code: 'P9',
   title: 'A manager transfers custody, with a reason, to an active salesperson (after-sales for a formal customer)',
   guards: {
     isManager: {
-      check: ({ event }) => actorHasRole(event.actor, 'MANAGER'),
+      // T7: an admin handing over a departing user's customers transfers them too.
+      check: ({ event }) => actorHasRole(event.actor, 'MANAGER') || isDepartureTransfer(event),
       refusal: { code: 'FORBIDDEN', message: 'Only a manager can transfer custody', who: ['MANAGER'] },
     },
     targetEligible: {

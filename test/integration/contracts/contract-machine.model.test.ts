@@ -167,6 +167,8 @@ const spec: ModelSpec<Context, Event, World> = {
   guardRules: contractGuardRules,
   input: { customerId: 'model-customer' },
   world: { filled: false, lines: false, paid: '0.00', stage: 'INTENT', custodian: CUSTODIAN },
+  // T7: a departing owner's unconfirmed contracts are handed over in users/hand-over.test.ts.
+  elsewhere: ['HAND_OVER'],
   nextWorld: ({ world }, e) => ({
     ...world,
     ...(e.call === 'update' && { filled: true }),

@@ -107,6 +107,7 @@ const RULES: Record<Event['type'], string[]> = {
   LOCK: ['T4'],
   UNLOCK: ['T4'],
   INACTIVITY_EXPIRED: ['T3'],
+  HANDED_OVER: ['T7'],
 };
 
 /** P5, P1: what the custodian may do, and abandoning without a reason (P10). */
@@ -158,6 +159,10 @@ function candidates({ state, context, world }: State): Event[] {
     { type: 'MOVE_POOL', actor: user('manager1'), facts: { ...member, targetPoolActive: true }, toPoolId: OTHER_POOL, reason: REASON },
     { type: 'REJECTION_LAPSED', actor: SYSTEM_SWEEPER, facts: NO_FACTS },
     { type: 'TERM_EXPIRED', actor: user(custodian ?? CREATOR), facts: facts(custodian ?? CREATOR) },
+    // T7: a departing custodian's customer handed to a pool (the hand-over service sends it for an ADMIN; the system may too).
+    { type: 'HANDED_OVER', actor: SYSTEM_SWEEPER, facts: NO_FACTS, toPoolId: OTHER_POOL, reason: REASON },
+    { type: 'HANDED_OVER', actor: SYSTEM_SWEEPER, facts: NO_FACTS, toPoolId: OTHER_POOL, reason: BLANK },
+    { type: 'HANDED_OVER', actor: user('manager1'), facts: member, toPoolId: OTHER_POOL, reason: REASON },
   ];
 }
 
@@ -250,7 +255,7 @@ function engineEvent({ crew }: RunContext, e: Event, poolId?: string): { type: s
   if ('forged' in e) return { type: e.type };
   const { actor: _actor, facts: _facts, variation: _variation, ...rest } = e;
   if (rest.type === 'TRANSFER') return { ...rest, toUserId: crew.id(rest.toUserId) };
-  if (rest.type === 'MOVE_POOL') return { ...rest, toPoolId: poolId === secondPoolId ? DEFAULT_POOL_ID : secondPoolId };
+  if (rest.type === 'MOVE_POOL' || rest.type === 'HANDED_OVER') return { ...rest, toPoolId: poolId === secondPoolId ? DEFAULT_POOL_ID : secondPoolId };
   if (rest.type === 'CONTRACT_SIGNED') return { ...rest, afterSalesUserId: rest.afterSalesUserId ? crew.id(rest.afterSalesUserId) : null };
   return rest;
 }
