@@ -162,6 +162,34 @@ function workflowsOf(customerNow: (row: CustomerRow) => CustomerRow) {
   return { workflows, definitions: [workflows.customer, workflows.application, workflows.contract, workflows.followUpPlan, workflows.contact] };
 }
 
+/** P1/A1 and T8: entering customers, each with its PROTECTION application in the same transaction. */
+function entryOf(database: Database, customers: CustomerService, applicationOpenings: ApplicationOpeningService) {
+  return {
+    /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
+    enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => {
+      // P2: it enters audit held by this application (its term counts, but cannot run out, while it waits).
+      const applicationId = randomUUID();
+      const open: AfterEntry = (tx, row) => applicationOpenings.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim(), null, applicationId);
+      return customers.create(viewer, input, open, [applicationId]);
+    },
+    /**
+     * T8: many customers entered as enterCustomer enters one, in one transaction (all or none);
+     * null for a customer whose key is taken, to be entered alone (E4 refuses it with its matches).
+     */
+    enterCustomers: (viewer: Viewer, inputs: readonly CreateCustomerInput[]) =>
+      database.db.transaction(async (tx) => {
+        const entries = inputs.map((input) => ({ input, heldBy: [randomUUID()] }));
+        const rows = await customers.createManyIn(tx, viewer, entries);
+        const opened = rows.flatMap((row, i) => {
+          const entry = entries[i];
+          return row && entry ? [{ customer: row, reason: entry.input.introduction.trim(), heldAs: entry.heldBy[0] ?? '' }] : [];
+        });
+        await applicationOpenings.openManyIn(tx, 'PROTECTION', viewer, opened);
+        return rows;
+      }),
+  };
+}
+
 /** The deadline sweeper: notifications after each sweep; T3's inactivity deadlines armed before it fires. */
 function sweeperOf(
   deps: ServiceDeps,
@@ -234,13 +262,7 @@ export function createServices(deps: ServiceDeps) {
     customers,
     /** T4: locks against timed return. */
     customerLocks: new CustomerLockService(engine, workflows.customer, customers),
-    /** P1/A1: entering a customer opens its PROTECTION application in the same transaction. */
-    enterCustomer: (viewer: Viewer, input: CreateCustomerInput) => {
-      // P2: it enters audit held by this application (its term counts, but cannot run out, while it waits).
-      const applicationId = randomUUID();
-      const open: AfterEntry = (tx, row) => applicationOpenings.openIn(tx, 'PROTECTION', row, viewer, input.introduction.trim(), null, applicationId);
-      return customers.create(viewer, input, open, [applicationId]);
-    },
+    ...entryOf(database, customers, applicationOpenings),
     /** A3/A5 reads: one application, the audit queue, steps and due times. */
     applications,
     /** A1/P3/P4: opening and applying; P1 resubmission. */

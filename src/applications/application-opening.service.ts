@@ -86,6 +86,42 @@ export class ApplicationOpeningService {
     return row;
   }
 
+  /**
+   * T8: the PROTECTION applications (or other `kind`) of customers entered in this transaction
+   * `tx`, by one applicant, each with its id (`heldAs`: the customer's entry took the hold, P2);
+   * one statement for the rows and one for their history. New customers have no pending
+   * application, so the check of openIn has nothing to find.
+   */
+  async openManyIn(
+    tx: Tx,
+    kind: ApplicationKind,
+    applicant: Viewer,
+    opened: readonly { customer: CustomerRow; reason: string; heldAs: string }[],
+  ): Promise<void> {
+    if (opened.length === 0) return;
+    const steps: ApprovalStepSpec[] = this.policy().application.steps[kind].map((s) => ({ role: s.role, mode: s.mode }));
+    const start = this.engine.initial(this.workflow, { applicantId: applicant.id, steps });
+    const now = this.clock();
+    const rows = opened.map(({ customer, reason, heldAs }) => ({
+      id: heldAs,
+      customerId: customer.id,
+      kind,
+      applicantId: applicant.id,
+      reason,
+      extension: null,
+      ...start.values,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await tx.insert(applications).values(rows);
+    await start.record(
+      tx,
+      opened.map((o) => o.heldAs),
+      actorOf(applicant),
+      opened.map((o) => o.reason),
+    );
+  }
+
   /** P4: the custodian of a protected prospect asks to convert it to an intent customer. */
   async applyForIntent(viewer: Viewer, customerId: string, reason: string): Promise<ApplicationRow> {
     return this.applyFor(viewer, customerId, 'INTENT', reason, null);

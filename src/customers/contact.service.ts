@@ -77,17 +77,30 @@ export class ContactService {
     });
   }
 
-  /** F5: new contacts start active, each with its CREATE history row (a customer's entry adds its first ones this way). */
-  async insertIn(tx: Tx, viewer: Viewer, customerId: string, rows: readonly ContactFields[]): Promise<ContactRow[]> {
+  /** F5: new contacts start active, each with its CREATE history row. */
+  insertIn(tx: Tx, viewer: Viewer, customerId: string, rows: readonly ContactFields[]): Promise<ContactRow[]> {
+    return this.insertManyIn(
+      tx,
+      viewer,
+      rows.map((fields) => ({ customerId, fields })),
+    );
+  }
+
+  /** F5: new contacts of one or many customers (a customer's entry adds its first ones this way), one statement for the rows and one for their history. */
+  async insertManyIn(tx: Tx, viewer: Viewer, rows: readonly { customerId: string; fields: ContactFields }[]): Promise<ContactRow[]> {
     if (rows.length === 0) return [];
     const now = this.clock();
     const start = this.engine.initial(this.workflow, {});
     const inserted = await tx
       .insert(contacts)
-      .values(rows.map((c) => ({ ...c, ...start.values, customerId, createdById: viewer.id, createdAt: now, updatedAt: now })))
+      .values(rows.map(({ customerId, fields }) => ({ ...fields, ...start.values, customerId, createdById: viewer.id, createdAt: now, updatedAt: now })))
       .returning();
     // Every new contact starts alike: one initial state, a CREATE history row each.
-    for (const row of inserted) await start.record(tx, row.id, actorOf(viewer));
+    await start.record(
+      tx,
+      inserted.map((r) => r.id),
+      actorOf(viewer),
+    );
     return inserted;
   }
 

@@ -5,7 +5,7 @@
  * (CustomerService.create with its PROTECTION application), row by row.
  */
 import { inArray, or, sql } from 'drizzle-orm';
-import type { Database } from '../platform/db/client.js';
+import type { Executor } from '../platform/db/client.js';
 import { contacts, customers } from '../platform/db/schema.js';
 import { toFieldErrors, validate } from '../platform/validation.js';
 import { contactPhoneKeys, createCustomerInput } from './customer.validation.js';
@@ -48,11 +48,11 @@ function chunks<T>(items: readonly T[]): T[][] {
 /**
  * E4 for many rows: which of these keys are entered already, a few statements for thousands of
  * rows (each on an index: the trade-name and phone-key indexes, contacts' mobile and landline
- * digits). The answer guides an import; entry itself checks again under its locks.
+ * digits). The answer guides an import; entry itself checks again under its locks (in `db`, the
+ * entering transaction).
  */
-export async function enteredKeys(database: Database, tradeNames: readonly string[], phoneKeys: readonly string[]): Promise<EnteredKeys> {
+export async function enteredKeys(db: Executor, tradeNames: readonly string[], phoneKeys: readonly string[]): Promise<EnteredKeys> {
   const found: EnteredKeys = { tradeNames: new Map(), phones: new Map() };
-  const db = database.db;
   for (const names of chunks([...new Set(tradeNames)])) {
     const rows = await db
       .select({ id: customers.id, name: customers.name, key: customers.tradeName })

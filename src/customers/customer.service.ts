@@ -23,18 +23,18 @@ import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { stageOf, type CustomerFacts } from './customer.machine.js';
 import { LIST_SHAPES, reachedBy, SORT_KEYS, sharedWith, type CustomerFilter, type CustomerOrder } from './customer.list.js';
 import type { ListShape } from '../platform/db/read-rows.js';
-import { contactPhoneKeys, createCustomerInput, customerChanges, type ContactFields, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
+import { customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
+import { enterManyIn, enterOne, type AfterEntry, type Entry, type EntryDeps } from './customer-entry.js';
 import { parseInput } from '../platform/validation.js';
 import { duplicateError, duplicateKeys, findDuplicateRows, type DuplicateMatch, type MatchRow } from './rules/e4-duplicate-entry.js';
 import { duplicateQuery, nameMatches, searchDuplicateRows } from './customer.duplicates.js';
 import { heldWithSameKey } from './customer.elsewhere.js';
-import { entryPool, poolFilters } from './pool-membership.js';
+import { poolFilters } from './pool-membership.js';
 import { defaultScope, listShowsOnlyDetails, requireDetails, requireEdit, requireListArgs } from './rules/p8-custodian-sees-details.js';
 
 export type { DuplicateMatch } from './rules/e4-duplicate-entry.js';
 
-/** Runs inside the creating transaction, so entry and what it starts commit together. */
-export type AfterEntry = (tx: Tx, row: CustomerRow) => Promise<unknown>;
+export type { AfterEntry, Entry } from './customer-entry.js';
 
 export type { CustomerFilter, CustomerOrder, CustomerOrderField } from './customer.list.js';
 
@@ -50,7 +50,7 @@ export class CustomerService {
     private readonly clock: Clock,
     private readonly policy: () => Policy,
     /** F5: a new customer's first contacts start their contact machines like any other. */
-    private readonly contacts: { insertIn(tx: Tx, viewer: Viewer, customerId: string, rows: readonly ContactFields[]): Promise<unknown> },
+    private readonly contacts: EntryDeps['contacts'],
   ) {}
 
   private get db() {
@@ -98,7 +98,6 @@ export class CustomerService {
     return row;
   }
 
-
   /** Sends an event to a customer in a transaction of its own (the demo's back-dated story, the sweeper's events). */
   async applyEvent(id: string, event: EngineEvent, actor: Actor): Promise<CustomerRow> {
     return (await this.engine.apply(this.workflow, id, event, actor)).row;
@@ -118,7 +117,6 @@ export class CustomerService {
   accepts(row: CustomerRow, event: EngineEvent, actor: Actor): boolean {
     return this.engine.accepts(this.workflow, row, event, actor);
   }
-
 
   /** A match as anybody may see it (E2, P8), as it is now. */
   toMatch({ customer, custodianName }: MatchRow): DuplicateMatch {
@@ -140,47 +138,20 @@ export class CustomerService {
 
   /**
    * Enters a customer (E3, E4, E7, P1); `within` runs in the same transaction (e.g. its PROTECTION
-   * application, whose id it is entered `heldBy`, P2).
+   * application, whose id it is entered `heldBy`, P2). See customer-entry.ts.
    */
-  async create(viewer: Viewer, input: CreateCustomerInput, within?: AfterEntry, heldBy?: string[]): Promise<CustomerRow> {
-    requireRole(viewer, 'SALES', 'MANAGER');
-    const { fields, contacts: contactRows } = parseInput(createCustomerInput, input, { root: 'input' });
-    const { tradeName, phoneKey } = fields;
-    const phoneKeys = [...new Set([phoneKey, ...contactRows.flatMap(contactPhoneKeys)].filter(Boolean))];
-    const now = this.clock();
-    try {
-      return await this.db.transaction(async (tx) => {
-        // E4: simultaneous entries sharing a key wait for each other, then see each other.
-        await lockKeys(tx, duplicateKeys(tradeName, phoneKeys));
-        const matches = await this.findDuplicates(tx, tradeName, phoneKeys);
-        if (matches.length > 0) throw duplicateError(matches);
-        // E7: creator, custodian and time are set here, never by the client. P1: pending audit. T2: its pool's policy.
-        const poolId = await entryPool(tx, viewer.id);
-        const start = this.engine.initial(this.workflow, { custodianId: viewer.id, heldBy }, { poolId });
-        const [row] = await tx
-          .insert(customers)
-          .values({
-            ...fields,
-            ...start.values,
-            stage: start.values.stage ?? 'PROSPECT',
-            custodianId: viewer.id,
-            poolId,
-            createdById: viewer.id,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
-        if (!row) throw new Error('insert returned nothing');
-        await start.record(tx, row.id, actorOf(viewer));
-        await this.contacts.insertIn(tx, viewer, row.id, contactRows);
-        await within?.(tx, row);
-        return row;
-      });
-    } catch (err) {
-      // The unique index decides a race the pre-check could not see (E4).
-      if (uniqueViolation(err)) throw duplicateError(await this.findDuplicates(this.db, tradeName, phoneKeys));
-      throw err;
-    }
+  create(viewer: Viewer, input: CreateCustomerInput, within?: AfterEntry, heldBy?: string[]): Promise<CustomerRow> {
+    return enterOne(this.entry, viewer, input, within, heldBy);
+  }
+
+  /** T8: many customers entered in the caller's transaction; null for one to enter alone (its key is taken). See customer-entry.ts. */
+  createManyIn(tx: Tx, viewer: Viewer, entries: readonly Entry[]): Promise<(CustomerRow | null)[]> {
+    return enterManyIn(this.entry, tx, viewer, entries);
+  }
+
+  private get entry(): EntryDeps {
+    const { database, engine, workflow, clock, contacts } = this;
+    return { database, engine, workflow, clock, contacts, findDuplicates: (executor, tradeName, keys) => this.findDuplicates(executor, tradeName, keys) };
   }
 
   /** Data fields only (never state); custodian or MANAGER; a name change re-runs the duplicate rule. */
@@ -214,7 +185,6 @@ export class CustomerService {
       throw err;
     }
   }
-
 
   /** E2: any customer whose name contains or resembles the keyword, or whose phone matches (customer.duplicates.ts). */
   async duplicateCheck(viewer: Viewer, keyword: string | null | undefined, phone: string | null | undefined): Promise<DuplicateMatch[]> {
@@ -303,7 +273,6 @@ export class CustomerService {
   protectedElsewhere(list: readonly CustomerRow[]): Promise<{ id: string; name: string; state: string }[][]> {
     return heldWithSameKey(this.db, this.engine.read(this.workflow), this.clock(), list);
   }
-
 
   async claim(viewer: Viewer, id: string, expectedVersion?: number | null): Promise<CustomerRow> {
     return (await this.engine.apply(this.workflow, id, { type: 'CLAIM' }, actorOf(viewer), { expectedVersion })).row;

@@ -130,9 +130,10 @@ export interface CustomerTransferServices {
   contacts: ContactService;
   users: UserService;
   enterCustomer: CustomerImportDeps['enterCustomer'];
+  enterCustomers: CustomerImportDeps['enterCustomers'];
 }
 
-/** Rows entered at once on PostgreSQL (each its own transaction; the pool has DB_POOL_SIZE connections). */
+/** Chunks of rows entered at once on PostgreSQL (each its own transaction; the pool has DB_POOL_SIZE connections). */
 const IMPORT_CONCURRENCY = 4;
 
 /** T8's routes over these services, signed in by `authenticate`. */
@@ -145,6 +146,7 @@ export function customerTransferRoutes(
     imports: new CustomerImportService({
       database: s.database,
       enterCustomer: s.enterCustomer,
+      enterCustomers: s.enterCustomers,
       concurrency: s.database.kind === 'postgres' ? IMPORT_CONCURRENCY : 1,
     }),
     exports: new CustomerExportService(s),

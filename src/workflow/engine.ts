@@ -23,7 +23,7 @@ import type { Policy } from './policy/policy.js';
 import { PolicyInForce } from './policy/overlay.js';
 import { allowedEvents } from './refusal.js';
 import { ReadModel } from './read-model.js';
-import { insertHistory, tryWriteTransition, writeTransition, type WriteSpec } from './write.js';
+import { alike, insertHistory, tryWriteTransition, writeTransition, type WriteSpec } from './write.js';
 import type { MachineRegistry, MachineVersion } from './registry.js';
 import { OFFER_EVENT, type WorkflowDefinition } from './workflow.js';
 import { readRow } from './lock.js';
@@ -98,9 +98,10 @@ export class WorkflowEngine {
         ...this.deadlineOf(def, machine, state, now, within as WorkflowRow | undefined),
         ...def.derive(snapshot, state),
       },
-      record: async (tx: Executor, entityId: string, actor: Actor, reason?: string | null) => {
-        const created = { machineVersion: version, event: 'CREATE', from: null, to: state, actor, reason: reason ?? null, payload: {}, at: now };
-        await this.listeners.tell(tx, def, 'CREATE', [await insertHistory(tx, def, entityId, created)]);
+      /** A CREATE history row per id, in one statement (`reasons`: one for all, or one per id). */
+      record: async (tx: Executor, ids: string | readonly string[], actor: Actor, reasons?: string | null | readonly (string | null)[]) => {
+        const created = { machineVersion: version, event: 'CREATE', from: null, to: state, actor, payload: {}, at: now };
+        await this.listeners.tell(tx, def, 'CREATE', await insertHistory(tx, def, alike(ids, created, reasons)));
       },
     };
   }

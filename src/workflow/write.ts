@@ -150,14 +150,29 @@ function writeStatement(def: { name: string; table: WorkflowTable }, keys: reado
   return statement;
 }
 
-/** P10: one history row — who, when, which event, from which state to which, why. */
-export async function insertHistory(tx: Executor, def: { entityType: string; name: string }, entityId: string, h: HistoryEntry): Promise<number> {
-  const [row] = await tx
+/** History rows alike but for the instance (and the reason: one for all, or one per id). */
+export function alike(
+  ids: string | readonly string[],
+  entry: Omit<HistoryEntry, 'reason'>,
+  reasons?: string | null | readonly (string | null)[],
+): (HistoryEntry & { entityId: string })[] {
+  const reason = (i: number) => (typeof reasons === 'object' && reasons !== null ? reasons[i] : reasons) ?? null;
+  return (typeof ids === 'string' ? [ids] : ids).map((entityId, i) => ({ ...entry, entityId, reason: reason(i) }));
+}
+
+/** P10: history rows — who, when, which event, from which state to which, why; one statement for all, their ids in order. */
+export async function insertHistory(
+  tx: Executor,
+  def: { entityType: string; name: string },
+  entries: readonly (HistoryEntry & { entityId: string })[],
+): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const rows = await tx
     .insert(transitions)
-    .values(historyRow(def, entityId, h))
+    .values(entries.map((h) => historyRow(def, h.entityId, h)))
     .returning({ id: transitions.id });
-  invariant(row, 'an insert returns its row');
-  return row.id;
+  invariant(rows.length === entries.length, 'an insert returns its rows');
+  return rows.map((r) => r.id);
 }
 
 /** A history row's columns. */

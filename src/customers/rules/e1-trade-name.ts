@@ -52,6 +52,19 @@ const AMBIGUOUS_REGIONS = wordList(words.ambiguousRegions);
 const REGION_SUFFIXES = wordList(words.regionSuffixes);
 const INDUSTRIES = wordList(words.industries);
 
+/** Words by their first (or last) UTF-16 unit, in list order: only those can start (end) a text with that unit (a few, not thousands, to compare). */
+function byUnit(list: readonly string[], unitOf: (word: string) => string): ReadonlyMap<string, readonly string[]> {
+  const map = new Map<string, string[]>();
+  for (const word of list) map.set(unitOf(word), [...(map.get(unitOf(word)) ?? []), word]);
+  return map;
+}
+const first = (text: string, at = 0) => text.charAt(at);
+const last = (text: string) => text.charAt(text.length - 1);
+const REGIONS_BY_FIRST = byUnit(REGIONS, first);
+const AMBIGUOUS_BY_FIRST = byUnit(AMBIGUOUS_REGIONS, first);
+/** The industry words, then 集团, by their last unit. */
+const INDUSTRIES_BY_LAST = byUnit([...INDUSTRIES, GROUP], last);
+
 /** `(…)`, `[…]`, `【…】`, `〔…〕` without nesting; NFKC has already made （） into (). */
 const BRACKETED = /[([【〔]([^()[\]【】〔〕]*)[)\]】〕]/gu;
 
@@ -72,8 +85,8 @@ function regionEnd(text: string, from: number): number {
     else if (suffixRequired) return;
     if (end > best) best = end;
   };
-  for (const name of REGIONS) consider(name, false);
-  for (const name of AMBIGUOUS_REGIONS) consider(name, true);
+  for (const name of REGIONS_BY_FIRST.get(first(text, from)) ?? []) consider(name, false);
+  for (const name of AMBIGUOUS_BY_FIRST.get(first(text, from)) ?? []) consider(name, true);
   return best;
 }
 
@@ -134,7 +147,9 @@ function stripRegionPrefixes(name: string): string {
 function stripIndustries(name: string): string {
   let key = name;
   for (;;) {
-    const industry = [...INDUSTRIES, GROUP].find((candidate) => key.endsWith(candidate) && charLength(key) - charLength(candidate) >= MIN_KEY_LENGTH);
+    const industry = (INDUSTRIES_BY_LAST.get(last(key)) ?? []).find(
+      (candidate) => key.endsWith(candidate) && charLength(key) - charLength(candidate) >= MIN_KEY_LENGTH,
+    );
     if (industry === undefined) return key;
     key = key.slice(0, key.length - industry.length);
   }

@@ -51,9 +51,11 @@ export interface Database {
  * number on two customers" across the customers and contacts tables.
  */
 export async function lockKeys(tx: Tx, keys: readonly string[]): Promise<void> {
-  for (const key of [...new Set(keys)].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-  }
+  const sorted = [...new Set(keys)].sort();
+  if (sorted.length === 0) return;
+  // One statement: unnest yields the keys in the array's (sorted) order, each locked in turn (the literal as sql.ts's arrayLiteral, which imports this file).
+  const literal = `{${sorted.map((k) => `"${k.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${literal}::text[]) as k`);
 }
 
 /** The database pool's size when none is configured: a few connections per core of a small server. */

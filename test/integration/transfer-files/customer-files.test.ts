@@ -8,7 +8,10 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, contacts, customers, transitions } from '../../../src/platform/db/schema.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
-import { createCustomer } from '../../support/customers.js';
+import { createCustomer, customerInput } from '../../support/customers.js';
+import { DomainError } from '../../../src/platform/errors.js';
+import { deriveTradeName } from '../../../src/customers/rules/e1-trade-name.js';
+import { CustomerImportService } from '../../../src/transfer-files/customer-import.service.js';
 
 const HEADER = ['客户名称', '详细地址', '行业', '电话', '简介', '来源', '联系人', '联系人手机', '联系人职务'];
 const INTRO = '生产中央空调配件的制造企业，年产值约两亿元。';
@@ -141,6 +144,84 @@ describe('customer files (T8)', () => {
       // Imported again: every row is now a duplicate of what the first import entered.
       const again = await report(await upload(csv(rows), sales1, '?dryRun=true'));
       expect(again.counts).toMatchObject({ WOULD_CREATE: 0, DUPLICATE: 3, INVALID: 1 });
+    });
+
+    it('T8: a chunk enters its rows as enterCustomer enters one; a key taken since the check is left for E4 to refuse alone', async () => {
+      const viewer = await app.services.users.viewerForToken(sales1);
+      const existing = await createCustomer(app, 'sales2');
+      const [a, b] = [customerInput(), customerInput()];
+      const inputs = [a, customerInput({ name: existing.name }), b, customerInput({ phone: a.phone })];
+      // The support builder's inputs are createCustomer's input, as the GraphQL schema would pass them.
+      const rows = await app.services.enterCustomers(viewer, inputs as never);
+      expect(rows.map((r) => r !== null)).toEqual([true, false, true, false]);
+      const ids = rows.flatMap((r) => (r ? [r.id] : []));
+      const history = await app.database.db.select().from(transitions).where(inArray(transitions.entityId, ids));
+      expect(history.map((h) => [h.machine, h.event, h.toState])).toEqual(ids.map(() => ['customer', 'CREATE', 'prospect.pendingAudit']));
+      const opened = await app.database.db.select().from(applications).where(inArray(applications.customerId, ids));
+      expect(opened.map((o) => [o.kind, o.state, o.reason])).toEqual(ids.map(() => ['PROTECTION', 'pending', a.introduction]));
+      // P2: each customer's term is held by its own application, whose CREATE history row says why it was opened.
+      for (const row of rows.flatMap((r) => (r ? [r] : []))) {
+        expect(app.services.customers.termHeld(row)).toBe(true);
+        expect(opened.find((o) => o.customerId === row.id)?.id).toBeDefined();
+      }
+      const openedHistory = await app.database.db
+        .select()
+        .from(transitions)
+        .where(
+          inArray(
+            transitions.entityId,
+            opened.map((o) => o.id),
+          ),
+        );
+      expect(openedHistory.map((h) => [h.event, h.reason])).toEqual(ids.map(() => ['CREATE', a.introduction]));
+      const people = await app.database.db.select().from(contacts).where(inArray(contacts.customerId, ids));
+      expect(people).toHaveLength(2);
+      const peopleHistory = await app.database.db
+        .select()
+        .from(transitions)
+        .where(
+          inArray(
+            transitions.entityId,
+            people.map((p) => p.id),
+          ),
+        );
+      expect(peopleHistory.map((h) => h.event)).toEqual(['CREATE', 'CREATE']);
+    });
+
+    it('T8: a chunk that fails rolls back whole and its rows are entered one by one, each with its own outcome', async () => {
+      const sales1Id = (await app.services.users.viewerForToken(sales1)).id;
+      const existing = await createCustomer(app, 'sales2');
+      const rows = [HEADER, row(), row(), row()];
+      const imports = new CustomerImportService({
+        database: app.database,
+        enterCustomer: async (viewer, input) => {
+          // Row 3's key is entered by someone else after the file's check.
+          if (input.name === rows[2]?.[0])
+            await app.database.db
+              .update(customers)
+              .set({ tradeName: deriveTradeName(input.name) })
+              .where(eq(customers.id, existing.id));
+          return app.services.enterCustomer(viewer, input);
+        },
+        enterCustomers: () => Promise.reject(new DomainError('CONFLICT', 'a row of the chunk was refused')),
+        concurrency: 1,
+      });
+      const viewer = await app.services.users.viewerForToken(sales1);
+      const file = rows.map((cells, i) => ({ number: i + 1, cells: cells.map((text) => ({ text, formula: false })) }));
+      const result = await imports.run(viewer, file, false);
+      expect(result.counts).toMatchObject({ CREATED: 2, DUPLICATE: 1 });
+      expect(result.report.map((r) => r.outcome)).toEqual(['CREATED', 'DUPLICATE', 'CREATED']);
+      expect(result.report[1]).toMatchObject({ duplicateOf: { customerId: existing.id } });
+      const made = await app.database.db
+        .select()
+        .from(customers)
+        .where(
+          inArray(
+            customers.id,
+            result.report.flatMap((r) => (r.customerId ? [r.customerId] : [])),
+          ),
+        );
+      expect(made.map((c) => c.custodianId)).toEqual([sales1Id, sales1Id]);
     });
 
     it('T8: reads XLSX with English headers, and refuses formula cells as invalid fields', async () => {
