@@ -1,6 +1,7 @@
 -- T1/T2 (issue 17): departments form a tree and pools are several. Every existing user joins the
 -- root department (总部) and every existing customer the default pool (公海), whose member is the
 -- root department (its whole subtree: everyone), so nothing anyone sees or may claim changes.
+-- Both rows carry a fixed time, so every database (and the recorded demo) agrees on them.
 CREATE TABLE "departments" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"name" text NOT NULL,
@@ -32,8 +33,8 @@ CREATE TABLE "pools" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-INSERT INTO "departments" ("id", "name", "parent_id") VALUES ('00000000-0000-4000-8000-000000000001', '总部 Head office', NULL);--> statement-breakpoint
-INSERT INTO "pools" ("id", "name") VALUES ('00000000-0000-4000-8000-000000000002', '公海 Public pool');--> statement-breakpoint
+INSERT INTO "departments" ("id", "name", "parent_id", "created_at", "updated_at") VALUES ('00000000-0000-4000-8000-000000000001', '总部 Head office', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');--> statement-breakpoint
+INSERT INTO "pools" ("id", "name", "created_at", "updated_at") VALUES ('00000000-0000-4000-8000-000000000002', '公海 Public pool', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');--> statement-breakpoint
 INSERT INTO "pool_departments" ("pool_id", "department_id") VALUES ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001');--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "department_id" uuid DEFAULT '00000000-0000-4000-8000-000000000001' NOT NULL;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "scope" text DEFAULT 'DEPARTMENT' NOT NULL;--> statement-breakpoint

@@ -25,6 +25,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
+import { DEFAULT_POOL_ID, ROOT_DEPARTMENT_ID } from '../platform/db/schema.js';
 import { migrationsFolder, packageRoot } from '../platform/db/paths.js';
 
 export interface RecordedTable {
@@ -46,6 +47,8 @@ export interface DemoRecording {
 
 /** Tables their triggers fill (migration 0013): never written directly. */
 const TRIGGER_FILLED = new Set(['customer_names']);
+/** Rows the migrations make keep their ids (the root department, the default pool: code names them). */
+const MIGRATED_IDS: ReadonlySet<string> = new Set([ROOT_DEPARTMENT_ID, DEFAULT_POOL_ID]);
 
 const FILE = /^[0-9a-f]{16}\.json$/;
 
@@ -155,10 +158,16 @@ function moveToNow(recording: DemoRecording, now: Date): RecordedTable[] {
   const timeOfDay = Date.parse(recording.recordedAt) % DAY;
   const ids = new Map<string, string>();
   for (const t of recording.tables)
-    if (t.columns.some((c) => c.name === 'id' && c.type === 'uuid')) for (const r of t.rows) ids.set(String(r.id), randomUUID());
+    if (t.columns.some((c) => c.name === 'id' && c.type === 'uuid')) for (const r of t.rows) if (!MIGRATED_IDS.has(String(r.id))) ids.set(String(r.id), randomUUID());
   const instant = (v: string) => new Date(Date.parse(v) + shift).toISOString();
+  // An id behind a prefix (T4's hold `lock:<user id>`) moves with its row too.
+  const prefixedId = (v: string) => {
+    const [, prefix, id] = /^([a-z]+:)(.+)$/.exec(v) ?? [];
+    const moved = id === undefined ? undefined : ids.get(id);
+    return moved === undefined ? undefined : `${prefix}${moved}`;
+  };
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return ids.get(v) ?? (INSTANT.test(v) ? instant(v) : v);
+    if (typeof v === 'string') return ids.get(v) ?? prefixedId(v) ?? (INSTANT.test(v) ? instant(v) : v);
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
@@ -195,7 +204,10 @@ export async function replayDemoRecording(
         sql`, `,
       );
       const table = sql.identifier(t.name);
-      await tx.execute(sql`insert into ${table} (${columns}) select ${columns} from json_populate_recordset(null::${table}, ${JSON.stringify(t.rows)}::json)`);
+      // Rows the migrations made (the root department, the default pool and its membership) are there already.
+      await tx.execute(
+        sql`insert into ${table} (${columns}) select ${columns} from json_populate_recordset(null::${table}, ${JSON.stringify(t.rows)}::json) on conflict do nothing`,
+      );
     }
     for (const s of recording.sequences)
       if (s.lastValue !== null) await tx.execute(sql`select setval(${`public.${s.name}`}::regclass, ${s.lastValue}::bigint, true)`);

@@ -23,6 +23,7 @@ import { DEFAULT_POLICY } from '../workflow/policy/policy.js';
 import { money } from '../platform/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
 import { replayRecordedDemo } from './replay.js';
+import { lockDemoCustomer, seedDemoTeams } from './teams.js';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 
@@ -33,6 +34,7 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
   { username: 'auditor1', displayName: '赵审核 (auditor1)', roles: ['AUDITOR'] },
   { username: 'aftersales1', displayName: '钱售后 (aftersales1)', roles: ['AFTER_SALES'] },
   { username: 'manager1', displayName: '孙经理 (manager1)', roles: ['MANAGER'] },
+  { username: 'manager2', displayName: '吴经理 (manager2, 销售一部)', roles: ['MANAGER'] },
   { username: 'designer1', displayName: '周设计 (designer1)', roles: ['DESIGNER'] },
   { username: 'admin', displayName: 'Administrator', roles: ['ADMIN'] },
 ];
@@ -294,7 +296,9 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true, options
   if (!withCustomers) return true;
   const story = new DemoStory(deps, now, viewers);
   await story.products();
+  await seedDemoTeams(story.at(89), (u) => story.viewer(u));
   for (const [i, demo] of (demoCustomers as DemoCustomer[]).entries()) await story.customerLife(demo, i);
+  await lockDemoCustomer(story.at(0), (u) => story.viewer(u));
   const customers = (demoCustomers as DemoCustomer[]).length;
   logger.info({ users: DEMO_USERS.map((u) => u.username), customers, contracts: story.contractCount, products: story.productCount }, 'seeded demo data');
   return true;

@@ -41,6 +41,9 @@ function normalised(recording: DemoRecording): unknown {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string' && uuid.test(v)) return ids.get(v) ?? 'unlabelled';
+    // T4: a lock's hold names its user behind a prefix (`lock:<user id>`).
+    const prefixed = typeof v === 'string' ? /^([a-z]+:)(.+)$/.exec(v) : null;
+    if (prefixed?.[1] && prefixed[2] && uuid.test(prefixed[2])) return `${prefixed[1]}${ids.get(prefixed[2]) ?? 'unlabelled'}`;
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
