@@ -46,7 +46,7 @@ describe('collaborators (T5)', () => {
   it('should add and remove collaborators as history rows with the reason, offered in availableActions (T5)', async () => {
     const c = await protectedCustomer(app, 'sales1');
     const before = await app.ok(DETAILS, { id: c.id }, as('sales1'));
-    expect(before.customer.availableActions.map((a: { event: string }) => a.event)).toEqual(['ABANDON', 'ADD_COLLABORATOR']);
+    expect(before.customer.availableActions.map((a: { event: string }) => a.event)).toEqual(['ABANDON', 'ADD_COLLABORATOR', 'LOCK']);
     const added = await app.ok(ADD, { c: c.id, u: ids.sales2, a: 'READ', r: '协助跟进' }, as('sales1'));
     expect(added.addCollaborator.collaborators).toEqual([{ user: { username: 'sales2' }, access: 'READ', since: app.clock().toISOString() }]);
     const again = await app.fails(ADD, { c: c.id, u: ids.sales2, a: 'READ' }, as('sales1'));
@@ -58,7 +58,7 @@ describe('collaborators (T5)', () => {
     // A manager manages the team too, and may change access.
     await app.ok(ADD, { c: c.id, u: ids.sales3, a: 'WRITE' }, as('manager1'));
     const after = await app.ok(DETAILS, { id: c.id }, as('sales1'));
-    expect(after.customer.availableActions.map((a: { event: string }) => a.event)).toEqual(['ABANDON', 'ADD_COLLABORATOR', 'REMOVE_COLLABORATOR']);
+    expect(after.customer.availableActions.map((a: { event: string }) => a.event)).toEqual(['ABANDON', 'ADD_COLLABORATOR', 'REMOVE_COLLABORATOR', 'LOCK']);
     const removed = await app.ok(REMOVE, { c: c.id, u: ids.sales2, r: '已不需要协助' }, as('sales1'));
     expect(removed.removeCollaborator.collaborators).toEqual([{ user: { username: 'sales3' } }]);
     const notOne = await app.fails(REMOVE, { c: c.id, u: ids.sales2 }, as('sales1'));

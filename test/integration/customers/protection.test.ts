@@ -233,7 +233,7 @@ describe('the protection machine', () => {
       expect(e.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', state: 'prospect.protected', event: 'CLAIM', allowedEvents: [] });
       const own = await app.fails(CLAIM, { id: c.id }, await token('sales1'));
       // T5: the custodian may also bring collaborators in.
-      expect(own.extensions?.allowedEvents).toEqual(['ABANDON', 'ADD_COLLABORATOR']);
+      expect(own.extensions?.allowedEvents).toEqual(['ABANDON', 'ADD_COLLABORATOR', 'LOCK']);
     });
 
     it('should refuse non-salespeople', async () => {
@@ -303,9 +303,9 @@ describe('the protection machine', () => {
       const actions = async (u: string) =>
         (await app.ok(ACTIONS, { id: c.id }, await token(u))).customer.availableActions.map((a: { event: string }) => a.event);
       // T5: the custodian and a manager also manage the team (REMOVE_COLLABORATOR waits for a member).
-      expect(await actions('sales1')).toEqual(['ABANDON', 'ADD_COLLABORATOR']);
+      expect(await actions('sales1')).toEqual(['ABANDON', 'ADD_COLLABORATOR', 'LOCK']);
       expect(await actions('sales2')).toEqual([]);
-      expect(await actions('manager1')).toEqual(['TRANSFER', 'ADD_COLLABORATOR']);
+      expect(await actions('manager1')).toEqual(['TRANSFER', 'ADD_COLLABORATOR', 'LOCK']);
       const read = await app.ok(GET, { id: c.id }, await token('manager1'));
       expect(read.customer.availableActions[0]).toEqual({
         event: 'TRANSFER',
