@@ -71,9 +71,17 @@ describe('workflow designers change machines (issue 7, P11)', () => {
     expect(published.mermaid).toContain('prospect_protected --> prospect_onHold: HOLD');
 
     fresh = (await protectedCustomer(app, 'sales1')).id;
-    expect(await actions(fresh)).toEqual({ machineVersion: 2, state: 'prospect.protected', availableActions: [{ event: 'ABANDON' }, { event: 'HOLD' }] });
+    expect(await actions(fresh)).toEqual({
+      machineVersion: 2,
+      state: 'prospect.protected',
+      availableActions: [{ event: 'ABANDON' }, { event: 'ADD_COLLABORATOR' }, { event: 'LOCK' }, { event: 'HOLD' }],
+    });
     // An instance keeps the version it started on until it is migrated.
-    expect(await actions(onV1)).toEqual({ machineVersion: 1, state: 'prospect.protected', availableActions: [{ event: 'ABANDON' }] });
+    expect(await actions(onV1)).toEqual({
+      machineVersion: 1,
+      state: 'prospect.protected',
+      availableActions: [{ event: 'ABANDON' }, { event: 'ADD_COLLABORATOR' }, { event: 'LOCK' }],
+    });
 
     // Stored as the designer wrote it: key order is the order of states, events and buttons.
     const stored = await app.ok(`{ workflow(name: "customer") { definition versions { definition } } }`, {}, designer);
@@ -99,7 +107,7 @@ describe('workflow designers change machines (issue 7, P11)', () => {
       machineVersion: 2,
       customer: { state: 'prospect.onHold', stage: 'PROSPECT', deadlineAt: new Date(app.clock().getTime() + 15 * DAY).toISOString() },
     });
-    expect(held.customer.availableActions.map((a: { event: string }) => a.event)).toEqual(['ABANDON', 'RESUME']);
+    expect(held.customer.availableActions.map((a: { event: string }) => a.event)).toEqual(['ABANDON', 'ADD_COLLABORATOR', 'RESUME']);
 
     app.clock.advance(10 * DAY); // within the hold term
     [designer, sales1] = [await app.login('designer1'), await app.login('sales1')]; // tokens outlive no 10 days
@@ -269,7 +277,11 @@ describe('workflow designers change machines (issue 7, P11)', () => {
       const ok = await app.ok(PUBLISH, { n: 'customer', d: withoutHold, note: '取消暂停', m: { 'prospect.onHold': 'prospect.protected' }, v: 2 }, designer);
       expect(ok.publishWorkflow.version).toBe(3);
       // Still on version 2 until migrated: it can resume.
-      expect(await actions(held)).toEqual({ machineVersion: 2, state: 'prospect.onHold', availableActions: [{ event: 'ABANDON' }, { event: 'RESUME' }] });
+      expect(await actions(held)).toEqual({
+        machineVersion: 2,
+        state: 'prospect.onHold',
+        availableActions: [{ event: 'ABANDON' }, { event: 'ADD_COLLABORATOR' }, { event: 'RESUME' }],
+      });
     });
 
     it('should migrate live instances on purpose, each move a history row, keeping running terms', async () => {
@@ -299,7 +311,11 @@ describe('workflow designers change machines (issue 7, P11)', () => {
         machineVersion: 3,
         payload: { fromVersion: 2, toVersion: 3 },
       });
-      expect(await actions(held)).toEqual({ machineVersion: 3, state: 'prospect.protected', availableActions: [{ event: 'ABANDON' }] });
+      expect(await actions(held)).toEqual({
+        machineVersion: 3,
+        state: 'prospect.protected',
+        availableActions: [{ event: 'ABANDON' }, { event: 'ADD_COLLABORATOR' }, { event: 'LOCK' }],
+      });
       // Nothing left to move.
       expect((await app.ok(MIGRATE, { n: 'customer', v: 3 }, designer)).migrateWorkflowInstances.migrated).toBe(0);
     });
