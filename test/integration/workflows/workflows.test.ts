@@ -26,9 +26,9 @@ describe('workflows for designers (P11)', () => {
         from: 'pool',
         event: 'CLAIM',
         to: 'prospect.protected',
-        guards: ['isSales', 'notCoolingDown', 'underHoldingCap', 'underDailyClaimLimit'],
+        guards: ['isSales', 'inMemberPool', 'notCoolingDown', 'underHoldingCap', 'underDailyClaimLimit'],
         rolesAllowed: ['SALES'],
-        rules: ['P7', 'P5'],
+        rules: ['P7', 'T2', 'P5'],
       });
       expect(customer.policies.customer.prospectTerm).toBe('P30D');
       expect(customer.mermaid).toMatch(/^stateDiagram-v2\n/);
