@@ -1,6 +1,7 @@
 /**
  * T3: besides its terms, a protected or intent customer with no follow-up for
- * `customer.inactivityTerm` falls to the pool (INACTIVITY_EXPIRED); off (`null`) by default.
+ * `customer.inactivityTerm` falls to the pool (INACTIVITY_EXPIRED); off (`null`) by default. A
+ * level may have its own term (`customer.inactivityByLevel`, e.g. `{ "A": "P30D", "C": "P7D" }`).
  *
  * The inactivity clock starts at the customer's last change (its entry, a claim, a transfer, an
  * approval, an unlock, an edit: `updated_at`) or its last follow-up (`last_follow_up_at`),
@@ -30,10 +31,14 @@ const RUNNING_STATES = ['prospect.protected', 'intent'];
  * term, in one statement; returns how many (0 and no statement while the policy turns T3 off).
  */
 export async function armInactivity(executor: Executor, now: Date, policy: Policy): Promise<number> {
-  const term = policy.customer.inactivityTerm;
-  if (term === null) return 0;
+  const { inactivityTerm, inactivityByLevel } = policy.customer;
+  const levels = Object.entries(inactivityByLevel);
+  if (inactivityTerm === null && levels.every(([, t]) => t === null)) return 0;
   const c = customers;
-  const ends = sql`(greatest(${c.updatedAt}, coalesce(${c.lastFollowUpAt}, ${c.updatedAt})) + ${term}::interval)`;
+  // A level's own term over the global one (null: never for that level, or none at all).
+  const byLevel = levels.map(([level, t]) => sql`when ${level} then ${t}::interval`);
+  const term = levels.length === 0 ? sql`${inactivityTerm}::interval` : sql`(case ${c.level} ${sql.join(byLevel, sql` `)} else ${inactivityTerm}::interval end)`;
+  const ends = sql`(greatest(${c.updatedAt}, coalesce(${c.lastFollowUpAt}, ${c.updatedAt})) + ${term})`;
   const result = await executor.execute(sql`
     update ${c} set deadline_at = ${ends}, deadline_event = ${INACTIVITY_EXPIRED}
     where ${c.state} in (${sql.join(
@@ -41,7 +46,7 @@ export async function armInactivity(executor: Executor, now: Date, policy: Polic
       sql`, `,
     )})
       and ${c.deadlineEvent} = 'TERM_EXPIRED' and ${c.deadlineAt} is not null
-      and ${ends} <= ${now.toISOString()}::timestamptz and ${ends} < ${c.deadlineAt}
+      and ${ends} is not null and ${ends} <= ${now.toISOString()}::timestamptz and ${ends} < ${c.deadlineAt}
     returning ${c.id}`);
   return resultRows(result).length;
 }
@@ -49,5 +54,5 @@ export async function armInactivity(executor: Executor, now: Date, policy: Polic
 export const t3Inactivity: CustomerRule = {
   code: 'T3',
   title: 'A protected customer with no follow-up for the inactivity term falls to the pool (off by default)',
-  policyKeys: ['customer.inactivityTerm', 'customer.expiryCoolDown'],
+  policyKeys: ['customer.inactivityTerm', 'customer.inactivityByLevel', 'customer.expiryCoolDown'],
 };

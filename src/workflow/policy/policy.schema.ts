@@ -135,7 +135,6 @@ export const POOL_POLICY_KEYS = [
   'maxCustomersPerSales',
   'capCountsFormal',
   'dailyClaimLimit',
-  'inactivityTerm',
 ] as const;
 /** T5: what a custody change does to the customer's collaborators. */
 export const COLLABORATORS_ON_TRANSFER = ['KEEP', 'CLEAR'] as const;
@@ -183,6 +182,8 @@ const customerPolicySchema = section({
   collaboratorsOnTransfer: z.enum(COLLABORATORS_ON_TRANSFER, { error: expected(`one of ${COLLABORATORS_ON_TRANSFER.join(', ')}`) }).default('KEEP'),
   /** T3: a protected or intent customer with no follow-up (nor other change) for this long falls to the pool; `null` = off. */
   inactivityTerm: term.nullable(),
+  /** T3: the inactivity term for customers of a level (`level` as entered, e.g. "A"), over `inactivityTerm`; `null` = never for that level. */
+  inactivityByLevel: z.record(z.string().min(1).max(50), term.nullable()).default({}),
   /** T4: locks exempt a customer from timed return; who may lock and the per-person cap. */
   lock: lockPolicySchema,
 }).superRefine(

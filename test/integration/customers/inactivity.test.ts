@@ -34,6 +34,29 @@ describe('T3 return on inactivity', () => {
     expect(await events(c.id)).not.toContain('INACTIVITY_EXPIRED');
   });
 
+  it('T3: a level may have its own term over the global one (null exempts it)', async () => {
+    app.services.setPolicy(policyWith({ customer: { inactivityTerm: null, inactivityByLevel: { A: 'P10D', C: 'P3D', B: null } } }));
+    try {
+      app.clock.set(START);
+      const a = await protectedCustomer(app, 'sales1', { level: 'A' });
+      const b = await protectedCustomer(app, 'sales1', { level: 'B' });
+      const c = await protectedCustomer(app, 'sales1', { level: 'C' });
+      app.clock.set(at(3));
+      await app.services.sweeper.sweepOnce();
+      expect([(await rowOf(app, a.id)).state, (await rowOf(app, b.id)).state, (await rowOf(app, c.id)).state]).toEqual([
+        'prospect.protected',
+        'prospect.protected',
+        'pool',
+      ]);
+      app.clock.set(at(10));
+      await app.services.sweeper.sweepOnce();
+      expect([(await rowOf(app, a.id)).state, (await rowOf(app, b.id)).state]).toEqual(['pool', 'prospect.protected']);
+      expect((await events(a.id)).at(-1)).toBe('INACTIVITY_EXPIRED');
+    } finally {
+      app.services.setPolicy(DEFAULT_POLICY);
+    }
+  });
+
   describe('with customer.inactivityTerm P7D', () => {
     beforeAll(() => app.services.setPolicy(policyWith({ customer: { inactivityTerm: 'P7D' } })));
     afterAll(() => app.services.setPolicy(DEFAULT_POLICY));
