@@ -86,7 +86,7 @@ async function start(config: Config): Promise<void> {
       login: config.seedDemo ? `mutation { login(username: "sales1", password: "${DEMO_PASSWORD}") { token } }` : undefined,
     },
     `Custodian CRM serving GraphQL at ${url}` +
-      (config.seedDemo ? ` — demo users sales1, sales2, sales3, auditor1, aftersales1, manager1, designer1, admin; password "${DEMO_PASSWORD}"` : ''),
+      (config.seedDemo ? ` — demo users sales1, sales2, sales3, auditor1, aftersales1, manager1, manager2, designer1, admin; password "${DEMO_PASSWORD}"` : ''),
   );
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');

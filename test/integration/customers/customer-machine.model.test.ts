@@ -159,10 +159,6 @@ function candidates({ state, context, world }: State): Event[] {
     { type: 'MOVE_POOL', actor: user('manager1'), facts: { ...member, targetPoolActive: true }, toPoolId: OTHER_POOL, reason: REASON },
     { type: 'REJECTION_LAPSED', actor: SYSTEM_SWEEPER, facts: NO_FACTS },
     { type: 'TERM_EXPIRED', actor: user(custodian ?? CREATOR), facts: facts(custodian ?? CREATOR) },
-    // T7: a departing custodian's customer handed to a pool (the hand-over service sends it for an ADMIN; the system may too).
-    { type: 'HANDED_OVER', actor: SYSTEM_SWEEPER, facts: NO_FACTS, toPoolId: OTHER_POOL, reason: REASON },
-    { type: 'HANDED_OVER', actor: SYSTEM_SWEEPER, facts: NO_FACTS, toPoolId: OTHER_POOL, reason: BLANK },
-    { type: 'HANDED_OVER', actor: user('manager1'), facts: member, toPoolId: OTHER_POOL, reason: REASON },
   ];
 }
 
@@ -199,10 +195,15 @@ const TESTED_ELSEWHERE = [
   'accessChanges',
   'hasCollaborators',
   'isCollaborator',
+  // T7: users/hand-over.test.ts.
+  'handsOver',
 ];
 
-/** Events with tests of their own: locks.test.ts (T4), collaborators.test.ts (T5), inactivity.test.ts (T3). */
-const SENT_ELSEWHERE = ['LOCK', 'UNLOCK', 'ADD_COLLABORATOR', 'REMOVE_COLLABORATOR', 'INACTIVITY_EXPIRED'];
+/**
+ * Events with tests of their own: locks.test.ts (T4), collaborators.test.ts (T5), inactivity.test.ts
+ * (T3), users/hand-over.test.ts (T7). Each adds contexts or exits that multiply this model's paths.
+ */
+const SENT_ELSEWHERE = ['LOCK', 'UNLOCK', 'ADD_COLLABORATOR', 'REMOVE_COLLABORATOR', 'INACTIVITY_EXPIRED', 'HANDED_OVER'];
 
 const spec: ModelSpec<CustomerContext, Event, World> = {
   name: 'customer',
