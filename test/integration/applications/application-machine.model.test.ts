@@ -45,7 +45,9 @@ const STEPS: ApprovalStepSpec[] = [
 const APPLICANT = 'sales1';
 /** A fixture user (see `setup`) who holds both deciding roles. */
 const LEAD = 'lead.model';
-const MODEL_USERS: Actor[] = [...DEMO_USERS.map((u) => modelUser(u.username, u.roles)), modelUser(LEAD, ['AUDITOR', 'MANAGER'])];
+/** One user per role set of the demo (manager2, a second MANAGER for T1's departments, would only double the paths). */
+const ROLE_USERS = DEMO_USERS.filter((u) => u.username !== 'manager2');
+const MODEL_USERS: Actor[] = [...ROLE_USERS.map((u) => modelUser(u.username, u.roles)), modelUser(LEAD, ['AUDITOR', 'MANAGER'])];
 const nameOf = (actor: Actor): string => (actor.kind === 'user' ? actor.id : 'system');
 
 const NOTE = '资料齐全，同意保护';
@@ -157,7 +159,7 @@ async function viaGraphql({ app, crew }: RunContext, { id }: Instance, e: Applic
 
 const driver: ModelDriver<ApplicationContext, ApplicationEvent, World, Instance> = {
   start: () => startTestApp({ policy: policyWith({ application: { steps: { PROTECTION: STEPS } } }) }),
-  users: DEMO_USERS.map((u) => u.username),
+  users: ROLE_USERS.map((u) => u.username),
   setup: ({ app, crew }) => createUser(app, crew, LEAD, ['AUDITOR', 'MANAGER']),
   async create({ app, crew }) {
     const customerId = await crewCustomer(app, crew, APPLICANT);

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers, transitions } from '../../../src/platform/db/schema.js';
+import { DEMO_USERS } from '../../../src/demo/seed.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { CREATE, GET, customerInput } from '../../support/customers.js';
 
@@ -296,7 +297,7 @@ describe('the database refuses deletes (E6)', () => {
       }
       expect(await app.database.db.select().from(customers)).toHaveLength(1);
       const users = await app.database.rows<{ n: number }>(app.database.db, sql`select count(*)::int as n from users`);
-      expect(users[0]?.n).toBe(8);
+      expect(users[0]?.n).toBe(DEMO_USERS.length);
     } finally {
       await app.close();
     }
