@@ -328,6 +328,8 @@ describe('applications: edge cases found by model-based testing', () => {
       const c = await createCustomer(app, 'sales1');
       const a = await pendingApplication(app, c.id);
       await app.ok(APPROVE, { id: a.id }, await app.login('lead', 'password-3'));
+      // Every other MANAGER decides the ALL step: the demo's manager2, then manager1.
+      await app.ok(APPROVE, { id: a.id }, await app.login('manager2'));
       const done = await app.ok(APPROVE, { id: a.id }, await app.login('manager1'));
       expect(done.approveApplication).toMatchObject({ status: 'APPROVED', customer: { state: 'prospect.protected' } });
     } finally {
