@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../../src/demo/seed.js';
 import { createApp } from '../../../src/app.js';
 import { openDatabase } from '../../../src/platform/db/client.js';
 import { ensurePgliteTemplate, templateDir } from '../../../src/platform/db/pglite.js';
@@ -42,7 +43,7 @@ describe.skipIf(onPostgres)('PGlite template cluster', () => {
     try {
       expect(existsSync(join(templateDir(), 'PG_VERSION'))).toBe(true);
       const [row] = await first.database.rows<{ n: number }>(first.database.db, sql`select count(*)::int as n from users`);
-      expect(row?.n).toBe(8);
+      expect(row?.n).toBe(DEMO_USERS.length);
       await first.database.db.execute(sql`update users set display_name = 'kept' where username = 'admin'`);
     } finally {
       await first.close();
