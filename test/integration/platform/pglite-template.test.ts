@@ -54,7 +54,7 @@ describe.skipIf(onPostgres)('PGlite template cluster', () => {
         second.database.db,
         sql`select (select display_name from users where username = 'admin') as display_name, (select count(*)::int from users) as n`,
       );
-      expect(rows[0]).toEqual({ display_name: 'kept', n: 8 });
+      expect(rows[0]).toEqual({ display_name: 'kept', n: DEMO_USERS.length });
     } finally {
       await second.close();
     }
