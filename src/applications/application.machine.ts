@@ -37,7 +37,13 @@ export interface ApplicationInput {
 
 /** The events of the application machine with their inputs, as its guards see them. */
 export type ApplicationEvent = RuleEvent<ApplicationFacts> &
-  ({ type: 'APPROVE'; note?: string | null } | { type: 'REJECT'; reason?: string | null } | { type: 'WITHDRAW' } | { type: 'LAPSE' } | { type: 'HAND_OVER'; toUserId: string; reason?: string | null });
+  (
+    | { type: 'APPROVE'; note?: string | null }
+    | { type: 'REJECT'; reason?: string | null }
+    | { type: 'WITHDRAW' }
+    | { type: 'LAPSE' }
+    | { type: 'HAND_OVER'; toUserId: string; reason?: string | null }
+  );
 
 /** A rule of the application workflow. */
 export type ApplicationRule = Rule<ApplicationRow, ApplicationContext, ApplicationFacts>;

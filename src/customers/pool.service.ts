@@ -81,7 +81,10 @@ export class PoolService {
 
   /** Loads every pool's overrides (at start, after each change here, and periodically on every instance). */
   async refresh(): Promise<void> {
-    const rows = await this.db.select({ id: pools.id, policy: pools.policy }).from(pools).where(sql`${pools.policy} <> '{}'::jsonb`);
+    const rows = await this.db
+      .select({ id: pools.id, policy: pools.policy })
+      .from(pools)
+      .where(sql`${pools.policy} <> '{}'::jsonb`);
     this.overrides = new Map(rows.map((r) => [r.id, r.policy]));
     this.merged = new WeakMap();
   }
@@ -97,7 +100,10 @@ export class PoolService {
   }
 
   async byIds(ids: readonly string[]): Promise<(PoolRow | null)[]> {
-    const rows = await this.db.select().from(pools).where(inArray(pools.id, [...ids]));
+    const rows = await this.db
+      .select()
+      .from(pools)
+      .where(inArray(pools.id, [...ids]));
     return ids.map((id) => rows.find((r) => r.id === id) ?? null);
   }
 

@@ -158,7 +158,8 @@ function moveToNow(recording: DemoRecording, now: Date): RecordedTable[] {
   const timeOfDay = Date.parse(recording.recordedAt) % DAY;
   const ids = new Map<string, string>();
   for (const t of recording.tables)
-    if (t.columns.some((c) => c.name === 'id' && c.type === 'uuid')) for (const r of t.rows) if (!MIGRATED_IDS.has(String(r.id))) ids.set(String(r.id), randomUUID());
+    if (t.columns.some((c) => c.name === 'id' && c.type === 'uuid'))
+      for (const r of t.rows) if (!MIGRATED_IDS.has(String(r.id))) ids.set(String(r.id), randomUUID());
   const instant = (v: string) => new Date(Date.parse(v) + shift).toISOString();
   // An id behind a prefix (T4's hold `lock:<user id>`) moves with its row too.
   const prefixedId = (v: string) => {

@@ -24,7 +24,8 @@ export class HandOverResolver {
   })
   async deactivateUser(
     @Arg('id', () => ID, { description: 'The departing user (not yourself).' }) id: string,
-    @Arg('handOverTo', () => HandOverInput, { description: 'Who or which pool takes over their work: exactly one of userId and poolId.' }) handOverTo: HandOverInput,
+    @Arg('handOverTo', () => HandOverInput, { description: 'Who or which pool takes over their work: exactly one of userId and poolId.' })
+    handOverTo: HandOverInput,
     @Arg('reason', () => String, { description: 'Why (P10): recorded on every history row of the hand-over.' }) reason: string,
     @Ctx() ctx: Context,
   ): Promise<HandOverSummary> {

@@ -6,7 +6,17 @@
  */
 import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
-import { applications, contracts, customers, pools, users, type ApplicationRow, type ContractRow, type CustomerRow, type UserRow } from '../platform/db/schema.js';
+import {
+  applications,
+  contracts,
+  customers,
+  pools,
+  users,
+  type ApplicationRow,
+  type ContractRow,
+  type CustomerRow,
+  type UserRow,
+} from '../platform/db/schema.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { DomainError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { Clock } from '../platform/clock.js';
@@ -96,7 +106,10 @@ export class HandOverService {
       if (!pool?.active) throw new ValidationError({ 'handOverTo.poolId': `no open pool ${poolId}` });
       return { kind: 'pool', id: poolId };
     }
-    const [successor] = await this.database.db.select().from(users).where(eq(users.id, userId ?? ''));
+    const [successor] = await this.database.db
+      .select()
+      .from(users)
+      .where(eq(users.id, userId ?? ''));
     if (!successor?.active || successor.id === id) {
       throw new ValidationError({ 'handOverTo.userId': 'the successor must be another active user' });
     }
@@ -114,8 +127,14 @@ export class HandOverService {
     const formal = held.filter((c) => c.stage === 'FORMAL');
     if (formal.length > 0 && (target.kind === 'pool' || !target.roles.includes('AFTER_SALES'))) {
       const why =
-        target.kind === 'pool' ? 'formal customers never go to the pool (P6): hand them over to an after-sales user' : 'formal customers go only to an after-sales user';
-      throw refusedError('customer', formal.map((c) => ({ id: c.id, name: c.name, rule: 'T7', message: why })), target);
+        target.kind === 'pool'
+          ? 'formal customers never go to the pool (P6): hand them over to an after-sales user'
+          : 'formal customers go only to an after-sales user';
+      throw refusedError(
+        'customer',
+        formal.map((c) => ({ id: c.id, name: c.name, rule: 'T7', message: why })),
+        target,
+      );
     }
     const event = (c: { id: string }) =>
       target.kind === 'pool' ? { type: 'HANDED_OVER', toPoolId: target.id, reason } : { type: 'TRANSFER', toUserId: target.id, reason, handOver: true };
@@ -149,7 +168,9 @@ export class HandOverService {
       .where(and(eq(contracts.createdById, id), inArray(contracts.state, UNCONFIRMED)))
       .orderBy(asc(contracts.createdAt));
     if (open.length > 0 && target.kind === 'pool') throw needsSuccessor('contract', open);
-    const refused = await applyEach(open, (c) => this.engine.applyIn(tx, this.workflows.contract, c.id, { type: 'HAND_OVER', toUserId: target.id, reason }, actor));
+    const refused = await applyEach(open, (c) =>
+      this.engine.applyIn(tx, this.workflows.contract, c.id, { type: 'HAND_OVER', toUserId: target.id, reason }, actor),
+    );
     if (refused.length > 0) throw refusedError('contract', refused, target);
     return open.length;
   }

@@ -61,10 +61,7 @@ export class WorkflowEngine {
   /** The policy in force per instance: global, or a workflow's overlay (T2: a customer's pool's). */
   readonly policies = new PolicyInForce(() => this.policy());
 
-  /**
-   * Who is told, in the transition's transaction, which holders of a workflow's instance a
-   * transition released (see hold.ts): e.g. the applications that lapse when their customer moves.
-   */
+  /** Who is told, in the transition's transaction, which holders a transition released (hold.ts): e.g. applications that lapse. */
   onRelease(def: { name: string }, listener: ReleaseListener<Tx>): void {
     this.releaseListeners.set(def.name, listener);
   }
@@ -322,7 +319,8 @@ export class WorkflowEngine {
   async offeredFacts<TRow extends WorkflowRow>(def: WorkflowDefinition<TRow, unknown>, rows: readonly TRow[], actor: Actor) {
     for (const v of new Set(rows.map((r) => r.machineVersion))) await this.versions.ensure(def, v);
     const request = { executor: this.database.db, actor, now: this.clock(), read: this.read(def) };
-    return this.policies.grouped(def, rows.map((r) => this.project(def, r)), (policy, group) => def.offeredFacts({ ...request, policy, rows: group }));
+    const projected = rows.map((r) => this.project(def, r));
+    return this.policies.grouped(def, projected, (policy, group) => def.offeredFacts({ ...request, policy, rows: group }));
   }
 
   /** The events this actor may send to a row now (facts outside any lock; `offered`: this row's part of offeredFacts). */

@@ -117,7 +117,10 @@ const BREAKERS: Record<string, (event: CustomerEvent, snapshot: CustomerSnapshot
     { ...e, actor: user('manager1') },
     { ...e, actor: SYSTEM_SWEEPER },
   ],
-  handsOver: (e) => [{ ...e, actor: user('manager1') }, { ...e, actor: user('sales1') }],
+  handsOver: (e) => [
+    { ...e, actor: user('manager1') },
+    { ...e, actor: user('sales1') },
+  ],
   isManager: (e) => [
     { ...e, actor: user('sales2') },
     { ...e, actor: SYSTEM_SWEEPER },

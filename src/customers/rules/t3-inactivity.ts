@@ -37,7 +37,8 @@ export async function armInactivity(executor: Executor, now: Date, policy: Polic
   const c = customers;
   // A level's own term over the global one (null: never for that level, or none at all).
   const byLevel = levels.map(([level, t]) => sql`when ${level} then ${t}::interval`);
-  const term = levels.length === 0 ? sql`${inactivityTerm}::interval` : sql`(case ${c.level} ${sql.join(byLevel, sql` `)} else ${inactivityTerm}::interval end)`;
+  const term =
+    levels.length === 0 ? sql`${inactivityTerm}::interval` : sql`(case ${c.level} ${sql.join(byLevel, sql` `)} else ${inactivityTerm}::interval end)`;
   const ends = sql`(greatest(${c.updatedAt}, coalesce(${c.lastFollowUpAt}, ${c.updatedAt})) + ${term})`;
   const result = await executor.execute(sql`
     update ${c} set deadline_at = ${ends}, deadline_event = ${INACTIVITY_EXPIRED}

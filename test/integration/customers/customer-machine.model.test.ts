@@ -349,7 +349,9 @@ const driver: ModelDriver<CustomerContext, Event, World, { id: string }> = {
     if (transport === 'graphql' && hasMutation(event)) return viaGraphql(ctx, id, event, from);
     const { app, crew } = ctx;
     const poolId = await poolOf(ctx, id);
-    await underVariation(ctx, event, () => app.services.engine.apply(app.services.workflows.customer, id, engineEvent(ctx, event, poolId), crew.actor(event.actor)));
+    await underVariation(ctx, event, () =>
+      app.services.engine.apply(app.services.workflows.customer, id, engineEvent(ctx, event, poolId), crew.actor(event.actor)),
+    );
   },
   attempt: (ctx, { id }, _state, event) => underVariation(ctx, event, () => attempt(ctx, id, event)),
   async expectState({ app, crew }, { id }, state, where) {

@@ -34,7 +34,11 @@ describe('the set-based deadline sweeper', () => {
     await app.services.sweeper.sweepOnce();
     const sweptRow = await rowOf(app, swept.id);
     expect(sweptRow).toMatchObject({ state: 'pool', stage: 'POOL', custodianId: null, deadlineAt: null, deadlineEvent: null, version: swept.version + 1 });
-    expect(sweptRow.snapshot).toEqual({ ...swept.snapshot, value: 'pool', context: { ...(swept.snapshot.context as object), custodianId: null, collaborators: {} } });
+    expect(sweptRow.snapshot).toEqual({
+      ...swept.snapshot,
+      value: 'pool',
+      context: { ...(swept.snapshot.context as object), custodianId: null, collaborators: {} },
+    });
     // T5: a pool customer has no team; the clearing is a constant, so this stayed set-based.
     const h = await historyRow(swept.id, 'TERM_EXPIRED');
     expect(h).toMatchObject({ fromState: 'prospect.protected', toState: 'pool', actorId: null, reason: null, machineVersion: swept.machineVersion });

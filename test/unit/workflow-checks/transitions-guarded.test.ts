@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { transitionsGuarded } from '../../../src/workflow/validation/checks/transitions-guarded.js';
 import { expectAccepted, expectRefused, onOf, runOne, transitionOf } from '../../support/workflow-checks.js';
 
-const WHO = '(one of isSystem, viaContract, isSales, isCustodian, isManager, viaApplication, actorReaches, inMemberPool, mayAssignFromPool, mayLock, mayUnlock, managesTeam, handsOver)';
+const WHO =
+  '(one of isSystem, viaContract, isSales, isCustodian, isManager, viaApplication, actorReaches, inMemberPool, mayAssignFromPool, mayLock, mayUnlock, managesTeam, handsOver)';
 
 describe('transitions-guarded check', () => {
   describe('a missing guard', () => {
