@@ -142,9 +142,9 @@ function teamsOf(
     /** T1: the department tree (ADMIN); a move makes the viewer cache forget managers' reach. */
     departments: new DepartmentService(database, clock, () => users.forgetViewers()),
     /** T2: several pools, their members, admins and policy overrides. */
-    pools: new PoolService(database, engine, customer, clock, policy),
+    pools: new PoolService(database, engine, customer, clock, policy, customers),
     /** T6: claims, assignments and transfers in batches, each item all or nothing. */
-    customerBatches: new CustomerBatchService(database, customers),
+    customerBatches: new CustomerBatchService(customers),
     /** T7: deactivating a user hands over their customers, pending applications and unconfirmed contracts in one step. */
     handOvers: new HandOverService(database, engine, workflows, customers, users, clock),
   };

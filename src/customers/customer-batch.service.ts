@@ -8,18 +8,15 @@
  * customer row lock at a time (two batches in opposite orders cannot deadlock) and one
  * connection of the pool.
  *
- * A refusal (any DomainError: the machine's guards, NOT_FOUND, the pool checks below) becomes
+ * A refusal (any DomainError: the machine's guards, NOT_FOUND, the pool checks of CustomerService.transferFromStage) becomes
  * that item's error, with the code, rule and message the single mutation would have answered,
  * and the next item runs. Anything else (the database gone, a bug) is not the item's fault: it
  * is rethrown and ends the batch, so it reaches the error formatter and the log like any
  * unexpected error; items before it stay done (each committed on its own).
  */
-import { eq } from 'drizzle-orm';
-import type { Database } from '../platform/db/client.js';
-import { customers, type CustomerRow } from '../platform/db/schema.js';
-import { DomainError, NotFoundError, ValidationError, type ErrorCode } from '../platform/errors.js';
+import type { CustomerRow } from '../platform/db/schema.js';
+import { DomainError, ValidationError, type ErrorCode } from '../platform/errors.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
-import { actorOf } from '../workflow/actor.js';
 import type { CustomerService } from './customer.service.js';
 
 /** T6: the most ids one batch takes. */
@@ -72,14 +69,8 @@ function itemError(err: unknown): BatchItemError {
   return { code: err.code, rule: typeof rule === 'string' ? rule : null, message: err.message };
 }
 
-/** Which stage a batch's customers must be in before its event is sent (T6). */
-type Expect = 'inPool' | 'notInPool';
-
 export class CustomerBatchService {
-  constructor(
-    private readonly database: Database,
-    private readonly customers: CustomerService,
-  ) {}
+  constructor(private readonly customers: CustomerService) {}
 
   /** T6/P7: claims each pool customer for the viewer, as claimCustomer does. */
   async claim(viewer: Viewer, ids: readonly string[]): Promise<BatchOutcome> {
@@ -92,14 +83,14 @@ export class CustomerBatchService {
   async assign(viewer: Viewer, ids: readonly string[], toUserId: string, reason: string): Promise<BatchOutcome> {
     requireRole(viewer, 'MANAGER');
     requireBatchIds(ids);
-    return this.each(ids, (id) => this.transferChecked(viewer, id, toUserId, reason, 'inPool'));
+    return this.each(ids, (id) => this.customers.transferFromStage(viewer, id, toUserId, reason, 'inPool', 'T6'));
   }
 
   /** T6/P9: moves each customer in custody to another person, as transferCustomer does; one in the pool is refused. */
   async transfer(viewer: Viewer, ids: readonly string[], toUserId: string, reason: string): Promise<BatchOutcome> {
     requireRole(viewer, 'MANAGER');
     requireBatchIds(ids);
-    return this.each(ids, (id) => this.transferChecked(viewer, id, toUserId, reason, 'notInPool'));
+    return this.each(ids, (id) => this.customers.transferFromStage(viewer, id, toUserId, reason, 'notInPool', 'T6'));
   }
 
   /** Runs the items one by one, in order; a refusal is the item's, the next item runs. */
@@ -114,40 +105,5 @@ export class CustomerBatchService {
     }
     const succeeded = results.filter((r) => r.ok).length;
     return { results, succeeded, failed: results.length - succeeded };
-  }
-
-  /**
-   * TRANSFER with the batch's stage precondition, checked under the customer's row lock in the
-   * event's own transaction: the customer cannot enter or leave the pool between the check and
-   * the event (an assignment never takes a customer from the custodian who claimed it meanwhile).
-   * The stage is the customer's now: a term that has run out counts as the pool (P2).
-   */
-  private transferChecked(viewer: Viewer, id: string, toUserId: string, reason: string, expect: Expect): Promise<CustomerRow> {
-    return this.database.db.transaction(async (tx) => {
-      const [locked] = await tx.select().from(customers).where(eq(customers.id, id)).for('update');
-      // The engine's own NOT_FOUND, as transferCustomer answers it.
-      if (!locked) throw new NotFoundError(this.customers.workflow.entityType, id);
-      const now = this.customers.project(locked);
-      const inPool = now.stage === 'POOL';
-      if (expect === 'inPool' && !inPool) {
-        throw new DomainError(
-          'ILLEGAL_TRANSITION',
-          `Customer ${id} is not in the pool (it is ${now.state}): assignCustomers takes pool customers only; use transferCustomers`,
-          {
-            rule: 'T6',
-            state: now.state,
-            event: 'TRANSFER',
-          },
-        );
-      }
-      if (expect === 'notInPool' && inPool) {
-        throw new DomainError('ILLEGAL_TRANSITION', `Customer ${id} is in the pool: nobody holds it to transfer it from; use assignCustomers`, {
-          rule: 'T6',
-          state: now.state,
-          event: 'TRANSFER',
-        });
-      }
-      return (await this.customers.applyIn(tx, id, { type: 'TRANSFER', toUserId, reason }, actorOf(viewer))).row;
-    });
   }
 }

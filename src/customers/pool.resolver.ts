@@ -86,13 +86,13 @@ export class PoolResolver {
     description:
       'T2: assigns a pool customer to a salesperson, who protects it at once with a fresh prospect term: a manager to any eligible salesperson, a pool’s admin to members of the pool (P5’s cool-down applies).',
   })
-  async assignFromPool(
+  assignFromPool(
     @Arg('customerId', () => ID, { description: CUSTOMER_ID }) customerId: string,
     @Arg('toUserId', () => ID, { description: 'The salesperson who takes it.' }) toUserId: string,
     @Arg('reason', () => String, { description: REASON }) reason: string,
     @Ctx() ctx: Context,
   ): Promise<CustomerRow> {
-    return this.services.pools.assignFromPool(viewerOf(ctx), await this.services.customers.get(customerId), toUserId, reason);
+    return this.services.pools.assignFromPool(viewerOf(ctx), customerId, toUserId, reason);
   }
 }
 

@@ -9,7 +9,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, Executor, Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
 import { customers, departments, poolDepartments, pools, poolUsers, users, type CustomerRow, type PoolRow } from '../platform/db/schema.js';
-import { ConflictError, FieldErrorCollector, IllegalTransitionError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, FieldErrorCollector, NotFoundError } from '../platform/errors.js';
 import { hasRole, requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { invariant } from '../platform/invariant.js';
 import { actorOf } from '../workflow/actor.js';
@@ -18,6 +18,7 @@ import { mergePolicy, type Policy } from '../workflow/policy/policy.js';
 import { POOL_POLICY_KEYS } from '../workflow/policy/policy.schema.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { CustomerFacts } from './customer.machine.js';
+import type { CustomerService } from './customer.service.js';
 import { memberPools, returnToDepartmentPools } from './pool-membership.js';
 
 /** What ADMIN gives to make or change a pool (member lists replace the old ones when given). */
@@ -48,6 +49,7 @@ export class PoolService {
     private readonly workflow: WorkflowDefinition<CustomerRow, CustomerFacts>,
     private readonly clock: Clock,
     private readonly policy: () => Policy,
+    private readonly customers: CustomerService,
   ) {
     engine.policies.overlay(workflow, (global, row) => this.policyFor(global, (row as CustomerRow).poolId));
     // T2: customers falling to the pool go to their custodian's department's pool (policy).
@@ -175,17 +177,8 @@ export class PoolService {
   }
 
   /** T2: a manager or the pool's admin assigns a pool customer to a member (TRANSFER from the pool). */
-  async assignFromPool(viewer: Viewer, row: CustomerRow, toUserId: string, reason: string): Promise<CustomerRow> {
-    const now = this.engine.project(this.workflow, row);
-    if (now.stage !== 'POOL') {
-      throw new IllegalTransitionError('This customer is not in a pool; a manager transfers it instead (P9)', {
-        state: now.state,
-        event: 'TRANSFER',
-        allowedEvents: [],
-        rule: 'T2',
-      });
-    }
-    return (await this.engine.apply(this.workflow, row.id, { type: 'TRANSFER', toUserId, reason }, actorOf(viewer))).row;
+  assignFromPool(viewer: Viewer, customerId: string, toUserId: string, reason: string): Promise<CustomerRow> {
+    return this.customers.transferFromStage(viewer, customerId, toUserId, reason, 'inPool', 'T2');
   }
 
   private async saving(work: (tx: Tx) => Promise<PoolRow>): Promise<PoolRow> {
