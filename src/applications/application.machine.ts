@@ -17,6 +17,8 @@ export interface ApprovalStepSpec {
 export interface ApplicationFacts {
   /** Active holders of the current step's role, other than the applicant (for ALL steps). */
   holders: number;
+  /** T1: a department manager reaches the applicant (always true for everyone else). */
+  actorReaches: boolean;
 }
 
 export interface ApplicationContext {

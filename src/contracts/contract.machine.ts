@@ -14,6 +14,8 @@ export interface ContractFacts {
   mayEdit: boolean;
   /** C3: after-sales, a manager or the custodian. */
   mayReceivePayment: boolean;
+  /** T1: a department manager reaches the customer's custodian (always true for everyone else). */
+  actorReaches: boolean;
   /** C2: input path → what is missing before confirmation. */
   missing: Record<string, string>;
   total: string;

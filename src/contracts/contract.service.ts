@@ -82,8 +82,10 @@ export class ContractService {
           rule: 'C1',
         });
       }
-      if (!mayWorkOnContracts(customer, actorOf(viewer))) {
-        throw new ForbiddenError('Only the custodian, a manager, or after-sales for a formal customer reserves a contract (C1)', { rule: 'C1' });
+      if (!mayWorkOnContracts(customer, actorOf(viewer), viewer.reach)) {
+        throw new ForbiddenError('Only the custodian, a manager of their department, or after-sales for a formal customer reserves a contract (C1, T1)', {
+          rule: 'C1',
+        });
       }
       const number = await this.nextNumber(tx);
       const start = this.engine.initial(this.workflow, { customerId });

@@ -76,7 +76,7 @@ export class PaymentService {
         throw new IllegalTransitionError('Delivery is tracked on confirmed contracts', { state: row.state, event: 'DELIVERY', allowedEvents: [], rule: 'C3' });
       }
       const customer = this.customers.project(await this.customers.get(row.customerId, tx));
-      if (!mayReceivePayment(customer, actorOf(viewer)))
+      if (!mayReceivePayment(customer, actorOf(viewer), viewer.reach))
         throw new ForbiddenError('Delivery is tracked by after-sales, a manager or the custodian', { rule: 'C3' });
       const [updated] = await tx
         .update(contracts)

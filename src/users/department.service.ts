@@ -31,6 +31,23 @@ export function subtreeOf(departmentId: string): SQL {
     ) select id from sub)`;
 }
 
+/** SQL: whether the user `actorId` is limited to their department's subtree (isScoped, in SQL). */
+function scopedSql(actorId: SQL): SQL {
+  return sql`exists (select 1 from ${users} as me where me.id = ${actorId} and me.scope = 'DEPARTMENT'
+    and 'MANAGER' = any(me.roles) and not (me.roles && ${`{${UNSCOPED_ROLES.join(',')}}`}::text[]))`;
+}
+
+/**
+ * T1 in SQL, for a guard's fact read in the statement that reads the row: whether `actorId`
+ * reaches the user `userId` (nobody's, an unscoped actor, or a scoped manager whose department
+ * is on the path from that user's department up to the root). Same answer as loadReach.
+ */
+export function reachesUser(actorId: SQL, userId: SQL): SQL {
+  return sql`(${userId} is null or not ${scopedSql(actorId)} or exists (
+    select 1 from ${users} as me where me.id = ${actorId}
+      and me.department_id in (select chain.id from custodian_department_chain(${userId}) as chain)))`;
+}
+
 /** T1: the users `userId` reaches (their department's subtree), or undefined when not limited. */
 export async function loadReach(executor: Executor, userId: string): Promise<ReadonlySet<string> | undefined> {
   const [me] = await executor.select({ roles: users.roles, scope: users.scope, departmentId: users.departmentId }).from(users).where(eq(users.id, userId));

@@ -7,6 +7,7 @@ import { and, count, eq, ne, notInArray, sql } from 'drizzle-orm';
 import { users, type ApplicationRow, type Role } from '../../platform/db/schema.js';
 import { arrayLiteral } from '../../platform/db/sql.js';
 import { actorHasRole, type Actor } from '../../workflow/actor.js';
+import { reachesUser } from '../../users/department.service.js';
 import type { RuleEvent } from '../../workflow/definition.js';
 import type { ApplicationContext, ApplicationFacts, ApplicationRule, ApprovalStepSpec } from '../application.machine.js';
 
@@ -20,20 +21,25 @@ function completesStep(context: ApplicationContext, event: RuleEvent<Application
   return step.mode === 'ANY' || context.approvals.length + 1 >= Math.max(1, event.facts.holders);
 }
 
-/** The role of an application's current step and who already decided it (none when it has no step left). */
+/** The role of an application's current step and who decided an earlier one (none when it has no step left). */
 function stepOf(row: ApplicationRow): { role: Role; deciders: string[] } | undefined {
   const context = (row.snapshot as { context?: ApplicationContext }).context;
   const step = context ? currentStep(context) : undefined;
-  return context && step ? { role: step.role, deciders: context.deciders } : undefined;
+  // Those who decided an earlier step do not hold this one; those who approved it so far still count.
+  return context && step ? { role: step.role, deciders: context.deciders.filter((id) => !context.approvals.includes(id)) } : undefined;
 }
 
-/** The active users who can decide a step: its role, not the applicant, not already a decider (of an earlier step). */
+/**
+ * The active users who can decide a step: its role, not the applicant, not already a decider (of
+ * an earlier step), and reaching the applicant (T1: a department manager decides only their own).
+ */
 function holderOf(step: { role: Role; deciders: string[] }, applicantId: string) {
   return and(
     eq(users.active, true),
     ne(users.id, applicantId),
     sql`${step.role} = any(${users.roles})`,
     step.deciders.length ? notInArray(users.id, step.deciders) : undefined,
+    reachesUser(sql`${users.id}`, sql`${applicantId}::uuid`),
   );
 }
 
@@ -82,12 +88,24 @@ export const a2AuditDecision: ApplicationRule = {
       });
       if (steps.length === 0) return new Map();
       const roles = [...new Set(steps.map((s) => s.role))];
+      const applicants = arrayLiteral([...new Set(steps.map((s) => s.applicantId))]);
       const holders = await executor
-        .select({ id: users.id, roles: users.roles })
+        .select({
+          id: users.id,
+          roles: users.roles,
+          reaches: sql<string[]>`array(select a::text from unnest(${applicants}::uuid[]) as a where ${reachesUser(sql`${users.id}`, sql`a`)})`,
+        })
         .from(users)
         .where(and(eq(users.active, true), sql`${users.roles} && ${arrayLiteral(roles)}::text[]`));
       return new Map(
-        steps.map((s) => [s.id, { holders: holders.filter((u) => u.id !== s.applicantId && u.roles.includes(s.role) && !s.deciders.includes(u.id)).length }]),
+        steps.map((s) => [
+          s.id,
+          {
+            holders: holders.filter(
+              (u) => u.id !== s.applicantId && u.roles.includes(s.role) && !s.deciders.includes(u.id) && u.reaches.includes(s.applicantId),
+            ).length,
+          },
+        ]),
       );
     },
   },

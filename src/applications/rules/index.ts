@@ -7,6 +7,7 @@ import type { ApplicationRule } from '../application.machine.js';
 import { a2AuditDecision } from './a2-audit-decision.js';
 import { a3RejectionReason } from './a3-rejection-reason.js';
 import { a4Lapse } from './a4-lapse.js';
+import { t1DepartmentReach } from './t1-department-reach.js';
 import { t7HandOver } from './t7-hand-over.js';
 
-export const applicationRules: readonly ApplicationRule[] = [a2AuditDecision, a3RejectionReason, a4Lapse, t7HandOver];
+export const applicationRules: readonly ApplicationRule[] = [a2AuditDecision, a3RejectionReason, a4Lapse, t1DepartmentReach, t7HandOver];

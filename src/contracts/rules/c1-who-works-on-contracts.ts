@@ -8,17 +8,24 @@ import { relatedFacts } from '../../workflow/related-facts.js';
 import { actorHasRole, type Actor } from '../../workflow/actor.js';
 import type { ContractFacts, ContractRule } from '../contract.machine.js';
 
-/** Who may work on a customer's contracts. */
-export function mayWorkOnContracts(customer: CustomerRow, actor: Actor): boolean {
+/** T1: a department manager's reach (absent: not limited) holds the customer's custodian, or nobody holds it. */
+const reaches = (customer: CustomerRow, reach?: ReadonlySet<string>) => !reach || customer.custodianId === null || reach.has(customer.custodianId);
+
+/**
+ * Who may work on a customer's contracts. `reach` is the viewer's (T1) where the check runs
+ * outside the machine (reserving); the machine's transitions check it with T1's own guard.
+ */
+export function mayWorkOnContracts(customer: CustomerRow, actor: Actor, reach?: ReadonlySet<string>): boolean {
   if (actor.kind !== 'user') return false;
-  if (actorHasRole(actor, 'MANAGER')) return true;
+  if (actorHasRole(actor, 'MANAGER') && reaches(customer, reach)) return true;
   if (customer.custodianId === actor.id && (customer.stage === 'INTENT' || customer.stage === 'FORMAL')) return true;
   return customer.stage === 'FORMAL' && actorHasRole(actor, 'AFTER_SALES');
 }
 
 /** Who may record payments on a customer's contracts (C3). */
-export function mayReceivePayment(customer: CustomerRow, actor: Actor): boolean {
-  return actorHasRole(actor, 'AFTER_SALES', 'MANAGER') || (actor.kind === 'user' && customer.custodianId === actor.id);
+export function mayReceivePayment(customer: CustomerRow, actor: Actor, reach?: ReadonlySet<string>): boolean {
+  if (actorHasRole(actor, 'AFTER_SALES') || (actor.kind === 'user' && customer.custodianId === actor.id)) return true;
+  return actorHasRole(actor, 'MANAGER') && reaches(customer, reach);
 }
 
 /** C1 with the customers feature's view of a customer now (its due deadline applied). */

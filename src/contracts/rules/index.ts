@@ -8,8 +8,9 @@ import { c1WhoWorksOnContracts } from './c1-who-works-on-contracts.js';
 import { c2CompleteBeforeConfirm } from './c2-complete-before-confirm.js';
 import { c3Payments } from './c3-payments.js';
 import { c4VoidWithReason } from './c4-void-with-reason.js';
+import { t1DepartmentReach } from './t1-department-reach.js';
 import { t7HandOver } from './t7-hand-over.js';
 
 export function contractRules(customerNow: (row: CustomerRow) => CustomerRow): readonly ContractRule[] {
-  return [c1WhoWorksOnContracts(customerNow), c2CompleteBeforeConfirm, c3Payments, c4VoidWithReason, t7HandOver];
+  return [c1WhoWorksOnContracts(customerNow), c2CompleteBeforeConfirm, c3Payments, c4VoidWithReason, t1DepartmentReach, t7HandOver];
 }

@@ -65,12 +65,16 @@ interface World {
 type State = ModelState<ApplicationContext, World>;
 type Path = ModelPath<ApplicationContext, ApplicationEvent, World>;
 
-/** What the engine loads for guards: active holders of the current step's role, applicant and deciders excluded. */
+/**
+ * What the engine loads for guards: active holders of the current step's role, applicant and deciders excluded.
+ * The model's users are all unscoped (T1's reach is tested in department-reach.test.ts).
+ */
 function factsFor(context: ApplicationContext): ApplicationFacts {
   const step = context.steps[context.step];
-  if (!step) return { holders: 0 };
-  const holds = (a: Actor) => a.kind === 'user' && a.roles.includes(step.role) && a.id !== APPLICANT && !context.deciders.includes(a.id);
-  return { holders: MODEL_USERS.filter(holds).length };
+  if (!step) return { holders: 0, actorReaches: true };
+  const earlier = context.deciders.filter((id) => !context.approvals.includes(id));
+  const holds = (a: Actor) => a.kind === 'user' && a.roles.includes(step.role) && a.id !== APPLICANT && !earlier.includes(a.id);
+  return { holders: MODEL_USERS.filter(holds).length, actorReaches: true };
 }
 
 /** Every event type from every candidate actor; REJECT also without a usable reason. */
@@ -275,8 +279,9 @@ describe('application machine (model-based, two steps: AUDITOR then MANAGER)', (
     it('should explore a refusal by every guard that can refuse: own application, wrong role, second decision (A2), no reason (A3), lapse by a user (A4)', () => {
       const refusals = new Set(model.probes.flatMap((p) => p.refused.map((r) => r.expected.message)));
       // completesLastStep only chooses between the two APPROVE transitions: the other one takes the event.
-      // handsOver (T7) refuses in users/hand-over.test.ts, which sends HAND_OVER.
-      const { completesLastStep: _choice, handsOver: _elsewhere, ...refusing } = applicationGuardRules;
+      // handsOver (T7) refuses in users/hand-over.test.ts, which sends HAND_OVER; actorReaches (T1) in
+      // users/departments.test.ts, which has a department manager (the model's users are all unscoped).
+      const { completesLastStep: _choice, handsOver: _elsewhere, actorReaches: _departments, ...refusing } = applicationGuardRules;
       for (const [guard, info] of Object.entries(refusing)) expect(refusals.has(info.message), guard).toBe(true);
     });
   });

@@ -105,6 +105,7 @@ function factsFor(world: World, username: Username): ContractFacts {
   return {
     mayEdit: roles.includes('MANAGER') || custodian || (world.stage === 'FORMAL' && roles.includes('AFTER_SALES')),
     mayReceivePayment: roles.includes('AFTER_SALES') || roles.includes('MANAGER') || custodian,
+    actorReaches: true, // every model user is unscoped (T1's reach: department-reach.test.ts)
     missing: {
       ...(world.filled ? {} : Object.fromEntries(C2_FIELDS.map((f) => [`input.${f}`, 'is required before confirmation (C2)']))),
       ...(world.lines ? {} : { lines: 'add at least one product line' }),

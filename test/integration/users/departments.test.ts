@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
-import { protectedCustomer } from '../../support/customers.js';
+import { draftContract } from '../../support/contracts.js';
+import { intentCustomer, protectedCustomer } from '../../support/customers.js';
+import { policyWith } from '../../support/policy.js';
 
 const PASSWORD = 'departments-test-pw-1';
 const TREE = `{ departments { id name parentId memberCount parent { id } children { name } path { name } } }`;
@@ -16,6 +18,11 @@ const CREATE_USER = `mutation($i: CreateUserInput!) { createUser(input: $i) { id
 const ACTIONS = `query($id: ID!) { customer(id: $id) { availableActions { event } } }`;
 const LIST = `{ customers(first: 100) { totalCount edges { node { id } } } }`;
 const DETAILS = `query($id: ID!) { customer(id: $id) { id name industry } }`;
+const EXTEND = `mutation($c: ID!) { applyForExtension(customerId: $c, reason: "客户年底集中采购，需要延期跟进") { id } }`;
+const APPROVE = `mutation($id: ID!) { approveApplication(id: $id) { status } }`;
+const APPLICATION_ACTIONS = `query($id: ID!) { application(id: $id) { status availableActions { event } } }`;
+const CONFIRM = `mutation($id: ID!) { confirmContract(id: $id) { state } }`;
+const RESERVE = `mutation($c: ID!) { reserveContract(customerId: $c) { id } }`;
 const TRANSFER = `mutation($id: ID!, $to: ID!) { transferCustomer(id: $id, toUserId: $to, reason: "人员调整，客户移交") { id custodian { username } } }`;
 
 describe('departments and a manager’s reach (T1)', () => {
@@ -35,7 +42,8 @@ describe('departments and a manager’s reach (T1)', () => {
   const listed = async (token: string) => (await app.ok(LIST, {}, token)).customers.edges.map((e: { node: { id: string } }) => e.node.id) as string[];
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // EXTENSION decided by every manager (ALL): T1 decides who counts.
+    app = await startTestApp({ policy: policyWith({ application: { steps: { EXTENSION: [{ role: 'MANAGER', mode: 'ALL' }] } } }) });
     admin = await app.login('admin');
     dept.one = (await createDept('销售一部')).id;
     dept.two = (await createDept('销售二部')).id;
@@ -138,6 +146,44 @@ describe('departments and a manager’s reach (T1)', () => {
       });
       expect(others.nodes).toHaveLength(1);
       expect(() => app.services.applications.requireSee(viewer, others.nodes[0]!)).toThrow(/own applications/);
+    });
+  });
+
+  describe('a department manager’s decisions and contract work', () => {
+    const events = (node: { availableActions: { event: string }[] }) => node.availableActions.map((a) => a.event);
+
+    it('T1: should decide only applications of their subtree, an ALL step waiting only for the managers who reach the applicant', async () => {
+      const ext = async (customerId: string, username: string) =>
+        (await app.ok(EXTEND, { c: customerId }, await app.login(username))).applyForExtension.id as string;
+      const theirs = await ext((await protectedCustomer(app, 'sales2')).id, 'sales2');
+      expect(events((await app.ok(APPLICATION_ACTIONS, { id: theirs }, globalManager)).application)).toContain('APPROVE');
+      const e = await app.fails(APPROVE, { id: theirs }, deptManager);
+      expect(e.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'T1' });
+      // manager1, manager2 (the root's) and the GLOBAL manager reach sales2; the department manager does not count.
+      for (const username of ['manager1', 'manager2']) {
+        expect((await app.ok(APPROVE, { id: theirs }, await app.login(username))).approveApplication.status).toBe('PENDING');
+      }
+      expect((await app.ok(APPROVE, { id: theirs }, globalManager)).approveApplication.status).toBe('APPROVED');
+      const ours = await ext((await protectedCustomer(app, 'sales1')).id, 'sales1');
+      expect(events((await app.ok(APPLICATION_ACTIONS, { id: ours }, deptManager)).application)).toContain('APPROVE');
+      expect((await app.ok(APPROVE, { id: ours }, deptManager)).approveApplication.status).toBe('PENDING');
+    });
+
+    it('T1: should not offer or allow work on the contracts of another department’s customer, nor reserve one', async () => {
+      const theirs = await intentCustomer(app, 'sales2');
+      const contract = await draftContract(app, theirs.id, await app.login('sales2'));
+      const e = await app.fails(CONFIRM, { id: contract.id }, deptManager);
+      expect(e).toMatchObject({
+        message: expect.stringMatching(/contract’s customer belongs to someone outside/),
+        extensions: { code: 'FORBIDDEN', rule: 'T1' },
+      });
+      const seen = (await app.ok(`query($id: ID!) { contract(id: $id) { state availableActions { event } } }`, { id: contract.id }, globalManager)).contract;
+      expect(seen).toMatchObject({ state: 'draft' });
+      expect(events(seen)).toContain('CONFIRM');
+      expect((await app.fails(RESERVE, { c: theirs.id }, deptManager)).extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'C1' });
+      const ours = await intentCustomer(app, 'sales1');
+      const mine = await draftContract(app, ours.id, deptManager);
+      expect((await app.ok(CONFIRM, { id: mine.id }, deptManager)).confirmContract.state).toBe('confirmed');
     });
   });
 
