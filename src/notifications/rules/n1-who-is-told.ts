@@ -9,6 +9,7 @@ import { applications, contracts, customers, deadlineFailures, followUpPlans, no
 import { historyIdsParam } from '../../workflow/listeners.js';
 import type { Executor } from '../../platform/db/client.js';
 import { affectedRows } from '../../platform/db/sql.js';
+import { reachesUser } from '../../users/department.service.js';
 
 /** What a notification is about, named after its cause (the GraphQL enum NotificationKind). */
 export const NOTIFICATION_KINDS = [
@@ -92,7 +93,7 @@ export const contractConfirmed = (historyIds: readonly number[]) => sql`
   join ${customers} c on c.id = k.customer_id
   where h.id = any(${ids(historyIds)}) and c.custodian_id is not null`;
 
-/** F3/F6: the assignee of a follow-up plan that fell due or overdue; its escalation goes to every manager. */
+/** F3/F6: the assignee of a follow-up plan that fell due or overdue; its escalation goes to every manager who reaches the custodian (T1). */
 export const followUpPlanMoved = (historyIds: readonly number[]) => sql`
   select r.recipient, r.kind, 'customer', c.id, c.id, h.id, null, r.zh || c.name, r.en || c.name, h.created_at
   from ${transitions} h
@@ -102,7 +103,7 @@ export const followUpPlanMoved = (historyIds: readonly number[]) => sql`
     select p.assignee_id, 'FOLLOW_UP_DUE', '今天该跟进：', 'Follow-up due today: ' where h.event = 'PLAN_DUE'
     union all select p.assignee_id, 'FOLLOW_UP_OVERDUE', '跟进已逾期：', 'Follow-up overdue: ' where h.event = 'PLAN_OVERDUE'
     union all select u.id, 'FOLLOW_UP_ESCALATED', '跟进逾期已上报：', 'Overdue follow-up escalated to you: '
-      from ${users} u where h.event = 'PLAN_ESCALATED' and u.active and 'MANAGER' = any(u.roles)
+      from ${users} u where h.event = 'PLAN_ESCALATED' and u.active and 'MANAGER' = any(u.roles) and ${reachesUser(sql`u.id`, sql`c.custodian_id`)}
   ) as r(recipient, kind, zh, en)
   where h.id = any(${ids(historyIds)}) and r.recipient is not null`;
 
@@ -115,14 +116,14 @@ export const custodyEnding = (now: Date, until: Date, timeZone: string) => sql`
   from ${customers} c
   where c.custodian_id is not null and c.deadline_at > ${now.toISOString()}::timestamptz and c.deadline_at <= ${until.toISOString()}::timestamptz`;
 
-/** A5: every manager, of each pending application made before `madeBefore` (past the SLA), once. */
+/** A5: every manager who reaches the applicant (T1), of each pending application made before `madeBefore` (past the SLA), once. */
 export const auditOverdue = (madeBefore: Date, now: Date) => sql`
   select u.id, 'AUDIT_OVERDUE', 'application', a.id, a.customer_id, null::bigint, 'overdue',
     '审核已超时：' || c.name || '的' || ${kindZh} || '申请', 'Audit overdue: the ' || ${kindEn} || ' application for ' || c.name,
     ${now.toISOString()}::timestamptz
   from ${applications} a
   join ${customers} c on c.id = a.customer_id
-  join ${users} u on u.active and 'MANAGER' = any(u.roles)
+  join ${users} u on u.active and 'MANAGER' = any(u.roles) and ${reachesUser(sql`u.id`, sql`a.applicant_id`)}
   where a.state = 'pending' and a.created_at < ${madeBefore.toISOString()}::timestamptz`;
 
 /** A deadline the sweeper cannot fire (stuck): every administrator, once per failure. */

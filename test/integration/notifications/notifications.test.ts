@@ -13,6 +13,11 @@ let app: TestApp;
 
 beforeAll(async () => {
   app = await startTestApp();
+  // T1: sales3 in 销售二部; manager2, a department manager, in 销售一部 (manager1 stays in the root: reaches all).
+  const admin = await viewerFor(app, 'admin');
+  const [one, two] = [await app.services.departments.create(admin, { name: '销售一部' }), await app.services.departments.create(admin, { name: '销售二部' })];
+  await app.services.users.moveUser(admin, await idOf('manager2'), one.id);
+  await app.services.users.moveUser(admin, await idOf('sales3'), two.id);
 });
 
 afterAll(async () => app?.close());
@@ -84,7 +89,7 @@ describe('notifications written with their cause (N1)', () => {
 });
 
 describe('follow-up plans tell their assignee, and escalate to managers (N1, F6)', () => {
-  it('should tell the assignee when a plan falls due and overdue, and every manager when it is escalated', async () => {
+  it('should tell the assignee when a plan falls due and overdue, and every manager who reaches the custodian when it is escalated (T1)', async () => {
     const customer = await protectedCustomer(app, 'sales3');
     const next = new Date(app.clock().getTime() + DAY).toISOString();
     await app.ok(
@@ -104,7 +109,21 @@ describe('follow-up plans tell their assignee, and escalate to managers (N1, F6)
     app.clock.advance(3 * DAY + 1000);
     await app.services.sweeper.sweepOnce();
     expect(await kinds('manager1')).toEqual(['FOLLOW_UP_ESCALATED']);
+    expect(await kinds('manager2')).toEqual([]);
     expect(await kinds('sales3')).toEqual(['FOLLOW_UP_DUE', 'FOLLOW_UP_OVERDUE']);
+  });
+});
+
+describe('warnings no transition causes (N1)', () => {
+  it('should tell every manager who reaches the applicant, once, of an application past the audit SLA (A5, T1)', async () => {
+    const application = await pendingApplication(app, (await createCustomer(app, 'sales3')).id);
+    const overdue = async (username: string) => (await told(username, application.id)).filter((n) => n.kind === 'AUDIT_OVERDUE').length;
+    await app.services.notifications.sweep();
+    expect(await overdue('manager1')).toBe(0);
+    app.clock.advance(10 * DAY);
+    await app.services.notifications.sweep();
+    await app.services.notifications.sweep();
+    expect([await overdue('manager1'), await overdue('manager2')]).toEqual([1, 0]);
   });
 });
 
