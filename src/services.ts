@@ -142,7 +142,7 @@ function teamsOf(
     /** T1: the department tree (ADMIN); a move makes the viewer cache forget managers' reach. */
     departments: new DepartmentService(database, clock, () => users.forgetViewers()),
     /** T2: several pools, their members, admins and policy overrides. */
-    pools: new PoolService(database, engine, customer, clock, policy, customers),
+    pools: new PoolService(database, engine, customer, clock, policy, customers, () => users.forgetViewers()),
     /** T6: claims, assignments and transfers in batches, each item all or nothing. */
     customerBatches: new CustomerBatchService(customers),
     /** T7: deactivating a user hands over their customers, pending applications and unconfirmed contracts in one step. */

@@ -50,6 +50,8 @@ export class PoolService {
     private readonly clock: Clock,
     private readonly policy: () => Policy,
     private readonly customers: CustomerService,
+    /** T2: members changed: cached viewers forget the pools they belong to. */
+    private readonly membersChanged: () => void = () => undefined,
   ) {
     engine.policies.overlay(workflow, (global, row) => this.policyFor(global, (row as CustomerRow).poolId));
     // T2: customers falling to the pool go to their custodian's department's pool (policy).
@@ -184,6 +186,7 @@ export class PoolService {
   private async saving(work: (tx: Tx) => Promise<PoolRow>): Promise<PoolRow> {
     try {
       const row = await this.db.transaction(work);
+      this.membersChanged();
       await this.refresh();
       return row;
     } catch (err) {

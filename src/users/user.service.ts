@@ -6,7 +6,7 @@ import type { Database } from '../platform/db/client.js';
 import { departments, userCardColumns, users, type Role, type UserCard, type UserRow } from '../platform/db/schema.js';
 import { DUMMY_HASH_PROMISE, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../platform/auth/password.js';
 import type { TokenService } from '../platform/auth/tokens.js';
-import { requireRole, type Viewer } from '../platform/auth/viewer.js';
+import { requireRole, SEES_ALL_DETAILS, type Viewer } from '../platform/auth/viewer.js';
 import { DuplicateError, NotFoundError, UnauthenticatedError, ValidationError } from '../platform/errors.js';
 import { isScoped, loadReach } from './department.service.js';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from '../platform/auth/throttle-policy.js';
@@ -127,16 +127,21 @@ export class UserService {
 
   /** A deactivated or vanished user's token stops working. */
   private async activeViewer(id: string): Promise<SignedIn> {
-    const [row] = await this.db.select().from(users).where(eq(users.id, id));
-    if (!row || !row.active) throw new UnauthenticatedError('This account is not active');
+    // T2: the pools a user belongs to, in the statement that reads them (migration 0021's SQL function).
+    const memberPools = sql<string[]>`array(select custodian_member_pools(${users.id}))::text[]`;
+    const [found] = await this.db.select({ row: users, memberPools }).from(users).where(eq(users.id, id));
+    if (!found || !found.row.active) throw new UnauthenticatedError('This account is not active');
+    const { row } = found;
     // T1: a department manager's reach is loaded with the viewer (and forgotten when anyone moves).
     const reach = isScoped(row.roles, row.scope) ? await loadReach(this.db, row.id) : undefined;
-    return { viewer: { ...toViewer(row), ...(reach && { reach }) }, generation: row.tokenGeneration };
+    // T2: a salesperson's pools likewise (forgotten when a pool's members change); every pool for the other roles.
+    const pools = row.roles.some((r) => (SEES_ALL_DETAILS as readonly Role[]).includes(r)) ? undefined : new Set(found.memberPools);
+    return { viewer: { ...toViewer(row), ...(reach && { reach }), ...(pools && { pools }) }, generation: row.tokenGeneration };
   }
 
   /**
-   * T1: whom managers reach changed (a user or a department moved, a scope changed): this instance
-   * forgets every cached viewer at once; other instances serve the old reach for at most
+   * T1, T2: whom managers reach or which pools people belong to changed (a user or a department
+   * moved, a scope or a pool's members changed): this instance forgets every cached viewer at once; other instances serve the old reach for at most
    * VIEWER_CACHE_MS. Machine guards read the reach afresh in the transition (T1's facts).
    */
   forgetViewers(): void {

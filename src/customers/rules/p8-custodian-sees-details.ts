@@ -1,6 +1,6 @@
 /**
  * P8: a salesperson sees full details (contacts, follow-ups, contracts) only of customers in
- * their own custody (and pool customers); others show only the public card of E2: id, name,
+ * their own custody (and the customers of the pools they belong to, T2); others show only the public card of E2: id, name,
  * trade name, stage, state, custodian. When another person's term ends (protectedUntil,
  * deadlineAt, expiresIn, and createdAt, which dates the prospect term) is a detail too.
  * Managers, auditors and after-sales see what their work needs. Only the custodian acts on
@@ -11,13 +11,12 @@
  * unless the list can only hold customers they see in full (their own, or the pool).
  */
 import type { CustomerRow, Stage } from '../../platform/db/schema.js';
-import { hasRole, type Viewer } from '../../platform/auth/viewer.js';
+import { hasRole, SEES_ALL_DETAILS, type Viewer } from '../../platform/auth/viewer.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import type { CustomerRule } from '../customer.machine.js';
 import { collaboratorAccess } from '../customer.collaborators.js';
 
-/** Roles whose work needs every customer's details. */
-export const SEES_ALL_DETAILS = ['MANAGER', 'AUDITOR', 'AFTER_SALES', 'ADMIN'] as const;
+export { SEES_ALL_DETAILS };
 
 /** T1: whether a department manager's reach holds this customer (its custodian's in their subtree, or nobody's); always for the unscoped. */
 export function reaches(viewer: Pick<Viewer, 'reach'>, now: Pick<CustomerRow, 'custodianId' | 'stage'>): boolean {
@@ -28,7 +27,12 @@ export function canSeeDetails(viewer: Viewer, now: CustomerRow): boolean {
   if (hasRole(viewer, ...SEES_ALL_DETAILS) && reaches(viewer, now)) return true;
   // T5: a collaborator (READ or WRITE) reads the customer's details.
   if (collaboratorAccess(now, viewer.id) !== null) return true;
-  return hasRole(viewer, 'SALES') && (now.custodianId === viewer.id || now.stage === 'POOL' || signedBy(now).includes(viewer.id));
+  return hasRole(viewer, 'SALES') && (now.custodianId === viewer.id || inMemberPool(viewer, now) || signedBy(now).includes(viewer.id));
+}
+
+/** T2: a pool customer in one of the viewer's pools (every pool for a viewer whose pools are not limited). */
+function inMemberPool(viewer: Viewer, now: CustomerRow): boolean {
+  return now.stage === 'POOL' && (!viewer.pools || viewer.pools.has(now.poolId));
 }
 
 /** P6: who signed the customer's confirmed contracts (they keep reading it after the hand-over). */

@@ -12,7 +12,15 @@ export interface Viewer {
    * absent when the viewer's reach is not limited (a GLOBAL manager, and every other role).
    */
   readonly reach?: ReadonlySet<string>;
+  /**
+   * T2: the active pools a salesperson belongs to (whose customers they see in full and claim);
+   * absent for roles whose work needs every pool (MANAGER, AUDITOR, AFTER_SALES, ADMIN).
+   */
+  readonly pools?: ReadonlySet<string>;
 }
+
+/** P8, T2: roles whose work needs every customer's details and every pool (the others see their own and their pools'). */
+export const SEES_ALL_DETAILS = ['MANAGER', 'AUDITOR', 'AFTER_SALES', 'ADMIN'] as const satisfies readonly Role[];
 
 export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
   return roles.some((r) => viewer.roles.includes(r));

@@ -71,12 +71,19 @@ describe('several pools (T2)', () => {
     const listed = async (t: string, p?: string) => (await app.ok(POOL_LIST, { p }, t)).pool.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(await listed(token.sales2)).not.toContain(c.id);
     expect(await listed(token.sales3, eastPool)).toContain(c.id);
-    const actions = async (t: string) => (await app.ok(CUSTOMER, { id: c.id }, t)).customer.availableActions.map((a: { event: string }) => a.event);
+    const ACTIONS = `query($id: ID!) { customer(id: $id) { availableActions { event } } }`;
+    const actions = async (t: string) => (await app.ok(ACTIONS, { id: c.id }, t)).customer.availableActions.map((a: { event: string }) => a.event);
     expect(await actions(token.sales2)).not.toContain('CLAIM');
     expect(await actions(token.sales3)).toContain('CLAIM');
     const refused = await app.fails(CLAIM, { id: c.id }, token.sales2);
     expect(refused.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'T2' });
     expect((await app.services.customers.get(c.id)).custodianId).toBeNull();
+    // Nor read its details by id: outside the pool it is the public card (P8, T2).
+    const details = `query($id: ID!) { customer(id: $id) { name industry } }`;
+    expect((await app.ok(details, { id: c.id }, token.sales3)).customer.industry).toEqual(expect.any(String));
+    const outside = await app.execute(details, { id: c.id }, { token: token.sales2 });
+    expect(outside.data?.customer).toMatchObject({ name: c.name, industry: null });
+    expect(outside.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'P8' });
   });
 
   it('T2: should give a claim from a pool that overrides the prospect term the pool’s term (pool → global)', async () => {
