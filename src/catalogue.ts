@@ -106,6 +106,12 @@ const OTHER_RULES: readonly OtherRule[] = [
       'Customers are imported from and exported to CSV/Excel with the same validation and duplicate check (a dry run reports each row); exports follow the customers query’s filters and visibility, formula cells neutralised',
     where: ['src/transfer-files/customer-import.service.ts', 'src/transfer-files/customer-export.service.ts', 'src/transfer-files/transfer.routes.ts'],
   },
+  {
+    code: 'V6',
+    title:
+      'A new formal customer’s after-sales custodian gets the after-sale visit plan (policy followUp.visitPlan): one follow-up plan per step, due its offset after the signing; a follow-up completes a step only once it is due',
+    where: ['src/customers/visit-plan.ts', 'src/customers/follow-up-plan.service.ts'],
+  },
 ];
 
 const link = (path: string) => `[\`${path.split('/').pop()}\`](../${path})`;

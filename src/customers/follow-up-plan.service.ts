@@ -21,6 +21,7 @@ import type { Policy } from '../workflow/policy/policy.js';
 import { durationToMs } from '../workflow/policy/duration.js';
 import { startOfLocalDay } from '../workflow/policy/calendar.js';
 import { OPEN_PLAN_STATES, type FollowUpPlanFacts } from './follow-up-plan.machine.js';
+import { VISIT_PLAN, visitPlanOpenings } from './visit-plan.js';
 
 /** Customer events that may change its custodian (P1, P2, P5, P6, P9, P11); a CLAIM takes a pool customer, whose plans were cancelled when it left custody (and keeps its lock-free path). */
 export const CUSTODY_EVENTS = ['TRANSFER', 'ABANDON', 'TERM_EXPIRED', 'REJECTION_LAPSED', 'INACTIVITY_EXPIRED', 'CONTRACT_SIGNED', 'MIGRATE'] as const;
@@ -42,6 +43,8 @@ export interface PlanOpening {
   assigneeId: string;
   dueAt: Date;
   followUpId: string | null;
+  /** V6: the visit step it is (absent: a next contact time). */
+  visitStep?: string | null;
 }
 
 export class FollowUpPlanService {
@@ -56,6 +59,13 @@ export class FollowUpPlanService {
   /** Listens to the customer workflow: custody changes cancel or carry open plans, in their transaction. */
   listenTo(customerWorkflow: { name: string }): this {
     this.engine.onTransition(customerWorkflow, { events: CUSTODY_EVENTS, written: (tx, moved) => this.custodyChanged(tx, moved) });
+    // V6: after the custody listener, so the new formal customer's visit plan is not carried or cancelled by its own signing.
+    this.engine.onTransition(customerWorkflow, {
+      events: ['CONTRACT_SIGNED'],
+      written: async (tx, moved) => {
+        for (const opening of await visitPlanOpenings(this.database, tx as Tx, moved, this.policy())) await this.openIn(tx as Tx, opening, VISIT_PLAN);
+      },
+    });
     return this;
   }
 
@@ -85,9 +95,9 @@ export class FollowUpPlanService {
     return row;
   }
 
-  /** F6: a follow-up was logged: the customer's open plans are done, by it (inside `tx`). */
+  /** F6: a follow-up was logged: the customer's open plans are done, by it (inside `tx`); V6's visit steps only once due. */
   async completeIn(tx: Tx, customerId: string, followUpId: string, actor: Actor): Promise<number> {
-    const open = await this.openOf(tx, [customerId]);
+    const open = (await this.openOf(tx, [customerId])).filter((p) => p.visitStep === null || this.project(p).state !== 'planned');
     for (const plan of open) {
       await this.engine.applyIn(tx, this.def, plan.id, { type: 'DONE', followUpId }, actor);
       await tx.update(followUpPlans).set({ doneByFollowUpId: followUpId }).where(eq(followUpPlans.id, plan.id));

@@ -39,7 +39,16 @@ describe('policy (P11)', () => {
       expect(DEFAULT_POLICY.application.steps.PROTECTION).toEqual([{ role: 'AUDITOR', mode: 'ANY' }]);
       expect(DEFAULT_POLICY.application.minContactsForIntent).toBe(3); // F1: THREE_CONTACTS
       expect(DEFAULT_POLICY.contract).toEqual({ afterSales: { mode: 'LEAST_LOADED', username: null }, numberPrefix: 'HT' });
-      expect(DEFAULT_POLICY.followUp).toEqual({ grace: 'P1D', escalateAfter: 'P3D', onCustodyChange: 'CARRY' }); // F6
+      expect(DEFAULT_POLICY.followUp).toMatchObject({ grace: 'P1D', escalateAfter: 'P3D', onCustodyChange: 'CARRY' }); // F6
+      // V6: the six after-sale visits of the handbook, days after the signing.
+      expect(DEFAULT_POLICY.followUp.visitPlan.map((v) => `${v.step} ${v.after}`)).toEqual([
+        'THANK_YOU_VISIT P3D',
+        'PHONE_CHECK P14D',
+        'LETTER P30D',
+        'SATISFACTION_SURVEY P90D',
+        'REFERRAL_REQUEST P120D',
+        'REPURCHASE_LETTER P330D',
+      ]);
     });
 
     it('should use a Shanghai calendar with China 2026 holidays and make-up workdays', () => {

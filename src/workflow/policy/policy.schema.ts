@@ -259,6 +259,15 @@ const contractPolicySchema = section({
 /** F6: what a custody change does to the customer's open follow-up plans. */
 export const CUSTODY_CHANGE_MODES = ['CANCEL', 'CARRY'] as const;
 
+/** V6: the steps of the after-sale visit plan a new formal customer's after-sales custodian gets. */
+export const VISIT_STEPS = ['THANK_YOU_VISIT', 'PHONE_CHECK', 'LETTER', 'SATISFACTION_SURVEY', 'REFERRAL_REQUEST', 'REPURCHASE_LETTER'] as const;
+
+/** V6: one step of the visit plan, due `after` the customer became formal. */
+const visitStep = section({
+  step: z.enum(VISIT_STEPS, { error: expected(`one of ${VISIT_STEPS.join(', ')}`) }),
+  after: term,
+});
+
 /** Follow-up plans (F6). */
 const followUpPolicySchema = section({
   /** F6: how long a due plan waits for its follow-up before it is overdue. */
@@ -267,6 +276,8 @@ const followUpPolicySchema = section({
   escalateAfter: term,
   /** F6: on a custody change, open plans are cancelled or carried to the new custodian (cancelled when the customer has none). */
   onCustodyChange: z.enum(CUSTODY_CHANGE_MODES, { error: expected(`one of ${CUSTODY_CHANGE_MODES.join(', ')}`) }),
+  /** V6: the after-sale visit plan, one follow-up plan per step, opened when a customer becomes formal (empty: none). */
+  visitPlan: z.array(visitStep, { error: expected('a list of visit steps') }).max(VISIT_STEPS.length * 2, `has at most ${VISIT_STEPS.length * 2} visit steps`),
 });
 
 const timeZoneMessage = expected('an IANA time zone known to Intl, such as "Asia/Shanghai"');

@@ -4,7 +4,7 @@
  * cancelled (or carried to the new custodian) when custody changes. Reminders (F3) read them.
  */
 import { sql } from 'drizzle-orm';
-import { index, pgTable, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
 import { customers, followUps } from './customers.js';
 import { users } from './users.js';
@@ -24,6 +24,8 @@ export const followUpPlans = pgTable(
     dueAt: ts('due_at').notNull(),
     /** The follow-up whose next contact time opened it (null for plans backfilled without one). */
     followUpId: uuid('follow_up_id').references(() => followUps.id),
+    /** V6: the after-sale visit step it is (null: a next contact time opened it). Done only once due. */
+    visitStep: text('visit_step'),
     /** The follow-up that completed it (state done). */
     doneByFollowUpId: uuid('done_by_follow_up_id').references(() => followUps.id),
     ...workflowColumns(),
