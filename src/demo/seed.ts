@@ -24,6 +24,8 @@ import { money } from '../platform/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
 import { replayRecordedDemo } from './replay.js';
 import { lockDemoCustomer, seedDemoTeams } from './teams.js';
+import { AFTER_SALES_YEAR, STORY_DAYS, timeline, VISIT_NOTES, type Plan, type Scenario } from './timeline.js';
+import { durationToMs } from '../workflow/policy/duration.js';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 
@@ -38,8 +40,6 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
   { username: 'designer1', displayName: '周设计 (designer1)', roles: ['DESIGNER'] },
   { username: 'admin', displayName: 'Administrator', roles: ['ADMIN'] },
 ];
-
-type Scenario = 'pendingAudit' | 'rejected' | 'protected' | 'protectedExpiringSoon' | 'intent' | 'formal' | 'pool' | 'poolAbandoned';
 
 interface DemoCustomer {
   name: string;
@@ -118,7 +118,7 @@ class DemoStory {
   }
 
   async products(): Promise<void> {
-    for (const p of DEMO_PRODUCTS) this.catalogue.push(await this.at(60).products.create(this.viewer('manager1'), p));
+    for (const p of DEMO_PRODUCTS) this.catalogue.push(await this.at(STORY_DAYS - 2).products.create(this.viewer('manager1'), p));
   }
 
   get productCount(): number {
@@ -211,7 +211,8 @@ class DemoStory {
     const steps: Step[] = [];
     const signed = plan.signed;
     if (signed !== undefined) {
-      const formalIndex = (demoCustomers as DemoCustomer[]).slice(0, i).filter((d) => d.scenario === 'formal').length;
+      const formalIndex = formalIndexOf(i);
+      steps.push(...this.afterSalesYear(customerId, signed, formalIndex));
       const end = (['settled', 'partlyPaid', 'confirmed', 'terminated'] as const)[formalIndex % 4] ?? 'confirmed';
       const run = async () => {
         await this.contractLife(customerId, owner, signed, end);
@@ -224,6 +225,26 @@ class DemoStory {
     if (demo.scenario === 'intent' && i % 2 === 0)
       steps.push({ daysAgo: 2, run: () => this.contractLife(customerId, owner, 2, i % 4 === 0 ? 'draft' : 'reserved') });
     return steps;
+  }
+
+  /** A formal customer's year with after-sales: its repeat contracts and payments, and the V6 visits made once due. */
+  private afterSalesYear(customerId: string, signed: number, formalIndex: number): Step[] {
+    const repeats = (AFTER_SALES_YEAR[formalIndex] ?? []).map(({ daysAgo, end }) => ({
+      daysAgo,
+      run: () => this.contractLife(customerId, 'aftersales1', daysAgo, end),
+    }));
+    const visits = DEFAULT_POLICY.followUp.visitPlan.flatMap(({ step, after }) => {
+      const daysAgo = signed - durationToMs(after) / DAY - 0.3;
+      if (daysAgo < 0.5) return [];
+      const input = {
+        channel: (step.endsWith('LETTER') ? 'EMAIL' : step === 'THANK_YOU_VISIT' ? 'VISIT' : 'PHONE') as FollowUpChannel,
+        notes: VISIT_NOTES[step] ?? step,
+        nextContactAt: null,
+        contactId: null,
+      };
+      return [{ daysAgo, run: async () => void (await this.at(daysAgo).followUps.add(this.viewer('aftersales1'), customerId, input)) }];
+    });
+    return [...repeats, ...visits];
   }
 
   /** Custody ended by the salesperson (P5) or by the term (P2), sent straight to the engine. */
@@ -260,7 +281,7 @@ class DemoStory {
   /** One demo customer's life, entered and then replayed step by step, oldest first. */
   async customerLife(demo: DemoCustomer, i: number): Promise<void> {
     const owner = demo.custodian ?? (['sales2', 'sales3'][i % 2] as string);
-    const plan = timeline(demo.scenario, Math.max(0, ...demo.followUps.map((f) => f.daysAgo)));
+    const plan = timeline(demo.scenario, Math.max(0, ...demo.followUps.map((f) => f.daysAgo)), formalIndexOf(i));
     const { custodian: _c, scenario: _s, followUps: _f, contacts, ...fields } = demo;
     const customer = await this.at(plan.created).enterCustomer(this.viewer(owner), { ...fields, contacts });
     const [contactRows = []] = await this.at(plan.created).contacts.byCustomerIds([customer.id]);
@@ -274,6 +295,11 @@ class DemoStory {
     steps.sort((a, b) => b.daysAgo - a.daysAgo);
     for (const step of steps) await step.run();
   }
+}
+
+/** The place of the demo's i-th customer among its formal ones (for the formal ones). */
+function formalIndexOf(i: number): number {
+  return (demoCustomers as DemoCustomer[]).slice(0, i).filter((d) => d.scenario === 'formal').length;
 }
 
 /**
@@ -290,57 +316,16 @@ export async function seedDemoData(deps: SeedDeps, withCustomers = true, options
   if (withCustomers && options.replay !== false && (await replayRecordedDemo(database, now, passwordHash, logger))) return true;
   const rows = await database.db
     .insert(users)
-    .values(DEMO_USERS.map((u) => ({ ...u, passwordHash, createdAt: new Date(now.getTime() - 90 * DAY), updatedAt: now })))
+    .values(DEMO_USERS.map((u) => ({ ...u, passwordHash, createdAt: new Date(now.getTime() - STORY_DAYS * DAY), updatedAt: now })))
     .returning();
   const viewers = new Map<string, Viewer>(rows.map((r) => [r.username, { id: r.id, username: r.username, displayName: r.displayName, roles: r.roles }]));
   if (!withCustomers) return true;
   const story = new DemoStory(deps, now, viewers);
   await story.products();
-  await seedDemoTeams(story.at(89), (u) => story.viewer(u));
+  await seedDemoTeams(story.at(STORY_DAYS - 1), (u) => story.viewer(u));
   for (const [i, demo] of (demoCustomers as DemoCustomer[]).entries()) await story.customerLife(demo, i);
   await lockDemoCustomer(story.at(0), (u) => story.viewer(u));
   const customers = (demoCustomers as DemoCustomer[]).length;
   logger.info({ users: DEMO_USERS.map((u) => u.username), customers, contracts: story.contractCount, products: story.productCount }, 'seeded demo data');
   return true;
-}
-
-/**
- * When (days ago) each step of a scenario happened. Each protection term (30 days) must still
- * be running when the next step happens, so the dates are capped rather than taken from the
- * data's oldest follow-up; follow-ups are moved inside the custody window instead.
- */
-type Plan = ReturnType<typeof timeline>;
-
-function timeline(
-  scenario: Scenario,
-  oldest: number,
-): Partial<Record<'approved' | 'rejected' | 'intent' | 'signed' | 'abandoned' | 'expired', number>> & {
-  created: number;
-  custodyEnds: number;
-} {
-  const within = (lo: number, hi: number) => Math.min(Math.max(oldest, lo), hi);
-  switch (scenario) {
-    case 'pendingAudit':
-      return { created: within(1, 5), custodyEnds: 0 };
-    case 'rejected':
-      return { created: within(2, 5) + 0.5, rejected: 1, custodyEnds: 0 };
-    case 'protected': {
-      const approved = within(10, 25);
-      return { created: approved + 1, approved, custodyEnds: 0 };
-    }
-    case 'protectedExpiringSoon':
-      return { created: 28.5, approved: 28, custodyEnds: 0 };
-    case 'intent':
-      return { created: 25, approved: 24, intent: 6, custodyEnds: 0 };
-    case 'formal':
-      return { created: 42, approved: 41, intent: 30, signed: 20, custodyEnds: 20.5 };
-    case 'pool': {
-      const approved = within(40, 80);
-      return { created: approved + 1, approved, expired: approved - 30, custodyEnds: approved - 30 + 0.5 };
-    }
-    case 'poolAbandoned': {
-      const approved = within(10, 25);
-      return { created: approved + 1, approved, abandoned: 5, custodyEnds: 5.5 };
-    }
-  }
 }
