@@ -33,7 +33,7 @@ export class CustomerBatchResolver {
 
   @Authorized('MANAGER')
   @Mutation(() => CustomerBatchPayload, {
-    description: `T6/P9: gives pool customers to a salesperson (TRANSFER from the pool); a customer not in the pool is refused with ILLEGAL_TRANSITION, rule T6 (use transferCustomers). ${EACH} MANAGER only (FORBIDDEN otherwise, up front).`,
+    description: `T6/P9: gives pool customers to a salesperson, each as assignFromPool would (ASSIGN, the pool’s event); a customer not in the pool is refused with ILLEGAL_TRANSITION (use transferCustomers). ${EACH} MANAGER only (FORBIDDEN otherwise, up front).`,
   })
   async assignCustomers(
     @Arg('ids', () => [ID], { description: IDS }) ids: string[],
@@ -46,7 +46,7 @@ export class CustomerBatchResolver {
 
   @Authorized('MANAGER')
   @Mutation(() => CustomerBatchPayload, {
-    description: `T6/P9: moves customers in custody, with contacts, follow-ups and reminders, to another person, each as transferCustomer would; a customer in the pool is refused with ILLEGAL_TRANSITION, rule T6 (use assignCustomers). ${EACH} MANAGER only (FORBIDDEN otherwise, up front).`,
+    description: `T6/P9: moves customers in custody, with contacts, follow-ups and reminders, to another person, each as transferCustomer would; a customer in the pool is refused with ILLEGAL_TRANSITION (TRANSFER is for customers someone holds: use assignCustomers). ${EACH} MANAGER only (FORBIDDEN otherwise, up front).`,
   })
   async transferCustomers(
     @Arg('ids', () => [ID], { description: IDS }) ids: string[],

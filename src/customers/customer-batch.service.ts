@@ -8,7 +8,7 @@
  * customer row lock at a time (two batches in opposite orders cannot deadlock) and one
  * connection of the pool.
  *
- * A refusal (any DomainError: the machine's guards, NOT_FOUND, the pool checks of CustomerService.transferFromStage) becomes
+ * A refusal (any DomainError: the machine's guards, NOT_FOUND, ILLEGAL_TRANSITION for an ASSIGN out of the pool or a TRANSFER in it) becomes
  * that item's error, with the code, rule and message the single mutation would have answered,
  * and the next item runs. Anything else (the database gone, a bug) is not the item's fault: it
  * is rethrown and ends the batch, so it reaches the error formatter and the log like any
@@ -79,18 +79,18 @@ export class CustomerBatchService {
     return this.each(ids, (id) => this.customers.claim(viewer, id));
   }
 
-  /** T6/P9: gives each customer in the pool to a salesperson (TRANSFER from the pool); one not in the pool is refused. */
+  /** T6/P9: gives each customer in the pool to a salesperson (ASSIGN); one not in the pool is refused by the machine. */
   async assign(viewer: Viewer, ids: readonly string[], toUserId: string, reason: string): Promise<BatchOutcome> {
     requireRole(viewer, 'MANAGER');
     requireBatchIds(ids);
-    return this.each(ids, (id) => this.customers.transferFromStage(viewer, id, toUserId, reason, 'inPool', 'T6'));
+    return this.each(ids, (id) => this.customers.assign(viewer, id, toUserId, reason));
   }
 
-  /** T6/P9: moves each customer in custody to another person, as transferCustomer does; one in the pool is refused. */
+  /** T6/P9: moves each customer in custody to another person, as transferCustomer does; one in the pool is refused by the machine (ASSIGN it). */
   async transfer(viewer: Viewer, ids: readonly string[], toUserId: string, reason: string): Promise<BatchOutcome> {
     requireRole(viewer, 'MANAGER');
     requireBatchIds(ids);
-    return this.each(ids, (id) => this.customers.transferFromStage(viewer, id, toUserId, reason, 'notInPool', 'T6'));
+    return this.each(ids, (id) => this.customers.transfer(viewer, id, toUserId, reason));
   }
 
   /** Runs the items one by one, in order; a refusal is the item's, the next item runs. */

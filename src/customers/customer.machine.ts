@@ -78,6 +78,7 @@ export type CustomerEvent = RuleEvent<CustomerFacts> &
     | { type: 'CLAIM' }
     | { type: 'ABANDON'; reason?: string | null }
     | { type: 'TRANSFER'; toUserId: string; reason?: string | null; handOver?: boolean }
+    | { type: 'ASSIGN'; toUserId: string; reason?: string | null }
     | { type: 'RESUBMIT'; applicationId?: string }
     | { type: 'ADD_COLLABORATOR'; userId: string; access: string; reason?: string | null }
     | { type: 'REMOVE_COLLABORATOR'; userId: string; reason?: string | null }

@@ -200,7 +200,8 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
 
   @Authorized('MANAGER')
   @Mutation(() => Customer, {
-    description: 'P9: moves custody, with contacts, follow-ups and reminders, to another salesperson; not to someone inside a cool-down (P5). MANAGER only.',
+    description:
+      'P9: moves custody, with contacts, follow-ups and reminders, to another salesperson; not to someone inside a cool-down (P5). A pool customer is assigned instead (assignFromPool: ILLEGAL_TRANSITION here). MANAGER only.',
   })
   async transferCustomer(
     @Arg('id', () => ID, { description: ID_ARG }) id: string,

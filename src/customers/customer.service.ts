@@ -8,7 +8,7 @@ import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/
 import { uniqueViolation } from '../platform/db/errors.js';
 import { customers, type CustomerRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { ConflictError, DomainError, DuplicateError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, DuplicateError, NotFoundError } from '../platform/errors.js';
 import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../platform/pagination.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { actorOf, type Actor } from '../workflow/actor.js';
@@ -287,27 +287,12 @@ export class CustomerService {
   }
 
   /**
-   * TRANSFER of a customer that must be in the pool (an assignment: T2, T6) or out of it (a
-   * transfer between people: T6), the stage checked under the row lock in the event's own
-   * transaction, so the customer cannot enter or leave the pool in between (an assignment never
-   * takes a customer from someone who claimed it meanwhile). A term that has run out counts as the pool.
+   * T2, T6: gives a pool customer to someone (ASSIGN, the pool's own event: TRANSFER moves a
+   * customer someone holds). The machine decides under the row lock, so an assignment never takes
+   * a customer from someone who claimed it meanwhile; a term that has run out counts as the pool.
    */
-  transferFromStage(viewer: Viewer, id: string, toUserId: string, reason: string, expect: 'inPool' | 'notInPool', rule: string): Promise<CustomerRow> {
-    return this.db.transaction(async (tx) => {
-      const [locked] = await tx.select().from(customers).where(eq(customers.id, id)).for('update');
-      if (!locked) throw new NotFoundError(this.workflow.entityType, id);
-      const now = this.project(locked);
-      const details = { rule, state: now.state, event: 'TRANSFER' };
-      if (expect === 'inPool' && now.stage !== 'POOL')
-        throw new DomainError(
-          'ILLEGAL_TRANSITION',
-          `Customer ${id} is not in the pool (it is ${now.state}): only pool customers are assigned; transfer it instead`,
-          details,
-        );
-      if (expect === 'notInPool' && now.stage === 'POOL')
-        throw new DomainError('ILLEGAL_TRANSITION', `Customer ${id} is in the pool: nobody holds it to transfer it from; assign it instead`, details);
-      return (await this.applyIn(tx, id, { type: 'TRANSFER', toUserId, reason }, actorOf(viewer))).row;
-    });
+  async assign(viewer: Viewer, id: string, toUserId: string, reason: string, expectedVersion?: number | null): Promise<CustomerRow> {
+    return (await this.engine.apply(this.workflow, id, { type: 'ASSIGN', toUserId, reason }, actorOf(viewer), { expectedVersion })).row;
   }
 
   /** When the protection or intent term ends (P2, P4): the deadline of a term (kept while held), not of a rejection's release. */

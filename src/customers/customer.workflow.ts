@@ -46,6 +46,7 @@ export const customerWorkflow = defineWorkflow<CustomerRow, CustomerContext, Cus
     CLAIM: 'claimCustomer',
     ABANDON: 'abandonCustomer',
     TRANSFER: 'transferCustomer',
+    ASSIGN: 'assignFromPool',
     RESUBMIT: 'resubmitProtection',
     ADD_COLLABORATOR: 'addCollaborator',
     REMOVE_COLLABORATOR: 'removeCollaborator',

@@ -178,9 +178,9 @@ export class PoolService {
     return { ...row, poolId: toPoolId };
   }
 
-  /** T2: a manager or the pool's admin assigns a pool customer to a member (TRANSFER from the pool). */
+  /** T2: a manager or the pool's admin assigns a pool customer to a member (ASSIGN). */
   assignFromPool(viewer: Viewer, customerId: string, toUserId: string, reason: string): Promise<CustomerRow> {
-    return this.customers.transferFromStage(viewer, customerId, toUserId, reason, 'inPool', 'T2');
+    return this.customers.assign(viewer, customerId, toUserId, reason);
   }
 
   private async saving(work: (tx: Tx) => Promise<PoolRow>): Promise<PoolRow> {

@@ -63,7 +63,7 @@ export class NotificationService {
     on(workflows.application, ['CREATE', 'APPROVE'], applicationSubmitted);
     on(workflows.application, ['APPROVE', 'REJECT'], applicationDecided);
     on(workflows.customer, ['TERM_EXPIRED', 'REJECTION_LAPSED', 'INACTIVITY_EXPIRED'], custodyEnded);
-    on(workflows.customer, ['TRANSFER'], customerTransferred);
+    on(workflows.customer, ['TRANSFER', 'ASSIGN'], customerTransferred);
     on(workflows.contract, ['CONFIRM'], contractConfirmed);
     on(workflows.followUpPlan, ['PLAN_DUE', 'PLAN_OVERDUE', 'PLAN_ESCALATED'], followUpPlanMoved);
   }

@@ -23,7 +23,7 @@ export const WEBHOOK_EVENTS = {
   APPLICATION_SUBMITTED: { workflow: 'application', events: ['CREATE'] },
   APPLICATION_DECIDED: { workflow: 'application', events: ['APPROVE', 'REJECT'], when: sql`h.to_state in ('approved', 'rejected')` },
   CUSTOMER_STATE_CHANGED: { workflow: 'customer', events: 'all', when: sql`h.from_state is distinct from h.to_state` },
-  CUSTOMER_TRANSFERRED: { workflow: 'customer', events: ['TRANSFER'] },
+  CUSTOMER_TRANSFERRED: { workflow: 'customer', events: ['TRANSFER', 'ASSIGN'] },
   CONTRACT_CONFIRMED: { workflow: 'contract', events: ['CONFIRM'] },
   PAYMENT_RECORDED: { workflow: 'contract', events: ['PAYMENT'] },
 } as const satisfies Record<string, EventSource>;

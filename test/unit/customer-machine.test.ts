@@ -37,6 +37,7 @@ function passingEvents(snapshot: CustomerSnapshot): CustomerEvent[] {
     { type: 'CLAIM', actor: user('sales2'), facts: { ...facts, inMemberPool: true } },
     { type: 'MOVE_POOL', actor: user('manager1'), facts: { ...facts, targetPoolActive: true }, toPoolId: 'second-pool', reason: '按区域调整公海' },
     { type: 'TRANSFER', actor: user('manager1'), facts: { ...facts, targetEligible: true }, toUserId: 'sales3', reason: '人员调整，客户移交' },
+    { type: 'ASSIGN', actor: user('manager1'), facts: { ...facts, targetEligible: true, targetInPool: true }, toUserId: 'sales3', reason: '按区域分配客户' },
     { type: 'PROTECTION_APPROVED', via: 'application', actor: auditor, facts },
     { type: 'PROTECTION_REJECTED', via: 'application', actor: auditor, facts, reason: '联系人电话无法接通' },
     { type: 'INTENT_APPROVED', via: 'application', actor: auditor, facts },

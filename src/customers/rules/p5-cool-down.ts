@@ -63,7 +63,7 @@ export const p5CoolDown: CustomerRule = {
     },
     {
       defaults: { targetCoolingDownUntil: null },
-      events: ['TRANSFER'],
+      events: ['TRANSFER', 'ASSIGN'],
       async load({ executor, row, event, now, policy }) {
         if (typeof event.toUserId !== 'string') return { targetCoolingDownUntil: null };
         const until = coolDownUntil(sql`${row.id}::uuid`, sql`${event.toUserId}::uuid`, sql`${now.toISOString()}::timestamptz`, policy);

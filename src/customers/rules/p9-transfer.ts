@@ -29,7 +29,7 @@ export const p9Transfer: CustomerRule = {
   },
   facts: {
     defaults: { targetEligible: false },
-    events: ['TRANSFER'],
+    events: ['TRANSFER', 'ASSIGN'],
     async load({ executor, row, event }) {
       if (typeof event.toUserId !== 'string') return { targetEligible: false };
       const [target] = await executor.select({ active: users.active, roles: users.roles }).from(users).where(eq(users.id, event.toUserId));

@@ -27,7 +27,7 @@ export const t1DepartmentReach: CustomerRule = {
   },
   facts: {
     defaults: { actorReaches: true, targetInReach: true },
-    events: ['TRANSFER'],
+    events: ['TRANSFER', 'ASSIGN'],
     async load({ executor, row, actor, event }) {
       const reach = actor.kind === 'user' ? await loadReach(executor, actor.id) : undefined;
       if (!reach) return { actorReaches: true, targetInReach: true };

@@ -42,7 +42,7 @@ export const t2Pools: CustomerRule = {
   facts: [
     {
       defaults: { inMemberPool: false, poolAdmin: false },
-      events: ['CLAIM', 'TRANSFER'],
+      events: ['CLAIM', 'ASSIGN'],
       // In the statement that reads the customer: no round trip of its own.
       select: ({ id, actorId }) => sql`jsonb_build_object(
         'inMemberPool', ${poolOf(id)} in ${memberPools(actorId)},
@@ -50,7 +50,7 @@ export const t2Pools: CustomerRule = {
     },
     {
       defaults: { targetInPool: false },
-      events: ['TRANSFER'],
+      events: ['ASSIGN'],
       async load({ executor, row, event }) {
         if (typeof event.toUserId !== 'string' || row.stage !== 'POOL') return { targetInPool: false };
         const inPool = await selectValue(executor, sql`${row.poolId}::uuid in ${memberPools(sql`${event.toUserId}::uuid`)}`, Boolean);

@@ -105,7 +105,7 @@ export const t5Collaborators: CustomerRule = {
     },
     {
       defaults: { clearTeamOnTransfer: false },
-      events: ['TRANSFER', 'CONTRACT_SIGNED'],
+      events: ['TRANSFER', 'ASSIGN', 'CONTRACT_SIGNED'],
       load: async ({ policy }) => ({ clearTeamOnTransfer: policy.customer.collaboratorsOnTransfer === 'CLEAR' }),
     },
   ],

@@ -19,6 +19,7 @@ const ASSIGN = `mutation($ids: [ID!]!, $to: ID!, $r: String!) { assignCustomers(
 const TRANSFERS = `mutation($ids: [ID!]!, $to: ID!, $r: String!) { transferCustomers(ids: $ids, toUserId: $to, reason: $r) { ${RESULT} } }`;
 const CLAIM_ONE = `mutation($id: ID!) { claimCustomer(id: $id) { id } }`;
 const TRANSFER_ONE = `mutation($id: ID!, $to: ID!, $r: String!) { transferCustomer(id: $id, toUserId: $to, reason: $r) { id } }`;
+const ASSIGN_ONE = `mutation($id: ID!, $to: ID!, $r: String!) { assignFromPool(customerId: $id, toUserId: $to, reason: $r) { id } }`;
 const REASON = '区域调整，由新销售跟进';
 
 interface Item {
@@ -182,7 +183,7 @@ describe('T6 batch claims, assignments and transfers', () => {
   });
 
   describe('assignCustomers', () => {
-    it('should give pool customers to a salesperson and refuse one not in the pool with rule T6, leaving it with its custodian', async () => {
+    it('should give pool customers to a salesperson (ASSIGN) and refuse one not in the pool with ILLEGAL_TRANSITION, leaving it with its custodian', async () => {
       const [a, b] = await pool(2);
       const held = await protectedFor(app, sales1, auditor);
       const ids = [a!.id, held.id, b!.id];
@@ -192,19 +193,19 @@ describe('T6 batch claims, assignments and transfers', () => {
       expect(assignCustomers).toMatchObject({ succeeded: 2, failed: 1 });
       expect(assignCustomers.results).toMatchObject([
         { id: a!.id, ok: true, error: null, customer: { state: 'prospect.protected', custodian: { username: 'sales2' } } },
-        { id: held.id, ok: false, customer: null, error: { code: 'ILLEGAL_TRANSITION', rule: 'T6', message: expect.stringMatching(/not in the pool/) } },
+        { id: held.id, ok: false, customer: null, error: { code: 'ILLEGAL_TRANSITION', message: expect.stringMatching(/ASSIGN/) } },
         { id: b!.id, ok: true, error: null, customer: { custodian: { username: 'sales2' } } },
       ]);
       expect(await rowOf(app, held.id)).toMatchObject({ custodianId: sales1.id, version: held.version });
       const history = await historyOf(app, a!.id);
-      expect(history.at(-1)).toMatchObject({ event: 'TRANSFER', fromState: 'pool', toState: 'prospect.protected', reason: REASON });
+      expect(history.at(-1)).toMatchObject({ event: 'ASSIGN', fromState: 'pool', toState: 'prospect.protected', reason: REASON });
     });
 
     it('should refuse each item with P5 when the salesperson is cooling down on it, and with P9 when the target may not hold customers', async () => {
       const [a] = await pool(1); // abandoned by sales3: sales3 is cooling down on it
       const toSales3 = await app.ok<{ assignCustomers: Payload }>(ASSIGN, { ids: [a!.id], to: sales3.id, r: REASON }, tokens.manager);
       expect(toSales3.assignCustomers.results[0]?.error).toMatchObject({ code: 'ILLEGAL_TRANSITION', rule: 'P5' });
-      expect(toSales3.assignCustomers.results[0]?.error).toEqual(await singleError(TRANSFER_ONE, { id: a!.id, to: sales3.id, r: REASON }, tokens.manager));
+      expect(toSales3.assignCustomers.results[0]?.error).toEqual(await singleError(ASSIGN_ONE, { id: a!.id, to: sales3.id, r: REASON }, tokens.manager));
 
       const auditorId = (await viewerNamed(app, 'auditor1')).id;
       const toAuditor = await app.ok<{ assignCustomers: Payload }>(ASSIGN, { ids: [a!.id], to: auditorId, r: REASON }, tokens.manager);
@@ -221,7 +222,7 @@ describe('T6 batch claims, assignments and transfers', () => {
   });
 
   describe('transferCustomers', () => {
-    it('should move customers in custody to another salesperson and refuse a pool customer with rule T6', async () => {
+    it('should move customers in custody to another salesperson and refuse a pool customer with ILLEGAL_TRANSITION (assign it instead)', async () => {
       const mine = await protectedFor(app, sales1, auditor);
       const [inPool] = await pool(1);
       const theirs = await protectedFor(app, sales3, auditor);
@@ -232,7 +233,7 @@ describe('T6 batch claims, assignments and transfers', () => {
       expect(transferCustomers).toMatchObject({ succeeded: 2, failed: 1 });
       expect(transferCustomers.results).toMatchObject([
         { id: mine.id, ok: true, customer: { state: 'prospect.protected', custodian: { username: 'sales2' } } },
-        { id: inPool!.id, ok: false, customer: null, error: { code: 'ILLEGAL_TRANSITION', rule: 'T6', message: expect.stringMatching(/is in the pool/) } },
+        { id: inPool!.id, ok: false, customer: null, error: { code: 'ILLEGAL_TRANSITION', message: expect.stringMatching(/TRANSFER/) } },
         { id: theirs.id, ok: true, customer: { custodian: { username: 'sales2' } } },
       ]);
       expect(await rowOf(app, inPool!.id)).toMatchObject({ state: 'pool', custodianId: null, version: inPool!.version });

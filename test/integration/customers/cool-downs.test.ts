@@ -11,7 +11,7 @@ import { actorFor, GET, poolCustomer, protectedCustomer, rejectedCustomer } from
 import { historyOf, rowOf } from '../../support/races.js';
 
 const CLAIM = `mutation($id: ID!) { claimCustomer(id: $id) { id state custodian { username } } }`;
-const TRANSFER = `mutation($id: ID!, $to: ID!, $r: String!) { transferCustomer(id: $id, toUserId: $to, reason: $r) { id state custodian { username } } }`;
+const ASSIGN = `mutation($id: ID!, $to: ID!, $r: String!) { assignFromPool(customerId: $id, toUserId: $to, reason: $r) { id custodian { username } } }`;
 
 let app: TestApp;
 const token = (u: string) => app.login(u);
@@ -92,20 +92,20 @@ describe('P5 cool-downs after a term ends', () => {
 });
 
 describe('P5 no transfer into a cool-down', () => {
-  it('should refuse a manager’s transfer to a person who abandoned the customer, saying until when; another target is fine', async () => {
+  it('should refuse a manager’s assignment from the pool to a person who abandoned the customer, saying until when; another target is fine', async () => {
     const c = await poolCustomer(app, 'sales3');
-    const e = await app.fails(TRANSFER, { id: c.id, to: await userId('sales3'), r: '人员调整' }, await token('manager1'));
+    const e = await app.fails(ASSIGN, { id: c.id, to: await userId('sales3'), r: '人员调整' }, await token('manager1'));
     expect(e.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', rule: 'P5', until: expect.any(String) });
     expect((await rowOf(app, c.id)).version).toBe(c.version);
-    const ok = await app.ok(TRANSFER, { id: c.id, to: await userId('sales2'), r: '人员调整' }, await token('manager1'));
-    expect(ok.transferCustomer.custodian).toEqual({ username: 'sales2' });
+    const ok = await app.ok(ASSIGN, { id: c.id, to: await userId('sales2'), r: '人员调整' }, await token('manager1'));
+    expect(ok.assignFromPool.custodian).toEqual({ username: 'sales2' });
   });
 
-  it('should refuse a transfer to the custodian whose term just expired', async () => {
+  it('should refuse assigning the customer to the custodian whose term just expired', async () => {
     const c = await protectedCustomer(app, 'sales1');
     await later(30 * DAY + SECOND, async () => {
       await app.services.sweeper.sweepOnce();
-      const e = await app.fails(TRANSFER, { id: c.id, to: await userId('sales1'), r: '人员调整' }, await token('manager1'));
+      const e = await app.fails(ASSIGN, { id: c.id, to: await userId('sales1'), r: '人员调整' }, await token('manager1'));
       expect(e.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', rule: 'P5' });
     });
   });

@@ -60,7 +60,8 @@ const HOLDER = '00000000-0000-4000-8000-0000000000a1';
 /** The facts the rules read for each event (P5, P7 for CLAIM; P9 for TRANSFER); every other event reads none. */
 const FACTS_READ_BY: Partial<Record<string, (keyof CustomerFacts)[]>> = {
   CLAIM: ['coolingDownUntil', 'holding', 'maxHolding', 'claimsToday', 'dailyClaimLimit', 'inMemberPool', 'poolAdmin'],
-  TRANSFER: ['targetEligible', 'targetCoolingDownUntil', 'inMemberPool', 'poolAdmin', 'targetInPool', 'actorReaches', 'targetInReach'],
+  TRANSFER: ['targetEligible', 'targetCoolingDownUntil', 'actorReaches', 'targetInReach'],
+  ASSIGN: ['targetEligible', 'targetCoolingDownUntil', 'inMemberPool', 'poolAdmin', 'targetInPool', 'actorReaches', 'targetInReach'],
   MOVE_POOL: ['targetPoolActive'],
 };
 
@@ -90,6 +91,7 @@ const RULES: Record<Event['type'], string[]> = {
   CLAIM: ['P7'],
   ABANDON: ['P5'],
   TRANSFER: ['P9'],
+  ASSIGN: ['T2', 'P9'],
   RESUBMIT: ['P1'],
   ADD_COLLABORATOR: ['T5'],
   REMOVE_COLLABORATOR: ['T5'],
@@ -141,6 +143,10 @@ function candidates({ state, context, world }: State): Event[] {
     { type: 'TRANSFER', actor: user('manager1'), facts: member, toUserId: 'auditor1', reason: '人员调整，客户移交' },
     { type: 'TRANSFER', actor: user('manager1'), facts: eligible('manager1'), toUserId: TRANSFER_TARGET, reason: BLANK },
     { type: 'TRANSFER', actor: user(outsider), facts: eligible(outsider), toUserId: TRANSFER_TARGET, reason: '人员调整，客户移交' },
+    // T2: a pool customer is assigned (ASSIGN), a held one transferred (TRANSFER); each event only where it belongs.
+    { type: 'ASSIGN', actor: user('manager1'), facts: eligible('manager1'), toUserId: TRANSFER_TARGET, reason: '按区域分配客户' },
+    { type: 'ASSIGN', actor: user('manager1'), facts: member, toUserId: 'auditor1', reason: '按区域分配客户' },
+    { type: 'ASSIGN', actor: user(outsider), facts: eligible(outsider), toUserId: TRANSFER_TARGET, reason: '按区域分配客户' },
     ...(custodian ? custodianEvents(custodian, facts(custodian)) : []),
     { type: 'ABANDON', actor: user(outsider), facts: facts(outsider), reason: REASON },
     { type: 'RESUBMIT', actor: user(outsider), facts: facts(outsider), applicationId: HOLDER },
@@ -164,7 +170,7 @@ function candidates({ state, context, world }: State): Event[] {
 
 function describeEvent(e: Event): string {
   const who = e.actor.kind === 'user' ? e.actor.id : 'system';
-  const to = e.type === 'TRANSFER' ? ` to ${e.toUserId}` : '';
+  const to = e.type === 'TRANSFER' || e.type === 'ASSIGN' ? ` to ${e.toUserId}` : '';
   const marks = ['variation' in e && e.variation ? `under ${e.variation}` : '', e.reason === BLANK ? 'no reason' : '', 'forged' in e ? 'no via' : ''].filter(
     Boolean,
   );
@@ -255,7 +261,7 @@ const hasMutation = (e: Event): e is CustomerEvent & { type: keyof typeof MUTATI
 function engineEvent({ crew }: RunContext, e: Event, poolId?: string): { type: string; [key: string]: unknown } {
   if ('forged' in e) return { type: e.type };
   const { actor: _actor, facts: _facts, variation: _variation, ...rest } = e;
-  if (rest.type === 'TRANSFER') return { ...rest, toUserId: crew.id(rest.toUserId) };
+  if (rest.type === 'TRANSFER' || rest.type === 'ASSIGN') return { ...rest, toUserId: crew.id(rest.toUserId) };
   if (rest.type === 'MOVE_POOL' || rest.type === 'HANDED_OVER') return { ...rest, toPoolId: poolId === secondPoolId ? DEFAULT_POOL_ID : secondPoolId };
   if (rest.type === 'CONTRACT_SIGNED') return { ...rest, afterSalesUserId: rest.afterSalesUserId ? crew.id(rest.afterSalesUserId) : null };
   return rest;

@@ -99,7 +99,9 @@ describe('several pools (T2)', () => {
     const refused = await app.fails(ASSIGN, { id: c.id, to: id.sales2 }, token.sales3);
     expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'T2' });
     const elsewhere = await protectedCustomer(app, 'sales2');
-    expect((await app.fails(ASSIGN, { id: elsewhere.id, to: id.sales1 }, token.sales3)).extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', rule: 'T2' });
+    // ASSIGN is the pool's event: a customer someone holds is transferred, not assigned.
+    const held = await app.fails(ASSIGN, { id: elsewhere.id, to: id.sales1 }, token.sales3);
+    expect(held.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', event: 'ASSIGN', state: 'prospect.protected' });
     await sendCustomer(app, elsewhere.id, { type: 'ABANDON', reason: '客户暂无采购计划' }, await actorFor(app, 'sales2'));
     expect((await app.fails(ASSIGN, { id: elsewhere.id, to: id.sales1 }, token.sales3)).extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'T2' });
     // sales1 abandoned it (P5's cool-down): the admin assigns it to themselves, a member.
