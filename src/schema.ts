@@ -30,6 +30,7 @@ import { CustomerLockFieldsResolver, CustomerLockResolver } from './customers/cu
 import { NotificationResolver } from './notifications/notification.resolver.js';
 import { SubscriptionResolver } from './notifications/subscription.resolver.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
+import { ReportResolver } from './reports/report.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -66,6 +67,7 @@ const RESOLVERS = [
   NotificationResolver,
   SubscriptionResolver,
   WebhookResolver,
+  ReportResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */

@@ -43,6 +43,7 @@ import { WebhookWorker } from './webhooks/webhook.worker.js';
 import type { Announcements } from './platform/events/announcements.js';
 import { durationToMs } from './workflow/policy/duration.js';
 import { overdueMadeBefore } from './applications/rules/a5-audit-sla.js';
+import { ReportService } from './reports/report.service.js';
 import { MachineRegistry } from './workflow/registry.js';
 import type { CustomerRow } from './platform/db/schema.js';
 import type { Viewer } from './platform/auth/viewer.js';
@@ -256,6 +257,14 @@ export function createServices(deps: ServiceDeps) {
     sweeper: sweeperOf(deps, engine, definitions, () => told.notifications.sweep(), currentPolicy),
     ...told,
     users,
+    /** Issue 18 §7: the manager's reports (MANAGER, ADMIN; a department manager's reach, T1). */
+    reports: new ReportService(
+      database,
+      clock,
+      currentPolicy,
+      (now) => overdueMadeBefore(currentPolicy(), now),
+      (ids) => users.byIds(ids),
+    ),
     ...teamsOf(deps, engine, workflows, customers, users, currentPolicy),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
