@@ -11,10 +11,11 @@ import { parseArgs } from 'node:util';
 import { claims } from './claims.js';
 import { duplicates } from './duplicates.js';
 import { reads } from './reads.js';
+import { reports } from './reports.js';
 import { createBenchDatabase, machineInfo, sqlClient, writeResult, type Benchmark, type BenchDatabase, type BenchOptions, type BenchResult } from './lib.js';
 import { sweep } from './sweep.js';
 
-const BENCHMARKS: readonly Benchmark[] = [sweep, claims, reads, duplicates];
+const BENCHMARKS: readonly Benchmark[] = [sweep, claims, reads, duplicates, reports];
 
 const USAGE = `usage: npm run bench [-- <name>…] [--count N] [--duration S] [--clients C] [--lateness-count M] [--lateness-window W] [--interval I]
 ${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join('\n')}`;

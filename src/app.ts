@@ -34,6 +34,7 @@ import { jitGateway } from './platform/graphql/jit-executor.js';
 import { limitsPlugin, type QueryLimits } from './platform/graphql/limits.js';
 import { buildSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
+import { reportFileRoutes } from './reports/report-export.js';
 import { customerTransferRoutes, type TransferLimits } from './transfer-files/transfer.routes.js';
 import { viewerOf } from './platform/graphql/context.js';
 import type { WebhookSettings } from './webhooks/webhook.service.js';
@@ -192,6 +193,7 @@ function httpTransport(parts: {
   let subscriptions: { close(): Promise<void> } | undefined;
   return {
     listen(port: number, host: string): Promise<string> {
+      const authenticate = async (req: IncomingMessage) => viewerOf(await httpContext(services, req, options.trustProxy ?? false));
       httpServer = createHttpServer({
         apollo: server,
         context: (req) => httpContext(services, req, options.trustProxy ?? false),
@@ -200,11 +202,11 @@ function httpTransport(parts: {
         refuseDocument,
         logger,
         // T8: customer files in and out, signed in as /graphql is.
-        routes: customerTransferRoutes(
-          { ...services, database },
-          async (req) => viewerOf(await httpContext(services, req, options.trustProxy ?? false)),
-          options.transferLimits,
-        ),
+        routes: [
+          ...customerTransferRoutes({ ...services, database }, authenticate, options.transferLimits),
+          // The manager's reports as CSV/XLSX files (T8).
+          ...reportFileRoutes(services.reports, authenticate),
+        ],
       });
       subscriptions = serveSubscriptions({
         server: httpServer,

@@ -3,6 +3,7 @@
  * sales performance and receivables aging — with exact figures, a department manager's reach
  * (T1), and the refusals (a salesperson, a bad period).
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
@@ -130,6 +131,56 @@ describe('the manager’s reports (issue 18 §7)', () => {
     expect((await app.fails(AUDIT, long, await app.login('manager1'))).extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: { to: expect.stringMatching(/366/) },
+    });
+  });
+  it('should export each report as CSV or XLSX with Chinese headers and the same figures, and refuse who and what it must (T8)', async () => {
+    const base = (await app.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+    const get = (path: string, token?: string) => fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const q = `from=${encodeURIComponent(period.f)}&to=${encodeURIComponent(period.t)}`;
+    const manager1 = await app.login('manager1');
+    const csv = await get(`/export/reports/sales-performance.csv?${q}`, manager1);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="sales-performance-\d{4}-\d\d-\d\d\.csv"/);
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0]).toBe('部门,销售,新增客户,领取,意向通过,签约合同,合同金额,回款');
+    expect(lines).toContain('销售一部,（部门合计）,2,0,1,1,1000.00,400.00');
+    const name = async (username: string) => (await app.services.users.viewerForToken(await app.login(username))).displayName;
+    const [sales1Name, sales2Name] = [await name('sales1'), await name('sales2')];
+    expect(lines).toContain(`销售一部,${sales1Name},2,0,1,1,1000.00,400.00`);
+    expect(lines.some((l) => l.includes(`,${sales2Name},1,0,0,0,0.00,0.00`))).toBe(true);
+    // A department manager's file holds their reach only, as the query does.
+    const mine = await (await get(`/export/reports/sales-performance.csv?${q}`, await app.login('report-manager', 'report-manager-pw-1'))).text();
+    expect(mine).toContain(`销售一部,${sales1Name},`);
+    expect(mine).not.toContain(sales2Name);
+    const xlsx = await get(`/export/reports/funnel.xlsx?${q}`, manager1);
+    expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const sheet = book.getWorksheet('销售漏斗');
+    expect((sheet?.getRow(1).values as unknown[]).slice(1)).toEqual(['类别', '阶段', '代码', '客户数', '转化率']);
+    expect((sheet?.getRow(3).values as unknown[]).slice(1)).toEqual(['期间进入', '保护', 'PROTECTED', '2', '0.6667']);
+    const aging = await (await get(`/export/reports/receivables-aging.csv`, manager1)).text();
+    expect(aging).toContain('合计,1,600.00');
+    const refusal = async (path: string, token: string | undefined, status: number, code: string) => {
+      const res = await get(path, token);
+      expect(res.status, path).toBe(status);
+      const body = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
+      expect(body.errors[0]?.extensions.code).toBe(code);
+      return body.errors[0]!.extensions;
+    };
+    await refusal(`/export/reports/funnel.csv?${q}`, undefined, 401, 'UNAUTHENTICATED');
+    await refusal(`/export/reports/funnel.csv?${q}`, await app.login('sales1'), 403, 'FORBIDDEN');
+    await refusal(`/export/reports/payroll.csv?${q}`, manager1, 404, 'NOT_FOUND');
+    expect(await refusal(`/export/reports/funnel.csv?to=yesterday`, manager1, 400, 'BAD_USER_INPUT')).toMatchObject({
+      fields: { from: expect.stringMatching(/required/), to: expect.stringMatching(/ISO date/) },
+    });
+    expect(
+      await refusal(`/export/reports/audit.xlsx?from=${encodeURIComponent(period.t)}&to=${encodeURIComponent(period.f)}`, manager1, 400, 'BAD_USER_INPUT'),
+    ).toMatchObject({
+      fields: { to: 'must be after from' },
     });
   });
 });

@@ -41,6 +41,7 @@ export const applications = pgTable(
     index('applications_queue_idx').on(t.state, t.createdAt, t.id),
     index('applications_customer_idx').on(t.customerId, t.createdAt),
     index('applications_applicant_idx').on(t.applicantId, t.createdAt),
+    index('applications_decided_idx').on(t.kind, t.decidedAt).where(sql`${t.decidedAt} is not null`),
   ],
 );
 export type ApplicationRow = typeof applications.$inferSelect;
@@ -60,6 +61,8 @@ export const applicationDecisions = pgTable(
   (t) => [
     uniqueIndex('application_decisions_once_key').on(t.applicationId, t.step, t.deciderId),
     index('application_decisions_app_idx').on(t.applicationId, t.createdAt),
+    // Reports (issue 18): decisions in a period.
+    index('application_decisions_time_idx').on(t.createdAt),
   ],
 );
 export type ApplicationDecisionRow = typeof applicationDecisions.$inferSelect;

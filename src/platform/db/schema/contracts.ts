@@ -71,6 +71,8 @@ export const contracts = pgTable(
     uniqueIndex('contracts_number_key').on(t.number),
     index('contracts_customer_idx').on(t.customerId, t.createdAt),
     index('contracts_state_idx').on(t.state, t.signDate),
+    // Reports (issue 18): contracts confirmed in a period, receivables by owner.
+    index('contracts_confirmed_idx').on(t.confirmedAt).where(sql`${t.confirmedAt} is not null`),
   ],
 );
 export type ContractRow = typeof contracts.$inferSelect;
@@ -113,6 +115,6 @@ export const payments = pgTable(
     recordedById: uuid('recorded_by_id').notNull().references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('payments_contract_idx').on(t.contractId, t.paidAt)],
+  (t) => [index('payments_contract_idx').on(t.contractId, t.paidAt), index('payments_paid_idx').on(t.paidAt)],
 );
 export type PaymentRow = typeof payments.$inferSelect;

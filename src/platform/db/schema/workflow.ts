@@ -28,6 +28,7 @@ export const transitions = pgTable(
   (t) => [
     index('transitions_entity_idx').on(t.entityId, t.id),
     index('transitions_actor_event_idx').on(t.actorId, t.event, t.createdAt),
+    // Reports (issue 18): transitions_event_time_idx and transitions_pool_flow_idx, covering (INCLUDE), are in migration 0024's SQL.
   ],
 );
 export type TransitionRow = typeof transitions.$inferSelect;
