@@ -31,6 +31,7 @@ import { NotificationResolver } from './notifications/notification.resolver.js';
 import { SubscriptionResolver } from './notifications/subscription.resolver.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
 import { ReportResolver } from './reports/report.resolver.js';
+import { CustomerValueResolver, ValueResolver } from './value/value.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -68,6 +69,8 @@ const RESOLVERS = [
   SubscriptionResolver,
   WebhookResolver,
   ReportResolver,
+  ValueResolver,
+  CustomerValueResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */

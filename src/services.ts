@@ -44,6 +44,7 @@ import type { Announcements } from './platform/events/announcements.js';
 import { durationToMs } from './workflow/policy/duration.js';
 import { overdueMadeBefore } from './applications/rules/a5-audit-sla.js';
 import { ReportService } from './reports/report.service.js';
+import { ValueService } from './value/value.service.js';
 import { MachineRegistry } from './workflow/registry.js';
 import type { CustomerRow } from './platform/db/schema.js';
 import type { Viewer } from './platform/auth/viewer.js';
@@ -257,14 +258,8 @@ export function createServices(deps: ServiceDeps) {
     sweeper: sweeperOf(deps, engine, definitions, () => told.notifications.sweep(), currentPolicy),
     ...told,
     users,
-    /** Issue 18 §7: the manager's reports (MANAGER, ADMIN; a department manager's reach, T1). */
-    reports: new ReportService(
-      database,
-      clock,
-      currentPolicy,
-      (now) => overdueMadeBefore(currentPolicy(), now),
-      (ids) => users.byIds(ids),
-    ),
+    /** Issue 18: the manager's reports (§7) and customer value (V1–V3). */
+    ...insightsOf(database, clock, currentPolicy, users),
     ...teamsOf(deps, engine, workflows, customers, users, currentPolicy),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
@@ -295,3 +290,17 @@ export function createServices(deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** The manager's reports (MANAGER, ADMIN; a department manager's reach, T1) and customer value (V1–V3), read-only over the records. */
+function insightsOf(database: Database, clock: Clock, currentPolicy: () => Policy, users: UserService) {
+  return {
+    reports: new ReportService(
+      database,
+      clock,
+      currentPolicy,
+      (now) => overdueMadeBefore(currentPolicy(), now),
+      (ids) => users.byIds(ids),
+    ),
+    value: new ValueService(database, clock, currentPolicy),
+  };
+}

@@ -1,7 +1,8 @@
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import type { Stage } from '../platform/db/schema.js';
 import { ContactInput } from './contact.input.js';
-import { StageEnum } from './customer.type.js';
+import { CustomerLevelEnum, StageEnum } from './customer.type.js';
+import type { CustomerLevel } from '../platform/db/schema.js';
 
 const DETAIL_ARG =
   ' Details (P8): FORBIDDEN (extensions.argument) for a salesperson whose list may hold others’ customers (scope ALL, unless stage POOL or custodianId is their own).';
@@ -30,8 +31,8 @@ class CustomerFields {
   @Field(() => String, { nullable: true, description: 'Where the lead came from (free text).' })
   source?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Customer level (free text, e.g. A, B, C).' })
-  level?: string | null;
+  @Field(() => CustomerLevelEnum, { nullable: true, description: 'The level of the value pyramid the sales team gives it (V2).' })
+  level?: CustomerLevel | null;
 }
 
 /** A new customer (createCustomer). */
@@ -78,6 +79,12 @@ export class UpdateCustomerInput extends CustomerFields {
 
   @Field(() => String, { nullable: true, description: 'A corrected detailed address, at least 6 characters.' })
   address?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The customer that referred this one (V3): an existing customer other than this one, else BAD_USER_INPUT on input.referredById.',
+  })
+  referredById?: string | null;
 
   @Field(() => String, { nullable: true, description: 'A corrected industry.' })
   industry?: string | null;

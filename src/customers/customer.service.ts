@@ -8,7 +8,7 @@ import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/
 import { uniqueViolation } from '../platform/db/errors.js';
 import { customers, type CustomerRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
-import { ConflictError, DuplicateError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, DuplicateError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { afterKey, decodeCursor, pageSize, toPage, type KeyPart, type Page, type PageArgs } from '../platform/pagination.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { actorOf, type Actor } from '../workflow/actor.js';
@@ -167,6 +167,7 @@ export class CustomerService {
             currentVersion: row.version,
           });
         }
+        if (fields.referredById) await this.requireReferrer(tx, id, fields.referredById);
         const keys = fields.phoneKey && fields.phoneKey !== row.phoneKey ? [fields.phoneKey] : [];
         const trade = fields.tradeName && fields.tradeName !== row.tradeName ? fields.tradeName : null;
         await lockKeys(tx, duplicateKeys(trade, keys));
@@ -184,6 +185,12 @@ export class CustomerService {
       if (uniqueViolation(err)) throw new DuplicateError('Another customer has this trade name or phone', []);
       throw err;
     }
+  }
+
+  /** V3: a referrer is another customer that exists (its referrals make it an advocate). */
+  private async requireReferrer(tx: Executor, id: string, referrerId: string): Promise<void> {
+    const [referrer] = referrerId === id ? [] : await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, referrerId));
+    if (!referrer) throw new ValidationError({ 'input.referredById': referrerId === id ? 'must be another customer' : 'is not a customer' });
   }
 
   /** E2: any customer whose name contains or resembles the keyword, or whose phone matches (customer.duplicates.ts). */

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType, UseMiddleware, type MiddlewareInterface, type NextFn, type ResolverData } from 'type-graphql';
-import { STAGES, type CustomerRow, type Stage } from '../platform/db/schema.js';
+import { CUSTOMER_LEVELS, STAGES, type CustomerLevel, type CustomerRow, type Stage } from '../platform/db/schema.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { Connection } from '../platform/graphql/relay.js';
 import { WorkflowEntity } from '../workflow/graphql/workflow-entity.type.js';
@@ -17,6 +17,19 @@ registerEnumType(StageEnum, {
     INTENT: { description: '意向客户: confirmed interest, protected for the intent term (P4).' },
     FORMAL: { description: '正式客户: has signed a contract; with after-sales, never falls to the pool on a timer (P6).' },
   } satisfies Record<Stage, { description: string }>,
+});
+
+/** V2: the levels of the value pyramid as a GraphQL enum. */
+export const CustomerLevelEnum = Object.fromEntries(CUSTOMER_LEVELS.map((l) => [l, l])) as { [K in CustomerLevel]: K };
+registerEnumType(CustomerLevelEnum, {
+  name: 'CustomerLevel',
+  description: 'The level of the value pyramid (V2) the sales team gives a customer; `Customer.tier` is the one its revenue earns.',
+  valuesConfig: {
+    VIP: { description: 'VIP客户: the few customers that bring the most.' },
+    MAJOR: { description: '主要客户: large, regular buyers.' },
+    ORDINARY: { description: '普通客户: the broad middle.' },
+    SMALL: { description: '小客户: small or occasional buyers.' },
+  } satisfies Record<CustomerLevel, { description: string }>,
 });
 
 /** P8: a field only the custodian (or a manager, auditor, after-sales) may read; others get FORBIDDEN. */
@@ -91,9 +104,23 @@ export class Customer extends WorkflowEntity {
   @UseMiddleware(DetailsOnly)
   source!: string | null;
 
-  @Field(() => String, { nullable: true, description: `The customer level the sales team assigns (free text, e.g. A, B, C); null when not given. ${DETAILS}` })
+  @Field(() => CustomerLevelEnum, {
+    nullable: true,
+    description: `The level of the value pyramid the sales team gives it (V2); null when not given. ${DETAILS}`,
+  })
   @UseMiddleware(DetailsOnly)
-  level!: string | null;
+  level!: CustomerLevel | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `A free-text level written before levels were fixed (V2), kept as it was; null for the rest. ${DETAILS}`,
+  })
+  @UseMiddleware(DetailsOnly)
+  levelNote!: string | null;
+
+  @Field(() => ID, { nullable: true, description: `The customer that referred this one (V3); null when none is recorded. ${DETAILS}` })
+  @UseMiddleware(DetailsOnly)
+  referredById!: string | null;
 
   @Field(() => Date, { nullable: true, description: `When the last follow-up was recorded (F2); null before the first. ${DETAILS}` })
   @UseMiddleware(DetailsOnly)

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { contacts, customers } from '../platform/db/schema.js';
 import { evenAfterOtherProblems } from '../platform/validation.js';
 import { deriveTradeName, TRADE_NAME_KEY_VERSION } from './rules/e1-trade-name.js';
+import { LEVEL_MESSAGE, parseLevel } from './customer-level.js';
 import { isEmail, isPostcode, normalizeLandline, normalizeMobile, normalizePhone, phoneKey } from './rules/e5-formats.js';
 
 /**
@@ -31,8 +32,8 @@ function asFilledIn(input: unknown): unknown {
 const optional = <T extends z.ZodType<string, string>>(text: T) => text.nullable().optional();
 
 /** E5: a transform to the canonical form, refusing with `message` what `normalize` does not recognise. */
-function normalized(normalize: (text: string) => string | null, message: string) {
-  return (text: string, ctx: z.RefinementCtx<string>): string => {
+function normalized<T extends string>(normalize: (text: string) => T | null, message: string) {
+  return (text: string, ctx: z.RefinementCtx<string>): T => {
     const value = normalize(text);
     if (value !== null) return value;
     ctx.addIssue({ code: 'custom', message });
@@ -71,6 +72,7 @@ const customerColumns = createInsertSchema(customers).pick({
   region: true,
   source: true,
   level: true,
+  referredById: true,
 });
 const column = customerColumns.shape;
 
@@ -84,6 +86,9 @@ const customerRecord = customerColumns.extend({
   email: optional(z.string().refine(isEmail, 'is not an email address')),
   fax: optional(z.string().transform(normalized(normalizeLandline, 'must be a landline number'))),
   website: optional(z.string().regex(WEBSITE, 'is not a web address')),
+  // V2: a level of the pyramid, by code or by its Chinese word (files).
+  level: optional(z.string().transform(normalized(parseLevel, LEVEL_MESSAGE))),
+  referredById: optional(z.uuid('is not a customer id')),
 });
 
 /** E1/E4: the duplicate keys derived from the name and the phone, whenever those are written. */

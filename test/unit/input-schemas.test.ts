@@ -70,8 +70,21 @@ describe('input schemas', () => {
     });
 
     it('should change only the fields given: null leaves a field alone, blank clears an optional one', () => {
-      expect(validate(customerChanges, { name: null, postcode: null, email: '', level: ' B ' })).toEqual({ ok: true, value: { email: null, level: 'B' } });
+      expect(validate(customerChanges, { name: null, postcode: null, email: '', level: ' major ' })).toEqual({
+        ok: true,
+        value: { email: null, level: 'MAJOR' },
+      });
       expect(fields(validate(customerChanges, { address: ' ' }, { root: 'input' }))).toEqual({ 'input.address': 'is required' });
+    });
+  });
+
+  describe('levels (V2)', () => {
+    it('should take a level by code or by its Chinese word, and refuse free text with the levels named', () => {
+      expect(validate(customerChanges, { level: '主要客户' })).toEqual({ ok: true, value: { level: 'MAJOR' } });
+      expect(validate(customerChanges, { level: 'VIP客户' })).toEqual({ ok: true, value: { level: 'VIP' } });
+      expect(fields(validate(customerChanges, { level: 'A' }, { root: 'input' }))).toEqual({
+        'input.level': 'must be one of VIP, MAJOR, ORDINARY, SMALL (VIP客户、主要客户、普通客户、小客户)',
+      });
     });
   });
 

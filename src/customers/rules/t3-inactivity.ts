@@ -1,7 +1,7 @@
 /**
  * T3: besides its terms, a protected or intent customer with no follow-up for
  * `customer.inactivityTerm` falls to the pool (INACTIVITY_EXPIRED); off (`null`) by default. A
- * level may have its own term (`customer.inactivityByLevel`, e.g. `{ "A": "P30D", "C": "P7D" }`).
+ * level may have its own term (`customer.inactivityByLevel`, e.g. `{ "VIP": "P30D", "SMALL": "P7D" }`).
  *
  * The inactivity clock starts at the customer's last change (its entry, a claim, a transfer, an
  * approval, an unlock, an edit: `updated_at`) or its last follow-up (`last_follow_up_at`),

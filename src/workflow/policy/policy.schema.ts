@@ -5,72 +5,23 @@
  */
 import { z } from 'zod';
 
+import { CUSTOMER_LEVELS } from '../../platform/db/schema.js';
 import { evenAfterOtherProblems, show } from '../../platform/validation.js';
 import { isLocalDate, isValidTimeZone } from './calendar.js';
-import { DurationError, durationToMs, parseDuration } from './duration.js';
+import { durationToMs } from './duration.js';
+import { expected, isTerm, POLICY_BOUNDS, section, term } from './policy-parts.js';
+import { DEFAULT_VALUE_POLICY, valuePolicySchema } from './value-policy.schema.js';
+
+export { POLICY_BOUNDS } from './policy-parts.js';
 
 /** The top-level sections; each workflow reads the sections it needs. */
-export const POLICY_SECTIONS = ['customer', 'application', 'contract', 'followUp', 'calendar'] as const;
+export const POLICY_SECTIONS = ['customer', 'application', 'contract', 'followUp', 'value', 'calendar'] as const;
 
 /** Roles an approval step may require. */
 const POLICY_ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
 
 /** `ANY`: one holder of the role decides the step; `ALL`: every holder must approve. */
 const APPROVAL_MODES = ['ANY', 'ALL'] as const;
-
-/** The message of a setting that is missing or of the wrong kind. */
-function expected(what: string): (issue: { readonly input?: unknown }) => string {
-  return (issue) => (issue.input === undefined ? 'is required' : `must be ${what}, got ${show(issue.input)}`);
-}
-
-/** An object with exactly these settings; each unknown key is a problem of its own. */
-function section<S extends z.ZodRawShape>(shape: S) {
-  const keys = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `is not a known setting (expected one of: ${keys})` : expected('an object')(issue)),
-  });
-}
-
-/**
- * Bounds of every number a policy holds, so that a designer's typo cannot turn into a hang or an
- * overflow (issue 15): terms up to a year, working-day counts up to 60, caps up to 100,000.
- */
-export const POLICY_BOUNDS = {
-  /** The longest term: `P1Y`, i.e. 366 days. */
-  termMs: 366 * 24 * 3_600_000,
-  workingDays: 60,
-  cap: 100_000,
-  /** Holidays and working weekend days listed in the calendar, each. */
-  calendarDates: 1_000,
-  approvalSteps: 10,
-  /** F1: the most named contacts an intent application may ask for. */
-  minContacts: 100,
-  /** The years a calendar date may fall in. */
-  years: [2000, 2100],
-} as const;
-
-/** The reason `text` is not a usable term, or undefined when it is a positive ISO-8601 duration of at most a year. */
-function termProblem(text: string): string | undefined {
-  if (text.length > 40) return `must be an ISO-8601 duration of at most 40 characters, got ${text.length}`;
-  try {
-    const ms = durationToMs(parseDuration(text));
-    if (ms > POLICY_BOUNDS.termMs) return `must be at most a year (P1Y), got "${text}"`;
-    return ms > 0 ? undefined : `must be longer than zero, got "${text}"`;
-  } catch (error) {
-    if (error instanceof DurationError) return error.message;
-    throw error;
-  }
-}
-
-function isTerm(value: unknown): value is string {
-  return typeof value === 'string' && termProblem(value) === undefined;
-}
-
-/** A positive ISO-8601 duration (`P30D`, `PT12H`; see `duration.ts`). */
-const term = z.string({ error: expected('an ISO-8601 duration string such as "P30D"') }).superRefine((text, ctx) => {
-  const problem = termProblem(text);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
 
 const { workingDays: MAX_DAYS, cap: MAX_CAP } = POLICY_BOUNDS;
 const workingDaysMessage = expected(`a whole number of working days from 1 to ${MAX_DAYS}`);
@@ -182,8 +133,8 @@ const customerPolicySchema = section({
   collaboratorsOnTransfer: z.enum(COLLABORATORS_ON_TRANSFER, { error: expected(`one of ${COLLABORATORS_ON_TRANSFER.join(', ')}`) }).default('KEEP'),
   /** T3: a protected or intent customer with no follow-up (nor other change) for this long falls to the pool; `null` = off. */
   inactivityTerm: term.nullable(),
-  /** T3: the inactivity term for customers of a level (`level` as entered, e.g. "A"), over `inactivityTerm`; `null` = never for that level. */
-  inactivityByLevel: z.record(z.string().min(1).max(50), term.nullable()).default({}),
+  /** T3: the inactivity term for customers of a level (V2: VIP, MAJOR, ORDINARY, SMALL), over `inactivityTerm`; `null` = never for that level. */
+  inactivityByLevel: z.partialRecord(z.enum(CUSTOMER_LEVELS, { error: expected(`a level: ${CUSTOMER_LEVELS.join(', ')}`) }), term.nullable()).default({}),
   /** T4: locks exempt a customer from timed return; who may lock and the per-person cap. */
   lock: lockPolicySchema,
 }).superRefine(
@@ -316,5 +267,6 @@ export const policySchema = section({
   application: applicationPolicySchema,
   contract: contractPolicySchema,
   followUp: followUpPolicySchema,
+  value: valuePolicySchema.default(DEFAULT_VALUE_POLICY),
   calendar: calendarPolicySchema,
 });

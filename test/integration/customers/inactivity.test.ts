@@ -35,12 +35,12 @@ describe('T3 return on inactivity', () => {
   });
 
   it('T3: a level may have its own term over the global one (null exempts it)', async () => {
-    app.services.setPolicy(policyWith({ customer: { inactivityTerm: null, inactivityByLevel: { A: 'P10D', C: 'P3D', B: null } } }));
+    app.services.setPolicy(policyWith({ customer: { inactivityTerm: null, inactivityByLevel: { VIP: 'P10D', SMALL: 'P3D', MAJOR: null } } }));
     try {
       app.clock.set(START);
-      const a = await protectedCustomer(app, 'sales1', { level: 'A' });
-      const b = await protectedCustomer(app, 'sales1', { level: 'B' });
-      const c = await protectedCustomer(app, 'sales1', { level: 'C' });
+      const a = await protectedCustomer(app, 'sales1', { level: 'VIP' });
+      const b = await protectedCustomer(app, 'sales1', { level: 'MAJOR' });
+      const c = await protectedCustomer(app, 'sales1', { level: 'SMALL' });
       app.clock.set(at(3));
       await app.services.sweeper.sweepOnce();
       expect([(await rowOf(app, a.id)).state, (await rowOf(app, b.id)).state, (await rowOf(app, c.id)).state]).toEqual([

@@ -3,7 +3,7 @@
  * ever hard-deleted (E6).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
 import { DEFAULT_POOL_ID, pools } from './pools.js';
 import { users } from './users.js';
@@ -11,6 +11,10 @@ import { users } from './users.js';
 /** The stage a customer is in, kept beside the machine state for indexed queries. */
 export const STAGES = ['POOL', 'PROSPECT', 'INTENT', 'FORMAL'] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** V2: the level of the value pyramid the sales team gives a customer (VIP客户, 主要客户, 普通客户, 小客户). */
+export const CUSTOMER_LEVELS = ['VIP', 'MAJOR', 'ORDINARY', 'SMALL'] as const;
+export type CustomerLevel = (typeof CUSTOMER_LEVELS)[number];
 
 /** Customers, run by the `customer` machine; trade name (but for re-derived conflicts) and phone key are unique (E4). */
 export const customers = pgTable(
@@ -43,7 +47,12 @@ export const customers = pgTable(
     country: text('country'),
     region: text('region'),
     source: text('source'),
-    level: text('level'),
+    /** V2: one of CUSTOMER_LEVELS (a check constraint); free text before migration 0025. */
+    level: text('level').$type<CustomerLevel>(),
+    /** V2: a free-text level from before levels were fixed (migration 0025), kept as it was written. */
+    levelNote: text('level_note'),
+    /** V3: the customer that referred this one (its referrals make it an advocate). */
+    referredById: uuid('referred_by_id').references((): AnyPgColumn => customers.id),
     ...workflowColumns(),
     stage: text('stage').$type<Stage>().notNull(),
     custodianId: uuid('custodian_id').references(() => users.id),
@@ -69,6 +78,8 @@ export const customers = pgTable(
     index('customers_deadline_idx').on(t.deadlineAt).where(sql`${t.deadlineAt} is not null`),
     index('customers_next_contact_idx').on(t.custodianId, t.nextContactAt),
     index('customers_created_idx').on(t.createdAt, t.id),
+    index('customers_referred_by_idx').on(t.referredById).where(sql`${t.referredById} is not null`),
+    check('customers_level_check', sql`${t.level} in ('VIP', 'MAJOR', 'ORDINARY', 'SMALL')`),
     // T5: the SHARED list (customer.list.ts, sharedWith); only customers with a team are indexed.
     index('customers_collaborators_idx')
       .using('gin', sql`(${t.snapshot} -> 'context' -> 'collaborators')`)
