@@ -32,6 +32,7 @@ import { SubscriptionResolver } from './notifications/subscription.resolver.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
 import { ReportResolver } from './reports/report.resolver.js';
 import { CustomerValueResolver, ValueResolver } from './value/value.resolver.js';
+import { CreditResolver } from './contracts/credit.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -71,6 +72,7 @@ const RESOLVERS = [
   ReportResolver,
   ValueResolver,
   CustomerValueResolver,
+  CreditResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */

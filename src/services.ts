@@ -9,7 +9,7 @@ import type { Database } from './platform/db/client.js';
 import type { TokenService } from './platform/auth/tokens.js';
 import { ApplicationService } from './applications/application.service.js';
 import { ApplicationChecklistService } from './applications/application-checklist.service.js';
-import { ApplicationDecisionService } from './applications/application-decision.service.js';
+import { ApplicationDecisionService, type CreditClosed } from './applications/application-decision.service.js';
 import { ApplicationOpeningService } from './applications/application-opening.service.js';
 import { ContractService } from './contracts/contract.service.js';
 import { ContractLineService } from './contracts/contract-line.service.js';
@@ -45,6 +45,7 @@ import { durationToMs } from './workflow/policy/duration.js';
 import { overdueMadeBefore } from './applications/rules/a5-audit-sla.js';
 import { ReportService } from './reports/report.service.js';
 import { ValueService } from './value/value.service.js';
+import { CreditService } from './contracts/credit.service.js';
 import { MachineRegistry } from './workflow/registry.js';
 import type { CustomerRow } from './platform/db/schema.js';
 import type { Viewer } from './platform/auth/viewer.js';
@@ -226,14 +227,16 @@ export function createServices(deps: ServiceDeps) {
   const contacts: ContactService = new ContactService(database, engine, workflows.contact, () => customers, clock);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy, contacts);
   const customerKeys = new CustomerKeyService(database, customers);
-  const applications = new ApplicationService(database, clock, currentPolicy);
-  const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
-  const applicationChecklist = new ApplicationChecklistService(customers, contacts, customerKeys, currentPolicy);
-  const applicationDecisions = new ApplicationDecisionService(database, engine, workflows.application, applications, customers, clock, applicationChecklist);
-  // A4, P2: a customer's move lapses the applications it no longer applies to, in the same transaction.
-  engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
+  const { applications, applicationOpenings, applicationChecklist, applicationDecisions, contracts } = auditAndContractsOf(
+    deps,
+    engine,
+    workflows,
+    customers,
+    contacts,
+    customerKeys,
+    currentPolicy,
+  );
   const products = new ProductService(database, clock);
-  const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy);
   const users = new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle });
   const told = peopleAreTold(deps, engine, workflows, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
@@ -259,7 +262,7 @@ export function createServices(deps: ServiceDeps) {
     ...told,
     users,
     /** Issue 18: the manager's reports (§7) and customer value (V1–V3). */
-    ...insightsOf(database, clock, currentPolicy, users),
+    ...insightsOf(database, clock, currentPolicy, users, customers),
     ...teamsOf(deps, engine, workflows, customers, users, currentPolicy),
     /** P6: formal customers nobody looks after (MANAGER). */
     unassignedFormalCustomers: (viewer: Viewer, args: PageArgs) => unassignedFormalCustomers(database, viewer, args),
@@ -292,8 +295,10 @@ export function createServices(deps: ServiceDeps) {
 export type Services = ReturnType<typeof createServices>;
 
 /** The manager's reports (MANAGER, ADMIN; a department manager's reach, T1) and customer value (V1–V3), read-only over the records. */
-function insightsOf(database: Database, clock: Clock, currentPolicy: () => Policy, users: UserService) {
+function insightsOf(database: Database, clock: Clock, currentPolicy: () => Policy, users: UserService, customers: CustomerService) {
   return {
+    /** V5: credit limits and overdue receivables. */
+    credit: new CreditService(database, customers, clock, currentPolicy),
     reports: new ReportService(
       database,
       clock,
@@ -303,4 +308,42 @@ function insightsOf(database: Database, clock: Clock, currentPolicy: () => Polic
     ),
     value: new ValueService(database, clock, currentPolicy),
   };
+}
+
+/**
+ * Applications (A1–A5) and contracts (C1–C4), wired both ways: a customer's move lapses the
+ * applications it no longer applies to (A4, P2), and a contract over its customer's credit limit
+ * opens a CREDIT application whose decision moves the contract (V5).
+ */
+function auditAndContractsOf(
+  deps: ServiceDeps,
+  engine: WorkflowEngine,
+  workflows: ReturnType<typeof workflowsOf>['workflows'],
+  customers: CustomerService,
+  contacts: ContactService,
+  customerKeys: CustomerKeyService,
+  currentPolicy: () => Policy,
+) {
+  const { database, clock } = deps;
+  const applications = new ApplicationService(database, clock, currentPolicy);
+  const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
+  const applicationChecklist = new ApplicationChecklistService(customers, contacts, customerKeys, currentPolicy);
+  // V5: a CREDIT application's decision moves its contract (contracts are made below; called only later).
+  const creditClosed: CreditClosed = (tx, contractId, approved, reason, actor) => contracts.creditDecidedIn(tx, contractId, approved, reason, actor);
+  const applicationDecisions = new ApplicationDecisionService(
+    database,
+    engine,
+    workflows.application,
+    applications,
+    customers,
+    clock,
+    applicationChecklist,
+    creditClosed,
+  );
+  // A4, P2: a customer's move lapses the applications it no longer applies to, in the same transaction.
+  engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
+  const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy, async (tx, contract, applicant) => {
+    await applicationOpenings.openCreditIn(tx, contract, applicant);
+  });
+  return { applications, applicationOpenings, applicationChecklist, applicationDecisions, contracts };
 }

@@ -7,7 +7,7 @@ import type { Database, Tx } from '../platform/db/client.js';
 import { applicationDecisions, applications, customers, type ApplicationKind, type ApplicationRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { NotFoundError } from '../platform/errors.js';
-import { actorOf, SYSTEM_SWEEPER } from '../workflow/actor.js';
+import { actorOf, SYSTEM_SWEEPER, type Actor } from '../workflow/actor.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { ApplicationContext, ApplicationFacts } from './application.machine.js';
@@ -16,12 +16,18 @@ import type { CustomerService } from '../customers/customer.service.js';
 import type { ApplicationService } from './application.service.js';
 import type { ApplicationChecklistService } from './application-checklist.service.js';
 
+/** The kinds whose decision moves the customer (A4); a CREDIT application moves its contract (V5). */
+export type CustomerApplicationKind = Exclude<ApplicationKind, 'CREDIT'>;
+
 /** The customer event an approved application of each kind sends (A4). */
-export const ON_APPROVE: Record<ApplicationKind, string> = {
+export const ON_APPROVE: Record<CustomerApplicationKind, string> = {
   PROTECTION: 'PROTECTION_APPROVED',
   INTENT: 'INTENT_APPROVED',
   EXTENSION: 'EXTENSION_APPROVED',
 };
+
+/** V5: what closing a CREDIT application does to its contract (the composition root gives ContractService.creditDecidedIn). */
+export type CreditClosed = (tx: Tx, contractId: string, approved: boolean, reason: string | null, actor: Actor) => Promise<void>;
 
 type DecisionEvent = { type: 'APPROVE' | 'REJECT'; note?: string | null; reason?: string };
 
@@ -35,7 +41,7 @@ function applicationHolders(holders: readonly string[]): string[] {
   return holders.filter((h) => UUID.test(h));
 }
 
-function customerEventOf(row: ApplicationRow, reason?: string | null): { type: string; [k: string]: unknown } {
+function customerEventOf(row: ApplicationRow & { kind: CustomerApplicationKind }, reason?: string | null): { type: string; [k: string]: unknown } {
   const via = { via: 'application', applicationId: row.id };
   if (row.state === 'approved') return { type: ON_APPROVE[row.kind], ...via, extension: row.extension };
   if (row.kind === 'PROTECTION') return { type: 'PROTECTION_REJECTED', ...via, reason: reason ?? null };
@@ -52,7 +58,24 @@ export class ApplicationDecisionService {
     private readonly customers: CustomerService,
     private readonly clock: Clock,
     private readonly checklists: ApplicationChecklistService,
+    /** V5: a CREDIT application closed (approved, or rejected/withdrawn with a reason): its contract moves, in the same transaction. */
+    private readonly creditClosed: CreditClosed,
   ) {}
+
+  /** A4/V5: what a closed application moves, in its transaction: its contract (CREDIT) or its customer. */
+  private async closedIn(tx: Tx, row: ApplicationRow, reason: string | null, actor: Actor, onlyIfAccepted = false): Promise<void> {
+    if (row.kind === 'CREDIT') {
+      if (row.contractId) await this.creditClosed(tx, row.contractId, row.state === 'approved', reason, actor);
+      return;
+    }
+    const event = customerEventOf({ ...row, kind: row.kind }, reason);
+    if (onlyIfAccepted) {
+      const [current] = await tx.select().from(customers).where(eq(customers.id, row.customerId));
+      if (!current) throw new NotFoundError('Customer', row.customerId);
+      if (!this.customers.accepts(this.customers.project(current), event, actor)) return;
+    }
+    await this.customers.applyIn(tx, row.customerId, event, actor);
+  }
 
   private get db() {
     return this.database.db;
@@ -81,10 +104,8 @@ export class ApplicationDecisionService {
     return this.db.transaction(async (tx) => {
       await this.lockCustomerOf(tx, id);
       const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'WITHDRAW' }, actor);
-      const event = customerEventOf(row, row.kind === 'PROTECTION' ? 'Application withdrawn by the applicant' : null);
-      const [current] = await tx.select().from(customers).where(eq(customers.id, row.customerId));
-      if (!current) throw new NotFoundError('Customer', row.customerId);
-      if (this.customers.accepts(this.customers.project(current), event, actor)) await this.customers.applyIn(tx, row.customerId, event, actor);
+      const reason = row.kind === 'PROTECTION' || row.kind === 'CREDIT' ? 'Application withdrawn by the applicant' : null;
+      await this.closedIn(tx, row, reason, actor, true);
       const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
       return closed ?? row;
     });
@@ -144,8 +165,8 @@ export class ApplicationDecisionService {
         createdAt: now,
       });
       if (row.state === 'pending') return row;
-      // A4: the customer moves in the same transaction as the decision (P2: the hold ends).
-      await this.customers.applyIn(tx, row.customerId, customerEventOf(row, event.reason), actor);
+      // A4: the customer (V5: the contract) moves in the same transaction as the decision (P2: the hold ends).
+      await this.closedIn(tx, row, event.reason ?? null, actor);
       const [closed] = await tx.update(applications).set({ decidedAt: now, checklist }).where(eq(applications.id, id)).returning();
       return closed ?? row;
     });

@@ -3,10 +3,10 @@
  * and the INTENT (P4) and EXTENSION (P3) applications a custodian asks for.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
-import { applications, customers, type ApplicationKind, type ApplicationRow, type CustomerRow } from '../platform/db/schema.js';
+import { applications, contracts, customers, type ApplicationKind, type ApplicationRow, type ContractRow, type CustomerRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { DuplicateError, FieldErrorCollector, ForbiddenError, IllegalTransitionError, NotFoundError } from '../platform/errors.js';
 import { actorOf, SYSTEM_SWEEPER } from '../workflow/actor.js';
@@ -56,10 +56,25 @@ export class ApplicationOpeningService {
     extension: string | null = null,
     heldAs?: string,
   ): Promise<ApplicationRow> {
+    const row = await this.insertIn(tx, kind, customer.id, applicant, reason, { extension, id: heldAs });
+    if (!heldAs)
+      await this.customers.applyIn(tx, customer.id, { type: 'APPLICATION_OPENED', via: 'application', applicationId: row.id, kind }, actorOf(applicant));
+    return row;
+  }
+
+  /** A1: the application row (at most one pending per kind and customer), steps from the policy now, and its CREATE history row. */
+  private async insertIn(
+    tx: Tx,
+    kind: ApplicationKind,
+    customerId: string,
+    applicant: Viewer,
+    reason: string,
+    extra: { extension?: string | null; id?: string; contractId?: string },
+  ): Promise<ApplicationRow> {
     const [pending] = await tx
       .select({ id: applications.id })
       .from(applications)
-      .where(and(eq(applications.customerId, customer.id), eq(applications.kind, kind), eq(applications.state, 'pending')));
+      .where(and(eq(applications.customerId, customerId), eq(applications.kind, kind), eq(applications.state, 'pending')));
     if (pending) throw new DuplicateError(`There is already a pending ${kind} application for this customer`, [{ id: pending.id, kind }]);
     const steps: ApprovalStepSpec[] = this.policy().application.steps[kind].map((s) => ({ role: s.role, mode: s.mode }));
     const start = this.engine.initial(this.workflow, { applicantId: applicant.id, steps });
@@ -67,12 +82,13 @@ export class ApplicationOpeningService {
     const [row] = await tx
       .insert(applications)
       .values({
-        ...(heldAs && { id: heldAs }),
-        customerId: customer.id,
+        ...(extra.id && { id: extra.id }),
+        customerId,
         kind,
         applicantId: applicant.id,
         reason,
-        extension,
+        extension: extra.extension ?? null,
+        contractId: extra.contractId ?? null,
         ...start.values,
         createdAt: now,
         updatedAt: now,
@@ -80,10 +96,23 @@ export class ApplicationOpeningService {
       .returning();
     if (!row) throw new Error('insert returned nothing');
     await start.record(tx, row.id, actorOf(applicant), reason);
-    // P2: the customer's term is held until the application is decided, withdrawn or lapses.
-    if (!heldAs)
-      await this.customers.applyIn(tx, customer.id, { type: 'APPLICATION_OPENED', via: 'application', applicationId: row.id, kind }, actorOf(applicant));
     return row;
+  }
+
+  /**
+   * V5: the CREDIT application of a contract whose confirmation would take its customer over the
+   * credit limit; the reason says by how much. It holds nothing on the customer (its terms run on).
+   */
+  async openCreditIn(tx: Tx, contract: ContractRow, applicant: Viewer): Promise<ApplicationRow> {
+    const [owed] = await tx
+      .select({
+        limit: customers.creditLimit,
+        owed: sql<string>`coalesce((select sum(k.total - k.paid) from ${contracts} k where k.customer_id = ${customers.id} and k.state = 'confirmed'), 0)::text`,
+      })
+      .from(customers)
+      .where(eq(customers.id, contract.customerId));
+    const reason = `信用审批 Credit: 合同 ${contract.number} 金额 ${contract.total}，已有应收 ${owed?.owed ?? '0'}，信用额度 ${owed?.limit ?? '—'}`;
+    return this.insertIn(tx, 'CREDIT', contract.customerId, applicant, reason, { contractId: contract.id });
   }
 
   /**
@@ -143,7 +172,7 @@ export class ApplicationOpeningService {
     return this.applyFor(viewer, customerId, 'EXTENSION', reason, extension);
   }
 
-  private async applyFor(viewer: Viewer, customerId: string, kind: ApplicationKind, reason: string, extension: string | null): Promise<ApplicationRow> {
+  private async applyFor(viewer: Viewer, customerId: string, kind: 'INTENT' | 'EXTENSION', reason: string, extension: string | null): Promise<ApplicationRow> {
     const errors = new FieldErrorCollector();
     const text = checkReason(errors, reason);
     errors.throwIfAny();

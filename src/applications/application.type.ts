@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { APPLICATION_KINDS, type ApplicationKind } from '../platform/db/schema.js';
 import { Connection } from '../platform/graphql/relay.js';
 import { WorkflowEntity } from '../workflow/graphql/workflow-entity.type.js';
@@ -13,6 +13,10 @@ registerEnumType(ApplicationKindEnum, {
     PROTECTION: { description: 'Protection of a newly entered (or corrected and resubmitted) customer (P1); opened by the system at entry.' },
     INTENT: { description: 'Conversion of a protected prospect to an intent customer, starting the intent term (P4).' },
     EXTENSION: { description: 'A longer protection or intent term (P3).' },
+    CREDIT: {
+      description:
+        'A contract whose confirmation would take the customer over its credit limit (V5); opened by confirmContract, decided by a MANAGER (policy).',
+    },
   } satisfies Record<ApplicationKind, { description: string }>,
 });
 
@@ -115,7 +119,9 @@ export class ChecklistItem {
   description: 'An application to audit (A1). Its applicant, and auditors, managers, admins and holders of its step roles, may see it; others get FORBIDDEN.',
 })
 export class Application extends WorkflowEntity {
-  @Field(() => ApplicationKindEnum, { description: 'What it asks for: protection of a new customer (P1), intent conversion (P4) or a longer term (P3).' })
+  @Field(() => ApplicationKindEnum, {
+    description: 'What it asks for: protection of a new customer (P1), intent conversion (P4), a longer term (P3) or credit for a contract (V5).',
+  })
   kind!: ApplicationKind;
 
   @Field(() => String, { description: 'Why the applicant asks (at least 5 characters); for PROTECTION, the customer’s introduction.' })
@@ -123,6 +129,9 @@ export class Application extends WorkflowEntity {
 
   @Field(() => String, { nullable: true, description: 'EXTENSION only: the ISO 8601 duration asked for, e.g. P15D; null for other kinds.' })
   extension!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'CREDIT only (V5): the contract waiting in credit review for this decision; null for other kinds.' })
+  contractId!: string | null;
 
   @Field(() => Date, { description: 'When it was made; the audit SLA (A5) counts from here.' })
   createdAt!: Date;

@@ -1,6 +1,7 @@
 /**
  * The contract machine (C1–C4): reserved → draft → confirmed → settled; voided from reserved or
- * draft (reason required, C4); terminated from confirmed by a manager (reason required).
+ * draft (reason required, C4); terminated from confirmed by a manager (reason required); over the
+ * customer's credit limit a confirmation waits in creditReview for a CREDIT application (V5).
  * Payments are events on a confirmed contract; the one that reaches the total settles it (C3).
  * The rules are in `rules/`.
  */
@@ -20,6 +21,8 @@ export interface ContractFacts {
   missing: Record<string, string>;
   total: string;
   paid: string;
+  /** V5: confirming keeps the customer within its credit limit (or it has none). */
+  withinCredit: boolean;
 }
 
 export interface ContractContext {
@@ -32,7 +35,13 @@ export interface ContractInput {
 
 /** The events of the contract machine with their inputs, as its guards see them. */
 export type ContractEvent = RuleEvent<ContractFacts> &
-  ({ type: 'UPDATE' } | { type: 'CONFIRM' } | { type: 'VOID' | 'TERMINATE'; reason?: string | null } | { type: 'PAYMENT'; amount: string });
+  (
+    | { type: 'UPDATE' }
+    | { type: 'CONFIRM' }
+    | { type: 'CREDIT_APPROVED' | 'CREDIT_REJECTED'; via?: string; reason?: string | null }
+    | { type: 'VOID' | 'TERMINATE'; reason?: string | null }
+    | { type: 'PAYMENT'; amount: string }
+  );
 
 /** A rule of the contract workflow. */
 export type ContractRule = Rule<ContractRow, ContractContext, ContractFacts>;

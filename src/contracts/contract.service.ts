@@ -15,7 +15,7 @@ import { invariant } from '../platform/invariant.js';
 import { hasRole, type Viewer } from '../platform/auth/viewer.js';
 import { keyset, pageSize, toPage, type Keyset, type OrderKey, type Page, type PageArgs } from '../platform/pagination.js';
 import { parseInput } from '../platform/validation.js';
-import { actorOf } from '../workflow/actor.js';
+import { actorOf, type Actor } from '../workflow/actor.js';
 import { requireKnownState } from '../workflow/document.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import { localDateString } from '../workflow/policy/calendar.js';
@@ -60,6 +60,8 @@ export class ContractService {
     private readonly customers: CustomerService,
     private readonly clock: Clock,
     private readonly policy: () => Policy,
+    /** V5: opens the CREDIT application of a contract that went to credit review, in the caller's transaction. */
+    private readonly openCreditApplication: (tx: Tx, contract: ContractRow, applicant: Viewer) => Promise<void> = async () => {},
   ) {}
 
   private get db() {
@@ -132,14 +134,32 @@ export class ContractService {
       }
       const actor = actorOf(viewer);
       const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'CONFIRM' }, actor, { expectedVersion });
-      const now = this.clock();
-      const [confirmed] = await tx.update(contracts).set({ confirmedAt: now }).where(eq(contracts.id, id)).returning();
-      // P6: the customer becomes formal (or stays formal) in the same transaction, and custody
-      // passes to after-sales as the policy says.
-      const signed = { type: 'CONTRACT_SIGNED', via: 'contract', contractId: id, afterSalesUserId: await chooseAfterSales(tx, this.policy()) };
-      await this.customers.applyIn(tx, row.customerId, signed, actor);
-      return confirmed ?? row;
+      // V5: over the customer's credit limit, a CREDIT application decides instead.
+      if (row.state === 'creditReview') {
+        await this.openCreditApplication(tx, row, viewer);
+        return row;
+      }
+      return this.signedIn(tx, row, actor);
     });
+  }
+
+  /** P6: a contract just confirmed: its time, and the customer becomes (or stays) formal, with custody to after-sales by policy. */
+  private async signedIn(tx: Tx, row: ContractRow, actor: Actor): Promise<ContractRow> {
+    const [confirmed] = await tx.update(contracts).set({ confirmedAt: this.clock() }).where(eq(contracts.id, row.id)).returning();
+    const signed = { type: 'CONTRACT_SIGNED', via: 'contract', contractId: row.id, afterSalesUserId: await chooseAfterSales(tx, this.policy()) };
+    await this.customers.applyIn(tx, row.customerId, signed, actor);
+    return confirmed ?? row;
+  }
+
+  /**
+   * V5: the CREDIT application of a contract in credit review closed, in its transaction: approved
+   * confirms the contract (and signs as a confirmation does), rejected or withdrawn returns it to the draft.
+   */
+  async creditDecidedIn(tx: Tx, contractId: string, approved: boolean, reason: string | null, actor: Actor): Promise<void> {
+    await lockContract(tx, contractId);
+    const event = approved ? { type: 'CREDIT_APPROVED', via: 'application' } : { type: 'CREDIT_REJECTED', via: 'application', reason };
+    const { row } = await this.engine.applyIn(tx, this.workflow, contractId, event, actor);
+    if (approved) await this.signedIn(tx, row, actor);
   }
 
   /** C4: voids a reserved or draft contract with a reason; its number is never reused. */

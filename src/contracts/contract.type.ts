@@ -85,7 +85,7 @@ const BEFORE_CONFIRM = 'required before confirmation (C2)';
 /** A contract under the contract machine; resolvers return `ContractRow`s for it. */
 @ObjectType({
   description:
-    'C2: a contract, reserved → draft → confirmed → settled (or voided, terminated). Contracts are customer details (P8): FORBIDDEN unless you may see the customer’s details.',
+    'C2: a contract, reserved → draft → confirmed → settled (or voided, terminated; over the customer’s credit limit, draft → creditReview → confirmed by an approved CREDIT application, V5). Contracts are customer details (P8): FORBIDDEN unless you may see the customer’s details.',
 })
 export class Contract extends WorkflowEntity {
   @Field(() => String, { description: 'The contract number, e.g. HT-2026-000123: reserved from a sequence, never reused, even when voided (C4).' })

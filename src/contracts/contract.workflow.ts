@@ -15,9 +15,18 @@ export function contractWorkflow(customerNow: (row: CustomerRow) => CustomerRow)
     rules: contractRules(customerNow),
     context: (input) => ({ customerId: input.customerId }),
     invariants: {
-      requiredStates: ['reserved', 'draft', 'confirmed', 'settled', 'voided', 'terminated'],
+      requiredStates: ['reserved', 'draft', 'creditReview', 'confirmed', 'settled', 'voided', 'terminated'],
       initialState: 'reserved',
-      requiredEvents: { UPDATE: ['reserved', 'draft'], CONFIRM: ['draft'], VOID: [], TERMINATE: [], PAYMENT: ['confirmed'] },
+      requiredEvents: {
+        UPDATE: ['reserved', 'draft'],
+        CONFIRM: ['draft'],
+        VOID: [],
+        TERMINATE: [],
+        PAYMENT: ['confirmed'],
+        // V5: a CREDIT application's decision (application-decision.service.ts) sends these.
+        CREDIT_APPROVED: ['creditReview'],
+        CREDIT_REJECTED: ['creditReview'],
+      },
       unreachable: [
         { from: 'confirmed', to: 'draft', rule: 'C2' },
         { from: 'confirmed', to: 'voided', rule: 'C4' },

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType, UseMiddleware, type MiddlewareInterface, type NextFn, type ResolverData } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareInterface, type NextFn, type ResolverData } from 'type-graphql';
 import { CUSTOMER_LEVELS, STAGES, type CustomerLevel, type CustomerRow, type Stage } from '../platform/db/schema.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { Connection } from '../platform/graphql/relay.js';
@@ -117,6 +117,14 @@ export class Customer extends WorkflowEntity {
   })
   @UseMiddleware(DetailsOnly)
   levelNote!: string | null;
+
+  @Field(() => String, { nullable: true, description: `V5: the most it may owe on confirmed contracts, yuan; null = no limit. ${DETAILS}` })
+  @UseMiddleware(DetailsOnly)
+  creditLimit!: string | null;
+
+  @Field(() => Int, { nullable: true, description: `V5: days after confirmation its contracts fall due; null = the policy’s. ${DETAILS}` })
+  @UseMiddleware(DetailsOnly)
+  creditTermDays!: number | null;
 
   @Field(() => ID, { nullable: true, description: `The customer that referred this one (V3); null when none is recorded. ${DETAILS}` })
   @UseMiddleware(DetailsOnly)

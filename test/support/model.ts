@@ -71,6 +71,7 @@ export interface ModelSpec<TContext, TEvent extends ModelEvent, TWorld> {
   /**
    * Events this model does not send, each covered by a test of its own (named in the spec): their
    * transitions are left out of what the model must walk and of the events each vertex must try.
+   * An entry may also name one transition (`draft CONFIRM → creditReview`) that another test walks.
    */
   elsewhere?: readonly string[];
   /** Every event worth trying here, accepted or not, with the facts this world implies. */
@@ -327,7 +328,7 @@ export function buildModel<C, E extends ModelEvent, W>(spec: ModelSpec<C, E, W>)
     counts,
     probes: probesOf(spec, graph.vertices, shortest),
     vertices: graph.vertices.length,
-    declared: declaredTransitions(spec.machine).filter((t) => !(spec.elsewhere ?? []).some((type) => t.includes(` ${type} `))),
+    declared: declaredTransitions(spec.machine).filter((t) => !(spec.elsewhere ?? []).some((type) => t === type || t.includes(` ${type} `))),
     walked: [...walked].sort(),
     graphEdges: graph.edges.map((e) => edgeKey(e.from, e.event)),
     pathEdges: new Set(paths.flatMap(edgesOf)),

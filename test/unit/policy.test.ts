@@ -38,7 +38,7 @@ describe('policy (P11)', () => {
       expect(DEFAULT_POLICY.application.auditSla.workingDays).toBe(3); // A5
       expect(DEFAULT_POLICY.application.steps.PROTECTION).toEqual([{ role: 'AUDITOR', mode: 'ANY' }]);
       expect(DEFAULT_POLICY.application.minContactsForIntent).toBe(3); // F1: THREE_CONTACTS
-      expect(DEFAULT_POLICY.contract).toEqual({ afterSales: { mode: 'LEAST_LOADED', username: null }, numberPrefix: 'HT' });
+      expect(DEFAULT_POLICY.contract).toEqual({ afterSales: { mode: 'LEAST_LOADED', username: null }, numberPrefix: 'HT', creditTermDays: 30 });
       expect(DEFAULT_POLICY.followUp).toMatchObject({ grace: 'P1D', escalateAfter: 'P3D', onCustodyChange: 'CARRY' }); // F6
       // V6: the six after-sale visits of the handbook, days after the signing.
       expect(DEFAULT_POLICY.followUp.visitPlan.map((v) => `${v.step} ${v.after}`)).toEqual([

@@ -10,7 +10,8 @@ import { c3Payments } from './c3-payments.js';
 import { c4VoidWithReason } from './c4-void-with-reason.js';
 import { t1DepartmentReach } from './t1-department-reach.js';
 import { t7HandOver } from './t7-hand-over.js';
+import { v5Credit } from './v5-credit.js';
 
 export function contractRules(customerNow: (row: CustomerRow) => CustomerRow): readonly ContractRule[] {
-  return [c1WhoWorksOnContracts(customerNow), c2CompleteBeforeConfirm, c3Payments, c4VoidWithReason, t1DepartmentReach, t7HandOver];
+  return [c1WhoWorksOnContracts(customerNow), c2CompleteBeforeConfirm, c3Payments, c4VoidWithReason, t1DepartmentReach, t7HandOver, v5Credit];
 }

@@ -37,7 +37,7 @@ export async function writeNotifications(executor: Executor, select: SQL): Promi
 
 const ids = historyIdsParam;
 const step = (a: SQL) => sql`(${a} -> 'context' ->> 'step')::int`;
-const kindZh = sql`case a.kind when 'PROTECTION' then '保护' when 'INTENT' then '意向' when 'EXTENSION' then '延期' else a.kind end`;
+const kindZh = sql`case a.kind when 'PROTECTION' then '保护' when 'INTENT' then '意向' when 'EXTENSION' then '延期' when 'CREDIT' then '信用' else a.kind end`;
 const kindEn = sql`lower(a.kind)`;
 
 /** A1/A2: the holders of the step an application now waits for (once per step; not the applicant, not who decided already). */

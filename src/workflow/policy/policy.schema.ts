@@ -171,7 +171,13 @@ const applicationPolicySchema = section({
   /** A5: working days after which a pending application shows as overdue. */
   auditSla: section({ workingDays }),
   /** The approval steps of each kind of application, in order; at least one each. */
-  steps: section({ PROTECTION: approvalSteps, INTENT: approvalSteps, EXTENSION: approvalSteps }),
+  steps: section({
+    PROTECTION: approvalSteps,
+    INTENT: approvalSteps,
+    EXTENSION: approvalSteps,
+    /** V5: a contract over the customer's credit limit (default: one MANAGER; documents from before V5 get it). */
+    CREDIT: approvalSteps.default([{ role: 'MANAGER', mode: 'ANY' }]),
+  }),
   /** F1: active named contacts a target account should have; THREE_CONTACTS on INTENT checklists warns below it (0: never). */
   minContactsForIntent: z
     .int({ error: minContactsMessage })
@@ -205,6 +211,12 @@ const contractPolicySchema = section({
   ),
   /** C2: prefix of reserved contract numbers, e.g. `HT`. */
   numberPrefix: z.string({ error: prefixMessage }).regex(/^[A-Za-z0-9_-]{1,16}$/, { error: prefixMessage }),
+  /** V5: days after confirmation a contract falls due, for customers without their own credit term. */
+  creditTermDays: z
+    .int({ error: expected('a whole number of days from 1 to 365') })
+    .min(1)
+    .max(365)
+    .default(30),
 });
 
 /** F6: what a custody change does to the customer's open follow-up plans. */

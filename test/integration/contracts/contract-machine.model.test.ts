@@ -105,6 +105,7 @@ function factsFor(world: World, username: Username): ContractFacts {
   return {
     mayEdit: roles.includes('MANAGER') || custodian || (world.stage === 'FORMAL' && roles.includes('AFTER_SALES')),
     mayReceivePayment: roles.includes('AFTER_SALES') || roles.includes('MANAGER') || custodian,
+    withinCredit: true, // no model customer has a credit limit (V5: credit.test.ts)
     actorReaches: true, // every model user is unscoped (T1's reach: department-reach.test.ts)
     missing: {
       ...(world.filled ? {} : Object.fromEntries(C2_FIELDS.map((f) => [`input.${f}`, 'is required before confirmation (C2)']))),
@@ -169,7 +170,8 @@ const spec: ModelSpec<Context, Event, World> = {
   input: { customerId: 'model-customer' },
   world: { filled: false, lines: false, paid: '0.00', stage: 'INTENT', custodian: CUSTODIAN },
   // T7: a departing owner's unconfirmed contracts are handed over in users/hand-over.test.ts.
-  elsewhere: ['HAND_OVER'],
+  // V5: the model's customer has no credit limit; credit review is walked in contracts/credit.test.ts.
+  elsewhere: ['HAND_OVER', 'CREDIT_APPROVED', 'CREDIT_REJECTED', 'draft CONFIRM → creditReview'],
   nextWorld: ({ world }, e) => ({
     ...world,
     ...(e.call === 'update' && { filled: true }),

@@ -245,7 +245,7 @@ describe('contracts and payments', () => {
       const unknown = await app.fails(`{ contracts(filter: { state: "CONFIRMED" }) { totalCount } }`, {}, await t('sales3'));
       expect(unknown.extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
-        fields: { 'filter.state': 'must be one of reserved, draft, confirmed, settled, voided, terminated' },
+        fields: { 'filter.state': 'must be one of reserved, draft, creditReview, confirmed, settled, voided, terminated' },
       });
       const onCustomer = await app.ok(`query($c: ID!) { customer(id: $c) { contracts { number state } } }`, { c: c.id }, await t('sales3'));
       expect(onCustomer.customer.contracts).toHaveLength(1);

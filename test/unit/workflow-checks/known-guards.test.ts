@@ -27,12 +27,12 @@ describe('known-guards check', () => {
     it('should refuse an empty "and", another combinator, and a guard that is not a name', () => {
       const edit = (d: WorkflowDocument) => {
         Object.assign(transitionOf(d, 'draft', 'UPDATE'), { guard: { and: [] } });
-        Object.assign(transitionOf(d, 'draft', 'CONFIRM'), { guard: { and: ['mayEdit', { or: ['isComplete'] }] } });
+        Object.assign(transitionOf(d, 'reserved', 'UPDATE'), { guard: { and: ['mayEdit', { or: ['isComplete'] }] } });
         Object.assign(transitionOf(d, 'draft', 'VOID'), { guard: 7 });
       };
       expectRefused(knownGuards, { workflow: 'contract', edit }, [
+        { path: 'states.reserved.on.UPDATE.guard.and[1]', message: 'must be a guard name or { "and": [guard, …] }' },
         { path: 'states.draft.on.UPDATE.guard', message: 'must be a guard name or { "and": [guard, …] }' },
-        { path: 'states.draft.on.CONFIRM.guard.and[1]', message: 'must be a guard name or { "and": [guard, …] }' },
         { path: 'states.draft.on.VOID.guard', message: 'must be a guard name or { "and": [guard, …] }' },
       ]);
     });
@@ -40,7 +40,7 @@ describe('known-guards check', () => {
     it('should accept nested "and"s of known guards', () => {
       expectAccepted(knownGuards, {
         workflow: 'contract',
-        edit: (d) => (transitionOf(d, 'draft', 'CONFIRM').guard = { and: ['mayEdit', { and: ['isComplete'] }] }),
+        edit: (d) => (transitionOf(d, 'draft', 'UPDATE').guard = { and: ['mayEdit', { and: ['isComplete'] }] }),
       });
     });
   });

@@ -2,11 +2,12 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
+import { contracts } from './contracts.js';
 import { customers } from './customers.js';
 import { users } from './users.js';
 
 /** The kinds of application (A1). */
-export const APPLICATION_KINDS = ['PROTECTION', 'INTENT', 'EXTENSION'] as const;
+export const APPLICATION_KINDS = ['PROTECTION', 'INTENT', 'EXTENSION', 'CREDIT'] as const;
 export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
 
 /** One line of a stored P1 checklist, as it was when the application was decided (P8). */
@@ -17,7 +18,7 @@ export interface StoredChecklistItem {
   detail: string | null;
 }
 
-/** A1: protection, intent and extension applications, each run by the `application` machine. */
+/** A1: protection, intent, extension and credit (V5) applications, each run by the `application` machine. */
 export const applications = pgTable(
   'applications',
   {
@@ -28,6 +29,8 @@ export const applications = pgTable(
     reason: text('reason').notNull(),
     /** EXTENSION: the ISO-8601 duration asked for (P3). */
     extension: text('extension'),
+    /** CREDIT (V5): the contract whose confirmation waits for this approval. */
+    contractId: uuid('contract_id').references(() => contracts.id),
     ...workflowColumns(),
     decidedAt: ts('decided_at'),
     /** PROTECTION: the audit checklist frozen when decided or withdrawn (P8); null while pending. */

@@ -3,7 +3,7 @@
  * ever hard-deleted (E6).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, numeric, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, ts, updatedAt, workflowColumns } from './columns.js';
 import { DEFAULT_POOL_ID, pools } from './pools.js';
 import { users } from './users.js';
@@ -53,6 +53,10 @@ export const customers = pgTable(
     levelNote: text('level_note'),
     /** V3: the customer that referred this one (its referrals make it an advocate). */
     referredById: uuid('referred_by_id').references((): AnyPgColumn => customers.id),
+    /** V5: the most a formal customer may owe on confirmed contracts (yuan); null = no limit. */
+    creditLimit: numeric('credit_limit', { precision: 17, scale: 2 }),
+    /** V5: days after confirmation a contract is due to be paid; null = the policy's (contract.creditTermDays). */
+    creditTermDays: integer('credit_term_days'),
     ...workflowColumns(),
     stage: text('stage').$type<Stage>().notNull(),
     custodianId: uuid('custodian_id').references(() => users.id),
