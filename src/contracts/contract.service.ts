@@ -127,6 +127,9 @@ export class ContractService {
   /** C2/P6: confirms a complete draft; the customer becomes formal in the same transaction. */
   async confirm(viewer: Viewer, id: string, expectedVersion?: number | null): Promise<ContractRow> {
     return this.db.transaction(async (tx) => {
+      // V5: the customer first (as a decision locks it), so two confirmations cannot both fit under one credit limit.
+      const [owner] = await tx.select({ customerId: contracts.customerId }).from(contracts).where(eq(contracts.id, id));
+      if (owner) await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, owner.customerId)).for('update');
       const locked = await lockContract(tx, id);
       const missing = missingForConfirmation(locked, await currentLineCount(tx, id));
       if (locked.state === 'draft' && Object.keys(missing).length > 0) {

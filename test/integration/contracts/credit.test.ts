@@ -5,7 +5,7 @@
  * draft; payments make room again; receivables past the term are listed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support/app.js';
+import { onPostgres, startTestApp, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
 import { draftContract } from '../../support/contracts.js';
 import { intentCustomer, protectedCustomer } from '../../support/customers.js';
@@ -129,4 +129,27 @@ describe('credit limits (V5)', () => {
     expect(overdue.every((o) => o.daysOverdue === 2)).toBe(true);
     expect((await app.fails(OVERDUE, {}, await token('sales1'))).extensions).toMatchObject({ code: 'FORBIDDEN' });
   });
+});
+
+describe.skipIf(!onPostgres)('credit limits under races (V5, PostgreSQL)', () => {
+  let app: TestApp;
+  afterAll(async () => app?.close());
+
+  it('V5: should let only one of two contracts that each fit, but not together, confirm when both confirm at once', async () => {
+    app = await startTestApp();
+    const manager = await app.login('manager1');
+    for (let race = 0; race < 5; race += 1) {
+      const customer = await intentCustomer(app, 'sales1');
+      const first = (await draftContract(app, customer.id, await app.login('sales1'), '1000.00')).id;
+      await app.ok(CONFIRM, { id: first }, await app.login('sales1'));
+      await app.ok(SET_CREDIT, { c: customer.id, l: '1500.00', t: 30 }, manager);
+      const after = await app.login('aftersales1');
+      const a = (await draftContract(app, customer.id, after, '400.00')).id;
+      const b = (await draftContract(app, customer.id, after, '400.00')).id;
+      const results = await Promise.all([app.execute(CONFIRM, { id: a }, { token: after }), app.execute(CONFIRM, { id: b }, { token: after })]);
+      const states = results.map((r) => (r.data as { confirmContract?: { state: string } } | null)?.confirmContract?.state ?? JSON.stringify(r.errors)).sort();
+      // Both at 1,400 would be 1,800 > 1,500: one is confirmed, the other waits for a manager.
+      expect(states, `race ${race}`).toEqual(['confirmed', 'creditReview']);
+    }
+  }, 120_000);
 });
