@@ -104,13 +104,12 @@ export class ApplicationOpeningService {
    * credit limit; the reason says by how much. It holds nothing on the customer (its terms run on).
    */
   async openCreditIn(tx: Tx, contract: ContractRow, applicant: Viewer): Promise<ApplicationRow> {
-    const [owed] = await tx
-      .select({
-        limit: customers.creditLimit,
-        owed: sql<string>`coalesce((select sum(k.total - k.paid) from ${contracts} k where k.customer_id = ${customers.id} and k.state = 'confirmed'), 0)::text`,
-      })
-      .from(customers)
-      .where(eq(customers.id, contract.customerId));
+    // V5: what the customer owes now (the select names the customer's table, so the subquery cannot mistake its id).
+    const [owed] = await this.database.rows<{ limit: string | null; owed: string }>(
+      tx,
+      sql`select c.credit_limit::text as limit, coalesce((select sum(k.total - k.paid) from ${contracts} k
+          where k.customer_id = c.id and k.state = 'confirmed'), 0)::text as owed from ${customers} c where c.id = ${contract.customerId}`,
+    );
     const reason = `信用审批 Credit: 合同 ${contract.number} 金额 ${contract.total}，已有应收 ${owed?.owed ?? '0'}，信用额度 ${owed?.limit ?? '—'}`;
     return this.insertIn(tx, 'CREDIT', contract.customerId, applicant, reason, { contractId: contract.id });
   }

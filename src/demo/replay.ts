@@ -38,10 +38,18 @@ function rederiveRejectionRelease(tables: ReadonlyMap<string, RecordedTable>): v
 
 /** C1: a contract's number carries the (local) year it was reserved in. */
 function rederiveContractYears(tables: ReadonlyMap<string, RecordedTable>): void {
+  const renamed = new Map<string, string>();
   for (const contract of rowsOf(tables, 'contracts')) {
     const year = localDateString(new Date(String(contract.created_at)), DEFAULT_POLICY.calendar.timeZone).slice(0, 4);
-    contract.number = String(contract.number).replace(/-\d{4}-(\d+)$/, `-${year}-$1`);
+    const number = String(contract.number).replace(/-\d{4}-(\d+)$/, `-${year}-$1`);
+    if (number !== contract.number) renamed.set(String(contract.number), number);
+    contract.number = number;
   }
+  // The texts that name a contract (notifications, a CREDIT application's reason, V5) name it anew.
+  const rename = (text: unknown) => (typeof text === 'string' ? text.replace(/[A-Za-z0-9_-]+-\d{4}-\d+/g, (n) => renamed.get(n) ?? n) : text);
+  for (const n of rowsOf(tables, 'notifications')) Object.assign(n, { text_zh: rename(n.text_zh), text_en: rename(n.text_en) });
+  for (const a of rowsOf(tables, 'applications')) a.reason = rename(a.reason);
+  for (const t of rowsOf(tables, 'transitions')) t.reason = rename(t.reason);
 }
 
 /**

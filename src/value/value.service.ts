@@ -26,6 +26,7 @@ export interface CustomerValue {
   revenue: string;
   windowRevenue: string;
   windowPayments: string;
+  outstanding: string;
   purchases: number;
   firstPurchaseAt: Date | null;
   lastPurchaseAt: Date | null;
@@ -41,6 +42,7 @@ interface ValueRow extends Record<string, unknown> {
   revenue: string;
   window_revenue: string;
   window_payments: string;
+  outstanding: string;
   purchases: number;
   first_at: Date | string | null;
   last_at: Date | string | null;
@@ -65,6 +67,7 @@ function toValue(r: ValueRow): CustomerValue {
     revenue: amount(r.revenue),
     windowRevenue: amount(r.window_revenue),
     windowPayments: amount(r.window_payments),
+    outstanding: amount(r.outstanding),
     purchases: r.purchases,
     firstPurchaseAt: first,
     lastPurchaseAt: last,

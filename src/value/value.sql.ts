@@ -34,7 +34,7 @@ function scopeSql(scope: ValueScope): SQL {
 }
 
 /**
- * One row per customer in scope: revenue to date and in the window, payments in the window,
+ * One row per customer in scope: revenue to date and in the window, payments in the window, owed now (V5),
  * purchases, first and last, distinct purchase years, referrals, and `value_class` (A/B/C, null
  * for a customer that never bid), `tier` (null before a purchase) and `loyalty`.
  */
@@ -56,9 +56,10 @@ export function customerValuesSql(p: ValueParams, scope: ValueScope): SQL {
     paid as (
       select k.customer_id, sum(pm.amount) as amount from payments pm join contracts k on k.id = pm.contract_id
       where pm.paid_at >= ${iso(p.windowStart)}::timestamptz group by k.customer_id),
-    referrals as (select referred_by_id as customer_id, count(*)::int as n from customers where referred_by_id is not null group by 1)
+    referrals as (select referred_by_id as customer_id, count(*)::int as n from customers where referred_by_id is not null group by 1),
+    owed as (select customer_id, sum(total - paid) as amount from contracts where state = 'confirmed' group by 1)
     select c.id as customer_id, coalesce(per.revenue, 0)::text as revenue, coalesce(per.window_revenue, 0)::text as window_revenue,
-      coalesce(paid.amount, 0)::text as window_payments, coalesce(per.purchases, 0) as purchases, per.first_at, per.last_at,
+      coalesce(paid.amount, 0)::text as window_payments, coalesce(owed.amount, 0)::text as outstanding, coalesce(per.purchases, 0) as purchases, per.first_at, per.last_at,
       coalesce(per.years, 0) as years, coalesce(referrals.n, 0) as referrals,
       case when per.customer_id is null and bidders.customer_id is null then null
         when per.last_at is null or per.last_at < ${iso(p.dragBefore)}::timestamptz then 'C'
@@ -74,7 +75,7 @@ export function customerValuesSql(p: ValueParams, scope: ValueScope): SQL {
     from customers c
       left join per on per.customer_id = c.id left join gold on gold.customer_id = c.id
       left join bidders on bidders.customer_id = c.id left join paid on paid.customer_id = c.id
-      left join referrals on referrals.customer_id = c.id
+      left join referrals on referrals.customer_id = c.id left join owed on owed.customer_id = c.id
     where ${scopeSql(scope)}`;
 }
 

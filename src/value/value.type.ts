@@ -46,6 +46,8 @@ export class CustomerValueFigures {
   @Field(() => String, { description: 'Lifetime value: revenue to date, yuan.' }) revenue!: string;
   @Field(() => String, { description: 'Revenue in the value window (policy `value.window`, a year back from now), yuan.' }) windowRevenue!: string;
   @Field(() => String, { description: 'Payments received in the window, yuan.' }) windowPayments!: string;
+  @Field(() => String, { description: 'What it owes now on confirmed contracts (totals less payments), yuan; its credit limit (V5) caps this.' })
+  outstanding!: string;
   @Field(() => Int, { description: 'Confirmed contracts to date.' }) purchases!: number;
   @Field(() => Date, { nullable: true, description: 'The first confirmation; null before a purchase.' }) firstPurchaseAt!: Date | null;
   @Field(() => Date, { nullable: true, description: 'The latest confirmation; null before a purchase.' }) lastPurchaseAt!: Date | null;

@@ -36,16 +36,22 @@ describe('demo seed', () => {
     );
     expect(orphans[0]?.n).toBe(0);
     const states = await app.database.rows<{ state: string }>(app.database.db, sql`select distinct state from contracts order by 1`);
-    expect(states.map((r) => r.state)).toEqual(['confirmed', 'draft', 'reserved', 'settled', 'terminated', 'voided']);
+    expect(states.map((r) => r.state)).toEqual(['confirmed', 'creditReview', 'draft', 'reserved', 'settled', 'terminated', 'voided']);
+    // V5: one order over its customer's credit limit waits for a manager.
+    const credit = await app.database.rows<{ n: number }>(
+      app.database.db,
+      sql`select count(*)::int as n from applications where kind = 'CREDIT' and state = 'pending' and contract_id is not null`,
+    );
+    expect(credit[0]?.n).toBe(1);
     const formal = await app.database.rows<{ n: number }>(
       app.database.db,
       sql`select count(*)::int as n from customers c where c.stage = 'FORMAL' and not exists (select 1 from contracts k where k.customer_id = c.id and k.confirmed_at is not null)`,
     );
     expect(formal[0]?.n).toBe(0);
-    // The audit queue holds only applications for customers still awaiting audit.
+    // The audit queue holds only applications for customers still awaiting audit, and the credit decision (V5).
     const stale = await app.database.rows<{ n: number }>(
       app.database.db,
-      sql`select count(*)::int as n from applications a join customers c on c.id = a.customer_id where a.state = 'pending' and c.state <> 'prospect.pendingAudit'`,
+      sql`select count(*)::int as n from applications a join customers c on c.id = a.customer_id where a.state = 'pending' and a.kind <> 'CREDIT' and c.state <> 'prospect.pendingAudit'`,
     );
     expect(stale[0]?.n).toBe(0);
   });

@@ -10,7 +10,7 @@ import { DAY } from '../../support/clock.js';
 import { draftContract } from '../../support/contracts.js';
 import { intentCustomer } from '../../support/customers.js';
 
-const VALUE = `customerId revenue windowRevenue windowPayments purchases firstPurchaseAt lastPurchaseAt averageIntervalDays referrals valueClass tier loyalty`;
+const VALUE = `customerId revenue windowRevenue windowPayments outstanding purchases firstPurchaseAt lastPurchaseAt averageIntervalDays referrals valueClass tier loyalty`;
 const CLASSES = `query($w: String) { valueClasses(window: $w) { windowStart windowEnd classes { label count amount } pareto { customerShare revenueShare } repurchaseRate } }`;
 const PYRAMID = `{ valuePyramid { label count amount } }`;
 
@@ -60,7 +60,15 @@ describe('customer value (V1–V3)', () => {
 
   it('V3: should total a customer’s lifetime value and purchases, and make a repeat buyer with a referral an advocate', async () => {
     const star = await valueOf(ids.star);
-    expect(star).toMatchObject({ revenue: '800000.00', windowRevenue: '300000.00', windowPayments: '0.00', purchases: 2, referrals: 1, loyalty: 'ADVOCATE' });
+    expect(star).toMatchObject({
+      revenue: '800000.00',
+      windowRevenue: '300000.00',
+      windowPayments: '0.00',
+      outstanding: '800000.00',
+      purchases: 2,
+      referrals: 1,
+      loyalty: 'ADVOCATE',
+    });
     expect(star.averageIntervalDays).toBeCloseTo(390, 0);
     expect(new Date(star.lastPurchaseAt).getTime() - new Date(star.firstPurchaseAt).getTime()).toBe(390 * DAY);
     expect(await valueOf(ids.steady)).toMatchObject({ revenue: '50000.00', purchases: 1, averageIntervalDays: null, loyalty: 'FIRST_PURCHASE' });
