@@ -24,8 +24,8 @@ import { money } from '../platform/money.js';
 import demoCustomers from './customers.data.json' with { type: 'json' };
 import { replayRecordedDemo } from './replay.js';
 import { lockDemoCustomer, seedDemoTeams } from './teams.js';
-import { AFTER_SALES_YEAR, STORY_DAYS, timeline, VISIT_NOTES, type Plan, type Scenario } from './timeline.js';
-import { durationToMs } from '../workflow/policy/duration.js';
+import { afterSalesYear } from './after-sales-story.js';
+import { STORY_DAYS, timeline, type Plan, type Scenario } from './timeline.js';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 
@@ -229,52 +229,10 @@ class DemoStory {
     return steps;
   }
 
-  /** A formal customer's year with after-sales: its repeat contracts and payments, and the V6 visits made once due. */
+  /** A formal customer's year with after-sales: its repeat contracts and payments, value and credit, and the V6 visits made once due. */
   private afterSalesYear(customerId: string, signed: number, formalIndex: number): Step[] {
     this.formalIds[formalIndex] = customerId;
-    const repeats = (AFTER_SALES_YEAR[formalIndex] ?? []).map(({ daysAgo, end }) => ({
-      daysAgo,
-      run: () => this.contractLife(customerId, 'aftersales1', daysAgo, end),
-    }));
-    return [...repeats, ...this.valueSteps(customerId, formalIndex), ...this.visitSteps(customerId, signed)];
-  }
-
-  /**
-   * V3/V5: the second formal customer gets a credit limit a little above what it owes, so its
-   * next order waits for a manager's CREDIT decision; the third came on the second's referral.
-   */
-  private valueSteps(customerId: string, formalIndex: number): Step[] {
-    const manager = () => this.viewer('manager1');
-    if (formalIndex === 2) {
-      const referral = async () => void (await this.at(100).customers.update(manager(), customerId, { referredById: this.formalIds[1] }));
-      return [{ daysAgo: 100, run: referral }];
-    }
-    if (formalIndex !== 1) return [];
-    const limit = async () => {
-      const s = this.at(20);
-      const [value] = await s.value.ofCustomers([customerId]);
-      const room = (money.parse(value?.outstanding ?? '0') ?? 0n) + 500_000n; // 5,000.00 yuan in cents
-      await s.credit.setCredit(manager(), customerId, money.format(room), 45);
-    };
-    return [
-      { daysAgo: 20, run: limit },
-      { daysAgo: 1, run: () => this.contractLife(customerId, 'aftersales1', 1, 'confirmed') },
-    ];
-  }
-
-  /** V6: the after-sale visits made as the plan's steps fell due. */
-  private visitSteps(customerId: string, signed: number): Step[] {
-    return DEFAULT_POLICY.followUp.visitPlan.flatMap(({ step, after }) => {
-      const daysAgo = signed - durationToMs(after) / DAY - 0.3;
-      if (daysAgo < 0.5) return [];
-      const input = {
-        channel: (step.endsWith('LETTER') ? 'EMAIL' : step === 'THANK_YOU_VISIT' ? 'VISIT' : 'PHONE') as FollowUpChannel,
-        notes: VISIT_NOTES[step] ?? step,
-        nextContactAt: null,
-        contactId: null,
-      };
-      return [{ daysAgo, run: async () => void (await this.at(daysAgo).followUps.add(this.viewer('aftersales1'), customerId, input)) }];
-    });
+    return afterSalesYear(this, customerId, signed, formalIndex, this.formalIds);
   }
 
   /** Custody ended by the salesperson (P5) or by the term (P2), sent straight to the engine. */
