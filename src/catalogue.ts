@@ -6,14 +6,22 @@ import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
 import { followUpPlanWorkflow } from './customers/follow-up-plan.workflow.js';
 import { contactWorkflow } from './customers/contact.workflow.js';
+import { complaintWorkflow } from './complaints/complaint.workflow.js';
 import { describeWorkflow, type WorkflowDescription } from './workflow/describe.js';
 import { MachineRegistry } from './workflow/registry.js';
 
-export const WORKFLOW_NAMES = ['customer', 'application', 'contract', 'followUpPlan', 'contact'] as const;
+export const WORKFLOW_NAMES = ['customer', 'application', 'contract', 'followUpPlan', 'contact', 'complaint'] as const;
 
 /** The repository's definitions (version 1 of each machine); C1's and F1's view of a customer is the row as stored. */
 export function repositoryWorkflows() {
-  return [customerWorkflow, applicationWorkflow, contractWorkflow((row) => row), followUpPlanWorkflow, contactWorkflow((row) => row)] as const;
+  return [
+    customerWorkflow,
+    applicationWorkflow,
+    contractWorkflow((row) => row),
+    followUpPlanWorkflow,
+    contactWorkflow((row) => row),
+    complaintWorkflow,
+  ] as const;
 }
 
 /** Repository documents of machines that live in another machine's feature. */

@@ -33,6 +33,7 @@ import { WebhookResolver } from './webhooks/webhook.resolver.js';
 import { ReportResolver } from './reports/report.resolver.js';
 import { CustomerValueResolver, ValueResolver } from './value/value.resolver.js';
 import { CreditResolver } from './contracts/credit.resolver.js';
+import { ComplaintResolver, CustomerComplaintsResolver } from './complaints/complaint.resolver.js';
 
 const RESOLVERS = [
   UserResolver,
@@ -73,6 +74,8 @@ const RESOLVERS = [
   ValueResolver,
   CustomerValueResolver,
   CreditResolver,
+  ComplaintResolver,
+  CustomerComplaintsResolver,
 ] as const;
 
 /** A resolver or middleware class: constructed with the app's services. */

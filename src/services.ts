@@ -7,11 +7,7 @@ import type { PageArgs } from './platform/pagination.js';
 import type { Logger } from 'pino';
 import type { Database } from './platform/db/client.js';
 import type { TokenService } from './platform/auth/tokens.js';
-import { ApplicationService } from './applications/application.service.js';
-import { ApplicationChecklistService } from './applications/application-checklist.service.js';
-import { ApplicationDecisionService, type CreditClosed } from './applications/application-decision.service.js';
 import { ApplicationOpeningService } from './applications/application-opening.service.js';
-import { ContractService } from './contracts/contract.service.js';
 import { ContractLineService } from './contracts/contract-line.service.js';
 import { PaymentService } from './contracts/payment.service.js';
 import { ProductService } from './contracts/product.service.js';
@@ -29,12 +25,9 @@ import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './platform/aut
 import { WorkflowService } from './designer/workflow.service.js';
 import type { Clock } from './platform/clock.js';
 import { WorkflowEngine } from './workflow/engine.js';
-import { applicationWorkflow } from './applications/application.workflow.js';
-import { contractWorkflow } from './contracts/contract.workflow.js';
 import { customerWorkflow } from './customers/customer.workflow.js';
 import { followUpPlanWorkflow as followUpPlan } from './customers/follow-up-plan.workflow.js';
 import { FollowUpPlanService } from './customers/follow-up-plan.service.js';
-import { contactWorkflow } from './customers/contact.workflow.js';
 import type { Policy } from './workflow/policy/policy.js';
 import { Sweeper } from './workflow/sweeper.js';
 import { NotificationService } from './notifications/notification.service.js';
@@ -43,9 +36,7 @@ import { WebhookWorker } from './webhooks/webhook.worker.js';
 import type { Announcements } from './platform/events/announcements.js';
 import { durationToMs } from './workflow/policy/duration.js';
 import { overdueMadeBefore } from './applications/rules/a5-audit-sla.js';
-import { ReportService } from './reports/report.service.js';
-import { ValueService } from './value/value.service.js';
-import { CreditService } from './contracts/credit.service.js';
+import { auditAndContractsOf, complaintsOf, insightsOf, workflowsOf } from './services.parts.js';
 import { MachineRegistry } from './workflow/registry.js';
 import type { CustomerRow } from './platform/db/schema.js';
 import type { Viewer } from './platform/auth/viewer.js';
@@ -153,18 +144,6 @@ function teamsOf(
   };
 }
 
-/** The workflows (C1 and F1 read a customer as it is now through `customerNow`) and all their definitions. */
-function workflowsOf(customerNow: (row: CustomerRow) => CustomerRow) {
-  const workflows = {
-    customer: customerWorkflow,
-    application: applicationWorkflow,
-    contract: contractWorkflow(customerNow),
-    contact: contactWorkflow(customerNow),
-    followUpPlan,
-  };
-  return { workflows, definitions: [workflows.customer, workflows.application, workflows.contract, workflows.followUpPlan, workflows.contact] };
-}
-
 /** P1/A1 and T8: entering customers, each with its PROTECTION application in the same transaction. */
 function entryOf(database: Database, customers: CustomerService, applicationOpenings: ApplicationOpeningService) {
   return {
@@ -227,23 +206,18 @@ export function createServices(deps: ServiceDeps) {
   const contacts: ContactService = new ContactService(database, engine, workflows.contact, () => customers, clock);
   const customers = new CustomerService(database, engine, workflows.customer, clock, currentPolicy, contacts);
   const customerKeys = new CustomerKeyService(database, customers);
-  const { applications, applicationOpenings, applicationChecklist, applicationDecisions, contracts } = auditAndContractsOf(
-    deps,
-    engine,
-    workflows,
-    customers,
-    contacts,
-    customerKeys,
-    currentPolicy,
-  );
+  const audit = auditAndContractsOf({ database, clock, engine, workflows, customers, contacts, customerKeys, currentPolicy });
+  const { applications, applicationOpenings, applicationChecklist, applicationDecisions, contracts } = audit;
   const products = new ProductService(database, clock);
   const users = new UserService(database, deps.tokens, clock, deps.viewerCacheMs, { ...DEFAULT_LOGIN_THROTTLE, ...deps.loginThrottle });
   const told = peopleAreTold(deps, engine, workflows, currentPolicy);
   // Who may address an instance through the generic sendWorkflowEvent (the guards decide the rest).
+  const { complaints, complaintReports } = complaintsOf(database, clock, engine, workflows, customers, currentPolicy);
   const designs = new WorkflowService(database, engine, clock, definitions, {
     application: async (viewer, id) => applications.requireSee(viewer, await applications.get(id)),
     contract: async (viewer, id) => void (await contracts.get(viewer, id)),
     contact: (viewer, id) => contacts.requireSee(viewer, id),
+    complaint: async (viewer, id) => void (await complaints.get(viewer, id)),
   });
   return {
     policy: currentPolicy,
@@ -261,6 +235,9 @@ export function createServices(deps: ServiceDeps) {
     sweeper: sweeperOf(deps, engine, definitions, () => told.notifications.sweep(), currentPolicy),
     ...told,
     users,
+    /** V4: complaints and their report. */
+    complaints,
+    complaintReports,
     /** Issue 18: the manager's reports (§7) and customer value (V1–V3). */
     ...insightsOf(database, clock, currentPolicy, users, customers),
     ...teamsOf(deps, engine, workflows, customers, users, currentPolicy),
@@ -293,57 +270,3 @@ export function createServices(deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
-
-/** The manager's reports (MANAGER, ADMIN; a department manager's reach, T1) and customer value (V1–V3), read-only over the records. */
-function insightsOf(database: Database, clock: Clock, currentPolicy: () => Policy, users: UserService, customers: CustomerService) {
-  return {
-    /** V5: credit limits and overdue receivables. */
-    credit: new CreditService(database, customers, clock, currentPolicy),
-    reports: new ReportService(
-      database,
-      clock,
-      currentPolicy,
-      (now) => overdueMadeBefore(currentPolicy(), now),
-      (ids) => users.byIds(ids),
-    ),
-    value: new ValueService(database, clock, currentPolicy),
-  };
-}
-
-/**
- * Applications (A1–A5) and contracts (C1–C4), wired both ways: a customer's move lapses the
- * applications it no longer applies to (A4, P2), and a contract over its customer's credit limit
- * opens a CREDIT application whose decision moves the contract (V5).
- */
-function auditAndContractsOf(
-  deps: ServiceDeps,
-  engine: WorkflowEngine,
-  workflows: ReturnType<typeof workflowsOf>['workflows'],
-  customers: CustomerService,
-  contacts: ContactService,
-  customerKeys: CustomerKeyService,
-  currentPolicy: () => Policy,
-) {
-  const { database, clock } = deps;
-  const applications = new ApplicationService(database, clock, currentPolicy);
-  const applicationOpenings = new ApplicationOpeningService(database, engine, workflows.application, customers, clock, currentPolicy);
-  const applicationChecklist = new ApplicationChecklistService(customers, contacts, customerKeys, currentPolicy);
-  // V5: a CREDIT application's decision moves its contract (contracts are made below; called only later).
-  const creditClosed: CreditClosed = (tx, contractId, approved, reason, actor) => contracts.creditDecidedIn(tx, contractId, approved, reason, actor);
-  const applicationDecisions = new ApplicationDecisionService(
-    database,
-    engine,
-    workflows.application,
-    applications,
-    customers,
-    clock,
-    applicationChecklist,
-    creditClosed,
-  );
-  // A4, P2: a customer's move lapses the applications it no longer applies to, in the same transaction.
-  engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
-  const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy, async (tx, contract, applicant) => {
-    await applicationOpenings.openCreditIn(tx, contract, applicant);
-  });
-  return { applications, applicationOpenings, applicationChecklist, applicationDecisions, contracts };
-}

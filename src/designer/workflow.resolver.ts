@@ -191,6 +191,7 @@ export class WorkflowResolver {
       application: of('application'),
       contract: of('contract'),
       contact: of('contact'),
+      complaint: of('complaint'),
     };
   }
 

@@ -7,6 +7,7 @@ import type { WorkflowProblem as Problem } from '../workflow/validation/index.js
 import { Application } from '../applications/application.type.js';
 import { Contract } from '../contracts/contract.type.js';
 import { Contact } from '../customers/contact.type.js';
+import { Complaint } from '../complaints/complaint.type.js';
 import { Customer } from '../customers/customer.type.js';
 
 /** The deadline a timed state starts. */
@@ -138,7 +139,7 @@ export class WorkflowMigration {
 /** An instance after sendWorkflowEvent; the field of its workflow carries the whole row. */
 @ObjectType({ description: 'An instance after sendWorkflowEvent; the field named after its workflow holds the whole record, the other two are null.' })
 export class WorkflowInstance {
-  @Field(() => String, { description: 'The machine name: customer, application, contract or contact.' }) workflow!: string;
+  @Field(() => String, { description: 'The machine name: customer, application, contract, contact or complaint.' }) workflow!: string;
   @Field(() => ID, { description: 'The record’s id.' }) id!: string;
   @Field(() => String, { description: 'Its state path after the event.' }) state!: string;
   @Field(() => Int, { description: 'Its version after the event (send it as the next expectedVersion).' }) version!: number;
@@ -147,4 +148,5 @@ export class WorkflowInstance {
   @Field(() => Application, { nullable: true, description: 'The application, when workflow is application.' }) application!: WorkflowRow | null;
   @Field(() => Contract, { nullable: true, description: 'The contract, when workflow is contract.' }) contract!: WorkflowRow | null;
   @Field(() => Contact, { nullable: true, description: 'The contact person, when workflow is contact (F5).' }) contact!: WorkflowRow | null;
+  @Field(() => Complaint, { nullable: true, description: 'The complaint, when workflow is complaint (V4).' }) complaint!: WorkflowRow | null;
 }

@@ -55,7 +55,7 @@ describe('workflow documents (issue 7)', () => {
       Object.entries(defs)
         .filter(([, d]) => registry.isTimed(d))
         .map(([n]) => n),
-    ).toEqual(['customer', 'followUpPlan']);
+    ).toEqual(['customer', 'followUpPlan', 'complaint']);
   });
 
   it('should list leaf states and the occupied states a version strands', () => {

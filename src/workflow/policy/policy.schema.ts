@@ -11,11 +11,12 @@ import { isLocalDate, isValidTimeZone } from './calendar.js';
 import { durationToMs } from './duration.js';
 import { expected, isTerm, POLICY_BOUNDS, section, term } from './policy-parts.js';
 import { DEFAULT_VALUE_POLICY, valuePolicySchema } from './value-policy.schema.js';
+import { complaintPolicySchema, DEFAULT_COMPLAINT_POLICY } from './complaint-policy.schema.js';
 
 export { POLICY_BOUNDS } from './policy-parts.js';
 
 /** The top-level sections; each workflow reads the sections it needs. */
-export const POLICY_SECTIONS = ['customer', 'application', 'contract', 'followUp', 'value', 'calendar'] as const;
+export const POLICY_SECTIONS = ['customer', 'application', 'contract', 'followUp', 'value', 'complaint', 'calendar'] as const;
 
 /** Roles an approval step may require. */
 const POLICY_ROLES = ['SALES', 'AUDITOR', 'AFTER_SALES', 'MANAGER', 'DESIGNER', 'ADMIN'] as const;
@@ -280,5 +281,6 @@ export const policySchema = section({
   contract: contractPolicySchema,
   followUp: followUpPolicySchema,
   value: valuePolicySchema.default(DEFAULT_VALUE_POLICY),
+  complaint: complaintPolicySchema.default(DEFAULT_COMPLAINT_POLICY),
   calendar: calendarPolicySchema,
 });

@@ -19,7 +19,7 @@ describe('workflows for designers (P11)', () => {
         {},
         await app.login('sales1'),
       );
-      expect(data.workflows.map((w: { name: string }) => w.name)).toEqual(['customer', 'application', 'contract', 'followUpPlan', 'contact']);
+      expect(data.workflows.map((w: { name: string }) => w.name)).toEqual(['customer', 'application', 'contract', 'followUpPlan', 'contact', 'complaint']);
       const customer = data.workflows[0];
       expect(customer.states).toContainEqual({ path: 'prospect.protected', terminal: false, deadline: { term: 'prospectTerm', event: 'TERM_EXPIRED' } });
       expect(customer.transitions).toContainEqual({

@@ -13,3 +13,4 @@ export * from './workflow.js';
 export * from './notifications.js';
 export * from './webhooks.js';
 export * from './follow-up-plans.js';
+export * from './complaints.js';
