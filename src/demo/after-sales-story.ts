@@ -29,7 +29,43 @@ export function afterSalesYear(story: Story, customerId: string, signed: number,
     daysAgo,
     run: () => story.contractLife(customerId, 'aftersales1', daysAgo, end),
   }));
-  return [...repeats, ...valueSteps(story, customerId, formalIndex, formalIds), ...visitSteps(story, customerId, signed)];
+  return [
+    ...repeats,
+    ...valueSteps(story, customerId, formalIndex, formalIds),
+    ...complaintSteps(story, customerId, formalIndex),
+    ...visitSteps(story, customerId, signed),
+  ];
+}
+
+/** V4: the second formal customer complained twice: once resolved on the spot and closed, once still open past the SLA. */
+function complaintSteps(story: Story, customerId: string, formalIndex: number): Step[] {
+  if (formalIndex !== 1) return [];
+  const who = () => story.viewer('aftersales1');
+  const base = { customerId, channel: 'PHONE' as const, handlerId: null };
+  const settled = async () => {
+    const s = story.at(150);
+    const c = await s.complaints.open(who(), {
+      ...base,
+      category: 'QUALITY',
+      severity: 'MEDIUM',
+      subject: '机组运行噪音偏大',
+      description: '客户来电反映新装机组夜间运行噪音偏大，影响值班室休息。',
+    });
+    await s.complaints.send(who(), c.id, { type: 'RESOLVE', resolution: '电话指导客户调整夜间静音模式，客户确认噪音正常。' });
+    await story.at(149).complaints.send(story.viewer('manager1'), c.id, { type: 'CLOSE' });
+  };
+  const late = async () =>
+    void (await story.at(3).complaints.open(who(), {
+      ...base,
+      category: 'DELIVERY',
+      severity: 'HIGH',
+      subject: '第二批配件迟迟未到',
+      description: '客户催问第二批滤网和遥控器，约定上周到货至今未收到。',
+    }));
+  return [
+    { daysAgo: 150, run: settled },
+    { daysAgo: 3, run: late },
+  ];
 }
 
 /**

@@ -43,6 +43,9 @@ describe('demo seed', () => {
       sql`select count(*)::int as n from applications where kind = 'CREDIT' and state = 'pending' and contract_id is not null`,
     );
     expect(credit[0]?.n).toBe(1);
+    // V4: one complaint resolved and closed, one still open past the SLA.
+    const complaintStates = await app.database.rows<{ state: string }>(app.database.db, sql`select state from complaints order by created_at`);
+    expect(complaintStates.map((r) => r.state)).toEqual(['closed', 'open']);
     const formal = await app.database.rows<{ n: number }>(
       app.database.db,
       sql`select count(*)::int as n from customers c where c.stage = 'FORMAL' and not exists (select 1 from contracts k where k.customer_id = c.id and k.confirmed_at is not null)`,

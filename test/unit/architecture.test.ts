@@ -29,7 +29,19 @@ const MAX_FILE_LINES = 350;
 const MAX_FUNCTION_LINES = 80;
 const MAX_CASTS = 5;
 
-const FEATURES = ['users', 'customers', 'applications', 'contracts', 'designer', 'notifications', 'webhooks', 'transfer-files', 'reports', 'value', 'complaints'] as const;
+const FEATURES = [
+  'users',
+  'customers',
+  'applications',
+  'contracts',
+  'designer',
+  'notifications',
+  'webhooks',
+  'transfer-files',
+  'reports',
+  'value',
+  'complaints',
+] as const;
 
 /** The composition root: it wires the layers, so it may import anything and nothing may import it. */
 const COMPOSITION_ROOT = ['src/app.ts', 'src/main.ts', 'src/services.ts', 'src/services.parts.ts', 'src/schema.ts', 'src/catalogue.ts'];
