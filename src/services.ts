@@ -74,7 +74,7 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
 function peopleAreTold(
   deps: ServiceDeps,
   engine: WorkflowEngine,
-  workflows: Record<'customer' | 'application' | 'contract' | 'followUpPlan', { name: string }>,
+  workflows: Record<'customer' | 'application' | 'contract' | 'followUpPlan' | 'complaint', { name: string }>,
   policy: () => Policy,
 ) {
   const { database, clock, logger } = deps;

@@ -17,6 +17,7 @@ import {
   applicationSubmitted,
   auditOverdue,
   contractConfirmed,
+  complaintAssigned,
   custodyEnded,
   custodyEnding,
   customerTransferred,
@@ -56,7 +57,13 @@ export class NotificationService {
   /** Writes, in the transition's transaction, the notifications each workflow's events call for (N1). */
   listenTo(
     engine: WorkflowEngine,
-    workflows: { customer: { name: string }; application: { name: string }; contract: { name: string }; followUpPlan: { name: string } },
+    workflows: {
+      customer: { name: string };
+      application: { name: string };
+      contract: { name: string };
+      followUpPlan: { name: string };
+      complaint: { name: string };
+    },
   ): void {
     const on = (def: { name: string }, events: string[], rule: (ids: readonly number[]) => ReturnType<typeof custodyEnded>) =>
       engine.onTransition(def, { events, written: (tx, moved: Moved) => writeNotifications(tx, rule(moved.historyIds)).then(() => undefined) });
@@ -64,8 +71,9 @@ export class NotificationService {
     on(workflows.application, ['APPROVE', 'REJECT'], applicationDecided);
     on(workflows.customer, ['TERM_EXPIRED', 'REJECTION_LAPSED', 'INACTIVITY_EXPIRED'], custodyEnded);
     on(workflows.customer, ['TRANSFER', 'ASSIGN'], customerTransferred);
-    on(workflows.contract, ['CONFIRM'], contractConfirmed);
+    on(workflows.contract, ['CONFIRM', 'CREDIT_APPROVED'], contractConfirmed);
     on(workflows.followUpPlan, ['PLAN_DUE', 'PLAN_OVERDUE', 'PLAN_ESCALATED'], followUpPlanMoved);
+    on(workflows.complaint, ['CREATE', 'REASSIGN'], complaintAssigned);
   }
 
   /** Warnings no transition causes: terms about to end, overdue audits, stuck transitions (each once). Returns how many were written. */

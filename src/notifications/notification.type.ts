@@ -15,6 +15,7 @@ registerEnumType(NotificationKindEnum, {
     CUSTODY_ENDED: { description: 'A customer the recipient held went back to the pool: its term ran out or its rejection lapsed (P1, P2, P4).' },
     CUSTOMER_TRANSFERRED: { description: 'A customer was transferred to or away from the recipient (P9).' },
     CONTRACT_CONFIRMED: { description: 'A contract of a customer the recipient looks after was confirmed (C2, P6): after-sales begins.' },
+    COMPLAINT_ASSIGNED: { description: 'A complaint was logged for the recipient to handle, or handed to them by a manager (V4).' },
     FOLLOW_UP_DUE: { description: 'A follow-up plan of the recipient’s fell due (F3, F6).' },
     FOLLOW_UP_OVERDUE: { description: 'A follow-up plan of the recipient’s is overdue: its grace passed (F6).' },
     FOLLOW_UP_ESCALATED: { description: 'An overdue follow-up plan was escalated to the managers (F6).' },
@@ -28,10 +29,11 @@ export class Notification {
   @Field(() => ID, { description: 'The notification’s id: give it to markNotificationsRead.' }) id!: string;
   @Field(() => NotificationKindEnum, { description: 'What happened.' }) kind!: NotificationKind;
   @Field(() => String, {
-    description: 'What it is about: customer (also for a follow-up plan: its customer), application or contract; for a stuck transition, its machine.',
+    description:
+      'What it is about: customer (also for a follow-up plan: its customer), application, contract or complaint; for a stuck transition, its machine.',
   })
   subjectType!: string;
-  @Field(() => ID, { description: 'The id of what it is about (query it with customer, application or contract).' }) subjectId!: string;
+  @Field(() => ID, { description: 'The id of what it is about (query it with customer, application, contract or complaint).' }) subjectId!: string;
   @Field(() => ID, { nullable: true, description: 'The customer it concerns, when there is one.' }) customerId!: string | null;
   @Field(() => String, { description: 'A short text in Chinese.' }) textZh!: string;
   @Field(() => String, { description: 'The same text in English.' }) textEn!: string;

@@ -24,7 +24,8 @@ export const WEBHOOK_EVENTS = {
   APPLICATION_DECIDED: { workflow: 'application', events: ['APPROVE', 'REJECT'], when: sql`h.to_state in ('approved', 'rejected')` },
   CUSTOMER_STATE_CHANGED: { workflow: 'customer', events: 'all', when: sql`h.from_state is distinct from h.to_state` },
   CUSTOMER_TRANSFERRED: { workflow: 'customer', events: ['TRANSFER', 'ASSIGN'] },
-  CONTRACT_CONFIRMED: { workflow: 'contract', events: ['CONFIRM'] },
+  // V5: a CONFIRM over the credit limit waits in creditReview; the approval (CREDIT_APPROVED) confirms.
+  CONTRACT_CONFIRMED: { workflow: 'contract', events: ['CONFIRM', 'CREDIT_APPROVED'], when: sql`h.to_state = 'confirmed'` },
   PAYMENT_RECORDED: { workflow: 'contract', events: ['PAYMENT'] },
 } as const satisfies Record<string, EventSource>;
 

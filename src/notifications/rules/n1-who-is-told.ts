@@ -5,7 +5,17 @@
  * Texts are short, in Chinese and English, and name the customer.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { applications, contracts, customers, deadlineFailures, followUpPlans, notifications, transitions, users } from '../../platform/db/schema.js';
+import {
+  applications,
+  complaints,
+  contracts,
+  customers,
+  deadlineFailures,
+  followUpPlans,
+  notifications,
+  transitions,
+  users,
+} from '../../platform/db/schema.js';
 import { historyIdsParam } from '../../workflow/listeners.js';
 import type { Executor } from '../../platform/db/client.js';
 import { affectedRows } from '../../platform/db/sql.js';
@@ -20,6 +30,7 @@ export const NOTIFICATION_KINDS = [
   'CUSTODY_ENDED',
   'CUSTOMER_TRANSFERRED',
   'CONTRACT_CONFIRMED',
+  'COMPLAINT_ASSIGNED',
   'FOLLOW_UP_DUE',
   'FOLLOW_UP_OVERDUE',
   'FOLLOW_UP_ESCALATED',
@@ -91,7 +102,16 @@ export const contractConfirmed = (historyIds: readonly number[]) => sql`
   from ${transitions} h
   join ${contracts} k on k.id = h.entity_id
   join ${customers} c on c.id = k.customer_id
-  where h.id = any(${ids(historyIds)}) and c.custodian_id is not null`;
+  where h.id = any(${ids(historyIds)}) and h.to_state = 'confirmed' and c.custodian_id is not null`;
+
+/** V4: the handler of a complaint logged for them, or handed to them. */
+export const complaintAssigned = (historyIds: readonly number[]) => sql`
+  select k.handler_id, 'COMPLAINT_ASSIGNED', 'complaint', k.id, c.id, h.id, null,
+    '新的客户投诉待您处理：' || c.name || '（' || k.subject || '）', 'A complaint is yours to handle: ' || c.name || ' (' || k.subject || ')', h.created_at
+  from ${transitions} h
+  join ${complaints} k on k.id = h.entity_id
+  join ${customers} c on c.id = k.customer_id
+  where h.id = any(${ids(historyIds)}) and k.handler_id is distinct from h.actor_id`;
 
 /** F3/F6: the assignee of a follow-up plan that fell due or overdue; its escalation goes to every manager who reaches the custodian (T1). */
 export const followUpPlanMoved = (historyIds: readonly number[]) => sql`

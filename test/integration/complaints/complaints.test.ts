@@ -37,6 +37,14 @@ describe('complaints (V4)', () => {
   const events = async (id: string) =>
     (await app.database.rows<{ event: string }>(app.database.db, sql`select event from transitions where entity_id = ${id} order by id`)).map((r) => r.event);
 
+  const told = async (kind: string, subjectId: string) =>
+    (
+      await app.database.rows<{ username: string }>(
+        app.database.db,
+        sql`select u.username from notifications n join users u on u.id = n.recipient_id where n.kind = ${kind} and n.subject_id = ${subjectId} order by n.id`,
+      )
+    ).map((r) => r.username);
+
   beforeAll(async () => {
     app = await startTestApp();
     customerId = (await protectedCustomer(app, 'sales1')).id;
@@ -59,6 +67,8 @@ describe('complaints (V4)', () => {
     expect(closed.state).toBe('closed');
     expect(closed.closedAt).not.toBeNull();
     expect(await events(c.id)).toEqual(['CREATE', 'START', 'RESOLVE', 'CLOSE']);
+    // N1: the handler was told when it was logged for them.
+    expect(await told('COMPLAINT_ASSIGNED', c.id)).toEqual(['aftersales1']);
   });
 
   it('V4: should not count a reopened or handed-over complaint as resolved on first contact', async () => {
@@ -77,6 +87,7 @@ describe('complaints (V4)', () => {
     const to = (await app.services.users.viewerForToken(await app.login('aftersales2', 'aftersales2-pw-1'))).id;
     const moved = (await app.ok(REASSIGN, { id: handed.id, h: to, r: '区域售后负责' }, manager)).reassignComplaint;
     expect(moved.handler).toEqual({ username: 'aftersales2' });
+    expect(await told('COMPLAINT_ASSIGNED', handed.id)).toEqual(['aftersales1', 'aftersales2']);
     expect((await app.fails(RESOLVE, { id: handed.id, r: '已处理' }, await token('aftersales1'))).extensions).toMatchObject({ code: 'FORBIDDEN' });
     const done = (await app.ok(RESOLVE, { id: handed.id, r: '已上门道歉并培训' }, await app.login('aftersales2', 'aftersales2-pw-1'))).resolveComplaint;
     expect(done.resolvedOnFirstContact).toBe(false);

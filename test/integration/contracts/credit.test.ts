@@ -4,6 +4,7 @@
  * application; a MANAGER's approval confirms it (and signs, P6), a rejection returns it to the
  * draft; payments make room again; receivables past the term are listed.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, startTestApp, type TestApp } from '../../support/app.js';
 import { DAY } from '../../support/clock.js';
@@ -62,6 +63,14 @@ describe('credit limits (V5)', () => {
     const reviewed = (await app.ok(CONFIRM, { id: over }, await token('aftersales1'))).confirmContract;
     expect(reviewed).toMatchObject({ state: 'creditReview', confirmedAt: null, availableActions: [] });
     const application = await creditApplication(over);
+    const confirmedNotices = async () =>
+      (
+        await app.database.rows<{ n: number }>(
+          app.database.db,
+          sql`select count(*)::int as n from notifications where kind = 'CONTRACT_CONFIRMED' and subject_id = ${over}`,
+        )
+      )[0]?.n;
+    expect(await confirmedNotices()).toBe(0); // N1: not confirmed yet, nobody is told so
     expect(application).toMatchObject({ status: 'PENDING', applicant: { username: 'aftersales1' }, reason: expect.stringContaining('1500.00') });
     // Not again while it waits, not by an auditor, and never by a client sending the decision itself.
     expect((await app.fails(CONFIRM, { id: over }, await token('aftersales1'))).extensions).toMatchObject({
@@ -89,6 +98,7 @@ describe('credit limits (V5)', () => {
         .sql`select count(*)::int as n from transitions where entity_id = ${customerId} and event = 'CONTRACT_SIGNED' and payload->>'contractId' = ${over}`,
     );
     expect(signed[0]?.n).toBe(1); // P6: the approval signs as a confirmation does
+    expect(await confirmedNotices()).toBe(1); // N1: after-sales is told now
   });
 
   it('V5: should return a rejected contract to the draft, and confirm it once payments make room', async () => {
