@@ -30,7 +30,7 @@ import { CustomerLockFieldsResolver, CustomerLockResolver } from './customers/cu
 import { NotificationResolver } from './notifications/notification.resolver.js';
 import { SubscriptionResolver } from './notifications/subscription.resolver.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
-import { ReportResolver } from './reports/report.resolver.js';
+import { FunnelReportResolver, ReportResolver } from './reports/report.resolver.js';
 import { CustomerValueResolver, ValueResolver } from './value/value.resolver.js';
 import { CreditResolver } from './contracts/credit.resolver.js';
 import { ComplaintResolver, CustomerComplaintsResolver } from './complaints/complaint.resolver.js';
@@ -71,6 +71,7 @@ const RESOLVERS = [
   SubscriptionResolver,
   WebhookResolver,
   ReportResolver,
+  FunnelReportResolver,
   ValueResolver,
   CustomerValueResolver,
   CreditResolver,

@@ -64,9 +64,10 @@ export const REPORT_FILES: Readonly<Record<string, ReportFile>> = {
     period: true,
     async rows(reports, viewer, p) {
       const report = await reports.funnel(viewer, p.from, p.to);
+      const now = await reports.stagesNow(viewer);
       return [
         ...report.stages.map((s) => ['期间进入', STAGE_NAMES[s.label] ?? s.label, s.label, num(s.count), num(s.conversion)]),
-        ...report.now.map((s) => ['当前', STAGE_NAMES[s.label] ?? s.label, s.label, num(s.count), '']),
+        ...now.map((s) => ['当前', STAGE_NAMES[s.label] ?? s.label, s.label, num(s.count), '']),
       ];
     },
   },

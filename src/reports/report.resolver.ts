@@ -1,8 +1,8 @@
 /** The manager's reports (issue 18 §7): MANAGER and ADMIN; a department manager's cover their reach (T1). */
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import type { ReportService } from './report.service.js';
-import { AgingReport, AuditReport, FunnelReport, PerformanceReport, SeriesPoint } from './report.type.js';
+import { AgingReport, AuditReport, FunnelReport, LabelCount, PerformanceReport, SeriesPoint } from './report.type.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface ReportResolverServices {
@@ -58,5 +58,16 @@ export class ReportResolver {
     @Ctx() ctx: Context,
   ) {
     return this.services.reports.aging(viewerOf(ctx), asOf);
+  }
+}
+
+/** The funnel's snapshot of now: a scan of the customers, made only when a client asks for it. */
+@Resolver(() => FunnelReport)
+export class FunnelReportResolver {
+  constructor(private readonly services: ReportResolverServices) {}
+
+  @FieldResolver(() => [LabelCount], { description: 'Customers per stage now (POOL, PROSPECT, INTENT, FORMAL), in your reach.' })
+  now(@Ctx() ctx: Context) {
+    return this.services.reports.stagesNow(viewerOf(ctx));
   }
 }

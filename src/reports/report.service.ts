@@ -62,13 +62,19 @@ export class ReportService {
   async funnel(viewer: Viewer, from: Date, to: Date) {
     const p = this.period(viewer, from, to);
     const [counts] = await this.rows<Record<(typeof STAGES)[number], number>>(funnelSql(p, viewer.reach));
-    const now = await this.rows<{ label: string; count: number }>(stagesNowSql(viewer.reach));
     const stages = STAGES.map((s, i) => {
       const count = counts?.[s] ?? 0;
       const before = i === 0 ? 0 : (counts?.[STAGES[i - 1]!] ?? 0);
       return { label: s.toUpperCase(), count, conversion: before > 0 ? Math.round((count / before) * 10_000) / 10_000 : null };
     });
-    return { stages, now: now.map((r) => ({ ...r, amount: null })) };
+    return { stages };
+  }
+
+  /** Customers per stage now, over the viewer's reach (the funnel's `now`, read only when asked for). */
+  async stagesNow(viewer: Viewer) {
+    requireRole(viewer, 'MANAGER', 'ADMIN');
+    const rows = await this.rows<{ label: string; count: number }>(stagesNowSql(viewer.reach));
+    return rows.map((r) => ({ ...r, amount: null }));
   }
 
   async poolFlows(viewer: Viewer, from: Date, to: Date) {

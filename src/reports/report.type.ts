@@ -32,7 +32,6 @@ export class FunnelStage {
 @ObjectType({ description: 'The sales funnel over a period, and where the customers are now.' })
 export class FunnelReport {
   @Field(() => [FunnelStage], { description: 'ENTERED → PROTECTED → INTENT → FORMAL, with the conversion between neighbours.' }) stages!: FunnelStage[];
-  @Field(() => [LabelCount], { description: 'Customers per stage now (POOL, PROSPECT, INTENT, FORMAL), in your reach.' }) now!: LabelCount[];
 }
 
 @ObjectType({ description: 'Audit decisions by one decider.' })
