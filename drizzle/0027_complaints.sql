@@ -28,4 +28,6 @@ ALTER TABLE "complaints" ADD CONSTRAINT "complaints_handler_id_users_id_fk" FORE
 CREATE INDEX "complaints_customer_idx" ON "complaints" USING btree ("customer_id","created_at");--> statement-breakpoint
 CREATE INDEX "complaints_handler_idx" ON "complaints" USING btree ("handler_id","state");--> statement-breakpoint
 CREATE INDEX "complaints_created_idx" ON "complaints" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX "complaints_deadline_idx" ON "complaints" USING btree ("deadline_at") WHERE "complaints"."deadline_at" is not null;
+CREATE INDEX "complaints_deadline_idx" ON "complaints" USING btree ("deadline_at") WHERE "complaints"."deadline_at" is not null;--> statement-breakpoint
+-- E6: complaints are never hard-deleted, as every other record.
+CREATE TRIGGER complaints_no_delete BEFORE DELETE ON "complaints" FOR EACH ROW EXECUTE FUNCTION custodian_refuse_delete();

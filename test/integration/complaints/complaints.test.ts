@@ -111,6 +111,9 @@ describe('complaints (V4)', () => {
     const c = await open();
     expect((await app.fails(CLOSE, { id: c.id }, await token('sales1'))).extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', state: 'open' });
     expect(await count()).toBe((before ?? 0) + 1);
+    // E6: nothing is hard-deleted, not even by a script.
+    await expect(app.database.db.execute(sql`delete from complaints where id = ${c.id}`)).rejects.toThrow();
+    expect(await count()).toBe((before ?? 0) + 1);
   });
 
   it('V4: should close a resolved complaint by itself after the policy term, and refuse to reopen it once too long closed', async () => {
