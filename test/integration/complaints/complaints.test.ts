@@ -41,7 +41,7 @@ describe('complaints (V4)', () => {
     (
       await app.database.rows<{ username: string }>(
         app.database.db,
-        sql`select u.username from notifications n join users u on u.id = n.recipient_id where n.kind = ${kind} and n.subject_id = ${subjectId} order by n.id`,
+        sql`select u.username from notifications n join users u on u.id = n.recipient_id where n.kind = ${kind} and n.subject_id = ${subjectId} order by n.transition_id`,
       )
     ).map((r) => r.username);
 
