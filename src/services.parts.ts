@@ -78,8 +78,8 @@ export function auditAndContractsOf(parts: {
   );
   // A4, P2: a customer's move lapses the applications it no longer applies to, in the same transaction.
   engine.onRelease(workflows.customer, (tx, release) => applicationDecisions.lapseReleased(tx, release));
-  const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy, async (tx, contract, applicant) => {
-    await applicationOpenings.openCreditIn(tx, contract, applicant);
+  const contracts = new ContractService(database, engine, workflows.contract, customers, clock, currentPolicy, async (tx, contract, applicant, reason) => {
+    await applicationOpenings.openCreditIn(tx, contract, applicant, reason);
   });
   return { applications, applicationOpenings, applicationChecklist, applicationDecisions, contracts };
 }

@@ -3,10 +3,10 @@
  * and the INTENT (P4) and EXTENSION (P3) applications a custodian asks for.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database, Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
-import { applications, contracts, customers, type ApplicationKind, type ApplicationRow, type ContractRow, type CustomerRow } from '../platform/db/schema.js';
+import { applications, customers, type ApplicationKind, type ApplicationRow, type ContractRow, type CustomerRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { DuplicateError, FieldErrorCollector, ForbiddenError, IllegalTransitionError, NotFoundError } from '../platform/errors.js';
 import { actorOf, SYSTEM_SWEEPER } from '../workflow/actor.js';
@@ -101,16 +101,9 @@ export class ApplicationOpeningService {
 
   /**
    * V5: the CREDIT application of a contract whose confirmation would take its customer over the
-   * credit limit; the reason says by how much. It holds nothing on the customer (its terms run on).
+   * credit limit (`reason` says by how much). It holds nothing on the customer (its terms run on).
    */
-  async openCreditIn(tx: Tx, contract: ContractRow, applicant: Viewer): Promise<ApplicationRow> {
-    // V5: what the customer owes now (the select names the customer's table, so the subquery cannot mistake its id).
-    const [owed] = await this.database.rows<{ limit: string | null; owed: string }>(
-      tx,
-      sql`select c.credit_limit::text as limit, coalesce((select sum(k.total - k.paid) from ${contracts} k
-          where k.customer_id = c.id and k.state = 'confirmed'), 0)::text as owed from ${customers} c where c.id = ${contract.customerId}`,
-    );
-    const reason = `信用审批 Credit: 合同 ${contract.number} 金额 ${contract.total}，已有应收 ${owed?.owed ?? '0'}，信用额度 ${owed?.limit ?? '—'}`;
+  async openCreditIn(tx: Tx, contract: ContractRow, applicant: Viewer, reason: string): Promise<ApplicationRow> {
     return this.insertIn(tx, 'CREDIT', contract.customerId, applicant, reason, { contractId: contract.id });
   }
 

@@ -7,13 +7,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../platform/db/client.js';
 import type { Clock } from '../platform/clock.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
-import { FieldErrorCollector } from '../platform/errors.js';
+import { checkPeriod } from '../reports/report.service.js';
 import { arrayLiteral } from '../platform/db/sql.js';
-import { addDuration } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
-import { negate } from './complaint.service.js';
-
-const MAX_DAYS = 366;
+import { overdueBefore } from './complaint.service.js';
 
 export class ComplaintReportService {
   constructor(
@@ -25,10 +22,7 @@ export class ComplaintReportService {
   /** V4: MANAGER or ADMIN, over [from, to), at most 366 days. */
   async report(viewer: Viewer, from: Date, to: Date) {
     requireRole(viewer, 'MANAGER', 'ADMIN');
-    const errors = new FieldErrorCollector();
-    errors.check(from < to, 'to', 'must be after from');
-    errors.check(to.getTime() - from.getTime() <= MAX_DAYS * 86_400_000, 'to', `must be at most ${MAX_DAYS} days after from`);
-    errors.throwIfAny();
+    checkPeriod(from, to);
     const { timeZone } = this.policy().calendar;
     const inReach = viewer.reach ? sql`(c.custodian_id is null or c.custodian_id = any(${arrayLiteral([...viewer.reach])}::uuid[]))` : sql`true`;
     const scoped = (where: SQL) => sql`from complaints k join customers c on c.id = k.customer_id where ${inReach} and ${where}`;
@@ -43,7 +37,7 @@ export class ComplaintReportService {
     const [resolved] = await rows<{ all: number; first: number }>(
       sql`select count(*)::int as all, count(*) filter (where k.resolved_on_first_contact)::int as first ${scoped(period('k.resolved_at'))}`,
     );
-    const before = addDuration(this.clock(), negate(this.policy().complaint.slaTerm)).toISOString();
+    const before = overdueBefore(this.clock(), this.policy()).toISOString();
     const [overdue] = await rows<{ n: number }>(
       sql`select count(*)::int as n ${scoped(sql`k.state in ('open', 'inProgress') and k.created_at < ${before}::timestamptz`)}`,
     );

@@ -1,6 +1,5 @@
 /** V4: complaints in GraphQL — log, handle, close, reopen, list and the report. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import DataLoader from 'dataloader';
 import type { ComplaintRow, CustomerRow, UserCard } from '../platform/db/schema.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
@@ -16,6 +15,7 @@ import { User } from '../users/user.type.js';
 import { userLoaders } from '../users/user.loaders.js';
 import type { UserService } from '../users/user.service.js';
 import type { ComplaintFacts } from './complaint.machine.js';
+import { complaintLoaders } from './complaint.loaders.js';
 import type { ComplaintService } from './complaint.service.js';
 import type { ComplaintReportService } from './complaint-report.js';
 import { Complaint, ComplaintConnection, ComplaintFilter, ComplaintReport, OpenComplaintInput } from './complaint.type.js';
@@ -42,10 +42,6 @@ const complaintEdge: WorkflowEdge<ComplaintRow, ComplaintResolverServices> = {
     history: 'P10: every event on this complaint, newest first: CREATE, START, RESOLVE, REASSIGN, REOPEN, CLOSE, AUTO_CLOSE.',
   },
 };
-
-const byCustomer = (s: ComplaintResolverServices) => ({
-  complaintsByCustomerId: new DataLoader<string, ComplaintRow[]>((ids) => s.complaints.byCustomerIds(ids)),
-});
 
 @Resolver(() => Complaint)
 export class ComplaintResolver extends WorkflowEntityResolver(Complaint, complaintEdge) {
@@ -164,6 +160,6 @@ export class CustomerComplaintsResolver {
   })
   complaints(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<ComplaintRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
-    return ctx.scope.use(byCustomer, this.services).complaintsByCustomerId.load(row.id);
+    return ctx.scope.use(complaintLoaders, this.services).complaintsByCustomerId.load(row.id);
   }
 }

@@ -25,10 +25,15 @@ import { actorOf } from '../workflow/actor.js';
 import { requireKnownState } from '../workflow/document.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { Policy } from '../workflow/policy/policy.js';
-import { addDuration, parseDuration } from '../workflow/policy/duration.js';
+import { subtractDuration } from '../workflow/policy/duration.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import { UNRESOLVED_STATES, type ComplaintFacts } from './complaint.machine.js';
+
+/** V4: unresolved complaints logged before this are overdue (past policy complaint.slaTerm). */
+export function overdueBefore(now: Date, policy: Policy): Date {
+  return subtractDuration(now, policy.complaint.slaTerm);
+}
 
 /** Free-text limits (V4), refused before any query. */
 export const COMPLAINT_LIMITS = { subject: 200, description: 2000, resolution: 2000, reason: 500 } as const;
@@ -186,7 +191,7 @@ export class ComplaintService {
 
   /** Unresolved and logged before now − slaTerm (or the opposite). */
   private overdueSql(overdue: boolean): SQL {
-    const before = addDuration(this.clock(), negate(this.policy().complaint.slaTerm)).toISOString();
+    const before = overdueBefore(this.clock(), this.policy()).toISOString();
     const late = sql`(${inArray(complaints.state, [...UNRESOLVED_STATES])} and ${complaints.createdAt} < ${before}::timestamptz)`;
     return overdue ? late : sql`not ${late}`;
   }
@@ -200,10 +205,4 @@ export class ComplaintService {
       .orderBy(sql`${complaints.createdAt} desc`);
     return groupedBy(ids, rows, (r) => r.customerId);
   }
-}
-
-/** `-d`: the same duration backwards. */
-export function negate(text: string) {
-  const d = parseDuration(text);
-  return { years: -d.years, months: -d.months, weeks: -d.weeks, days: -d.days, hours: -d.hours, minutes: -d.minutes, seconds: -d.seconds };
 }

@@ -1,4 +1,5 @@
 /** V4 in GraphQL: the complaint, its enums, inputs and report. */
+import { enumValues } from '../platform/graphql/enum-values.js';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import {
   COMPLAINT_CATEGORIES,
@@ -12,9 +13,7 @@ import { Connection } from '../platform/graphql/relay.js';
 import { WorkflowEntity } from '../workflow/graphql/workflow-entity.type.js';
 import { LabelCount } from '../reports/report.type.js';
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
-
-export const ComplaintChannelEnum = enumOf(COMPLAINT_CHANNELS);
+export const ComplaintChannelEnum = enumValues(COMPLAINT_CHANNELS);
 registerEnumType(ComplaintChannelEnum, {
   name: 'ComplaintChannel',
   description: 'How a complaint came in (V4).',
@@ -27,7 +26,7 @@ registerEnumType(ComplaintChannelEnum, {
   } satisfies Record<ComplaintChannel, { description: string }>,
 });
 
-export const ComplaintCategoryEnum = enumOf(COMPLAINT_CATEGORIES);
+export const ComplaintCategoryEnum = enumValues(COMPLAINT_CATEGORIES);
 registerEnumType(ComplaintCategoryEnum, {
   name: 'ComplaintCategory',
   description: 'What a complaint is about (V4).',
@@ -40,7 +39,7 @@ registerEnumType(ComplaintCategoryEnum, {
   } satisfies Record<ComplaintCategory, { description: string }>,
 });
 
-export const ComplaintSeverityEnum = enumOf(COMPLAINT_SEVERITIES);
+export const ComplaintSeverityEnum = enumValues(COMPLAINT_SEVERITIES);
 registerEnumType(ComplaintSeverityEnum, {
   name: 'ComplaintSeverity',
   description: 'How bad a complaint is (V4).',

@@ -29,6 +29,7 @@ import { lockContract } from './contract.shared.js';
 import { contractChanges, type ContractInput } from './contract.validation.js';
 import { mayWorkOnContracts } from './rules/c1-who-works-on-contracts.js';
 import { currentLineCount, missingForConfirmation } from './rules/c2-complete-before-confirm.js';
+import { owedBy } from './rules/v5-credit.js';
 
 export type { ContractInput } from './contract.validation.js';
 
@@ -61,7 +62,7 @@ export class ContractService {
     private readonly clock: Clock,
     private readonly policy: () => Policy,
     /** V5: opens the CREDIT application of a contract that went to credit review, in the caller's transaction. */
-    private readonly openCreditApplication: (tx: Tx, contract: ContractRow, applicant: Viewer) => Promise<void> = async () => {},
+    private readonly openCreditApplication: (tx: Tx, contract: ContractRow, applicant: Viewer, reason: string) => Promise<void> = async () => {},
   ) {}
 
   private get db() {
@@ -139,11 +140,20 @@ export class ContractService {
       const { row } = await this.engine.applyIn(tx, this.workflow, id, { type: 'CONFIRM' }, actor, { expectedVersion });
       // V5: over the customer's credit limit, a CREDIT application decides instead.
       if (row.state === 'creditReview') {
-        await this.openCreditApplication(tx, row, viewer);
+        await this.openCreditApplication(tx, row, viewer, await this.creditReason(tx, row));
         return row;
       }
       return this.signedIn(tx, row, actor);
     });
+  }
+
+  /** V5: why a CREDIT application is needed: the contract's amount beside what its customer owes and its limit. */
+  private async creditReason(tx: Tx, row: ContractRow): Promise<string> {
+    const [credit] = await this.database.rows<{ limit: string | null; owed: string }>(
+      tx,
+      sql`select c.credit_limit::text as limit, ${owedBy(sql`c.id`)}::text as owed from ${customers} c where c.id = ${row.customerId}`,
+    );
+    return `信用审批 Credit: 合同 ${row.number} 金额 ${row.total}，已有应收 ${credit?.owed ?? '0'}，信用额度 ${credit?.limit ?? '—'}`;
   }
 
   /** P6: a contract just confirmed: its time, and the customer becomes (or stays) formal, with custody to after-sales by policy. */

@@ -13,6 +13,7 @@ import { money } from '../platform/money.js';
 import { arrayLiteral } from '../platform/db/sql.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { CustomerService } from '../customers/customer.service.js';
+import { reaches } from '../customers/rules/p8-custodian-sees-details.js';
 
 /** The largest credit limit, yuan (the column holds 15 digits before the point). */
 const MAX_LIMIT = 10n ** 13n * 100n;
@@ -44,7 +45,7 @@ export class CreditService {
       errors.check(Number.isInteger(termDays) && termDays >= 1 && termDays <= 365, 'termDays', 'must be a whole number of days from 1 to 365');
     errors.throwIfAny();
     const row = this.customers.project(await this.customers.get(customerId));
-    if (viewer.reach && row.custodianId && !viewer.reach.has(row.custodianId)) {
+    if (!reaches(viewer, row)) {
       throw new ForbiddenError('This customer belongs to someone outside your department', { rule: 'T1' });
     }
     const stageErrors = new FieldErrorCollector();

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareInterface, type NextFn, type ResolverData } from 'type-graphql';
 import { CUSTOMER_LEVELS, STAGES, type CustomerLevel, type CustomerRow, type Stage } from '../platform/db/schema.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
+import { enumValues } from '../platform/graphql/enum-values.js';
 import { Connection } from '../platform/graphql/relay.js';
 import { WorkflowEntity } from '../workflow/graphql/workflow-entity.type.js';
 import type { CustomerService } from './customer.service.js';
@@ -20,7 +21,7 @@ registerEnumType(StageEnum, {
 });
 
 /** V2: the levels of the value pyramid as a GraphQL enum. */
-export const CustomerLevelEnum = Object.fromEntries(CUSTOMER_LEVELS.map((l) => [l, l])) as { [K in CustomerLevel]: K };
+export const CustomerLevelEnum = enumValues(CUSTOMER_LEVELS);
 registerEnumType(CustomerLevelEnum, {
   name: 'CustomerLevel',
   description: 'The level of the value pyramid (V2) the sales team gives a customer; `Customer.tier` is the one its revenue earns.',

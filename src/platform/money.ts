@@ -46,4 +46,6 @@ export function lineTotal(quantity: Scaled, unitPrice: Scaled, discountRate: Sca
 export const money = {
   parse: (text: string) => parseDecimal(text, MONEY_SCALE),
   format: (value: Scaled) => formatDecimal(value, MONEY_SCALE),
+  /** An amount as the database or SQL gives it (numeric text, or none: 0) as the API writes money: two places. */
+  normalise: (text: string | null | undefined) => formatDecimal(parseDecimal(text ?? '0', MONEY_SCALE) ?? 0n, MONEY_SCALE),
 };

@@ -17,12 +17,21 @@ const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 /** A money text from SQL as the API writes money (two places). */
-const amount = (text: string | null | undefined) => money.format(money.parse(text ?? '0') ?? 0n);
+const amount = money.normalise;
 const sum = (texts: readonly string[]) => money.format(texts.reduce((a, t) => a + (money.parse(t) ?? 0n), 0n));
 const hours = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
 
 /** The order of the funnel's stages. */
 const STAGES = ['entered', 'protected', 'intent', 'formal'] as const;
+
+/** A report's period [from, to): `to` after `from`, at most 366 days; else BAD_USER_INPUT on `to`. */
+export function checkPeriod(from: Date, to: Date): Period {
+  const errors = new FieldErrorCollector();
+  errors.check(from < to, 'to', 'must be after from');
+  errors.check(to.getTime() - from.getTime() <= MAX_DAYS * DAY_MS, 'to', `must be at most ${MAX_DAYS} days after from`);
+  errors.throwIfAny();
+  return { from, to };
+}
 
 export interface PerformanceRow {
   user: UserCard | null;
@@ -52,11 +61,7 @@ export class ReportService {
   /** MANAGER or ADMIN, and a valid period. */
   private period(viewer: Viewer, from: Date, to: Date): Period {
     requireRole(viewer, 'MANAGER', 'ADMIN');
-    const errors = new FieldErrorCollector();
-    errors.check(from < to, 'to', 'must be after from');
-    errors.check(to.getTime() - from.getTime() <= MAX_DAYS * DAY_MS, 'to', `must be at most ${MAX_DAYS} days after from`);
-    errors.throwIfAny();
-    return { from, to };
+    return checkPeriod(from, to);
   }
 
   async funnel(viewer: Viewer, from: Date, to: Date) {

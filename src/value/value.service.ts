@@ -9,7 +9,7 @@ import type { Clock } from '../platform/clock.js';
 import { requireRole, type Viewer } from '../platform/auth/viewer.js';
 import { FieldErrorCollector } from '../platform/errors.js';
 import { money } from '../platform/money.js';
-import { addDuration, parseDuration } from '../workflow/policy/duration.js';
+import { parseDuration, subtractDuration } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import { classesSql, customerValuesSql, paretoSql, pyramidSql, rankingSql, repurchaseSql, type ValueParams, type ValueScope } from './value.sql.js';
 
@@ -52,7 +52,7 @@ interface ValueRow extends Record<string, unknown> {
   loyalty: LoyaltyStage;
 }
 
-const amount = (text: string | null | undefined) => money.format(money.parse(text ?? '0') ?? 0n);
+const amount = money.normalise;
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
 const DAY_MS = 86_400_000;
 /** The points of the Pareto curve: every 5 % of the buyers. */
@@ -90,11 +90,10 @@ export class ValueService {
   params(window?: string | null): ValueParams {
     const { value, calendar } = this.policy();
     const now = this.clock();
-    const back = (d: string) => addDuration(now, negate(d));
     return {
       now,
-      windowStart: back(window ?? value.window),
-      dragBefore: back(value.dragAfter),
+      windowStart: subtractDuration(now, window ?? value.window),
+      dragBefore: subtractDuration(now, value.dragAfter),
       goldShare: value.goldShare,
       tiers: value.tiers,
       advocateReferrals: value.advocateReferrals,
@@ -158,12 +157,6 @@ export class ValueService {
 }
 
 const round4 = (x: number) => Math.round(Number(x) * 10_000) / 10_000;
-
-/** `-d`: the same duration backwards (addDuration takes negative components). */
-function negate(text: string) {
-  const d = parseDuration(text);
-  return { years: -d.years, months: -d.months, weeks: -d.weeks, days: -d.days, hours: -d.hours, minutes: -d.minutes, seconds: -d.seconds };
-}
 
 /** Why `text` is not a usable value window (an ISO duration from a day to five years), or undefined. */
 function windowProblem(text: string): string | undefined {

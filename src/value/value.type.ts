@@ -1,10 +1,9 @@
 /** Customer value (V1–V3) in GraphQL: per customer, and the manager's summaries as plain series. */
+import { enumValues } from '../platform/graphql/enum-values.js';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LOYALTY_STAGES, TIERS, VALUE_CLASSES, type LoyaltyStage, type Tier, type ValueClass } from './value.service.js';
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
-
-export const ValueClassEnum = enumOf(VALUE_CLASSES);
+export const ValueClassEnum = enumValues(VALUE_CLASSES);
 registerEnumType(ValueClassEnum, {
   name: 'ValueClass',
   description: 'V1: a buying customer’s class by revenue in the value window (policy `value`).',
@@ -15,7 +14,7 @@ registerEnumType(ValueClassEnum, {
   } satisfies Record<ValueClass, { description: string }>,
 });
 
-export const TierEnum = enumOf(TIERS);
+export const TierEnum = enumValues(TIERS);
 registerEnumType(TierEnum, {
   name: 'Tier',
   description: 'V2: the tier of the value pyramid a customer’s revenue in the window earns (thresholds: policy `value.tiers`).',
@@ -27,7 +26,7 @@ registerEnumType(TierEnum, {
   } satisfies Record<Tier, { description: string }>,
 });
 
-export const LoyaltyEnum = enumOf(LOYALTY_STAGES);
+export const LoyaltyEnum = enumValues(LOYALTY_STAGES);
 registerEnumType(LoyaltyEnum, {
   name: 'LoyaltyStage',
   description: 'V3: how far a customer has come from first interest to partnership.',

@@ -6,15 +6,18 @@
  * the contract, its rejection (or withdrawal) returns it to the draft. Read in the statement
  * that reads the contract, so availableActions and a sent CONFIRM decide alike.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { contracts, customers } from '../../platform/db/schema.js';
 import type { ContractRule } from '../contract.machine.js';
 
+/** What customer `customerId` owes on its confirmed contracts (totals less payments), leaving out contract `except`. */
+export const owedBy = (customerId: SQL, except: SQL = sql`null`) =>
+  sql`coalesce((select sum(owed.total - owed.paid) from ${contracts} as owed
+    where owed.customer_id = ${customerId} and owed.state = 'confirmed' and owed.id is distinct from ${except}), 0)`;
+
 /** Whether confirming contract `id` keeps its customer within its credit limit (or it has none). */
 const withinCredit = (id: unknown) =>
-  sql`(select credit_customer.credit_limit is null or credit_contract.total + coalesce((
-        select sum(owed.total - owed.paid) from ${contracts} as owed
-        where owed.customer_id = credit_customer.id and owed.state = 'confirmed' and owed.id <> credit_contract.id), 0) <= credit_customer.credit_limit
+  sql`(select credit_customer.credit_limit is null or credit_contract.total + ${owedBy(sql`credit_customer.id`, sql`credit_contract.id`)} <= credit_customer.credit_limit
       from ${contracts} as credit_contract join ${customers} as credit_customer on credit_customer.id = credit_contract.customer_id
       where credit_contract.id = ${id})`;
 

@@ -170,3 +170,9 @@ export function stringifyDuration(d: Duration): string {
   if (date === '' && time === '') return 'PT0S';
   return `P${date}${time === '' ? '' : `T${time}`}`;
 }
+
+/** `date` minus the duration, by the same calendar rules as {@link addDuration} ("a year before", "30 days before"). */
+export function subtractDuration(date: Date, d: Duration | string): Date {
+  const x = toDuration(d);
+  return addDuration(date, { years: -x.years, months: -x.months, weeks: -x.weeks, days: -x.days, hours: -x.hours, minutes: -x.minutes, seconds: -x.seconds });
+}
