@@ -118,19 +118,19 @@ const OTHER_RULES: readonly OtherRule[] = [
     code: 'V1',
     title:
       'Value classes over the value window (policy value.window, a year): A 金牌 = the top value.goldShare (5 %) of buyers by revenue, C drag = no confirmed contract for value.dragAfter or only lost (voided) bids, B the rest; with a Pareto curve',
-    where: ['src/value/value.sql.ts', 'src/value/value.service.ts'],
+    where: ['src/value/rules/v1-value-class.ts', 'src/value/value.sql.ts'],
   },
   {
     code: 'V2',
     title:
       'The value pyramid: a customer’s level is one of VIP, MAJOR, ORDINARY, SMALL (free text of before kept in levelNote); its tier is the one its revenue in the window earns by the thresholds of policy value.tiers',
-    where: ['src/customers/customer-level.ts', 'src/value/value.sql.ts'],
+    where: ['src/value/rules/v2-tier.ts', 'src/customers/customer-level.ts'],
   },
   {
     code: 'V3',
     title:
       'Lifetime value: revenue to date, purchases, first and last, average interval, repurchase rate; loyalty stages potential → first purchase → repeat → advocate (value.advocateReferrals referrals) → partner (purchases in value.partnerYears calendar years)',
-    where: ['src/value/value.sql.ts', 'src/value/value.service.ts'],
+    where: ['src/value/rules/v3-loyalty.ts', 'src/value/value.sql.ts'],
   },
   {
     code: 'V6',

@@ -6,20 +6,12 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { arrayLiteral } from '../platform/db/sql.js';
+import type { ValueParams } from './value-params.js';
 
-/** What the value figures depend on: the moment, the policy's value section, its time zone. */
-export interface ValueParams {
-  now: Date;
-  /** The start of the value window (now − `value.window`). */
-  windowStart: Date;
-  /** Customers with no purchase since this are drag customers (now − `value.dragAfter`). */
-  dragBefore: Date;
-  goldShare: number;
-  tiers: { VIP: string; MAJOR: string; ORDINARY: string };
-  advocateReferrals: number;
-  partnerYears: number;
-  timeZone: string;
-}
+export type { ValueParams } from './value-params.js';
+import { goldSql, valueClassSql } from './rules/v1-value-class.js';
+import { tierSql } from './rules/v2-tier.js';
+import { loyaltySql } from './rules/v3-loyalty.js';
 
 /** Which customers: these ids, or those of a reach (held by, or nobody's and entered by, someone in it), or all. */
 export type ValueScope = { ids: readonly string[] } | { reach: ReadonlySet<string> | undefined };
@@ -48,10 +40,7 @@ export function customerValuesSql(p: ValueParams, scope: ValueScope): SQL {
         count(*)::int as purchases, min(confirmed_at) as first_at, max(confirmed_at) as last_at,
         count(distinct date_part('year', confirmed_at at time zone ${p.timeZone}))::int as years
       from purchases group by customer_id),
-    gold as (
-      select customer_id from (
-        select customer_id, row_number() over (order by window_revenue desc, customer_id) as r, count(*) over () as n from per where window_revenue > 0) g
-      where r <= ceil(n * ${p.goldShare}::numeric)),
+    gold as (${goldSql(p)}),
     bidders as (select distinct customer_id from contracts where state = 'voided'),
     paid as (
       select k.customer_id, sum(pm.amount) as amount from payments pm join contracts k on k.id = pm.contract_id
@@ -61,17 +50,7 @@ export function customerValuesSql(p: ValueParams, scope: ValueScope): SQL {
     select c.id as customer_id, coalesce(per.revenue, 0)::text as revenue, coalesce(per.window_revenue, 0)::text as window_revenue,
       coalesce(paid.amount, 0)::text as window_payments, coalesce(owed.amount, 0)::text as outstanding, coalesce(per.purchases, 0) as purchases, per.first_at, per.last_at,
       coalesce(per.years, 0) as years, coalesce(referrals.n, 0) as referrals,
-      case when per.customer_id is null and bidders.customer_id is null then null
-        when per.last_at is null or per.last_at < ${iso(p.dragBefore)}::timestamptz then 'C'
-        when gold.customer_id is not null then 'A' else 'B' end as value_class,
-      case when per.customer_id is null then null
-        when per.window_revenue >= ${p.tiers.VIP}::numeric then 'VIP'
-        when per.window_revenue >= ${p.tiers.MAJOR}::numeric then 'MAJOR'
-        when per.window_revenue >= ${p.tiers.ORDINARY}::numeric then 'ORDINARY' else 'SMALL' end as tier,
-      case when per.customer_id is null then 'POTENTIAL'
-        when per.years >= ${p.partnerYears}::int then 'PARTNER'
-        when per.purchases >= 2 and coalesce(referrals.n, 0) >= ${p.advocateReferrals}::int then 'ADVOCATE'
-        when per.purchases >= 2 then 'REPEAT' else 'FIRST_PURCHASE' end as loyalty
+      ${valueClassSql(p)} as value_class, ${tierSql(p)} as tier, ${loyaltySql(p)} as loyalty
     from customers c
       left join per on per.customer_id = c.id left join gold on gold.customer_id = c.id
       left join bidders on bidders.customer_id = c.id left join paid on paid.customer_id = c.id
