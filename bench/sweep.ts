@@ -59,7 +59,8 @@ async function expireBatch(sql: postgres.Sql, limit: number): Promise<number> {
       ), moved as (
         update customers c
         set state = 'pool', stage = 'POOL', custodian_id = null,
-          snapshot = jsonb_set(jsonb_set(c.snapshot, '{value}', '"pool"'), '{context,custodianId}', 'null'),
+          -- P2 releaseCustody and T5 clearTeam, as the engine's actions write them.
+          snapshot = jsonb_set(jsonb_set(jsonb_set(c.snapshot, '{value}', '"pool"'), '{context,custodianId}', 'null'), '{context,collaborators}', '{}'),
           version = c.version + 1, deadline_at = null, deadline_event = null, updated_at = ${now}
         from due
         where c.id = due.id
