@@ -5,6 +5,8 @@
  * checklists and the sweeper agree with the engine even before the sweeper has run.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { invariant } from '../platform/invariant.js';
 import { transition } from 'xstate';
 import { SYSTEM_SWEEPER } from './actor.js';
 import type { WorkflowTable } from './table.js';
@@ -34,10 +36,14 @@ function targetsOf(mv: MachineVersion, noFacts: unknown): DeadlineTarget[] {
   return out;
 }
 
+const dialect = new PgDialect();
+
 const literal = (value: string | number) => sql.raw(typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`);
 
 export class ReadModel {
   private cache: { versions: number; targets: DeadlineTarget[] } | null = null;
+  /** Rendered parts (see `rendered`), by the set of versions they were rendered for. */
+  private texts: { versions: number; parts: Map<unknown, SQL> } = { versions: -1, parts: new Map() };
 
   constructor(
     private readonly registry: MachineRegistry,
@@ -67,13 +73,40 @@ export class ReadModel {
     const t = this.def.table;
     const targets = this.targets();
     if (targets.length === 0) return sql`${t.state}`;
-    const whens = targets.map((x) => sql`when ${t.machineVersion} = ${literal(x.version)} and ${t.state} = ${literal(x.from)} then ${literal(x.to)}`);
-    return sql`(case when ${this.due(now)} then (case ${sql.join(whens, sql` `)} else ${t.state} end) else ${t.state} end)`;
+    const fired = this.rendered('targets', () => {
+      const whens = targets.map((x) => sql`when ${t.machineVersion} = ${literal(x.version)} and ${t.state} = ${literal(x.from)} then ${literal(x.to)}`);
+      return sql`(case ${sql.join(whens, sql` `)} else ${t.state} end)`;
+    });
+    return sql`(case when ${this.due(now)} then ${fired} else ${t.state} end)`;
   }
 
   /** A column derived from the state alone (e.g. a customer's stage), at `now`. */
   derived(now: Date, of: (state: string) => string): SQL {
-    const whens = this.states().map((s) => sql`when ${literal(s)} then ${literal(of(s))}`);
-    return sql`(case ${this.state(now)} ${sql.join(whens, sql` `)} end)`;
+    const whens = this.rendered(of, () =>
+      sql.join(
+        this.states().map((s) => sql`when ${literal(s)} then ${literal(of(s))}`),
+        sql` `,
+      ),
+    );
+    return sql`(case ${this.state(now)} ${whens} end)`;
+  }
+
+  /**
+   * A part of these expressions that holds no value (columns and literals only), rendered to SQL
+   * text once per set of loaded versions: the whole CASE over every version's states, rebuilt
+   * and walked by drizzle on each list request, was most of the CPU a department manager's list
+   * spent building its statement (issue 14). Its text is what drizzle renders in place.
+   */
+  private rendered(key: unknown, build: () => SQL): SQL {
+    const versions = this.registry.all(this.def).length;
+    if (this.texts.versions !== versions) this.texts = { versions, parts: new Map() };
+    let part = this.texts.parts.get(key);
+    if (!part) {
+      const query = dialect.sqlToQuery(build());
+      invariant(query.params.length === 0, `${this.def.name}: a rendered read-model part holds no values`);
+      part = sql.raw(query.sql);
+      this.texts.parts.set(key, part);
+    }
+    return part;
   }
 }
