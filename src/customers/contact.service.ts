@@ -1,6 +1,6 @@
 /** Contacts (F1, E5, F5): added, corrected, marked as left and rejoined by whoever may change the customer or a WRITE collaborator (T5); never deleted (E6). */
-import { asc, eq, inArray, sql } from 'drizzle-orm';
-import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
+import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import { lockKeys, type Database, type Tx } from '../platform/db/client.js';
 import { contacts, customers, type ContactRow } from '../platform/db/schema.js';
@@ -30,7 +30,7 @@ const contactsByCustomerIds = {
   FULL: builtOnce(() => byCustomerIdsQuery(SHAPES.FULL.columns)),
 };
 
-function byCustomerIdsQuery(columns: Record<string, PgColumn>) {
+function byCustomerIdsQuery(columns: Record<string, SQL.Aliased>) {
   return new QueryBuilder()
     .select(columns)
     .from(contacts)

@@ -2,8 +2,8 @@
  * Follow-ups (F2–F4): append-only contact records; the newest sets the customer's last and
  * next contact times, which drive the custodian's reminders (F3).
  */
-import { and, asc, count, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { QueryBuilder, type PgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
 import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
@@ -51,7 +51,7 @@ const SHAPES = listShapes<typeof followUps, { total: unknown }>(followUps, ['id'
  */
 const firstPages = { CARD: builtOnce(() => firstPagesQuery(SHAPES.CARD.columns)), FULL: builtOnce(() => firstPagesQuery(SHAPES.FULL.columns)) };
 
-function firstPagesQuery(columns: Record<string, PgColumn>) {
+function firstPagesQuery(columns: Record<string, SQL.Aliased>) {
   const qb = new QueryBuilder();
   const ranked = qb
     .select({
@@ -136,7 +136,8 @@ export class FollowUpService {
    * only the index (customer, time, id), the rows are fetched by id for the ranks kept.
    */
   async firstPageByCustomer(ids: readonly string[], first: number, shape: ListShape = 'FULL'): Promise<Page<FollowUpRow>[]> {
-    const rows = await SHAPES[shape].rows.run(this.database, this.db, firstPages[shape](), { ids: arrayLiteral(ids), limit: first + 1 });
+    // `first` rows, not `first + 1`: each row's window count says whether more follow (a sixth of a nested list's rows fewer).
+    const rows = await SHAPES[shape].rows.run(this.database, this.db, firstPages[shape](), { ids: arrayLiteral(ids), limit: first });
     const map = new Map<string, { rows: FollowUpRow[]; total: number }>();
     // Each row keeps its `total` beside its columns (a copy without it would be a copy per row).
     for (const f of rows) {
@@ -146,7 +147,7 @@ export class FollowUpService {
     }
     return ids.map((id) => {
       const entry = map.get(id) ?? { rows: [], total: 0 };
-      return toPage(entry.rows, first, NEWEST_FIRST.cursor, async () => entry.total);
+      return toPage(entry.rows, first, NEWEST_FIRST.cursor, async () => entry.total, entry.total > first);
     });
   }
 

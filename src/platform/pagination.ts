@@ -129,12 +129,12 @@ export function keyset<T>(keys: readonly OrderKey<T>[], descending = false): Key
   };
 }
 
-/** Builds a page from `limit + 1` fetched rows. */
-export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[], totalCount: () => Promise<number>): Page<T> {
+/** Builds a page from `limit + 1` fetched rows, or from `limit` rows and `hasNextPage` where the caller knows it (a counted total). */
+export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown[], totalCount: () => Promise<number>, hasNextPage = rows.length > limit): Page<T> {
   const nodes = rows.length > limit ? rows.slice(0, limit) : rows;
   const cursor = (index: number) => {
     const node = nodes[index];
     return node === undefined ? '' : encodeCursor(key(node));
   };
-  return { nodes, cursor, hasNextPage: rows.length > limit, totalCount };
+  return { nodes, cursor, hasNextPage, totalCount };
 }

@@ -5,7 +5,7 @@
  * is still built by drizzle (or written with `sql`), run as a raw statement, and each cell goes
  * through its column's own decoder (`mapFromDriverValue`: timestamps, JSON), as drizzle would.
  */
-import { getTableColumns, type Column, type Query, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type Column, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from './client.js';
 
@@ -78,13 +78,18 @@ export function rowReader<T>(columns: Record<string, Column>, extra: readonly st
  */
 export type ListShape = 'CARD' | 'FULL';
 
-/** A shape's columns (for drizzle's `select`) and its row reader. */
+/** A shape's select list (for drizzle's `select`: each column named by its key) and its row reader. */
 export interface Shape<T> {
-  columns: Record<string, PgColumn>;
+  columns: Record<string, SQL.Aliased>;
   rows: RowReader<T>;
 }
 
-/** The CARD (the columns named `card`) and FULL (every column of `table`) shapes, each with `extra` raw values. */
+/**
+ * The CARD (the columns named `card`) and FULL (every column of `table`) shapes, each with `extra`
+ * raw values. Each column is selected under its row key (`"customer_id" as "customerId"`), so the
+ * driver's row is the row: its timestamps and JSON are decoded in place, no second object per row
+ * is made (on a nested list, a copy of every row was a tenth of the garbage).
+ */
 export function listShapes<T extends PgTable, X = unknown>(
   table: T,
   card: readonly (keyof T['_']['columns'] & string)[],
@@ -92,7 +97,37 @@ export function listShapes<T extends PgTable, X = unknown>(
 ): Record<ListShape, Shape<T['$inferSelect'] & X>> {
   const all: Record<string, PgColumn> = getTableColumns(table);
   const picked = Object.fromEntries(card.flatMap((key) => (all[key] ? [[key, all[key]] as const] : [])));
-  return { CARD: { columns: picked, rows: rowReader(picked, extra) }, FULL: { columns: all, rows: rowReader(all, extra) } };
+  const shape = (columns: Record<string, PgColumn>) => ({
+    columns: Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, sql`${column}`.as(key)])),
+    rows: keyedRowReader<T['$inferSelect'] & X>(columns),
+  });
+  return { CARD: shape(picked), FULL: shape(all) };
+}
+
+/** A reader of rows whose statement names each of `columns` by its key (listShapes): cells are decoded where they are. */
+function keyedRowReader<T>(columns: Record<string, Column>): RowReader<T> {
+  const decoded = Object.entries(columns).flatMap(([key, column]) => {
+    const decode = decoderOf(column);
+    return decode ? [{ key, decode }] : [];
+  });
+  const map = (raw: Record<string, unknown>[]): T[] => {
+    for (let i = 0; i < raw.length; i += 1) {
+      const r = raw[i] as Record<string, unknown>;
+      for (const c of decoded) {
+        const v = r[c.key];
+        if (v !== null && v !== undefined) r[c.key] = c.decode(v);
+      }
+    }
+    return raw as T[];
+  };
+  return {
+    async read(database, executor, query) {
+      return map(await database.rows(executor, 'getSQL' in query ? query.getSQL() : query, { prepare: true }));
+    },
+    async run(database, executor, query, values) {
+      return map(await database.preparedRows(executor, query, values));
+    },
+  };
 }
 
 /** Column types whose values postgres.js already gives as drizzle would (no decoding needed). */

@@ -103,6 +103,15 @@ describe('contacts and follow-ups', () => {
         '第5次电话跟进，沟通需求。',
         '第4次电话跟进，沟通需求。',
       ]);
+      expect(p1.customer.followUps.pageInfo.hasNextPage).toBe(true);
+      // A first page knows whether more follow from its count (it reads `first` rows, not one more).
+      const whole = `query($id: ID!, $n: Int!) { customer(id: $id) { followUps(first: $n) { totalCount pageInfo { hasNextPage } edges { node { notes } } } } }`;
+      const all = await app.ok(whole, { id: c.id, n: 5 }, sales1);
+      expect(all.customer.followUps).toMatchObject({ totalCount: 5, pageInfo: { hasNextPage: false } });
+      expect(all.customer.followUps.edges).toHaveLength(5);
+      const allButOne = await app.ok(whole, { id: c.id, n: 4 }, sales1);
+      expect(allButOne.customer.followUps).toMatchObject({ totalCount: 5, pageInfo: { hasNextPage: true } });
+      expect(allButOne.customer.followUps.edges).toHaveLength(4);
       const p2 = await app.ok(q, { id: c.id, after: p1.customer.followUps.pageInfo.endCursor }, sales1);
       expect(p2.customer.followUps.edges.map((e: { node: { notes: string } }) => e.node.notes)).toEqual([
         '第3次电话跟进，沟通需求。',
