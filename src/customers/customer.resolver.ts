@@ -236,9 +236,10 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     nullable: true,
     description: 'Who protects it now: the salesperson, or after-sales for a formal customer (P6); null in the pool.',
   })
-  async custodian(@Root() row: CustomerRow, @Ctx() ctx: Context): Promise<UserCard | null> {
+  custodian(@Root() row: CustomerRow, @Ctx() ctx: Context): UserCard | null | Promise<UserCard | null> {
     const id = this.services.customers.project(row).custodianId;
-    return id ? ctx.scope.use(userLoaders, this.services).userById.load(id) : null;
+    // A card the process holds is answered as a value: no promise per row of a list (issue 14).
+    return id ? (this.services.users.freshCard(id) ?? ctx.scope.use(userLoaders, this.services).userById.load(id)) : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who entered it (E7). Details (P8): FORBIDDEN (null) unless you may see its details.' })
@@ -297,7 +298,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     nullable: true,
     description: 'Its contact persons, oldest first (F1). Details (P8): FORBIDDEN (null) unless you may see its details.',
   })
-  async contacts(@Root() row: CustomerRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ContactRow[]> {
+  contacts(@Root() row: CustomerRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ContactRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
     const shape = shapeFor(selectedFields(info, []), CONTACT_CARD_FIELDS);
     return ctx.scope.use(contactLoaders, this.services).contactsByCustomerId(shape).load(row.id);
@@ -307,20 +308,21 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     nullable: true,
     description: 'Its follow-ups, newest first (F2, F4). Details (P8): FORBIDDEN (null) unless you may see its details.',
   })
-  async followUps(
+  followUps(
     @Root() row: CustomerRow,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<FollowUpRow>> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
+    // Not async: a list calls this per row, and an async wrapper is one more promise each time.
     const rows = page.after
-      ? await this.services.followUps.page(row.id, page)
-      : await ctx.scope
+      ? this.services.followUps.page(row.id, page)
+      : ctx.scope
           .use(followUpLoaders, this.services)
           .followUpFirstPage(page.first ?? DEFAULT_PAGE_SIZE, shapeFor(selectedFields(info, ITEMS), FOLLOW_UP_CARD_FIELDS))
           .load(row.id);
-    return toConnection(rows, (f) => f, page);
+    return rows.then((r) => toConnection(r, (f) => f, page));
   }
 
   @FieldResolver(() => [User], {

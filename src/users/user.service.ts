@@ -194,6 +194,11 @@ export class UserService {
   }
 
   /** Batch lookup for loaders: one row (or null) per id, in the order asked. */
+  /** A user's card if this process holds it fresh (VIEWER_CACHE_MS), else undefined: `byIds` reads it then. */
+  freshCard(id: string): UserCard | undefined {
+    return this.cards.fresh(id);
+  }
+
   /** Users' cards by id (null for an unknown id); fresh cached cards need no statement (VIEWER_CACHE_MS). */
   async byIds(ids: readonly string[]): Promise<(UserCard | null)[]> {
     const missing = ids.filter((id) => this.cards.fresh(id) === undefined);
