@@ -3,7 +3,7 @@
  * protection actions (P1–P9), which go through the workflow engine. The rules themselves are in
  * `rules/`; this service orchestrates them.
  */
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, ilike, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { lockKeys, type Database, type Executor, type Tx } from '../platform/db/client.js';
 import { uniqueViolation } from '../platform/db/errors.js';
 import { customers, type CustomerRow } from '../platform/db/schema.js';
@@ -242,12 +242,11 @@ export class CustomerService {
       ];
       where.push(afterKey(parts, desc_));
     }
-    const query = this.db
-      .select(LIST_SHAPES[shape].columns)
-      .from(customers)
-      .where(and(...where))
-      .orderBy(desc_ ? desc(sortKey.expr) : asc(sortKey.expr), desc_ ? desc(customers.id) : asc(customers.id))
-      .limit(limit + 1);
+    // Written with `sql` around the shape's rendered select list: the statement differs per
+    // request (filters, reach, the clock), so it is built each time, and this builds little.
+    const direction = sql.raw(desc_ ? 'desc' : 'asc');
+    const query = sql`select ${LIST_SHAPES[shape].selectList} from ${customers} where ${and(...where) ?? sql`true`}
+      order by ${sortKey.expr} ${direction}, ${customers.id} ${direction} limit ${limit + 1}`;
     const rows = await LIST_SHAPES[shape].rows.read(this.database, this.db, query);
     return toPage(
       rows,

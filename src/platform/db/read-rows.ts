@@ -81,6 +81,12 @@ export type ListShape = 'CARD' | 'FULL';
 /** A shape's select list (for drizzle's `select`: each column named by its key) and its row reader. */
 export interface Shape<T> {
   columns: Record<string, SQL.Aliased>;
+  /**
+   * The same select list as SQL text rendered once (`"customers"."id" as "id", …`), for a
+   * statement written with `sql` that changes per request: drizzle then renders one chunk, not a
+   * column list, each time (a page of customers rebuilt its seventeen aliased columns per request).
+   */
+  selectList: SQL;
   rows: RowReader<T>;
 }
 
@@ -99,6 +105,14 @@ export function listShapes<T extends PgTable, X = unknown>(
   const picked = Object.fromEntries(card.flatMap((key) => (all[key] ? [[key, all[key]] as const] : [])));
   const shape = (columns: Record<string, PgColumn>) => ({
     columns: Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, sql`${column}`.as(key)])),
+    selectList: sql.raw(
+      dialect.sqlToQuery(
+        sql.join(
+          Object.entries(columns).map(([key, column]) => sql`${column} as ${sql.identifier(key)}`),
+          sql`, `,
+        ),
+      ).sql,
+    ),
     rows: keyedRowReader<T['$inferSelect'] & X>(columns),
   });
   return { CARD: shape(picked), FULL: shape(all) };
