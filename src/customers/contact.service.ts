@@ -17,18 +17,17 @@ import type { ContactFacts } from './contact.machine.js';
 import { duplicateError, duplicateKeys } from './rules/e4-duplicate-entry.js';
 import { requireWork } from './rules/t5-collaborators.js';
 import { groupedBy } from '../platform/grouped.js';
-import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
+import { FULL, listShapes, type ListShape } from '../platform/db/list-shapes.js';
 import { contactInput, contactPhoneKeys, type ContactFields, type ContactInput } from './customer.validation.js';
 
-/** The Contact fields a list answers from CARD rows (the person and their numbers); others need FULL. */
-export const CONTACT_CARD_FIELDS: ReadonlySet<string> = new Set(['id', 'name', 'title', 'mobile', 'landline', 'state']);
-const SHAPES = listShapes(contacts, ['id', 'customerId', 'name', 'title', 'mobile', 'landline', 'state']);
+/** A customer's contacts in a list: the person and their numbers, each read only when asked for; any other field reads FULL rows. */
+export const CONTACT_SHAPES = listShapes(contacts, {
+  base: ['customerId'],
+  fields: { id: ['id'], name: ['name'], title: ['title'], mobile: ['mobile'], landline: ['landline'], state: ['state'] },
+});
 
 /** The contacts of the customers `ids`, oldest first (the list's loader), per shape, each built once. */
-const contactsByCustomerIds = {
-  CARD: builtOnce(() => byCustomerIdsQuery(SHAPES.CARD.columns)),
-  FULL: builtOnce(() => byCustomerIdsQuery(SHAPES.FULL.columns)),
-};
+const contactsByCustomerIds = CONTACT_SHAPES.statements((shape) => byCustomerIdsQuery(shape.columns));
 
 function byCustomerIdsQuery(columns: Record<string, SQL.Aliased>) {
   return new QueryBuilder()
@@ -156,9 +155,9 @@ export class ContactService {
     if (matches.length > 0) throw duplicateError(matches, `This number belongs to another customer: ${matches[0]?.name ?? ''}`);
   }
 
-  /** Each customer's contacts, oldest first; CARD rows hold only the CARD columns (CONTACT_CARD_FIELDS). */
-  async byCustomerIds(ids: readonly string[], shape: ListShape = 'FULL'): Promise<ContactRow[][]> {
-    const rows = await SHAPES[shape].rows.run(this.database, this.db, contactsByCustomerIds[shape](), { ids: arrayLiteral(ids) });
+  /** Each customer's contacts, oldest first; a narrow shape's rows hold only its columns (CONTACT_SHAPES). */
+  async byCustomerIds(ids: readonly string[], shape: ListShape = FULL): Promise<ContactRow[][]> {
+    const rows = await CONTACT_SHAPES.get(shape).rows.run(this.database, this.db, contactsByCustomerIds(shape), { ids: arrayLiteral(ids) });
     return groupedBy(ids, rows, (r) => r.customerId);
   }
 

@@ -1,6 +1,6 @@
 /** The customer list's filter and order (customers, pool): what a front end may ask for, and how each order pages. */
 import { sql, type SQL } from 'drizzle-orm';
-import { listShapes } from '../platform/db/read-rows.js';
+import { listShapes } from '../platform/db/list-shapes.js';
 import { anyUuid } from '../platform/db/sql.js';
 import { customers, type CustomerRow, type Stage } from '../platform/db/schema.js';
 
@@ -39,60 +39,36 @@ export function sharedWith(userId: string, stage: SQL): SQL {
   return sql`(${team} <> '{}'::jsonb and ${team} ? ${userId} and ${stage} <> 'POOL')`;
 }
 
-/** An order's SQL expression, its cursor type, and the row's value for the cursor. */
-export type SortKey = { expr: SQL; type: string; value: (r: CustomerRow) => unknown };
+/** An order's SQL expression, its cursor type, the row's value for the cursor and the column that value is read from. */
+export type SortKey = { expr: SQL; type: string; value: (r: CustomerRow) => unknown; column: 'createdAt' | 'name' | 'deadlineAt' | 'lastFollowUpAt' };
 
 export const SORT_KEYS: Record<CustomerOrderField, SortKey> = {
-  CREATED_AT: { expr: sql`${customers.createdAt}`, type: 'timestamptz', value: (r) => r.createdAt.toISOString() },
-  NAME: { expr: sql`${customers.name}`, type: 'text', value: (r) => r.name },
+  CREATED_AT: { expr: sql`${customers.createdAt}`, type: 'timestamptz', value: (r) => r.createdAt.toISOString(), column: 'createdAt' },
+  NAME: { expr: sql`${customers.name}`, type: 'text', value: (r) => r.name, column: 'name' },
   PROTECTED_UNTIL: {
     expr: sql`coalesce(${customers.deadlineAt}, 'infinity'::timestamptz)`,
     type: 'timestamptz',
     value: (r) => r.deadlineAt?.toISOString() ?? 'infinity',
+    column: 'deadlineAt',
   },
   LAST_FOLLOW_UP_AT: {
     expr: sql`coalesce(${customers.lastFollowUpAt}, '-infinity'::timestamptz)`,
     type: 'timestamptz',
     value: (r) => r.lastFollowUpAt?.toISOString() ?? '-infinity',
+    column: 'lastFollowUpAt',
   },
 };
 
-/**
- * The Customer fields a list answers from its CARD columns (the public card, the workflow, which
- * its projection and P8's checks read, and the times); any other field (address, availableActions,
- * whose guards may read any column, …) makes the list read FULL rows.
- */
-export const CARD_FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'name',
-  'tradeName',
-  'stage',
-  'state',
-  'version',
-  'machineVersion',
-  'custodian',
-  'pool',
-  'createdBy',
-  'createdAt',
-  'lastFollowUpAt',
-  'nextContactAt',
-  'protectedUntil',
-  'termHeld',
-  'deadlineAt',
-  'deadlineEvent',
-  'expiresIn',
-  'contacts',
-  'followUps',
-  'previousCustodians',
-  'history',
-  'applications',
-  'contracts',
-]);
-
-/** A list's columns and row reader per shape; a CARD row is handed only to the resolvers of CARD_FIELDS. */
+/** The Customer fields a list answers from narrow rows with the columns each needs beyond the base; any other field reads FULL rows. */
 // prettier-ignore
-export const LIST_SHAPES = listShapes(customers, [
-  'id', 'name', 'tradeName', 'stage', 'custodianId', 'createdById', 'poolId', // the public card
-  'state', 'snapshot', 'version', 'machineVersion', 'deadlineAt', 'deadlineEvent', // the workflow
-  'lastFollowUpAt', 'nextContactAt', 'createdAt', 'updatedAt', // the times
-]);
+export const CUSTOMER_SHAPES = listShapes(customers, {
+  // What every narrow row holds: the public card's keys and the workflow, which the projection
+  // (a due deadline applied in memory), P8's checks and T1/T2's reach and pools read.
+  base: ['id', 'stage', 'custodianId', 'createdById', 'poolId', 'state', 'snapshot', 'version', 'machineVersion', 'deadlineAt', 'deadlineEvent'],
+  fields: {
+    id: [], name: ['name'], tradeName: ['tradeName'], stage: [], state: [], version: [], machineVersion: [], custodian: [], pool: [],
+    createdBy: [], createdAt: ['createdAt'], lastFollowUpAt: ['lastFollowUpAt'], nextContactAt: ['nextContactAt'], protectedUntil: [],
+    termHeld: [], deadlineAt: [], deadlineEvent: [], expiresIn: [], contacts: [], followUps: [], previousCustodians: [], history: [],
+    applications: [], contracts: [],
+  },
+});

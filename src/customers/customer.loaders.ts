@@ -1,7 +1,7 @@
 /** Per-request DataLoaders of the customers feature: nested lists cost one query per level. */
 import DataLoader from 'dataloader';
 import type { ContactRow, CustomerRow, FollowUpRow, PoolRow } from '../platform/db/schema.js';
-import type { ListShape } from '../platform/db/read-rows.js';
+import type { ListShape } from '../platform/db/list-shapes.js';
 import { loaderPerKey } from '../platform/graphql/loaders.js';
 import type { ContactService } from './contact.service.js';
 import type { CustomerService } from './customer.service.js';

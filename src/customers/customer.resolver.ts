@@ -24,10 +24,9 @@ import type { CustomerService } from './customer.service.js';
 import type { ContactService } from './contact.service.js';
 import type { FollowUpService } from './follow-up.service.js';
 import { contactLoaders, customerLoaders, followUpLoaders } from './customer.loaders.js';
-import { CARD_FIELDS } from './customer.list.js';
-import { CONTACT_CARD_FIELDS } from './contact.service.js';
-import { FOLLOW_UP_CARD_FIELDS } from './follow-up.service.js';
-import { selectedFields, shapeFor } from '../platform/graphql/selection.js';
+import { CONTACT_SHAPES } from './contact.service.js';
+import { FOLLOW_UP_SHAPES } from './follow-up.service.js';
+import { selectedFields } from '../platform/graphql/selection.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface CustomerResolverServices {
@@ -92,8 +91,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<CustomerRow>> {
-    const shape = shapeFor(selectedFields(info, ITEMS), CARD_FIELDS);
-    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, orderBy, page, shape), (r) => r, page);
+    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, orderBy, page, selectedFields(info, ITEMS)), (r) => r, page);
   }
 
   @Authorized('SALES', 'MANAGER')
@@ -106,8 +104,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<CustomerRow>> {
-    const shape = shapeFor(selectedFields(info, ITEMS), CARD_FIELDS);
-    return toConnection(await this.services.customers.pool(viewerOf(ctx), filter ?? {}, page, shape), (r) => r, page);
+    return toConnection(await this.services.customers.pool(viewerOf(ctx), filter ?? {}, page, selectedFields(info, ITEMS)), (r) => r, page);
   }
 
   @Authorized('SALES', 'MANAGER', 'AUDITOR')
@@ -300,7 +297,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
   })
   contacts(@Root() row: CustomerRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ContactRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
-    const shape = shapeFor(selectedFields(info, []), CONTACT_CARD_FIELDS);
+    const shape = CONTACT_SHAPES.shapeFor(selectedFields(info, []));
     return ctx.scope.use(contactLoaders, this.services).contactsByCustomerId(shape).load(row.id);
   }
 
@@ -320,7 +317,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
       ? this.services.followUps.page(row.id, page)
       : ctx.scope
           .use(followUpLoaders, this.services)
-          .followUpFirstPage(page.first ?? DEFAULT_PAGE_SIZE, shapeFor(selectedFields(info, ITEMS), FOLLOW_UP_CARD_FIELDS))
+          .followUpFirstPage(page.first ?? DEFAULT_PAGE_SIZE, FOLLOW_UP_SHAPES.shapeFor(selectedFields(info, ITEMS)))
           .load(row.id);
     return rows.then((r) => toConnection(r, (f) => f, page));
   }

@@ -21,8 +21,8 @@ import { durationToMs } from '../workflow/policy/duration.js';
 import type { Policy } from '../workflow/policy/policy.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { stageOf, type CustomerFacts } from './customer.machine.js';
-import { LIST_SHAPES, reachedBy, SORT_KEYS, sharedWith, type CustomerFilter, type CustomerOrder } from './customer.list.js';
-import type { ListShape } from '../platform/db/read-rows.js';
+import { CUSTOMER_SHAPES, reachedBy, SORT_KEYS, sharedWith, type CustomerFilter, type CustomerOrder } from './customer.list.js';
+import { FULL } from '../platform/db/list-shapes.js';
 import { customerChanges, type CreateCustomerInput, type CustomerFieldsInput } from './customer.validation.js';
 import { enterManyIn, enterOne, type AfterEntry, type Entry, type EntryDeps } from './customer-entry.js';
 import { parseInput } from '../platform/validation.js';
@@ -218,13 +218,17 @@ export class CustomerService {
     return [...where, ...poolFilters(viewer, filter)];
   }
 
-  /** A page of customers; a CARD page's rows hold only CARD_COLUMNS (see listShape). */
+  /**
+   * A page of customers. `fields`: the GraphQL fields asked of each (`selectedFields`); the rows
+   * then hold only the columns those need (CUSTOMER_SHAPES) and go only to those fields' resolvers.
+   * Without it, every column.
+   */
   async list(
     viewer: Viewer,
     filter: CustomerFilter = {},
     orderBy: CustomerOrder | null = null,
     args: PageArgs = {},
-    shape: ListShape = 'FULL',
+    fields?: ReadonlySet<string>,
   ): Promise<Page<CustomerRow>> {
     // P8: newest first by default, but by name where entry times are hidden (others' public cards).
     const order = orderBy ?? (listShowsOnlyDetails(viewer, filter) ? CREATED_DESC : { field: 'NAME' as const, direction: 'ASC' as const });
@@ -245,9 +249,10 @@ export class CustomerService {
     // Written with `sql` around the shape's rendered select list: the statement differs per
     // request (filters, reach, the clock), so it is built each time, and this builds little.
     const direction = sql.raw(desc_ ? 'desc' : 'asc');
-    const query = sql`select ${LIST_SHAPES[shape].selectList} from ${customers} where ${and(...where) ?? sql`true`}
+    const shape = CUSTOMER_SHAPES.get(fields ? CUSTOMER_SHAPES.shapeFor(fields, [sortKey.column]) : FULL);
+    const query = sql`select ${shape.selectList} from ${customers} where ${and(...where) ?? sql`true`}
       order by ${sortKey.expr} ${direction}, ${customers.id} ${direction} limit ${limit + 1}`;
-    const rows = await LIST_SHAPES[shape].rows.read(this.database, this.db, query);
+    const rows = await shape.rows.read(this.database, this.db, query);
     return toPage(
       rows,
       limit,
@@ -264,10 +269,10 @@ export class CustomerService {
     viewer: Viewer,
     filter: { poolId?: string | null; industry?: string | null; region?: string | null; keyword?: string | null },
     args: PageArgs,
-    shape: ListShape = 'FULL',
+    fields?: ReadonlySet<string>,
   ): Promise<Page<CustomerRow>> {
     requireRole(viewer, 'SALES', 'MANAGER');
-    return this.list(viewer, { ...filter, scope: 'ALL', stage: 'POOL' }, CREATED_DESC, args, shape);
+    return this.list(viewer, { ...filter, scope: 'ALL', stage: 'POOL' }, CREATED_DESC, args, fields);
   }
 
   /** Earlier custodians per customer, most recent first (from the history's custody changes). */

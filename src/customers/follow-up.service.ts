@@ -6,7 +6,7 @@ import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-
 import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
-import { builtOnce, listShapes, type ListShape } from '../platform/db/read-rows.js';
+import { FULL, listShapes, type ListShape } from '../platform/db/list-shapes.js';
 import { contacts, customers, followUps, type FollowUpRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
 import { FieldErrorCollector, NotFoundError, ValidationError } from '../platform/errors.js';
@@ -39,17 +39,22 @@ const NEWEST_FIRST = keyset<FollowUpRow>(
   true,
 );
 
-/** The FollowUp fields a list answers from CARD rows (what was said, how, when); others need FULL. */
-export const FOLLOW_UP_CARD_FIELDS: ReadonlySet<string> = new Set(['id', 'channel', 'notes', 'createdAt']);
-/** A first page's rows with their customer's total (a window function's count, as the driver gives it), per shape. */
-const SHAPES = listShapes<typeof followUps, { total: unknown }>(followUps, ['id', 'customerId', 'channel', 'notes', 'createdAt'], ['total']);
+/**
+ * A customer's follow-ups in a list: what was said, how, when (the cursor's columns always); any
+ * other field reads FULL rows. Each first page's row carries its customer's total (a window
+ * function's count, as the driver gives it).
+ */
+export const FOLLOW_UP_SHAPES = listShapes<typeof followUps, 'id' | 'customerId' | 'channel' | 'notes' | 'createdAt', { total: unknown }>(followUps, {
+  base: ['id', 'customerId', 'createdAt'],
+  fields: { id: [], channel: ['channel'], notes: ['notes'], createdAt: [] },
+});
 
 /**
  * The first `limit` follow-ups (newest first) of each of the customers `ids`, per shape, each built
  * once: the ranking reads only the index (customer, time, id), the rows are fetched by id for the
  * ranks kept.
  */
-const firstPages = { CARD: builtOnce(() => firstPagesQuery(SHAPES.CARD.columns)), FULL: builtOnce(() => firstPagesQuery(SHAPES.FULL.columns)) };
+const firstPages = FOLLOW_UP_SHAPES.statements((shape) => firstPagesQuery(shape.columns));
 
 function firstPagesQuery(columns: Record<string, SQL.Aliased>) {
   const qb = new QueryBuilder();
@@ -135,9 +140,9 @@ export class FollowUpService {
    * The first `first` follow-ups (newest first) of each customer, in one query: the ranking reads
    * only the index (customer, time, id), the rows are fetched by id for the ranks kept.
    */
-  async firstPageByCustomer(ids: readonly string[], first: number, shape: ListShape = 'FULL'): Promise<Page<FollowUpRow>[]> {
+  async firstPageByCustomer(ids: readonly string[], first: number, shape: ListShape = FULL): Promise<Page<FollowUpRow>[]> {
     // `first` rows, not `first + 1`: each row's window count says whether more follow (a sixth of a nested list's rows fewer).
-    const rows = await SHAPES[shape].rows.run(this.database, this.db, firstPages[shape](), { ids: arrayLiteral(ids), limit: first });
+    const rows = await FOLLOW_UP_SHAPES.get(shape).rows.run(this.database, this.db, firstPages(shape), { ids: arrayLiteral(ids), limit: first });
     const map = new Map<string, { rows: FollowUpRow[]; total: number }>();
     // Each row keeps its `total` beside its columns (a copy without it would be a copy per row).
     for (const f of rows) {

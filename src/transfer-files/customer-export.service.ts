@@ -88,7 +88,7 @@ export class CustomerExportService {
    */
   async rows(viewer: Viewer, params: URLSearchParams): Promise<AsyncIterable<TableRow>> {
     const { filter, order } = exportArgs(params);
-    const page = (after: string | null) => this.deps.customers.list(viewer, filter, order, { first: MAX_PAGE_SIZE, after }, 'FULL');
+    const page = (after: string | null) => this.deps.customers.list(viewer, filter, order, { first: MAX_PAGE_SIZE, after });
     const first = await page(null);
     const self = this;
     return (async function* () {

@@ -5,8 +5,8 @@
  * is still built by drizzle (or written with `sql`), run as a raw statement, and each cell goes
  * through its column's own decoder (`mapFromDriverValue`: timestamps, JSON), as drizzle would.
  */
-import { getTableColumns, sql, type Column, type Query, type SQL } from 'drizzle-orm';
-import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { type Column, type Query, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from './client.js';
 
 const dialect = new PgDialect();
@@ -69,57 +69,8 @@ export function rowReader<T>(columns: Record<string, Column>, extra: readonly st
   }
 }
 
-/**
- * Two ways a list reads a table (issue 14: a nested list that read every column spent a fifth of
- * its CPU on cells nobody asked for): CARD, the columns most requests need, and FULL, every
- * column. Which one is the caller's choice from the fields a request asks for (see
- * graphql/selection.ts `shapeFor`). Two, not one per selection: each is a prepared statement, and
- * a client must not be able to make thousands of them.
- */
-export type ListShape = 'CARD' | 'FULL';
-
-/** A shape's select list (for drizzle's `select`: each column named by its key) and its row reader. */
-export interface Shape<T> {
-  columns: Record<string, SQL.Aliased>;
-  /**
-   * The same select list as SQL text rendered once (`"customers"."id" as "id", …`), for a
-   * statement written with `sql` that changes per request: drizzle then renders one chunk, not a
-   * column list, each time (a page of customers rebuilt its seventeen aliased columns per request).
-   */
-  selectList: SQL;
-  rows: RowReader<T>;
-}
-
-/**
- * The CARD (the columns named `card`) and FULL (every column of `table`) shapes, each with `extra`
- * raw values. Each column is selected under its row key (`"customer_id" as "customerId"`), so the
- * driver's row is the row: its timestamps and JSON are decoded in place, no second object per row
- * is made (on a nested list, a copy of every row was a tenth of the garbage).
- */
-export function listShapes<T extends PgTable, X = unknown>(
-  table: T,
-  card: readonly (keyof T['_']['columns'] & string)[],
-  extra: readonly string[] = [],
-): Record<ListShape, Shape<T['$inferSelect'] & X>> {
-  const all: Record<string, PgColumn> = getTableColumns(table);
-  const picked = Object.fromEntries(card.flatMap((key) => (all[key] ? [[key, all[key]] as const] : [])));
-  const shape = (columns: Record<string, PgColumn>) => ({
-    columns: Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, sql`${column}`.as(key)])),
-    selectList: sql.raw(
-      dialect.sqlToQuery(
-        sql.join(
-          Object.entries(columns).map(([key, column]) => sql`${column} as ${sql.identifier(key)}`),
-          sql`, `,
-        ),
-      ).sql,
-    ),
-    rows: keyedRowReader<T['$inferSelect'] & X>(columns),
-  });
-  return { CARD: shape(picked), FULL: shape(all) };
-}
-
-/** A reader of rows whose statement names each of `columns` by its key (listShapes): cells are decoded where they are. */
-function keyedRowReader<T>(columns: Record<string, Column>): RowReader<T> {
+/** A reader of rows whose statement names each of `columns` by its key (list-shapes.ts): cells are decoded where they are. */
+export function keyedRowReader<T>(columns: Record<string, Column>): RowReader<T> {
   const decoded = Object.entries(columns).flatMap(([key, column]) => {
     const decode = decoderOf(column);
     return decode ? [{ key, decode }] : [];

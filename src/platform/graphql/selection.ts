@@ -4,7 +4,6 @@
  * that may be skipped counts as asked for, so the answer is never too small).
  */
 import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import type { ListShape } from '../db/read-rows.js';
 
 /** Per field node (documents are parsed once and cached by the server), per path: the names. */
 const cache = new WeakMap<FieldNode, Map<string, ReadonlySet<string>>>();
@@ -50,10 +49,4 @@ function fieldsOf(sets: readonly SelectionSetNode[], fragments: Record<string, F
   };
   for (const set of sets) visit(set);
   return out;
-}
-
-/** CARD when every field asked is one of `cardFields` (answered from the CARD columns), else FULL. */
-export function shapeFor(fields: ReadonlySet<string>, cardFields: ReadonlySet<string>): ListShape {
-  for (const f of fields) if (f !== '__typename' && !cardFields.has(f)) return 'FULL';
-  return 'CARD';
 }

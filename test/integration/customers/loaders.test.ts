@@ -68,7 +68,33 @@ describe('DataLoaders', () => {
     expect(rows[1]?.id).toBe(first?.id);
   });
 
-  // Issue 14: a list reads the columns its items are asked for, in one of two shapes (read-rows.ts listShapes).
+  // Issue 14: a list reads the columns its items are asked for (list-shapes.ts): the base its rules read, plus each asked field's.
+  it('should read only the columns the asked fields need, plus the order’s and the rules’ own, and answer as full rows do', async () => {
+    const narrow = `{ customers(first: 5) { edges { node { id name stage contacts { name mobile } followUps(first: 2) { edges { node { channel } } } } } } }`;
+    const read = await statements(narrow);
+    const statementOf = (table: string) => read.seen.find((q) => q.includes(`from "${table}"`) && !/^select count\(/.test(q)) ?? '';
+    // Not asked: the trade name, the times but the order's (created_at), a contact's title, landline and state, a follow-up's notes.
+    for (const column of ['"trade_name"', '"last_follow_up_at"', '"next_contact_at"', '"updated_at"']) expect(statementOf('customers')).not.toContain(column);
+    for (const column of ['"name"', '"created_at"', '"snapshot"', '"custodian_id"', '"deadline_at"']) expect(statementOf('customers')).toContain(column);
+    for (const column of ['"title"', '"landline"', '"state"']) expect(statementOf('contacts').split(' from ')[0]).not.toContain(column);
+    expect(statementOf('contacts').split(' from ')[0]).toContain('"mobile"');
+    expect(statementOf('follow_ups').split(' from ')[0]).not.toContain('"notes"');
+    expect(statementOf('follow_ups').split(' from ')[0]).toContain('"channel"');
+    // Ordered by name, the name is read for the cursor whether asked or not.
+    const byName = await statements(`{ customers(first: 5, orderBy: { field: NAME, direction: ASC }) { pageInfo { endCursor } edges { node { stage } } } }`);
+    const named = byName.seen.find((q) => q.includes('from "customers"') && !/^select count\(/.test(q)) ?? '';
+    expect(named).toContain('"name"');
+    expect(named).not.toContain('"created_at" as');
+    expect(byName.result.errors).toBeUndefined();
+    const full = await statements(narrow.replace('id name stage', 'id name stage address'));
+    type Node = Record<string, unknown>;
+    const withoutAddress = (full.result.data as { customers: { edges: { node: Node }[] } }).customers.edges.map(({ node: { address, ...rest } }) => ({
+      node: rest,
+    }));
+    expect((read.result.data as { customers: { edges: { node: Node }[] } }).customers.edges).toEqual(withoutAddress);
+  });
+
+  // Issue 14: a list reads the columns its items are asked for, the card's or every one (list-shapes.ts).
   it('should read only the card columns of customers, contacts and follow-ups when every field asked is on the card, and answer as full rows do', async () => {
     const card = `{ customers(first: 20) { edges { node { id name tradeName stage state custodian { displayName } protectedUntil termHeld expiresIn createdAt
       contacts { id name mobile } followUps(first: 2) { edges { node { id channel notes createdAt } } } } } } }`;
