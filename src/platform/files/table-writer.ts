@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { exceljs } from './exceljs.js';
 import { CSV_BOM, csvLine } from './csv.js';
 
 export type TableFormat = 'csv' | 'xlsx';
@@ -50,7 +50,8 @@ async function writeCsv(out: Writable, columns: readonly TableColumn[], rows: As
 }
 
 async function writeXlsx(out: Writable, columns: readonly TableColumn[], rows: AsyncIterable<TableRow>, sheetName: string): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  const Excel = await exceljs();
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName);
   sheet.columns = columns.map((c, i) => ({ header: neutralise(c.header), key: String(i), width: c.width ?? 16 }));
   for await (const row of rows) {

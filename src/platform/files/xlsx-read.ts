@@ -2,7 +2,8 @@
  * Reads the first worksheet of an XLSX workbook (exceljs) as text cells, saying which cells hold
  * a formula: an uploaded workbook's formulas are never evaluated nor stored.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { exceljs } from './exceljs.js';
 
 /** A cell as an import sees it: its text, and whether the workbook holds a formula there. */
 export interface SheetCell {
@@ -16,16 +17,17 @@ export class XlsxError extends Error {}
 /** Thrown when the worksheet has more than `maxRows` rows after the header. */
 export class TooManyRows extends Error {}
 
-function cellOf(cell: ExcelJS.Cell): SheetCell {
-  const formula = cell.type === ExcelJS.ValueType.Formula;
+function cellOf(types: typeof ExcelJS.ValueType, cell: ExcelJS.Cell): SheetCell {
+  const formula = cell.type === types.Formula;
   if (formula) return { text: cell.formula ? `=${cell.formula}` : '', formula };
-  if (cell.type === ExcelJS.ValueType.Date && cell.value instanceof Date) return { text: cell.value.toISOString(), formula };
-  return { text: cell.type === ExcelJS.ValueType.Null ? '' : cell.text, formula };
+  if (cell.type === types.Date && cell.value instanceof Date) return { text: cell.value.toISOString(), formula };
+  return { text: cell.type === types.Null ? '' : cell.text, formula };
 }
 
 /** The rows of the first worksheet (header first), blank rows skipped, at most `maxRows` after the header. */
 export async function readXlsx(bytes: Buffer, maxRows: number): Promise<SheetCell[][]> {
-  const workbook = new ExcelJS.Workbook();
+  const Excel = await exceljs();
+  const workbook = new Excel.Workbook();
   try {
     // A copy as an ArrayBuffer: the type exceljs declares (its JSZip reads either).
     const copy = new ArrayBuffer(bytes.length);
@@ -41,7 +43,7 @@ export async function readXlsx(bytes: Buffer, maxRows: number): Promise<SheetCel
   const width = sheet.columnCount;
   sheet.eachRow({ includeEmpty: false }, (row) => {
     const cells: SheetCell[] = [];
-    for (let j = 1; j <= width; j++) cells.push(cellOf(row.getCell(j)));
+    for (let j = 1; j <= width; j++) cells.push(cellOf(Excel.ValueType, row.getCell(j)));
     if (cells.some((c) => c.text.trim() !== '' || c.formula)) rows.push(cells);
   });
   return rows;
