@@ -3,11 +3,8 @@
  * memory) or a real PostgreSQL through postgres.js. Both give the same drizzle API.
  */
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { sql, type Query, type SQL } from 'drizzle-orm';
 import { invariant } from '../invariant.js';
-import { createPglite } from './pglite.js';
 import * as schema from './schema.js';
 
 type Schema = typeof schema;
@@ -113,6 +110,13 @@ function database(kind: Database['kind'], db: Db, onQuery: Database['onQuery'], 
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
+  // Loaded only here, as PostgreSQL's driver is: a server on PostgreSQL does not carry the embedded
+  // database's modules (a few MB of heap, which V8 lets grow to a multiple under load).
+  const [{ createPglite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('./pglite.js'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const inMemory = dataDir === undefined || dataDir.startsWith('memory://');
   const client = await createPglite(inMemory ? undefined : dataDir);
   const queries = queryListeners();
