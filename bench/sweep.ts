@@ -42,8 +42,9 @@ const MAX_SECONDS = 3_600;
 
 /**
  * The baseline's one statement per batch: due rows locked (SKIP LOCKED, oldest first), moved to
- * the pool, and their history rows written — in the engine's shape: payload with dueAt, the
- * changed derived columns as [before, after], and deadlineAt null. Returns how many moved.
+ * the pool (their department's, T2), their history rows written — in the engine's shape: payload
+ * with dueAt, the changed derived columns as [before, after], and deadlineAt null — and their
+ * former custodians told (CUSTODY_ENDED, as the engine's listeners do). Returns how many moved.
  */
 async function expireBatch(sql: postgres.Sql, limit: number): Promise<number> {
   const now = new Date();
@@ -61,21 +62,34 @@ async function expireBatch(sql: postgres.Sql, limit: number): Promise<number> {
         set state = 'pool', stage = 'POOL', custodian_id = null,
           -- P2 releaseCustody and T5 clearTeam, as the engine's actions write them.
           snapshot = jsonb_set(jsonb_set(jsonb_set(c.snapshot, '{value}', '"pool"'), '{context,custodianId}', 'null'), '{context,collaborators}', '{}'),
-          version = c.version + 1, deadline_at = null, deadline_event = null, updated_at = ${now}
+          version = c.version + 1, deadline_at = null, deadline_event = null, updated_at = ${now},
+          -- T2: back to the former custodian's department's pool (policy customer.returnTo DEPARTMENT_POOL).
+          pool_id = coalesce(custodian_department_pool(due.custodian_id), c.pool_id)
         from due
         where c.id = due.id
-        returning c.id, c.machine_version, due.state as from_state, due.stage as old_stage, due.custodian_id as old_custodian, due.deadline_at as due_at
+        returning c.id, c.name, c.machine_version, due.state as from_state, due.stage as old_stage, due.custodian_id as old_custodian, due.deadline_at as due_at
+      ), history as (
+        insert into transitions (entity_type, entity_id, machine, machine_version, event, from_state, to_state, actor_id, reason, payload, created_at)
+        select 'customer', id, 'customer', machine_version, 'TERM_EXPIRED', from_state, 'pool', null, null,
+          jsonb_build_object(
+            'dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'changes', jsonb_build_object('stage', jsonb_build_array(old_stage, 'POOL'), 'custodianId', jsonb_build_array(old_custodian, null)),
+            'deadlineAt', null),
+          ${now}
+        from moved
+        returning id, entity_id
+      ), told as (
+        -- N1: the former custodian is told (CUSTODY_ENDED), as the engine's notification rule writes it.
+        insert into notifications (recipient_id, kind, subject_type, subject_id, customer_id, transition_id, once_key, text_zh, text_en, created_at)
+        select m.old_custodian, 'CUSTODY_ENDED', 'customer', m.id, m.id, h.id, null,
+          '客户已回到公海：' || m.name || '（保护期已到）', 'Customer returned to the pool: ' || m.name || ' (term ended)', ${now}
+        from history h join moved m on m.id = h.entity_id
+        where m.old_custodian is not null
+        on conflict do nothing
       )
-      insert into transitions (entity_type, entity_id, machine, machine_version, event, from_state, to_state, actor_id, reason, payload, created_at)
-      select 'customer', id, 'customer', machine_version, 'TERM_EXPIRED', from_state, 'pool', null, null,
-        jsonb_build_object(
-          'dueAt', to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          'changes', jsonb_build_object('stage', jsonb_build_array(old_stage, 'POOL'), 'custodianId', jsonb_build_array(old_custodian, null)),
-          'deadlineAt', null),
-        ${now}
-      from moved`,
+      select count(*)::int as moved from moved`,
   );
-  return result.count;
+  return result[0]?.moved ?? 0;
 }
 
 /** Runs `expireBatch` until a batch moves fewer than `limit` rows. */
@@ -111,7 +125,7 @@ async function batchChecks(sql: postgres.Sql, side: string, tag: string, count: 
 /** The baseline wrote what the engine writes: one shape of customer row and of history row over both batches. */
 async function sameResult(sql: postgres.Sql): Promise<Check[]> {
   const [c] = await sql<{ shapes: number }[]>`
-    select count(distinct jsonb_build_array(state, stage, custodian_id, snapshot, version, machine_version, deadline_at, deadline_event))::int as shapes
+    select count(distinct jsonb_build_array(state, stage, custodian_id, pool_id, snapshot, version, machine_version, deadline_at, deadline_event))::int as shapes
     from customers where trade_name like ${ENGINE_TAG + '-%'} or trade_name like ${BASELINE_TAG + '-%'}`;
   const [t] = await sql<{ shapes: number; without: number }[]>`
     select count(distinct jsonb_build_array(t.entity_type, t.machine, t.machine_version, t.event, t.from_state, t.to_state, t.actor_id, t.reason,
@@ -119,8 +133,19 @@ async function sameResult(sql: postgres.Sql): Promise<Check[]> {
       count(*) filter (where not t.payload ? 'dueAt')::int as without
     from transitions t join customers c on c.id = t.entity_id
     where (c.trade_name like ${ENGINE_TAG + '-%'} or c.trade_name like ${BASELINE_TAG + '-%'}) and t.event = 'TERM_EXPIRED'`;
+  const [n] = await sql<{ engine: number; baseline: number; shapes: number }[]>`
+    select count(*) filter (where c.trade_name like ${ENGINE_TAG + '-%'})::int as engine,
+      count(*) filter (where c.trade_name like ${BASELINE_TAG + '-%'})::int as baseline,
+      count(distinct jsonb_build_array(n.recipient_id is not null, n.kind, n.subject_type, n.transition_id is not null, regexp_replace(n.text_en, ': .*', ':')))::int as shapes
+    from notifications n join customers c on c.id = n.customer_id
+    where (c.trade_name like ${ENGINE_TAG + '-%'} or c.trade_name like ${BASELINE_TAG + '-%'}) and n.kind = 'CUSTODY_ENDED'`;
   return [
-    check('same customer rows', c?.shapes === 1, `${c?.shapes ?? 0} distinct (state, stage, custodian, snapshot, version, deadline) over both batches`),
+    check(
+      'same notifications',
+      n !== undefined && n.engine > 0 && n.engine === n.baseline && n.shapes === 1,
+      `CUSTODY_ENDED: engine ${n?.engine ?? 0}, baseline ${n?.baseline ?? 0}, ${n?.shapes ?? 0} shape(s)`,
+    ),
+    check('same customer rows', c?.shapes === 1, `${c?.shapes ?? 0} distinct (state, stage, custodian, pool, snapshot, version, deadline) over both batches`),
     check(
       'same history rows',
       t?.shapes === 1 && t.without === 0,
