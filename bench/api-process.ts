@@ -10,6 +10,7 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp, type App } from '../src/app.js';
+import { limitHeapGrowth } from '../src/platform/heap.js';
 import {
   apiCommand,
   countStatements,
@@ -97,6 +98,7 @@ async function handle(command: ApiCommand): Promise<void> {
   if (command.cmd === 'start') {
     // DB_POOL_SIZE in the environment sizes the API's pool as it would the server's.
     const dbPoolSize = process.env.DB_POOL_SIZE ? Number(process.env.DB_POOL_SIZE) : undefined;
+    limitHeapGrowth(); // as main.ts does: the benchmark measures what `npm start` runs
     app = await createApp({ databaseUrl: command.databaseUrl, jwtSecret: command.jwtSecret, sweepIntervalMs: 0, sweepBatchSize: SWEEP_BATCH, dbPoolSize });
     timeBatches(app);
     const url = await app.listen(0, '127.0.0.1');

@@ -1,5 +1,6 @@
 /** The CLI: parse the environment, start the app, serve HTTP, stop cleanly on a signal. */
 import { setFlagsFromString } from 'node:v8';
+import { limitHeapGrowth } from './platform/heap.js';
 import { ConfigError, parseConfig, type Config } from './platform/config.js';
 import { checkDataDir, startFailureLine } from './platform/db/data-dir.js';
 import { copyTemplateInto, pgliteDataDir } from './platform/db/template.js';
@@ -42,6 +43,7 @@ async function start(config: Config): Promise<void> {
   // compiler only: recompiling what the start touches with the optimizing one cost about 2 s of CPU
   // and 90 MB of RSS (README: Performance). Before the module is compiled, so it takes effect.
   if (!config.databaseUrl && !config.pgliteOptimize) setFlagsFromString('--liftoff-only');
+  limitHeapGrowth();
   // A new embedded data directory is copied from the template cluster while the app's modules
   // load (a second of CPU): the copy is mostly the kernel's, on another thread. Both are awaited
   // before the database opens; createApp finds the copy and leaves it.
