@@ -66,6 +66,12 @@ export function listShapes<T extends PgTable, K extends keyof T['_']['columns'] 
   const shapes = new Map<ListShape, Shape<Row>>([[FULL, shapeOf(all)]]);
   const remembered = new WeakMap<ReadonlySet<string>, Map<string, ListShape>>();
 
+  function shapeNamed(shape: ListShape): Shape<Row> {
+    const found = shapes.get(shape);
+    if (!found) throw new Error(`unknown list shape ${shape}`);
+    return found;
+  }
+
   function narrow(asked: ReadonlySet<string>, also: readonly K[]): ListShape {
     const keys = new Set<K>([...plan.base, ...also]);
     for (const field of asked) {
@@ -91,17 +97,13 @@ export function listShapes<T extends PgTable, K extends keyof T['_']['columns'] 
       if (shape === undefined) byAlso.set(alsoKey, (shape = narrow(asked, also)));
       return shape;
     },
-    get(shape) {
-      const found = shapes.get(shape);
-      if (!found) throw new Error(`unknown list shape ${shape}`);
-      return found;
-    },
+    get: shapeNamed,
     statements(build) {
       const queries = new Map<ListShape, Query>();
       return (shape) => {
         let query = queries.get(shape);
         if (!query) {
-          const made = build(this.get(shape));
+          const made = build(shapeNamed(shape));
           queries.set(shape, (query = dialect.sqlToQuery('getSQL' in made ? made.getSQL() : made)));
         }
         return query;
