@@ -16,7 +16,7 @@ import { afterKey, decodeCursor, pageSize, toPage, type Page, type PageArgs } fr
 import type { Clock } from '../platform/clock.js';
 import { createUserInput, updateUserInput, type CreateUserInput, type UpdateUserInput } from './user.validation.js';
 import { ViewerCache } from './viewer-cache.js';
-import { builtOnce, rowReader } from '../platform/db/read-rows.js';
+import { builtOnce, keyedColumns, rowReader } from '../platform/db/read-rows.js';
 
 /** How long this process serves a user's viewer without looking the user up again (VIEWER_CACHE_MS). */
 export const DEFAULT_VIEWER_CACHE_MS = 5_000;
@@ -30,7 +30,7 @@ const userCards = rowReader<UserCard>(userCardColumns);
 /** The cards of the users `ids` (loaders), built once. */
 const cardsByIds = builtOnce(() =>
   new QueryBuilder()
-    .select(userCardColumns)
+    .select(keyedColumns(userCardColumns))
     .from(users)
     .where(anyUuid(users.id, sql.placeholder('ids'))),
 );

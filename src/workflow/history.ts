@@ -1,6 +1,6 @@
 /** P10: an entity's transitions (the history rows the engine writes), newest first. */
 import { and, asc, count, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
-import { rowReader } from '../platform/db/read-rows.js';
+import { keyedColumns, rowReader } from '../platform/db/read-rows.js';
 import type { Database } from '../platform/db/client.js';
 import { transitions, type TransitionRow } from '../platform/db/schema.js';
 import { keyset, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
@@ -23,7 +23,7 @@ export async function historyPage(database: Database, entityId: string, args: Pa
   });
 }
 
-const rankedRows = rowReader<TransitionRow & { total: unknown }>(getTableColumns(transitions), ['total']);
+const rankedRows = rowReader<TransitionRow & { total: unknown }>(getTableColumns(transitions));
 
 /**
  * The first `first` transitions (newest first) of each entity, in one statement, for lists that
@@ -41,7 +41,7 @@ export async function firstHistoryPages(database: Database, entityIds: readonly 
     .where(inArray(transitions.entityId, [...entityIds]))
     .as('ranked');
   const query = db
-    .select({ ...getTableColumns(transitions), total: ranked.total })
+    .select({ ...keyedColumns(getTableColumns(transitions)), total: ranked.total })
     .from(transitions)
     .innerJoin(ranked, eq(ranked.id, transitions.id))
     .where(lte(ranked.rn, first + 1))

@@ -9,7 +9,7 @@
  */
 import { getTableColumns, sql, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
-import { keyedRowReader, type RowReader } from './read-rows.js';
+import { keyedColumns, rowReader, type RowReader } from './read-rows.js';
 
 const dialect = new PgDialect();
 
@@ -115,7 +115,7 @@ export function listShapes<T extends PgTable, K extends keyof T['_']['columns'] 
 function shapeOf<T>(columns: Record<string, PgColumn>): Shape<T> {
   const entries = Object.entries(columns);
   return {
-    columns: Object.fromEntries(entries.map(([key, column]) => [key, sql`${column}`.as(key)])),
+    columns: keyedColumns(columns),
     selectList: sql.raw(
       dialect.sqlToQuery(
         sql.join(
@@ -124,6 +124,6 @@ function shapeOf<T>(columns: Record<string, PgColumn>): Shape<T> {
         ),
       ).sql,
     ),
-    rows: keyedRowReader<T>(columns),
+    rows: rowReader<T>(columns),
   };
 }

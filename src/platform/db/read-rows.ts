@@ -5,7 +5,7 @@
  * is still built by drizzle (or written with `sql`), run as a raw statement, and each cell goes
  * through its column's own decoder (`mapFromDriverValue`: timestamps, JSON), as drizzle would.
  */
-import { type Column, type Query, type SQL } from 'drizzle-orm';
+import { sql, type Column, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from './client.js';
 
@@ -15,7 +15,7 @@ const dialect = new PgDialect();
 export interface RowReader<T> {
   /**
    * Runs `query` as a prepared statement (`Database.rows`; its text must not vary with its values)
-   * and maps the rows. Its select list must name each column unaliased, e.g. drizzle's `select(columns)`.
+   * and decodes the rows. Its select list must name each column by its key (`keyedColumns`).
    */
   read(database: Database, executor: Executor, query: SQL | { getSQL(): SQL }): Promise<T[]>;
   /** Runs a statement built once (`builtOnce`) with `values` for its placeholders, and maps the rows. */
@@ -39,38 +39,20 @@ export function builtOnce(build: () => SQL | { getSQL(): SQL }): () => Query {
 }
 
 /**
- * A reader of `columns` (default: every column of `table`) plus `extra` raw values by result
- * name (e.g. a window function's `total`), kept as the driver returns them.
+ * `columns` for drizzle's `select`, each selected under its row key (`"customer_id" as
+ * "customerId"`), so the driver's row is the row and `rowReader` decodes its cells in place.
  */
-export function rowReader<T>(columns: Record<string, Column>, extra: readonly string[] = []): RowReader<T> {
-  const cells = Object.entries(columns).map(([key, column]) => ({ key, name: column.name, decode: decoderOf(column) }));
-  return {
-    async read(database, executor, query) {
-      return map(await database.rows(executor, 'getSQL' in query ? query.getSQL() : query, { prepare: true }));
-    },
-    async run(database, executor, query, values) {
-      return map(await database.preparedRows(executor, query, values));
-    },
-  };
-
-  function map(raw: Record<string, unknown>[]): T[] {
-    const out = new Array<T>(raw.length);
-    for (let i = 0; i < raw.length; i += 1) {
-      const r = raw[i] as Record<string, unknown>;
-      const row: Record<string, unknown> = {};
-      for (const c of cells) {
-        const v = r[c.name];
-        row[c.key] = v === null || v === undefined ? null : c.decode === undefined ? v : c.decode(v);
-      }
-      for (const name of extra) row[name] = r[name];
-      out[i] = row as T;
-    }
-    return out;
-  }
+export function keyedColumns(columns: Record<string, Column>): Record<string, SQL.Aliased> {
+  return Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, sql`${column}`.as(key)]));
 }
 
-/** A reader of rows whose statement names each of `columns` by its key (list-shapes.ts): cells are decoded where they are. */
-export function keyedRowReader<T>(columns: Record<string, Column>): RowReader<T> {
+/**
+ * A reader of rows whose statement selects each of `columns` under its key (`keyedColumns`, or
+ * list-shapes.ts): each cell is decoded where it is, no second object per row is made (on a
+ * nested list a copy of every row was a tenth of the garbage). Any other value the statement
+ * selects (e.g. a window function's `total`) is kept as the driver gives it.
+ */
+export function rowReader<T>(columns: Record<string, Column>): RowReader<T> {
   const decoded = Object.entries(columns).flatMap(([key, column]) => {
     const decode = decoderOf(column);
     return decode ? [{ key, decode }] : [];
