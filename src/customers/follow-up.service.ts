@@ -2,10 +2,10 @@
  * Follow-ups (F2–F4): append-only contact records; the newest sets the customer's last and
  * next contact times, which drive the custodian's reminders (F3).
  */
-import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { QueryBuilder } from 'drizzle-orm/pg-core';
-import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
+import { firstRowsPerParent } from '../platform/db/first-rows.js';
 import { FULL, listShapes, type ListShape } from '../platform/db/list-shapes.js';
 import { contacts, customers, followUps, type FollowUpRow } from '../platform/db/schema.js';
 import type { Clock } from '../platform/clock.js';
@@ -41,39 +41,25 @@ const NEWEST_FIRST = keyset<FollowUpRow>(
 
 /**
  * A customer's follow-ups in a list: what was said, how, when (the cursor's columns always); any
- * other field reads FULL rows. Each first page's row carries its customer's total (a window
- * function's count, as the driver gives it).
+ * other field reads FULL rows. Each first page's row carries its customer's total (a count, as
+ * the driver gives it: `firstRowsPerParent`).
  */
 export const FOLLOW_UP_SHAPES = listShapes<typeof followUps, 'id' | 'customerId' | 'channel' | 'notes' | 'createdAt', { total: unknown }>(followUps, {
   base: ['id', 'customerId', 'createdAt'],
   fields: { id: [], channel: ['channel'], notes: ['notes'], createdAt: [] },
 });
 
-/**
- * The first `limit` follow-ups (newest first) of each of the customers `ids`, per shape, each built
- * once: the ranking reads only the index (customer, time, id), the rows are fetched by id for the
- * ranks kept.
- */
-const firstPages = FOLLOW_UP_SHAPES.statements((shape) => firstPagesQuery(shape.columns));
-
-function firstPagesQuery(columns: Record<string, SQL.Aliased>) {
-  const qb = new QueryBuilder();
-  const ranked = qb
-    .select({
-      id: followUps.id,
-      total: sql<number>`count(*) over (partition by ${followUps.customerId})`.as('total'),
-      rn: sql<number>`row_number() over (partition by ${followUps.customerId} order by ${followUps.createdAt} desc, ${followUps.id} desc)`.as('rn'),
-    })
-    .from(followUps)
-    .where(anyUuid(followUps.customerId, sql.placeholder('ids')))
-    .as('ranked');
-  return qb
-    .select({ ...columns, total: ranked.total })
-    .from(followUps)
-    .innerJoin(ranked, eq(ranked.id, followUps.id))
-    .where(lte(ranked.rn, sql.placeholder('limit')))
-    .orderBy(asc(ranked.rn));
-}
+/** The first `limit` follow-ups (newest first) of each of the customers `ids`, per shape, each built once. */
+const firstPages = FOLLOW_UP_SHAPES.statements(({ selectList }) =>
+  firstRowsPerParent({
+    table: followUps,
+    parent: followUps.customerId,
+    orderBy: NEWEST_FIRST.orderBy,
+    selectList,
+    ids: sql.placeholder('ids'),
+    limit: sql.placeholder('limit'),
+  }),
+);
 
 /** Follow-ups of customers (F2–F4) and the custodian's reminders (F3). */
 export class FollowUpService {
@@ -141,7 +127,7 @@ export class FollowUpService {
    * only the index (customer, time, id), the rows are fetched by id for the ranks kept.
    */
   async firstPageByCustomer(ids: readonly string[], first: number, shape: ListShape = FULL): Promise<Page<FollowUpRow>[]> {
-    // `first` rows, not `first + 1`: each row's window count says whether more follow (a sixth of a nested list's rows fewer).
+    // `first` rows, not `first + 1`: each row's count of its customer's follow-ups says whether more follow (a sixth of a nested list's rows fewer).
     const rows = await FOLLOW_UP_SHAPES.get(shape).rows.run(this.database, this.db, firstPages(shape), { ids: arrayLiteral(ids), limit: first });
     const map = new Map<string, { rows: FollowUpRow[]; total: number }>();
     // Each row keeps its `total` beside its columns (a copy without it would be a copy per row).

@@ -1,6 +1,8 @@
 /** P10: an entity's transitions (the history rows the engine writes), newest first. */
-import { and, asc, count, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
-import { keyedColumns, rowReader } from '../platform/db/read-rows.js';
+import { and, count, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { firstRowsPerParent } from '../platform/db/first-rows.js';
+import { builtOnce, rowReader, selectListOf } from '../platform/db/read-rows.js';
+import { arrayLiteral } from '../platform/db/sql.js';
 import type { Database } from '../platform/db/client.js';
 import { transitions, type TransitionRow } from '../platform/db/schema.js';
 import { keyset, pageSize, toPage, type Page, type PageArgs } from '../platform/pagination.js';
@@ -25,31 +27,29 @@ export async function historyPage(database: Database, entityId: string, args: Pa
 
 const rankedRows = rowReader<TransitionRow & { total: unknown }>(getTableColumns(transitions));
 
+/** The statement of first pages (every column of a transition, under its row key), built once. */
+const firstPages = builtOnce(() =>
+  firstRowsPerParent({
+    table: transitions,
+    parent: transitions.entityId,
+    orderBy: NEWEST_FIRST.orderBy,
+    selectList: selectListOf(getTableColumns(transitions)),
+    ids: sql.placeholder('ids'),
+    limit: sql.placeholder('limit'),
+  }),
+);
+
 /**
  * The first `first` transitions (newest first) of each entity, in one statement, for lists that
  * show each row's history: pages equal to `historyPage(…, { first })` per entity.
  */
 export async function firstHistoryPages(database: Database, entityIds: readonly string[], first: number): Promise<Page<TransitionRow>[]> {
-  const db = database.db;
-  const ranked = db
-    .select({
-      id: transitions.id,
-      total: sql<number>`count(*) over (partition by ${transitions.entityId})`.as('total'),
-      rn: sql<number>`row_number() over (partition by ${transitions.entityId} order by ${transitions.id} desc)`.as('rn'),
-    })
-    .from(transitions)
-    .where(inArray(transitions.entityId, [...entityIds]))
-    .as('ranked');
-  const query = db
-    .select({ ...keyedColumns(getTableColumns(transitions)), total: ranked.total })
-    .from(transitions)
-    .innerJoin(ranked, eq(ranked.id, transitions.id))
-    .where(lte(ranked.rn, first + 1))
-    .orderBy(asc(ranked.rn));
+  const rows = await rankedRows.run(database, database.db, firstPages(), { ids: arrayLiteral(entityIds), limit: first + 1 });
   const byEntity = new Map<string, { rows: TransitionRow[]; total: number }>();
-  for (const { total, ...row } of await rankedRows.read(database, db, query)) {
+  // Each row keeps its `total` beside its columns (a copy without it would be a copy per row).
+  for (const row of rows) {
     let entry = byEntity.get(row.entityId);
-    if (!entry) byEntity.set(row.entityId, (entry = { rows: [], total: Number(total) }));
+    if (!entry) byEntity.set(row.entityId, (entry = { rows: [], total: Number(row.total) }));
     entry.rows.push(row);
   }
   return entityIds.map((id) => {

@@ -7,9 +7,9 @@
  * asks for a field the plan does not name. Each shape is a prepared statement per connection, so
  * a table has at most MAX_SHAPES of them: past that, lists read FULL rows.
  */
-import { getTableColumns, sql, type Query, type SQL } from 'drizzle-orm';
+import { getTableColumns, type Query, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
-import { keyedColumns, rowReader, type RowReader } from './read-rows.js';
+import { keyedColumns, rowReader, selectListOf, type RowReader } from './read-rows.js';
 
 const dialect = new PgDialect();
 
@@ -52,8 +52,8 @@ export interface ListShapes<T, K extends string> {
 }
 
 /**
- * The shapes of `table` by `plan` (`X`: what a statement selects beside the columns, e.g. a window
- * function's `total`, kept as the driver gives it). Each column is selected under its row key
+ * The shapes of `table` by `plan` (`X`: what a statement selects beside the columns, e.g. a first
+ * page's `total`, kept as the driver gives it). Each column is selected under its row key
  * (`"customer_id" as "customerId"`), so the driver's row is the row: its timestamps and JSON are
  * decoded in place.
  */
@@ -113,17 +113,5 @@ export function listShapes<T extends PgTable, K extends keyof T['_']['columns'] 
 }
 
 function shapeOf<T>(columns: Record<string, PgColumn>): Shape<T> {
-  const entries = Object.entries(columns);
-  return {
-    columns: keyedColumns(columns),
-    selectList: sql.raw(
-      dialect.sqlToQuery(
-        sql.join(
-          entries.map(([key, column]) => sql`${column} as ${sql.identifier(key)}`),
-          sql`, `,
-        ),
-      ).sql,
-    ),
-    rows: rowReader<T>(columns),
-  };
+  return { columns: keyedColumns(columns), selectList: selectListOf(columns), rows: rowReader<T>(columns) };
 }

@@ -47,10 +47,22 @@ export function keyedColumns(columns: Record<string, Column>): Record<string, SQ
 }
 
 /**
+ * The same select list as SQL text rendered once (`"customers"."id" as "id", …`), for a statement
+ * written with `sql`: drizzle then renders one chunk, not a column list, each time it builds it.
+ */
+export function selectListOf(columns: Record<string, Column>): SQL {
+  const list = sql.join(
+    Object.entries(columns).map(([key, column]) => sql`${column} as ${sql.identifier(key)}`),
+    sql`, `,
+  );
+  return sql.raw(dialect.sqlToQuery(list).sql);
+}
+
+/**
  * A reader of rows whose statement selects each of `columns` under its key (`keyedColumns`, or
  * list-shapes.ts): each cell is decoded where it is, no second object per row is made (on a
  * nested list a copy of every row was a tenth of the garbage). Any other value the statement
- * selects (e.g. a window function's `total`) is kept as the driver gives it.
+ * selects (e.g. a first page's `total`) is kept as the driver gives it.
  */
 export function rowReader<T>(columns: Record<string, Column>): RowReader<T> {
   const decoded = Object.entries(columns).flatMap(([key, column]) => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { createCustomer } from '../../support/customers.js';
 
 const QUERY = (first: number) =>
   `{ customers(first: ${first}) { edges { node { custodian { displayName } contacts { name } followUps(first: 5) { edges { node { notes author { displayName } } } } } } } }`;
@@ -59,6 +60,31 @@ describe('DataLoaders', () => {
     console.log(`statements: first 10 → ${ten.seen.length}, first 50 → ${fifty.seen.length}`);
     expect(fifty.seen.length).toBeLessThanOrEqual(6);
     expect(fifty.seen.length).toBe(ten.seen.length);
+  });
+
+  it("should give each customer of a batch its own first page of follow-ups and of history, as a customer's own page has them", async () => {
+    const ids = (await app.database.rows<{ id: string }>(app.database.db, sql`select id from customers order by created_at desc limit 3`)).map((r) => r.id);
+    const none = '00000000-0000-4000-8000-000000000000';
+    const batch = [ids[2]!, none, ids[0]!, ids[1]!];
+    const pages = await app.services.followUps.firstPageByCustomer(batch, 3);
+    expect(pages[1]?.nodes).toEqual([]);
+    expect(await pages[1]?.totalCount()).toBe(0);
+    for (const [i, id] of batch.entries()) {
+      if (id === none) continue;
+      const own = await app.services.followUps.page(id, { first: 3 });
+      expect(pages[i]?.nodes.map((f) => [f.customerId, f.notes, f.createdAt])).toEqual(own.nodes.map((f) => [f.customerId, f.notes, f.createdAt]));
+      expect(pages[i]?.nodes.map((f) => f.notes)).toEqual(['第1次跟进', '第2次跟进', '第3次跟进']);
+      expect(pages[i]?.hasNextPage).toBe(true);
+      expect(await pages[i]?.totalCount()).toBe(10);
+    }
+    // History: one entity with transitions (an entered customer's), one without.
+    const entered = await createCustomer(app, 'sales1', { phone: '0510-86669999' });
+    const [history, empty] = await app.services.engine.firstHistoryPages([entered.id, none], 1);
+    const own = await app.services.engine.history(entered.id, { first: 1 });
+    expect(history?.nodes.map((t) => t.id)).toEqual(own.nodes.map((t) => t.id));
+    expect(history?.hasNextPage).toBe(own.hasNextPage);
+    expect(await history?.totalCount()).toBe(await own.totalCount());
+    expect(empty?.nodes).toEqual([]);
   });
 
   it('should keep order and report missing keys as null in a batch', async () => {
