@@ -4,7 +4,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Re
 import type { ApplicationDecisionRow, ApplicationRow, CustomerRow, UserCard } from '../platform/db/schema.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { asIs, toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { WorkflowEntityResolver, type WorkflowEdge } from '../workflow/graphql/workflow-entity.resolver.js';
@@ -62,7 +62,7 @@ export class ApplicationResolver extends WorkflowEntityResolver(Application, app
     @Ctx() ctx: Context,
   ): Promise<ConnectionOf<ApplicationRow>> {
     const rows = await this.services.applications.list(viewerOf(ctx), filter ?? {}, orderBy ?? ApplicationOrder.OLDEST_FIRST, page);
-    return toConnection(rows, (r) => r, page);
+    return toConnection(rows, asIs, page);
   }
 
   @Authorized()

@@ -3,7 +3,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import type { ComplaintRow, CustomerRow, UserCard } from '../platform/db/schema.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { asIs, toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
@@ -61,7 +61,7 @@ export class ComplaintResolver extends WorkflowEntityResolver(Complaint, complai
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionOf<ComplaintRow>> {
-    return toConnection(await this.services.complaints.list(viewerOf(ctx), filter ?? {}, page), (r) => r, page);
+    return toConnection(await this.services.complaints.list(viewerOf(ctx), filter ?? {}, page), asIs, page);
   }
 
   @Authorized('MANAGER', 'ADMIN')

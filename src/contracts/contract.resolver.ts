@@ -5,7 +5,7 @@ import { money } from '../platform/money.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
 import { DecimalScalar } from '../platform/graphql/decimal.scalar.js';
-import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { asIs, toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
 import { WorkflowEntityResolver, type WorkflowEdge } from '../workflow/graphql/workflow-entity.resolver.js';
@@ -71,7 +71,7 @@ export class ContractResolver extends WorkflowEntityResolver(Contract, contractE
     @Ctx() ctx: Context,
   ): Promise<ConnectionOf<ContractRow>> {
     const rows = await this.services.contracts.list(viewerOf(ctx), filter ?? {}, orderBy ?? ContractOrder.NEWEST_FIRST, page);
-    return toConnection(rows, (r) => r, page);
+    return toConnection(rows, asIs, page);
   }
 
   @Authorized()

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-
 import type { ProductRow } from '../platform/db/schema.js';
 import { ConnectionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { asIs, toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import { ProductFilter, ProductInput } from './product.input.js';
 import type { ProductService } from './product.service.js';
 import { Product, ProductConnection } from './product.type.js';
@@ -25,7 +25,7 @@ export class ProductResolver {
     @Ctx() ctx: Context,
   ): Promise<ConnectionOf<ProductRow>> {
     viewerOf(ctx);
-    return toConnection(await this.services.products.list(filter ?? {}, page), (r) => r, page);
+    return toConnection(await this.services.products.list(filter ?? {}, page), asIs, page);
   }
 
   @Authorized('MANAGER', 'ADMIN')

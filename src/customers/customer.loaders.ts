@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import type { ContactRow, CustomerRow, FollowUpRow, PoolRow } from '../platform/db/schema.js';
 import type { ListShape } from '../platform/db/list-shapes.js';
 import { loaderPerKey } from '../platform/graphql/loaders.js';
+import { asIs, FIRST_PAGE, toConnection } from '../platform/graphql/relay.js';
 import type { ContactService } from './contact.service.js';
 import type { CustomerService } from './customer.service.js';
 import type { FollowUpService } from './follow-up.service.js';
@@ -22,8 +23,11 @@ export const contactLoaders = (s: { contacts: ContactService }) => ({
 
 export const followUpLoaders = (s: { followUps: FollowUpService }) => ({
   lastFollowUpByCustomerId: new DataLoader<string, FollowUpRow | null>((ids) => s.followUps.lastByCustomerIds(ids)),
-  /** The first `first` follow-ups of each customer by id: one statement per page size and shape. */
-  followUpFirstPage: loaderPerKey((first: number, shape: ListShape) => (ids: readonly string[]) => s.followUps.firstPageByCustomer(ids, first, shape)),
+  /** The first `first` follow-ups of each customer by id, as its connection: one statement per page size and shape. */
+  followUpFirstPage: loaderPerKey(
+    (first: number, shape: ListShape) => async (ids: readonly string[]) =>
+      (await s.followUps.firstPageByCustomer(ids, first, shape)).map((page) => toConnection(page, asIs, FIRST_PAGE)),
+  ),
 });
 
 export const followUpPlanLoaders = (s: { followUpPlans: FollowUpPlanService }) => ({

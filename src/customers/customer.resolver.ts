@@ -5,7 +5,7 @@ import type { ContactRow, CustomerRow, FollowUpRow, Stage, UserCard } from '../p
 import { DEFAULT_PAGE_SIZE } from '../platform/pagination.js';
 import { ConnectionArgs, ExpectedVersionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { asIs, toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import { formatDuration } from '../workflow/policy/duration.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.js';
@@ -26,7 +26,7 @@ import type { FollowUpService } from './follow-up.service.js';
 import { contactLoaders, customerLoaders, followUpLoaders } from './customer.loaders.js';
 import { CONTACT_SHAPES } from './contact.service.js';
 import { FOLLOW_UP_SHAPES } from './follow-up.service.js';
-import { selectedFields } from '../platform/graphql/selection.js';
+import { ITEMS, SELF, selectedFields } from '../platform/graphql/selection.js';
 
 /** The services these resolvers use, injected by the composition root (src/schema.ts). */
 export interface CustomerResolverServices {
@@ -57,7 +57,6 @@ const customerEdge: WorkflowEdge<CustomerRow, CustomerResolverServices> = {
 
 const ID_ARG = 'The customer’s id.';
 /** Where a connection's items are in its selection. */
-const ITEMS = ['edges', 'node'];
 const TERM = 'Details (P8): when another person’s term ends is hidden too: FORBIDDEN (null) unless you may see this customer’s details.';
 const REASON_ARG = 'Why; required (at least 2 characters), recorded in the history (P10).';
 
@@ -91,7 +90,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<CustomerRow>> {
-    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, orderBy, page, selectedFields(info, ITEMS)), (r) => r, page);
+    return toConnection(await this.services.customers.list(viewerOf(ctx), filter ?? {}, orderBy, page, selectedFields(info, ITEMS)), asIs, page);
   }
 
   @Authorized('SALES', 'MANAGER')
@@ -104,7 +103,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<CustomerRow>> {
-    return toConnection(await this.services.customers.pool(viewerOf(ctx), filter ?? {}, page, selectedFields(info, ITEMS)), (r) => r, page);
+    return toConnection(await this.services.customers.pool(viewerOf(ctx), filter ?? {}, page, selectedFields(info, ITEMS)), asIs, page);
   }
 
   @Authorized('SALES', 'MANAGER', 'AUDITOR')
@@ -297,7 +296,7 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
   })
   contacts(@Root() row: CustomerRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<ContactRow[]> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
-    const shape = CONTACT_SHAPES.shapeFor(selectedFields(info, []));
+    const shape = CONTACT_SHAPES.shapeFor(selectedFields(info, SELF));
     return ctx.scope.use(contactLoaders, this.services).contactsByCustomerId(shape).load(row.id);
   }
 
@@ -312,14 +311,12 @@ export class CustomerResolver extends WorkflowEntityResolver(Customer, customerE
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionOf<FollowUpRow>> {
     this.services.customers.requireDetails(viewerOf(ctx), row);
-    // Not async: a list calls this per row, and an async wrapper is one more promise each time.
-    const rows = page.after
-      ? this.services.followUps.page(row.id, page)
-      : ctx.scope
-          .use(followUpLoaders, this.services)
-          .followUpFirstPage(page.first ?? DEFAULT_PAGE_SIZE, FOLLOW_UP_SHAPES.shapeFor(selectedFields(info, ITEMS)))
-          .load(row.id);
-    return rows.then((r) => toConnection(r, (f) => f, page));
+    if (page.after) return this.services.followUps.page(row.id, page).then((r) => toConnection(r, asIs, page));
+    // A list calls this per row: the loader's answer is the connection itself (no promise, no closure more per row).
+    return ctx.scope
+      .use(followUpLoaders, this.services)
+      .followUpFirstPage(page.first ?? DEFAULT_PAGE_SIZE, FOLLOW_UP_SHAPES.shapeFor(selectedFields(info, ITEMS)))
+      .load(row.id);
   }
 
   @FieldResolver(() => [User], {

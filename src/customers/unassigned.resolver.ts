@@ -4,7 +4,7 @@ import type { Viewer } from '../platform/auth/viewer.js';
 import type { CustomerRow } from '../platform/db/schema.js';
 import { ConnectionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { asIs, toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import type { Page, PageArgs } from '../platform/pagination.js';
 import { Customer, CustomerConnection } from './customer.type.js';
 
@@ -23,6 +23,6 @@ export class UnassignedCustomersResolver {
       'P6: formal customers without a custodian, oldest first — confirmed while no active after-sales person could take them. Assign them with transferCustomer. MANAGER only (FORBIDDEN otherwise).',
   })
   async unassignedFormalCustomers(@Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: Context): Promise<ConnectionOf<CustomerRow>> {
-    return toConnection(await this.services.unassignedFormalCustomers(viewerOf(ctx), page), (r) => r, page);
+    return toConnection(await this.services.unassignedFormalCustomers(viewerOf(ctx), page), asIs, page);
   }
 }

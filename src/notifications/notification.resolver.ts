@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from '
 import type { NotificationRow } from '../platform/db/schema.js';
 import { ConnectionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { asIs, toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import { MAX_MARK_IDS, type NotificationService } from './notification.service.js';
 import { Notification, NotificationConnection } from './notification.type.js';
 
@@ -23,7 +23,7 @@ export class NotificationResolver {
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: Context,
   ): Promise<ConnectionOf<NotificationRow>> {
-    return toConnection(await this.services.notifications.list(viewerOf(ctx), { ...page, unreadOnly }), (r) => r, page);
+    return toConnection(await this.services.notifications.list(viewerOf(ctx), { ...page, unreadOnly }), asIs, page);
   }
 
   @Authorized()

@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-
 import type { WebhookDeliveryRow, WebhookRow } from '../platform/db/schema.js';
 import { ConnectionArgs } from '../platform/graphql/args.js';
 import { viewerOf, type Context } from '../platform/graphql/context.js';
-import { toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
+import { asIs, toConnection, type ConnectionOf } from '../platform/graphql/relay.js';
 import type { WebhookService } from './webhook.service.js';
 import { CreateWebhookInput, UpdateWebhookInput, Webhook, WebhookConnection, WebhookDeliveryConnection } from './webhook.type.js';
 
@@ -21,7 +21,7 @@ export class WebhookResolver {
   @Authorized('ADMIN')
   @Query(() => WebhookConnection, { description: 'Every webhook, newest first. ADMIN only.' })
   async webhooks(@Args(() => ConnectionArgs) page: ConnectionArgs): Promise<ConnectionOf<WebhookRow>> {
-    return toConnection(await this.services.webhooks.list(page), (r) => r, page);
+    return toConnection(await this.services.webhooks.list(page), asIs, page);
   }
 
   @Authorized('ADMIN')
@@ -30,7 +30,7 @@ export class WebhookResolver {
     @Arg('webhookId', () => ID, { description: ID_ARG }) webhookId: string,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
   ): Promise<ConnectionOf<WebhookDeliveryRow>> {
-    return toConnection(await this.services.webhooks.deliveries(webhookId, page), (r) => r, page);
+    return toConnection(await this.services.webhooks.deliveries(webhookId, page), asIs, page);
   }
 
   @Authorized('ADMIN')

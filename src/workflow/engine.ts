@@ -339,9 +339,11 @@ export class WorkflowEngine {
 
   /**
    * The row as it is now: a deadline that is due is applied in memory (not written), so reads
-   * never show an expired protection as protected, even before the sweeper has run.
+   * never show an expired protection as protected, even before the sweeper has run; when nothing
+   * is due, the row itself with no policy looked up (a list projects each of its rows).
    */
   project<TRow extends WorkflowRow, TFacts>(def: WorkflowDefinition<TRow, TFacts>, row: TRow): TRow {
+    if (!row.deadlineAt || row.deadlineAt > this.clock()) return row;
     return projected(this.versions, def, row, this.clock(), this.policies.for(def, row));
   }
 }

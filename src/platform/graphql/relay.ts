@@ -116,6 +116,12 @@ class LazyConnection<N> implements ConnectionOf<N> {
   }
 }
 
+/** A connection's rows as its nodes (`toConnection`'s map when a row is what its node type resolves from). */
+export const asIs = <T>(row: T): T => row;
+
+/** The arguments of a first page (no cursor). */
+export const FIRST_PAGE: PageArgs = {};
+
 /** Maps a domain page to what a connection field returns; `map` turns each row into what the node type resolves from. */
 export function toConnection<T, N>(page: Page<T>, map: (row: T) => N, args: PageArgs): ConnectionOf<N> {
   const edges = page.nodes.map((n, i): EdgeOf<N> => new LazyEdge(page, i, map(n)));

@@ -5,17 +5,23 @@
  */
 import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
-/** Per field node (documents are parsed once and cached by the server), per path: the names. */
-const cache = new WeakMap<FieldNode, Map<string, ReadonlySet<string>>>();
+/** Per field node (documents are parsed once and cached by the server), per path (by identity): the names. */
+const cache = new WeakMap<FieldNode, Map<readonly string[], ReadonlySet<string>>>();
+
+/** The fields of the field being resolved itself (a list of objects, not a connection). */
+export const SELF: readonly string[] = [];
+
+/** The fields of a connection's items. */
+export const ITEMS: readonly string[] = ['edges', 'node'];
 
 /**
- * The names of the fields selected at `path` below the field being resolved, e.g. `['edges', 'node']`
- * for a connection's items, over every node the field was asked with.
+ * The names of the fields selected at `path` below the field being resolved (`SELF`, `ITEMS`),
+ * over every node the field was asked with. A list's per-row resolvers call this for each row:
+ * the answer is remembered per field node and path, so `path` is a constant (its identity is the key).
  */
 export function selectedFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[]): ReadonlySet<string> {
   const first = info.fieldNodes[0];
-  const key = path.join('.');
-  const cached = info.fieldNodes.length === 1 && first ? cache.get(first)?.get(key) : undefined;
+  const cached = info.fieldNodes.length === 1 && first ? cache.get(first)?.get(path) : undefined;
   if (cached) return cached;
   let level: SelectionSetNode[] = info.fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
   for (const name of path) {
@@ -25,8 +31,8 @@ export function selectedFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fr
   }
   const names = new Set(fieldsOf(level, info.fragments).map((f) => f.name.value));
   if (info.fieldNodes.length === 1 && first) {
-    const byPath = cache.get(first) ?? new Map<string, ReadonlySet<string>>();
-    byPath.set(key, names);
+    const byPath = cache.get(first) ?? new Map<readonly string[], ReadonlySet<string>>();
+    byPath.set(path, names);
     cache.set(first, byPath);
   }
   return names;
