@@ -5,13 +5,16 @@
  * or carries them to the new custodian, per policy `followUp.onCustodyChange`, in the
  * transaction of that change (engine transition listener). Reminders (F3) are read from plans.
  */
-import { and, asc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor, Tx } from '../platform/db/client.js';
 import { customers, followUpPlans, transitions, type CustomerRow, type FollowUpPlanRow } from '../platform/db/schema.js';
 import { invariant } from '../platform/invariant.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Clock } from '../platform/clock.js';
-import { anyUuid, arrayLiteral } from '../platform/db/sql.js';
+import { arrayLiteral } from '../platform/db/sql.js';
+import { firstRowsPerParent } from '../platform/db/first-rows.js';
+import { builtOnce, rowReader, selectListOf } from '../platform/db/read-rows.js';
+import { groupedBy } from '../platform/grouped.js';
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { Actor } from '../workflow/actor.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
@@ -28,6 +31,23 @@ export const CUSTODY_EVENTS = ['TRANSFER', 'ABANDON', 'TERM_EXPIRED', 'REJECTION
 
 /** Who cancels or carries plans when custody changes (the history row names the customer's event). */
 const CUSTODY: Actor = { kind: 'system', id: null, name: 'custody' };
+
+/** Each customer's plans, newest first (open ones only, or all): statements built once. */
+const planRows = rowReader<FollowUpPlanRow>(getTableColumns(followUpPlans));
+const planPagesOf = (where?: SQL) =>
+  builtOnce(() =>
+    firstRowsPerParent({
+      table: followUpPlans,
+      parent: followUpPlans.customerId,
+      orderBy: [desc(followUpPlans.createdAt), desc(followUpPlans.dueAt), desc(followUpPlans.id)],
+      selectList: selectListOf(getTableColumns(followUpPlans)),
+      ids: sql.placeholder('ids'),
+      limit: sql.placeholder('limit'),
+      where,
+    }),
+  );
+const planPages = planPagesOf();
+const openPlanPages = planPagesOf(inArray(followUpPlans.state, [...OPEN_PLAN_STATES]));
 
 const DAY_MS = 86_400_000;
 
@@ -151,17 +171,8 @@ export class FollowUpPlanService {
 
   /** Each customer's plans, newest first (at most `first` each; `open` keeps the open ones), in one statement. */
   async ofCustomers(customerIds: readonly string[], open: boolean, first: number): Promise<FollowUpPlanRow[][]> {
-    const p = followUpPlans;
-    const rank = sql<number>`row_number() over (partition by ${p.customerId} order by ${p.createdAt} desc, ${p.dueAt} desc, ${p.id} desc)`;
-    const ranked = this.database.db
-      .select({ id: p.id, rn: rank.as('rn') })
-      .from(p)
-      .where(and(anyUuid(p.customerId, customerIds), open ? inArray(p.state, [...OPEN_PLAN_STATES]) : undefined))
-      .as('ranked');
-    const rows = await this.database.db.select({ plan: p }).from(p).innerJoin(ranked, eq(ranked.id, p.id)).where(lte(ranked.rn, first)).orderBy(asc(ranked.rn));
-    const byCustomer = new Map<string, FollowUpPlanRow[]>(customerIds.map((id) => [id, []]));
-    for (const { plan } of rows) byCustomer.get(plan.customerId)?.push(plan);
-    return customerIds.map((id) => byCustomer.get(id) ?? []);
+    const rows = await planRows.run(this.database, this.database.db, (open ? openPlanPages : planPages)(), { ids: arrayLiteral(customerIds), limit: first });
+    return groupedBy(customerIds, rows, (plan) => plan.customerId);
   }
 
   /**

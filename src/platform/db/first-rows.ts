@@ -1,6 +1,6 @@
 /**
  * The first page of each of many parents' rows in one statement: a list's nested list (each
- * customer's newest follow-ups, each entity's latest transitions). Per parent, in the order of
+ * customer's newest follow-ups, its plans, each entity's latest transitions). Per parent, in the order of
  * the ids given, one lateral subquery reads its first `limit` rows through the index on (parent,
  * order …) and another counts its rows, so the statement reads the rows it returns and an index
  * range per parent, whatever the size of the table.
@@ -26,14 +26,17 @@ export interface FirstRows {
   ids: SQL | Placeholder;
   /** How many rows of each parent, or its placeholder. */
   limit: SQL | Placeholder | number;
+  /** Which of a parent's rows count (default: all). */
+  where?: SQL;
 }
 
 /** The statement: each row as `selectList` with its parent's row count as `total`, parent by parent, each parent's rows in order. */
-export function firstRowsPerParent({ table, parent, orderBy, selectList, ids, limit }: FirstRows): SQL {
+export function firstRowsPerParent({ table, parent, orderBy, selectList, ids, limit, where }: FirstRows): SQL {
   const order = sql.join([...orderBy], sql`, `);
+  const rows = where ? sql`${parent} = "parents"."id" and ${where}` : sql`${parent} = "parents"."id"`;
   return sql`select ${selectList}, "counted"."total" as "total"
     from unnest(${ids}::uuid[]) with ordinality as "parents"("id", "position")
-    cross join lateral (select count(*) as "total" from ${table} where ${parent} = "parents"."id") as "counted"
-    cross join lateral (select * from ${table} where ${parent} = "parents"."id" order by ${order} limit ${limit}) as ${sql.identifier(getTableName(table))}
+    cross join lateral (select count(*) as "total" from ${table} where ${rows}) as "counted"
+    cross join lateral (select * from ${table} where ${rows} order by ${order} limit ${limit}) as ${sql.identifier(getTableName(table))}
     order by "parents"."position", ${order}`;
 }
