@@ -71,7 +71,8 @@ function timeBatches(a: App): void {
 /**
  * BENCH_HEAP_PROF=<dir>: a sampling heap profile of everything allocated between measureStart
  * and measureStop, collected objects included (node --heap-prof keeps only what is still live),
- * written there as a .heapprofile (open it in Chrome DevTools, Memory).
+ * written there as a .heapprofile (open it in Chrome DevTools, Memory). With BENCH_HEAP_PROMOTED=1
+ * it leaves out what a young-generation collection freed: what was promoted to the old generation.
  */
 const heapProfileDir = process.env.BENCH_HEAP_PROF;
 let heapSession: Session | undefined;
@@ -83,7 +84,7 @@ async function startHeapProfile(): Promise<void> {
   await heapSession.post('HeapProfiler.startSampling', {
     samplingInterval: 16_384,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: !process.env.BENCH_HEAP_PROMOTED,
   });
 }
 

@@ -171,7 +171,8 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
     name,
     url: url.toString(),
     async drop() {
-      if (dropped) return;
+      // BENCH_KEEP=1 keeps the database (e.g. to EXPLAIN the statements on its data); run.ts logs its name.
+      if (dropped || process.env.BENCH_KEEP) return;
       dropped = true;
       const a = postgres(base, { max: 1, onnotice: () => undefined });
       try {
