@@ -125,12 +125,17 @@ export class FollowUpPlanService {
     return open.length;
   }
 
-  /** The open plans of customers (any order). */
+  /**
+   * The open plans of customers, the earliest due first: a fixed order, so that the transitions
+   * they are given (and their history ids) do not follow the rows' places in the heap.
+   */
   private openOf(executor: Executor, customerIds: string[]): Promise<FollowUpPlanRow[]> {
+    const p = followUpPlans;
     return executor
       .select()
-      .from(followUpPlans)
-      .where(and(inArray(followUpPlans.customerId, customerIds), inArray(followUpPlans.state, [...OPEN_PLAN_STATES])));
+      .from(p)
+      .where(and(inArray(p.customerId, customerIds), inArray(p.state, [...OPEN_PLAN_STATES])))
+      .orderBy(p.dueAt, p.createdAt, p.id);
   }
 
   /**
@@ -150,7 +155,8 @@ export class FollowUpPlanService {
             and ${p.state} in (${sql.join(
               OPEN_PLAN_STATES.map((s) => sql`${s}`),
               sql`, `,
-            )})`,
+            )})
+          order by ${t.id}, ${p.dueAt}, ${p.createdAt}, ${p.id}`,
     );
     const carry = this.policy().followUp.onCustodyChange === 'CARRY';
     // Listeners run in the transaction of the transition (a Tx whenever rows may move).

@@ -1,9 +1,9 @@
 /**
  * The first page of each of many parents' rows in one statement: a list's nested list (each
- * customer's newest follow-ups, its plans, each entity's latest transitions). Per parent, in the order of
- * the ids given, one lateral subquery reads its first `limit` rows through the index on (parent,
- * order …) and another counts its rows, so the statement reads the rows it returns and an index
- * range per parent, whatever the size of the table.
+ * customer's newest follow-ups, its plans, each entity's latest transitions). Per parent, in the
+ * order of the ids given, one lateral subquery reads its first `limit` rows through the index on
+ * (parent, order …) and another counts its rows, so the statement reads the rows it returns and an
+ * index range per parent, whatever the size of the table.
  *
  * The form before (issue 14) ranked every row of the parents with window functions and joined
  * the kept ranks back by id: PostgreSQL answered the join with a hash join over a sequential scan
