@@ -4,9 +4,13 @@
  * benchmarks (all by default) in order, each in a database of its own on the PostgreSQL at
  * BENCH_DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres),
  * created for it and dropped after it. Prints each result beside its hand-written SQL baseline,
- * writes bench/results/<name>-<timestamp>.json and ends with a summary table. Exits 1 when a run
- * fails or a check on its rows does not hold. Not a test: nothing here asserts a speed.
+ * writes bench/results/<name>-<timestamp>.json and ends with a summary table. Then the two that
+ * run on the embedded database, each as a program of its own (EMBEDDED below): the duplicate check
+ * at 100,000 customers and the start. Exits 1 when a run fails or a check on its rows does not
+ * hold. Not a test: nothing here asserts a speed.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { claims } from './claims.js';
 import { duplicates } from './duplicates.js';
@@ -17,8 +21,41 @@ import { sweep } from './sweep.js';
 
 const BENCHMARKS: readonly Benchmark[] = [sweep, claims, reads, duplicates, reports];
 
+/** A benchmark on the embedded database: a program run in a process of its own, printing its own comparison. */
+interface Embedded {
+  name: string;
+  summary: string;
+  /** argv for node, from the repository's root; each in turn, stopping at the first that fails. */
+  steps: string[][];
+}
+
+const TSX = ['--import', 'tsx'];
+const EMBEDDED: readonly Embedded[] = [
+  {
+    name: 'embedded',
+    summary: 'duplicateCheck at 100,000 customers on PGlite, in process, beside the same statement by hand (bench/duplicates-embedded.ts)',
+    steps: [[...TSX, 'bench/duplicates-embedded.ts', '--count', '100000']],
+  },
+  {
+    name: 'startup',
+    summary: 'node dist/src/main.js to a healthy /healthz, empty and existing data directory, beside bare node:http and PGlite alone (scripts/startup.ts)',
+    steps: [['scripts/prestart.mjs'], [...TSX, 'scripts/startup.ts', '--runs', '3']],
+  },
+];
+
 const USAGE = `usage: npm run bench [-- <name>…] [--count N] [--duration S] [--clients C] [--lateness-count M] [--lateness-window W] [--interval I]
-${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join('\n')}`;
+${[...BENCHMARKS, ...EMBEDDED].map((b) => `  ${b.name.padEnd(9)} ${b.summary}`).join('\n')}`;
+
+/** Runs an embedded benchmark's steps with this process's output; its failure, if any. */
+function runEmbedded(benchmark: Embedded): string | undefined {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  console.log(`\n== ${benchmark.name} (embedded database, its own process)`);
+  for (const args of benchmark.steps) {
+    const { status, signal } = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    if (status !== 0) return `${benchmark.name}: node ${args.join(' ')} ended with ${signal ?? `exit code ${status}`}`;
+  }
+  return undefined;
+}
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -35,7 +72,7 @@ function positiveSeconds(name: string, value: string | undefined, fallback: numb
   return n;
 }
 
-function parse(argv: string[]): { benchmarks: Benchmark[]; options: BenchOptions } {
+function parse(argv: string[]): { benchmarks: Benchmark[]; embedded: Embedded[]; options: BenchOptions } {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -53,7 +90,10 @@ function parse(argv: string[]): { benchmarks: Benchmark[]; options: BenchOptions
     console.log(USAGE);
     process.exit(0);
   }
-  const benchmarks = positionals.length === 0 ? [...BENCHMARKS] : positionals.map((name) => BENCHMARKS.find((b) => b.name === name) ?? fail(name));
+  for (const name of positionals) if (![...BENCHMARKS, ...EMBEDDED].some((b) => b.name === name)) fail(name);
+  const chosen = <T extends { name: string }>(all: readonly T[]) => (positionals.length === 0 ? [...all] : all.filter((b) => positionals.includes(b.name)));
+  const benchmarks = chosen(BENCHMARKS);
+  const embedded = chosen(EMBEDDED);
   const options = {
     count: positiveInt('count', values.count ?? process.env.BENCH_COUNT, 100_000),
     duplicatesCount: positiveInt('count', values.count ?? process.env.BENCH_COUNT, 1_000_000),
@@ -63,7 +103,7 @@ function parse(argv: string[]): { benchmarks: Benchmark[]; options: BenchOptions
     latenessWindow: positiveSeconds('lateness-window', values['lateness-window'], 10),
     interval: positiveSeconds('interval', values.interval, 1),
   };
-  return { benchmarks, options };
+  return { benchmarks, embedded, options };
 }
 
 function fail(name: string): never {
@@ -104,7 +144,7 @@ function print(r: BenchResult, file: string): void {
   console.log(`  → ${file}`);
 }
 
-function summary(results: readonly BenchResult[], failures: readonly string[]): void {
+function summary(results: readonly BenchResult[], embedded: readonly string[], failures: readonly string[]): void {
   const header = ['benchmark', 'engine', 'baseline', 'ratio', 'stmts/op', 'base stmts/op', 'API peak RSS', 'checks'];
   const rows = results.map((r) => [
     r.name,
@@ -118,7 +158,7 @@ function summary(results: readonly BenchResult[], failures: readonly string[]): 
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  console.log(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
+  if (rows.length > 0) console.log(`\n${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
   for (const row of rows) console.log(line(row));
   for (const r of results) {
     const l = r.lateness;
@@ -130,6 +170,7 @@ function summary(results: readonly BenchResult[], failures: readonly string[]): 
       );
     }
   }
+  for (const name of embedded) console.log(`note: ${name} ran on the embedded database; its comparison is printed above, under "== ${name}"`);
   for (const f of failures) console.log(`FAILED ${f}`);
 }
 
@@ -154,7 +195,7 @@ async function runOne(benchmark: Benchmark, options: BenchOptions, track: (db: B
 }
 
 async function main(): Promise<void> {
-  const { benchmarks, options } = parse(process.argv.slice(2));
+  const { benchmarks, embedded, options } = parse(process.argv.slice(2));
   let current: BenchDatabase | undefined;
   process.once('SIGINT', () => {
     console.error('\ninterrupted: dropping the benchmark database');
@@ -169,7 +210,15 @@ async function main(): Promise<void> {
       failures.push(`${benchmark.name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
-  summary(results, failures);
+  for (const benchmark of embedded) {
+    const failure = runEmbedded(benchmark);
+    if (failure) failures.push(failure);
+  }
+  summary(
+    results,
+    embedded.map((b) => b.name),
+    failures,
+  );
   if (failures.length > 0 || results.some((r) => r.checks.some((c) => !c.ok))) process.exitCode = 1;
 }
 
