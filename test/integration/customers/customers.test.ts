@@ -257,7 +257,10 @@ describe('customers', () => {
       expect(seen).toHaveLength(total);
       expect([...seen].sort()).toEqual(seen);
       const byKeyword = await app.ok(`{ customers(filter: { keyword: "春意" }) { edges { node { name } } } }`, {}, manager);
-      expect(byKeyword.customers.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['靖江市春意空调有限公司']);
+      // customerInput's generated names may hold 春意 too (its counter runs on across the files a worker shares): expect exactly the names that do.
+      const containing = seen.filter((name) => name.includes('春意'));
+      expect(containing).toContain('靖江市春意空调有限公司');
+      expect(byKeyword.customers.edges.map((e: { node: { name: string } }) => e.node.name).sort()).toEqual(containing.sort());
       const pending = await app.ok(`{ customers(filter: { state: "prospect.pendingAudit", stage: PROSPECT }, first: 1) { totalCount } }`, {}, manager);
       expect(pending.customers.totalCount).toBe(total);
       const unknown = await app.fails(`{ customers(filter: { state: "PROTECTED" }) { totalCount } }`, {}, manager);
